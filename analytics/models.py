@@ -1,0 +1,1 @@
+"""The annual figures: statistics engine and exports: the data. Built by its own issue."""

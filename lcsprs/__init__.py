@@ -1,0 +1,1 @@
+"""Local Child Safeguarding Practice Reviews, tracked to publication."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LcsprsConfig(AppConfig):
+    name = "lcsprs"
+    verbose_name = "LCSPRs"

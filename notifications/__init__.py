@@ -1,0 +1,1 @@
+"""Serious Incident Notifications (SINs) from local authorities."""

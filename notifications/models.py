@@ -1,0 +1,1 @@
+"""Serious Incident Notifications (SINs) from local authorities: the data. Built by its own issue."""

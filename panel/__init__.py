@@ -1,0 +1,1 @@
+"""Panel decisions and response letters."""

@@ -1,0 +1,1 @@
+"""Panel decisions and response letters: the data. Built by its own issue."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RapidreviewsConfig(AppConfig):
+    name = "rapidreviews"
+    verbose_name = "Rapid reviews"

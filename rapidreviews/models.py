@@ -1,0 +1,1 @@
+"""Rapid reviews by safeguarding partnerships: the data. Built by its own issue."""

@@ -1,0 +1,143 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
+
+from .audit import audit_log
+from .models import (
+    AuditAction,
+    AuditEvent,
+    CensusEthnicityShare,
+    LocalAuthority,
+    Partnership,
+    Region,
+    RegionPopulation,
+    User,
+)
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Records every change made through the admin in the audit trail."""
+
+    def save_model(self, request: HttpRequest, obj, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        changed = {name: str(form.cleaned_data.get(name)) for name in form.changed_data}
+        changed.pop("password", None)
+        changed.pop("password1", None)
+        changed.pop("password2", None)
+        audit_log(
+            actor=request.user,
+            action=AuditAction.UPDATE if change else AuditAction.CREATE,
+            obj=obj,
+            changes=changed,
+            message="Changed in the admin" if change else "Added in the admin",
+        )
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        audit_log(actor=request.user, action=AuditAction.DELETE, obj=obj, message="In the admin")
+        super().delete_model(request, obj)
+
+
+class RegionPopulationInline(admin.TabularInline):
+    model = RegionPopulation
+    extra = 1
+
+
+@admin.register(Region)
+class RegionAdmin(AuditedAdmin):
+    list_display = ["name", "code"]
+    readonly_fields = ["code"]
+    inlines = [RegionPopulationInline]
+
+
+@admin.register(RegionPopulation)
+class RegionPopulationAdmin(AuditedAdmin):
+    list_display = ["region", "year", "children", "source"]
+    list_filter = ["year", "region"]
+    list_editable = ["children"]
+
+
+class LocalAuthorityInline(admin.TabularInline):
+    model = LocalAuthority
+    fields = ["name", "ons_code", "region"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(AuditedAdmin):
+    list_display = ["name", "code", "email"]
+    search_fields = ["name", "code"]
+    inlines = [LocalAuthorityInline]
+
+
+@admin.register(LocalAuthority)
+class LocalAuthorityAdmin(AuditedAdmin):
+    list_display = ["name", "ons_code", "dfe_code", "region", "partnership"]
+    list_filter = ["region"]
+    search_fields = ["name", "ons_code", "dfe_code"]
+    autocomplete_fields = ["partnership"]
+
+
+@admin.register(CensusEthnicityShare)
+class CensusEthnicityShareAdmin(AuditedAdmin):
+    list_display = ["code", "is_group", "census_year", "percentage"]
+    list_filter = ["census_year", "is_group"]
+
+
+@admin.register(User)
+class UserAdmin(AuditedAdmin, DjangoUserAdmin):
+    list_display = ["username", "email", "role", "organisation", "is_active", "last_login"]
+    list_filter = ["role", "is_active", "local_authority__region"]
+    search_fields = ["username", "email", "first_name", "last_name"]
+    autocomplete_fields = ["local_authority", "partnership"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("Personal details", {"fields": ["first_name", "last_name", "email"]}),
+        ("Role and organisation", {"fields": ["role", "local_authority", "partnership"]}),
+        ("Access", {"fields": ["is_active"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "username",
+                    "email",
+                    "role",
+                    "local_authority",
+                    "partnership",
+                    "password1",
+                    "password2",
+                ],
+            },
+        )
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # People leave by being deactivated, so that their history stays attributable.
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor_username", "action", "object_repr", "ip_address"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["actor_username", "object_repr", "object_id", "message"]
+    date_hierarchy = "at"
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig
+
+
+class SafeguardingConfig(AppConfig):
+    name = "safeguarding"
+    verbose_name = "Reference data, people and audit"
+
+    def ready(self) -> None:
+        from . import audit  # noqa: F401  (connects the sign-in audit receivers)
+
+
+class SafeguardingAdminConfig(AdminConfig):
+    default_site = "safeguarding.admin_site.SafeguardingAdminSite"

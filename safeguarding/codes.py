@@ -1,0 +1,75 @@
+"""Code lists shared across apps (DOMAIN.md §2). Values are the stable machine codes; labels
+are the Panel annual report's own wording, used verbatim in tables and exports."""
+
+from django.db import models
+
+
+class RegionCode(models.TextChoices):
+    EAST_OF_ENGLAND = "east_of_england", "East of England"
+    EAST_MIDLANDS = "east_midlands", "East Midlands"
+    LONDON = "london", "London"
+    NORTH_EAST = "north_east", "North East"
+    NORTH_WEST = "north_west", "North West"
+    SOUTH_EAST = "south_east", "South East"
+    SOUTH_WEST = "south_west", "South West"
+    WEST_MIDLANDS = "west_midlands", "West Midlands"
+    YORKSHIRE_AND_THE_HUMBER = "yorkshire_and_the_humber", "Yorkshire and the Humber"
+
+
+class EthnicGroup(models.TextChoices):
+    WHITE = "white", "White"
+    MIXED = "mixed", "Mixed/multiple ethnic groups"
+    ASIAN = "asian", "Asian/Asian British"
+    BLACK = "black", "Black/African/Caribbean/Black British"
+    OTHER = "other", "Other ethnic group"
+
+
+class Ethnicity(models.TextChoices):
+    WHITE_BRITISH = "white_british", "White British"
+    IRISH = "irish", "Irish"
+    GYPSY_IRISH_TRAVELLER = "gypsy_irish_traveller", "Gypsy or Irish Traveller"
+    OTHER_WHITE = "other_white", "Any other white background"
+    WHITE_BLACK_CARIBBEAN = "white_black_caribbean", "White and Black Caribbean"
+    WHITE_BLACK_AFRICAN = "white_black_african", "White and Black African"
+    WHITE_ASIAN = "white_asian", "White and Asian"
+    OTHER_MIXED = "other_mixed", "Any other mixed/multiple ethnic background"
+    INDIAN = "indian", "Indian"
+    PAKISTANI = "pakistani", "Pakistani"
+    BANGLADESHI = "bangladeshi", "Bangladeshi"
+    CHINESE = "chinese", "Chinese"
+    OTHER_ASIAN = "other_asian", "Any other Asian background"
+    AFRICAN = "african", "African"
+    CARIBBEAN = "caribbean", "Caribbean"
+    OTHER_BLACK = "other_black", "Any other Black/African/Caribbean background"
+    ARAB = "arab", "Arab"
+    OTHER_ETHNIC = "other_ethnic", "Any other ethnic group"
+    UNKNOWN = "unknown", "Unknown"
+
+
+ETHNIC_GROUP_OF: dict[str, str] = {
+    **dict.fromkeys(
+        ["white_british", "irish", "gypsy_irish_traveller", "other_white"], EthnicGroup.WHITE
+    ),
+    **dict.fromkeys(
+        ["white_black_caribbean", "white_black_african", "white_asian", "other_mixed"],
+        EthnicGroup.MIXED,
+    ),
+    **dict.fromkeys(
+        ["indian", "pakistani", "bangladeshi", "chinese", "other_asian"], EthnicGroup.ASIAN
+    ),
+    **dict.fromkeys(["african", "caribbean", "other_black"], EthnicGroup.BLACK),
+    **dict.fromkeys(["arab", "other_ethnic"], EthnicGroup.OTHER),
+}
+
+
+class Role(models.TextChoices):
+    LA_USER = "la_user", "Local authority user"
+    PARTNERSHIP_LEAD = "partnership_lead", "Partnership lead"
+    PANEL_MEMBER = "panel_member", "Panel member"
+    PANEL_SECRETARIAT = "panel_secretariat", "Panel secretariat"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+# Roles that work across England rather than for one authority or partnership.
+NATIONAL_ROLES = frozenset({Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT, Role.ADMINISTRATOR})
+PANEL_ORGANISATION_NAME = "Child Safeguarding Practice Review Panel"

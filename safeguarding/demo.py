@@ -1,0 +1,59 @@
+"""Synthetic demo data for the kernel: one demo account per role. Every name here is made up."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from .codes import Role
+from .models import LocalAuthority, Partnership, User
+from .services import user_create
+
+DEMO_PASSWORD = "demo-safeguarding-2026"  # noqa: S105 - printed by `make run`; demo only
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: Role
+    first_name: str
+    last_name: str
+    local_authority: str = ""  # ONS code
+    partnership: str = ""  # partnership code
+
+
+DEMO_USERS = [
+    DemoUser("la-user", Role.LA_USER, "Robin", "Example", local_authority="E08000035"),
+    DemoUser("la-user-bristol", Role.LA_USER, "Sam", "Sample", local_authority="E06000023"),
+    DemoUser("partnership-lead", Role.PARTNERSHIP_LEAD, "Jordan", "Placeholder", partnership="leeds"),
+    DemoUser("panel-member", Role.PANEL_MEMBER, "Morgan", "Testcase"),
+    DemoUser("panel-secretariat", Role.PANEL_SECRETARIAT, "Casey", "Fictional"),
+    DemoUser("administrator", Role.ADMINISTRATOR, "Avery", "Madeup"),
+]
+
+
+@transaction.atomic
+def seed_demo_users() -> list[tuple[User, bool]]:
+    """Create the demo accounts that are missing; existing ones are left as they are."""
+    seeded = []
+    for demo in DEMO_USERS:
+        user = User.objects.filter(username=demo.username).first()
+        created = user is None
+        if created:
+            user = user_create(
+                username=demo.username,
+                email=f"{demo.username}@example.org",
+                role=demo.role,
+                password=DEMO_PASSWORD,
+                first_name=demo.first_name,
+                last_name=demo.last_name,
+                local_authority=(
+                    LocalAuthority.objects.get(ons_code=demo.local_authority)
+                    if demo.local_authority
+                    else None
+                ),
+                partnership=(
+                    Partnership.objects.get(code=demo.partnership) if demo.partnership else None
+                ),
+            )
+        seeded.append((user, created))
+    return seeded

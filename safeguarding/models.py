@@ -1,0 +1,208 @@
+"""Shared kernel data: reference data (regions, local authorities, partnerships, census
+shares), people and their roles, and the append-only audit trail."""
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+
+from .codes import NATIONAL_ROLES, PANEL_ORGANISATION_NAME, RegionCode, Role
+
+
+class Region(models.Model):
+    code = models.CharField(max_length=40, unique=True, choices=RegionCode.choices)
+    name = models.CharField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RegionPopulation(models.Model):
+    """Mid-year estimate of the number of children aged 0-17 in a region (Appendix D Table A)."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="populations")
+    year = models.PositiveSmallIntegerField(help_text="Year of the mid-year estimate, e.g. 2023")
+    children = models.PositiveIntegerField(help_text="Children aged 0 to 17")
+    source = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["region__name", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="unique_region_population_year"),
+            models.CheckConstraint(condition=Q(children__gt=0), name="region_population_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} mid-{self.year}: {self.children:,}"
+
+
+class Partnership(models.Model):
+    """A local safeguarding children partnership; it may cover several local authorities."""
+
+    code = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    email = models.EmailField(blank=True, help_text="Shared inbox for the Panel's letters")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LocalAuthority(models.Model):
+    """An upper-tier local authority of England (children's services authority)."""
+
+    ons_code = models.CharField("ONS code", max_length=9, unique=True)
+    dfe_code = models.CharField("DfE LA code", max_length=3, unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="local_authorities")
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="local_authorities"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "local authorities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CensusEthnicityShare(models.Model):
+    """Share of children aged 0-17 in England by ethnicity, Census 2021 (report Table 1)."""
+
+    code = models.CharField(
+        max_length=40, help_text="An ethnicity code, or an ethnic group code when is_group"
+    )
+    is_group = models.BooleanField(default=False)
+    census_year = models.PositiveSmallIntegerField(default=2021)
+    percentage = models.DecimalField(max_digits=4, decimal_places=1)
+
+    class Meta:
+        ordering = ["census_year", "is_group", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["census_year", "is_group", "code"], name="unique_census_share"
+            ),
+            models.CheckConstraint(
+                condition=Q(percentage__gte=0, percentage__lte=100),
+                name="census_share_is_percentage",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.census_year}): {self.percentage}%"
+
+
+class User(AbstractUser):
+    """A person using the service. Each has one role and belongs to one organisation: a local
+    authority (la_user), a partnership (partnership_lead) or the Panel (national roles)."""
+
+    role = models.CharField(max_length=30, choices=Role.choices)
+    local_authority = models.ForeignKey(
+        LocalAuthority, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    partnership = models.ForeignKey(
+        Partnership, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+
+    REQUIRED_FIELDS = ["email", "role"]
+
+    class Meta:
+        ordering = ["username"]
+        constraints = [
+            models.CheckConstraint(
+                name="user_organisation_matches_role",
+                condition=(
+                    Q(role=Role.LA_USER, local_authority__isnull=False, partnership__isnull=True)
+                    | Q(
+                        role=Role.PARTNERSHIP_LEAD,
+                        partnership__isnull=False,
+                        local_authority__isnull=True,
+                    )
+                    | Q(
+                        role__in=sorted(NATIONAL_ROLES),
+                        local_authority__isnull=True,
+                        partnership__isnull=True,
+                    )
+                ),
+                violation_error_message=(
+                    "A local authority user needs a local authority, a partnership lead needs "
+                    "a partnership, and Panel roles and administrators need neither."
+                ),
+            ),
+        ]
+
+    @property
+    def organisation(self) -> LocalAuthority | Partnership | str:
+        if self.role == Role.LA_USER:
+            return self.local_authority
+        if self.role == Role.PARTNERSHIP_LEAD:
+            return self.partnership
+        return PANEL_ORGANISATION_NAME
+
+    @property
+    def is_national(self) -> bool:
+        return self.role in NATIONAL_ROLES
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR or self.is_superuser
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", "Created"
+    UPDATE = "update", "Updated"
+    DELETE = "delete", "Deleted"
+    VIEW = "view", "Viewed"
+    EXPORT = "export", "Exported"
+    SUBMIT = "submit", "Submitted"
+    LOGIN = "login", "Signed in"
+    LOGOUT = "logout", "Signed out"
+    LOGIN_FAILED = "login_failed", "Failed sign-in"
+    PASSWORD_RESET = "password_reset", "Password reset"
+
+
+class AuditEvent(models.Model):
+    """Append-only record of who did what to which object, when and from where.
+
+    Rows are never updated or deleted: the service layer only inserts, the admin is read-only,
+    and a database trigger rejects UPDATE and DELETE (migration 0002).
+    """
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        # Users are deactivated, not deleted; were one deleted, its events keep the id and name.
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=30, choices=AuditAction.choices, db_index=True)
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    object_repr = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    request_path = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        who = self.actor_username or "anonymous"
+        what = f" {self.object_repr}" if self.object_repr else ""
+        return f"{self.at:%Y-%m-%d %H:%M} {who} {self.get_action_display().lower()}{what}"

@@ -1,0 +1,28 @@
+"""Who may see which local authority's records: the one rule every app's selectors apply.
+
+A local authority user sees their authority's records; a partnership lead sees the records of
+every authority their partnership covers; Panel members, the secretariat and administrators
+see England. Each model's selector calls `authority_scope(user, path)` with the path from that
+model to its local authority, so the rule is written once and a record out of scope is a 404.
+"""
+
+from django.db.models import Q
+
+from .codes import NATIONAL_ROLES, Role
+
+NOTHING = Q(pk__in=[])
+
+
+def authority_scope(user, path: str) -> Q:
+    """A filter for records whose local authority (reached by `path`, e.g. "local_authority"
+    or "notification__local_authority"; "" for LocalAuthority itself) the user may see."""
+    if not (user and user.is_authenticated and user.is_active):
+        return NOTHING
+    prefix = f"{path}__" if path else ""
+    if user.role in NATIONAL_ROLES or user.is_superuser:
+        return Q()
+    if user.role == Role.LA_USER and user.local_authority_id:
+        return Q(**{f"{path or 'pk'}": user.local_authority_id})
+    if user.role == Role.PARTNERSHIP_LEAD and user.partnership_id:
+        return Q(**{f"{prefix}partnership": user.partnership_id})
+    return NOTHING

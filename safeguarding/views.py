@@ -1,0 +1,97 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from . import forms
+from .attention import attention_for
+from .audit import audit_log
+from .health import check_broker, check_database
+from .models import AuditAction
+from .selectors import local_authority_get_for_user, local_authority_list, local_authority_users
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "safeguarding/home.html",
+        {"attention": attention_for(request.user), "role": request.user.role},
+    )
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": check_database(), "broker": check_broker()}
+    healthy = all(check["ok"] for check in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )
+
+
+@login_required
+def local_authority_index(request: HttpRequest) -> HttpResponse:
+    authorities = local_authority_list(user=request.user)
+    query = request.GET.get("q", "").strip()
+    if query:
+        authorities = authorities.filter(name__icontains=query)
+    page = Paginator(authorities, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "safeguarding/local_authority_list.html",
+        {"page": page, "query": query},
+    )
+
+
+@login_required
+def local_authority_detail(request: HttpRequest, ons_code: str) -> HttpResponse:
+    authority = local_authority_get_for_user(user=request.user, ons_code=ons_code)
+    return render(
+        request,
+        "safeguarding/local_authority_detail.html",
+        {"authority": authority, "people": local_authority_users(authority=authority)},
+    )
+
+
+class SignInView(auth_views.LoginView):
+    form_class = forms.SignInForm
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = forms.PasswordResetForm
+    success_url = reverse_lazy("password_reset_done")
+    extra_email_context = {"site_name": settings.SERVICE_NAME}
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = forms.SetPasswordForm
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_log(actor=form.user, action=AuditAction.PASSWORD_RESET, obj=form.user)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = forms.PasswordChangeForm
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_log(
+            actor=self.request.user,
+            action=AuditAction.UPDATE,
+            obj=self.request.user,
+            message="Changed their password",
+        )
+        messages.success(self.request, "Your password has been changed.")
+        return response
