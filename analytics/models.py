@@ -1,1 +1,4 @@
-"""The annual figures: statistics engine and exports: the data. Built by its own issue."""
+"""The annual figures: statistics engine and exports.
+
+The data; built by its own issue.
+"""

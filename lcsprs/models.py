@@ -1,1 +1,4 @@
-"""Local Child Safeguarding Practice Reviews, tracked to publication: the data. Built by its own issue."""
+"""Local Child Safeguarding Practice Reviews, tracked to publication.
+
+The data; built by its own issue.
+"""

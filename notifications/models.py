@@ -1,1 +1,4 @@
-"""Serious Incident Notifications (SINs) from local authorities: the data. Built by its own issue."""
+"""Serious Incident Notifications (SINs) from local authorities.
+
+The data; built by its own issue.
+"""

@@ -1,1 +1,4 @@
-"""Panel decisions and response letters: the data. Built by its own issue."""
+"""Panel decisions and response letters.
+
+The data; built by its own issue.
+"""

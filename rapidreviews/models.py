@@ -1,1 +1,4 @@
-"""Rapid reviews by safeguarding partnerships: the data. Built by its own issue."""
+"""Rapid reviews by safeguarding partnerships.
+
+The data; built by its own issue.
+"""

@@ -4,6 +4,7 @@ Access goes by role rather than Django's is_staff flag, and sign-in is the servi
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
@@ -18,4 +19,6 @@ class SafeguardingAdminSite(admin.AdminSite):
         return user.is_active and user.is_authenticated and user.is_administrator
 
     def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+        if request.user.is_authenticated:
+            raise PermissionDenied  # signed in, but not an administrator
         return redirect_to_login(request.GET.get("next") or reverse("admin:index"))

@@ -1,4 +1,4 @@
-""""What needs my attention": each app registers a provider that lists, for a user, the
+""" "What needs my attention": each app registers a provider that lists, for a user, the
 things waiting on them (reviews due, decisions to record, …). The home page shows them all."""
 
 from collections.abc import Callable
@@ -53,4 +53,3 @@ def _administrator_reference_data(user: User) -> list[AttentionItem]:
             description="Check these people received their invitation, or deactivate them.",
         ),
     ]
-

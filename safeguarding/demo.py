@@ -24,7 +24,9 @@ class DemoUser:
 DEMO_USERS = [
     DemoUser("la-user", Role.LA_USER, "Robin", "Example", local_authority="E08000035"),
     DemoUser("la-user-bristol", Role.LA_USER, "Sam", "Sample", local_authority="E06000023"),
-    DemoUser("partnership-lead", Role.PARTNERSHIP_LEAD, "Jordan", "Placeholder", partnership="leeds"),
+    DemoUser(
+        "partnership-lead", Role.PARTNERSHIP_LEAD, "Jordan", "Placeholder", partnership="leeds"
+    ),
     DemoUser("panel-member", Role.PANEL_MEMBER, "Morgan", "Testcase"),
     DemoUser("panel-secretariat", Role.PANEL_SECRETARIAT, "Casey", "Fictional"),
     DemoUser("administrator", Role.ADMINISTRATOR, "Avery", "Madeup"),

@@ -19,7 +19,9 @@ def check_broker() -> dict:
     if not settings.REDIS_URL:
         return {"ok": True, "kind": "in-process (eager)"}
     try:
-        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2
+        )
         client.ping()
     except redis.RedisError as exc:
         return {"ok": False, "kind": "redis", "error": exc.__class__.__name__}

@@ -32,7 +32,7 @@ class RegionPopulation(models.Model):
     class Meta:
         ordering = ["region__name", "-year"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "year"], name="unique_region_population_year"),
+            models.UniqueConstraint(fields=["region", "year"], name="unique_region_population"),
             models.CheckConstraint(condition=Q(children__gt=0), name="region_population_positive"),
         ]
 
@@ -206,3 +206,40 @@ class AuditEvent(models.Model):
         who = self.actor_username or "anonymous"
         what = f" {self.object_repr}" if self.object_repr else ""
         return f"{self.at:%Y-%m-%d %H:%M} {who} {self.get_action_display().lower()}{what}"
+
+
+class OutboundEmail(models.Model):
+    """Every e-mail the service sends, recorded before it is sent: queued inside the
+    transaction of the change it reports, handed to a worker after commit, and marked sent.
+    A `dedupe_key` makes a send happen once however often it is asked for."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed, will retry"
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    to = models.JSONField(help_text="List of addresses")
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    attachments = models.JSONField(
+        default=list, blank=True, help_text="Stored files: filename, content_type, path"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    content_type = models.ForeignKey(
+        ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {', '.join(self.to)} ({self.get_status_display().lower()})"

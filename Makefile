@@ -1,0 +1,86 @@
+# The two commands: `make run` (serve the app with demo data) and `make test` (the whole suite
+# on a throwaway PostgreSQL and Redis). `make stack` runs the production-shaped processes.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMPS := .make
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Debian packages: WeasyPrint's libraries and fonts for every target; servers and a browser for tests.
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server chromium poppler-utils docker-compose
+STACK_PACKAGES := $(RUN_PACKAGES) postgresql redis-server
+
+.PHONY: help run test stack bench lint format lock frontend system-run system-test system-stack clean
+
+help:
+	@echo "make run    install what is needed, load reference and demo data, serve http://$(HOST):$(PORT)"
+	@echo "make test   lint, then the whole test suite on a throwaway PostgreSQL and Redis"
+	@echo "make stack  PostgreSQL, Redis, gunicorn, a Celery worker and beat (no Docker)"
+	@echo "make lock   recompile requirements*.lock from pyproject.toml"
+
+$(STAMPS):
+	@mkdir -p $(STAMPS)
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMPS)/python-run: requirements.lock | $(PY) $(STAMPS)
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	@touch $@
+
+$(STAMPS)/python-dev: requirements-dev.lock | $(PY) $(STAMPS)
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	@touch $@ $(STAMPS)/python-run
+
+$(STAMPS)/node: package.json package-lock.json | $(STAMPS)
+	@command -v npm >/dev/null || scripts/ensure-system-packages.sh nodejs npm
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+static/govuk/application.css: $(STAMPS)/node static/scss/application.scss scripts/build-frontend.mjs
+	npm run --silent build
+
+frontend: static/govuk/application.css
+
+system-run:
+	@scripts/ensure-system-packages.sh $(RUN_PACKAGES)
+
+system-test:
+	@scripts/ensure-system-packages.sh $(TEST_PACKAGES)
+
+system-stack:
+	@scripts/ensure-system-packages.sh $(STACK_PACKAGES)
+
+run: system-run $(STAMPS)/python-run frontend
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (sign in with a demo account above; Ctrl+C stops)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: $(STAMPS)/python-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMPS)/python-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+test: system-test $(STAMPS)/python-dev frontend lint
+	$(PY) scripts/services.py test -- $(PY) -m pytest $(PYTEST_ARGS)
+
+stack: system-stack $(STAMPS)/python-run frontend
+	$(PY) manage.py collectstatic --noinput -v0
+	$(PY) scripts/services.py stack -- scripts/stack.sh
+
+lock:
+	$(PYTHON) -m pip install --quiet uv
+	uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements.lock
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements-dev.lock
+
+clean:
+	rm -rf $(STAMPS) staticfiles static/govuk

@@ -1,0 +1,109 @@
+"""Outbound e-mail: recorded in the database, sent by a Celery worker after the transaction
+that asked for it commits, claimed by a conditional update so that a retried or duplicated
+task never sends twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from .models import OutboundEmail
+
+# A claim older than this is taken to belong to a worker that died mid-send.
+STALE_CLAIM = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    content_type: str
+
+
+def email_queue(
+    *,
+    to: Iterable[str],
+    subject: str,
+    body: str,
+    related: models.Model | None = None,
+    dedupe_key: str | None = None,
+    attachments: Iterable[Attachment] = (),
+) -> OutboundEmail:
+    """Record an e-mail and send it once the current transaction commits.
+
+    With a `dedupe_key` already used, nothing new is recorded or sent and the earlier e-mail
+    is returned."""
+    if dedupe_key:
+        existing = OutboundEmail.objects.filter(dedupe_key=dedupe_key).first()
+        if existing:
+            return existing
+    stored = [
+        {
+            "filename": item.filename,
+            "content_type": item.content_type,
+            "path": default_storage.save(
+                f"outbound-email/{timezone.now():%Y/%m}/{item.filename}", ContentFile(item.content)
+            ),
+        }
+        for item in attachments
+    ]
+    try:
+        with transaction.atomic():
+            email = OutboundEmail.objects.create(
+                to=sorted(set(to)),
+                subject=subject,
+                body=body,
+                attachments=stored,
+                dedupe_key=dedupe_key,
+                content_type=ContentType.objects.get_for_model(related) if related else None,
+                object_id=str(related.pk) if related else "",
+            )
+    except IntegrityError:
+        # Another process recorded the same dedupe_key between our check and our insert.
+        return OutboundEmail.objects.get(dedupe_key=dedupe_key)
+
+    from .tasks import email_send_task
+
+    transaction.on_commit(lambda: email_send_task.delay(email.pk))
+    return email
+
+
+def email_send(*, email_id: int) -> bool:
+    """Send a recorded e-mail unless it has been sent or another worker is sending it.
+    Returns whether this call sent it. Raises on a delivery failure (the task retries)."""
+    now = timezone.now()
+    claimed = (
+        OutboundEmail.objects.filter(pk=email_id)
+        .filter(
+            Q(status__in=[OutboundEmail.Status.QUEUED, OutboundEmail.Status.FAILED])
+            | Q(status=OutboundEmail.Status.SENDING, claimed_at__lt=now - STALE_CLAIM)
+        )
+        .update(status=OutboundEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return False
+    email = OutboundEmail.objects.get(pk=email_id)
+    message = EmailMessage(subject=email.subject, body=email.body, to=email.to)
+    for item in email.attachments:
+        with default_storage.open(item["path"], "rb") as handle:
+            message.attach(item["filename"], handle.read(), item["content_type"])
+    try:
+        message.send()
+    except Exception as exc:
+        OutboundEmail.objects.filter(pk=email_id).update(
+            status=OutboundEmail.Status.FAILED, last_error=f"{exc.__class__.__name__}: {exc}"[:2000]
+        )
+        raise
+    OutboundEmail.objects.filter(pk=email_id).update(
+        status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return True

@@ -1,0 +1,74 @@
+"""Production settings refuse to start unsafely (checked in a fresh interpreter each time)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_KEY = "k" * 50
+
+
+def load_settings(**env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.DEBUG)"],
+        env={**environment, "DJANGO_SETTINGS_MODULE": "safeguarding.settings"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({}, "needs SECRET_KEY"),
+        ({"SECRET_KEY": "django-insecure-development-key-not-for-production"}, "needs SECRET_KEY"),
+        ({"SECRET_KEY": "short"}, "needs SECRET_KEY"),
+        ({"SECRET_KEY": GOOD_KEY, "DEBUG": "1"}, "refuses to start with DEBUG on"),
+        ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": ""}, "needs ALLOWED_HOSTS"),
+    ],
+)
+def test_production_refuses_unsafe_settings(env, message):
+    env = {"ALLOWED_HOSTS": "example.org", **env}
+    result = load_settings(ENVIRONMENT="production", **env)
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_production_starts_with_a_real_key_and_debug_off():
+    result = load_settings(ENVIRONMENT="production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="x.org")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_without_database_url_the_app_uses_sqlite_and_eager_tasks():
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from django.conf import settings as s; "
+            "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER)",
+        ],
+        env={
+            **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
+            "DJANGO_SETTINGS_MODULE": "safeguarding.settings",
+        },
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "True"], result.stderr
+
+
+def test_dates_are_shown_the_govuk_way(settings):
+    from datetime import date
+
+    from django.utils import formats
+
+    assert formats.date_format(date(2024, 5, 24)) == "24 May 2024"
+    assert settings.TIME_ZONE == "Europe/London"
