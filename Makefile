@@ -14,7 +14,7 @@ RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejav
 TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server chromium poppler-utils docker-compose
 STACK_PACKAGES := $(RUN_PACKAGES) postgresql redis-server
 
-.PHONY: help run test stack bench lint format lock frontend system-run system-test system-stack clean
+.PHONY: help run test stack lint format lock frontend system-run system-test system-stack clean
 
 help:
 	@echo "make run    install what is needed, load reference and demo data, serve http://$(HOST):$(PORT)"

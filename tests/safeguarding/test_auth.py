@@ -91,9 +91,7 @@ def test_sign_out_is_a_post_and_is_audited(client, make_user):
     assert AuditEvent.objects.filter(actor=user, action=AuditAction.LOGOUT).exists()
 
 
-def test_password_reset_sends_a_working_link(
-    client, make_user, django_capture_on_commit_callbacks
-):
+def test_password_reset_sends_a_working_link(client, make_user, django_capture_on_commit_callbacks):
     user = make_user(Role.LA_USER, email="reset.me@example.org")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("password_reset"), {"email": "reset.me@example.org"})
