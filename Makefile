@@ -74,7 +74,6 @@ test: system-test $(STAMPS)/python-dev frontend lint
 	$(PY) scripts/services.py test -- $(PY) -m pytest $(PYTEST_ARGS)
 
 stack: system-stack $(STAMPS)/python-run frontend
-	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) scripts/services.py stack -- scripts/stack.sh
 
 lock:
