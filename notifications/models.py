@@ -1,4 +1,163 @@
-"""Serious Incident Notifications (SINs) from local authorities.
+"""Serious Incident Notifications (SINs): one per incident, from a local authority to the
+Panel, with one or more children (DOMAIN.md §3)."""
 
-The data; built by its own issue.
-"""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from safeguarding.codes import Reason, Sex
+from safeguarding.models import LocalAuthority
+
+
+class AbuseOrNeglect(models.TextChoices):
+    KNOWN = "known", "Known"
+    SUSPECTED = "suspected", "Suspected"
+    NOT_SUSPECTED = "not_suspected", "Not suspected (looked-after child's death)"
+
+
+class Notification(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    # Allowed transitions, {target: {sources}}: a SIN is submitted once; later changes are
+    # amendments of a submitted SIN, with a reason.
+    TRANSITIONS = {Status.SUBMITTED: {Status.DRAFT}}
+
+    reference = models.CharField(max_length=20, unique=True, null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="notifications"
+    )
+
+    incident_date = models.DateField(null=True, blank=True)
+    date_aware = models.DateField("date the local authority became aware", null=True, blank=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices, blank=True)
+    abuse_or_neglect = models.CharField(max_length=20, choices=AbuseOrNeglect.choices, blank=True)
+    child_looked_after_death = models.BooleanField(
+        "death of a looked-after child", null=True, blank=True
+    )
+    placement_postcode = models.CharField(max_length=8, blank=True)
+    imd_decile = models.PositiveSmallIntegerField(
+        "IMD decile", null=True, blank=True, help_text="1 (most deprived 10%) to 10; blank: unknown"
+    )
+    imd_source = models.CharField(
+        "where the IMD decile came from",
+        max_length=10,
+        blank=True,
+        choices=[("entered", "Entered"), ("postcode", "Looked up from the postcode")],
+    )
+    summary = models.TextField(blank=True)
+    child_in_focus_override_reason = models.TextField(blank=True)
+    lateness_reason = models.TextField(blank=True)
+
+    # Set once, on submission: the clock and the outcome against the 5-working-day deadline.
+    notified_at = models.DateTimeField("date submitted", null=True, blank=True)
+    working_days_to_notify = models.IntegerField(null=True, blank=True)
+    notified_on_time = models.BooleanField(null=True, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Optimistic locking: every write bumps it, and a write based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["local_authority", "status"]),
+            models.Index(fields=["status", "notified_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="notification_imd_decile_1_to_10",
+                condition=Q(imd_decile__isnull=True) | Q(imd_decile__gte=1, imd_decile__lte=10),
+            ),
+            models.CheckConstraint(
+                name="notification_submitted_has_reference",
+                condition=Q(status="draft")
+                | Q(
+                    reference__isnull=False,
+                    notified_at__isnull=False,
+                    working_days_to_notify__isnull=False,
+                    notified_on_time__isnull=False,
+                ),
+            ),
+            models.CheckConstraint(
+                name="notification_not_suspected_only_for_looked_after_death",
+                condition=~Q(abuse_or_neglect="not_suspected")
+                | Q(child_looked_after_death=True, reason="death"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference or f"Draft notification {self.pk}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def child_in_focus(self) -> "NotificationChild | None":
+        return next((child for child in self.children.all() if child.is_child_in_focus), None)
+
+
+class NotificationChild(models.Model):
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="children"
+    )
+    child_reference = models.CharField(
+        max_length=40, help_text="Pseudonymous reference, e.g. Child A"
+    )
+    name = models.CharField(max_length=200, blank=True, help_text="Identifying; optional")
+    date_of_birth = models.DateField(null=True, blank=True)
+    age_years = models.PositiveSmallIntegerField(null=True, blank=True)
+    sex = models.CharField(max_length=10, choices=Sex.choices)
+    harm = models.CharField(max_length=20, choices=Reason.choices)
+    is_child_in_focus = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification"],
+                condition=Q(is_child_in_focus=True),
+                name="one_child_in_focus_per_notification",
+            ),
+            models.UniqueConstraint(
+                fields=["notification", "child_reference"], name="unique_child_reference"
+            ),
+            models.CheckConstraint(
+                name="child_age_0_to_17",
+                condition=Q(age_years__isnull=True) | Q(age_years__lte=17),
+            ),
+            models.CheckConstraint(
+                name="child_has_age_or_date_of_birth",
+                condition=Q(age_years__isnull=False) | Q(date_of_birth__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.child_reference
+
+
+class ReferenceSequence(models.Model):
+    """The last number given for a reference prefix and year (SIN-2024-000123)."""
+
+    prefix = models.CharField(max_length=10)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="unique_reference_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last_number}"

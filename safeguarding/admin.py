@@ -1,8 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 
 from .audit import audit_log
+from .forms import ImdImportForm
 from .models import (
     AuditAction,
     AuditEvent,
@@ -10,10 +14,13 @@ from .models import (
     LocalAuthority,
     OutboundEmail,
     Partnership,
+    PostcodeImdDecile,
     Region,
     RegionPopulation,
     User,
 )
+from .postcodes import is_valid_postcode, normalise_postcode
+from .services import ImdImportError, imd_deciles_import
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -85,6 +92,78 @@ class LocalAuthorityAdmin(AuditedAdmin):
 class CensusEthnicityShareAdmin(AuditedAdmin):
     list_display = ["code", "is_group", "census_year", "percentage"]
     list_filter = ["census_year", "is_group"]
+
+
+@admin.register(PostcodeImdDecile)
+class PostcodeImdDecileAdmin(admin.ModelAdmin):
+    """Read-only rows, replaced as a whole by "Import from CSV" (or the import_imd_deciles
+    command), which the admin site lets only administrators reach."""
+
+    list_display = ["postcode", "decile", "source", "loaded_at"]
+    list_filter = ["decile"]
+    search_fields = ["^postcode"]
+    search_help_text = "A full postcode, or the start of one"
+    # About 1.7 million rows: skip the second COUNT(*) of the whole table on each page.
+    show_full_result_count = False
+
+    def get_search_results(self, request: HttpRequest, queryset, search_term: str):
+        if is_valid_postcode(search_term):
+            # "ls14ap" finds "LS1 4AP" through the unique index.
+            return queryset.filter(postcode=normalise_postcode(search_term)), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def get_urls(self) -> list[URLPattern]:
+        opts = self.model._meta
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name=f"{opts.app_label}_{opts.model_name}_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        form = ImdImportForm(request.POST or None, request.FILES or None)
+        errors: list[str] = []
+        more_errors = 0
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = imd_deciles_import(
+                    file=form.cleaned_data["file"],
+                    by=request.user,
+                    source=form.cleaned_data["source"],
+                )
+            except ImdImportError as exc:
+                errors, more_errors = exc.errors, exc.total - len(exc.errors)
+            else:
+                self.message_user(
+                    request,
+                    f"Imported {result.rows:,} postcodes: {result.created:,} new, "
+                    f"{result.updated:,} updated.",
+                    messages.SUCCESS,
+                )
+                return redirect("admin:safeguarding_postcodeimddecile_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import IMD deciles from CSV",
+            "form": form,
+            "errors": errors,
+            "more_errors": more_errors,
+        }
+        return TemplateResponse(
+            request, "admin/safeguarding/postcodeimddecile/import.html", context
+        )
 
 
 @admin.register(User)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import Region, User
+from .selectors import inbox_unread_count
 
 
 @dataclass(frozen=True)
@@ -52,4 +53,16 @@ def _administrator_reference_data(user: User) -> list[AttentionItem]:
             url=reverse("admin:safeguarding_user_changelist") + "?last_login__isnull=True",
             description="Check these people received their invitation, or deactivate them.",
         ),
+    ]
+
+
+@register
+def _unread_notifications(user: User) -> list[AttentionItem]:
+    return [
+        AttentionItem(
+            title="Unread messages in your inbox",
+            count=inbox_unread_count(user=user),
+            url=reverse("inbox"),
+            description="Messages from the service about the cases you work on.",
+        )
     ]

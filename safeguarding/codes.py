@@ -73,3 +73,20 @@ class Role(models.TextChoices):
 # Roles that work across England rather than for one authority or partnership.
 NATIONAL_ROLES = frozenset({Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT, Role.ADMINISTRATOR})
 PANEL_ORGANISATION_NAME = "Child Safeguarding Practice Review Panel"
+
+
+class Reason(models.TextChoices):
+    """Reason for notification (SIN) and incident type as reviewed (rapid review)."""
+
+    DEATH = "death", "Death"
+    SERIOUS_HARM = "serious_harm", "Serious harm"
+    OTHER = "other", "Other"
+
+
+# Death before serious harm before other: the order that picks the child in focus.
+HARM_SEVERITY = {Reason.DEATH: 0, Reason.SERIOUS_HARM: 1, Reason.OTHER: 2}
+
+
+class Sex(models.TextChoices):
+    MALE = "male", "Male"
+    FEMALE = "female", "Female"

@@ -24,6 +24,8 @@ class DemoUser:
 DEMO_USERS = [
     DemoUser("la-user", Role.LA_USER, "Robin", "Example", local_authority="E08000035"),
     DemoUser("la-user-bristol", Role.LA_USER, "Sam", "Sample", local_authority="E06000023"),
+    DemoUser("la-user-kent", Role.LA_USER, "Alex", "Invented", local_authority="E10000016"),
+    DemoUser("la-user-camden", Role.LA_USER, "Riley", "Synthetic", local_authority="E09000007"),
     DemoUser(
         "partnership-lead", Role.PARTNERSHIP_LEAD, "Jordan", "Placeholder", partnership="leeds"
     ),

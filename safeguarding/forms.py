@@ -1,8 +1,11 @@
-"""Sign-in and password forms on the GOV.UK Design System (crispy-forms-gds)."""
+"""Sign-in and password forms on the GOV.UK Design System (crispy-forms-gds), and the
+admin's IMD lookup upload."""
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.validators import FileExtensionValidator
 from django.template.loader import render_to_string
 
 from .email import email_queue
@@ -72,3 +75,19 @@ class SetPasswordForm(GovukFormMixin, auth_forms.SetPasswordForm):
 
 class PasswordChangeForm(GovukFormMixin, auth_forms.PasswordChangeForm):
     submit_label = "Change password"
+
+
+class ImdImportForm(forms.Form):
+    """The admin's "Import from CSV" for the postcode → IMD decile lookup."""
+
+    file = forms.FileField(
+        label="CSV file",
+        help_text="A header row with postcode and imd_decile columns; other columns are ignored.",
+        validators=[FileExtensionValidator(["csv"], message="Choose a file ending in .csv")],
+        error_messages={"required": "Choose a CSV file"},
+    )
+    source = forms.CharField(
+        required=False,
+        max_length=200,
+        help_text="Where the figures come from, e.g. English Indices of Deprivation 2019 (NSPL)",
+    )

@@ -243,3 +243,58 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} to {', '.join(self.to)} ({self.get_status_display().lower()})"
+
+
+class PostcodeImdDecile(models.Model):
+    """The Index of Multiple Deprivation decile of a postcode's area: 1 is the most deprived
+    10% of England, 10 the least. Loaded from the national lookup file by
+    `imd_deciles_import`; a child's decile is read from their placement postcode."""
+
+    postcode = models.CharField(max_length=8, unique=True, help_text="Normalised, e.g. LS1 4AP")
+    decile = models.PositiveSmallIntegerField("IMD decile")
+    source = models.CharField(max_length=200, blank=True)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["postcode"]
+        verbose_name = "postcode IMD decile"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decile__gte=1, decile__lte=10), name="imd_decile_1_to_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.postcode}: IMD decile {self.decile}"
+
+
+class InboxMessage(models.Model):
+    """A notification shown to one person in the service ("Notifications"), usually alongside
+    an e-mail about the same thing. A `dedupe_key` makes it arrive once per person however
+    often it is sent."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox_messages"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True, help_text="Where it links, e.g. the case")
+    read_at = models.DateTimeField(null=True, blank=True)
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "dedupe_key"], name="unique_inbox_message_dedupe_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {self.recipient}"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None

@@ -190,6 +190,10 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 EMAIL_TIMEOUT = 30
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))
+# The Panel's shared mailbox, copied on every notification sent to the Panel (optional).
+PANEL_INBOX_EMAIL = env_str("PANEL_INBOX_EMAIL")
+# Absolute address of the service, for links in e-mails.
+SERVICE_URL = env_str("SERVICE_URL", "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@csir.example.gov.uk")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -222,6 +226,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI is served from our own static files, not a CDN.
+    "ENUM_NAME_OVERRIDES": {"ReasonEnum": "safeguarding.codes.Reason"},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

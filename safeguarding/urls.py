@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
@@ -33,7 +33,12 @@ urlpatterns = [
         views.local_authority_detail,
         name="local-authority-detail",
     ),
+    path("notifications/", include("notifications.urls")),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/read-all/", views.inbox_read_all, name="inbox-read-all"),
+    path("inbox/<int:message_id>/open/", views.inbox_open, name="inbox-open"),
     path("admin/", admin.site.urls),
+    path("api/v1/notifications/", include("notifications.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -4,17 +4,27 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from . import forms
 from .attention import attention_for
 from .audit import audit_log
 from .health import check_broker, check_database
 from .models import AuditAction
-from .selectors import local_authority_get_for_user, local_authority_list, local_authority_users
+from .selectors import (
+    inbox_messages,
+    inbox_unread_count,
+    local_authority_get_for_user,
+    local_authority_list,
+    local_authority_users,
+)
+from .services import inbox_mark_all_read, inbox_mark_read
+
+INBOX_PAGE_SIZE = 25
 
 
 @login_required
@@ -58,6 +68,38 @@ def local_authority_detail(request: HttpRequest, ons_code: str) -> HttpResponse:
         "safeguarding/local_authority_detail.html",
         {"authority": authority, "people": local_authority_users(authority=authority)},
     )
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    page = Paginator(inbox_messages(user=request.user), INBOX_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "safeguarding/inbox.html",
+        {"page": page, "query": "", "unread_count": inbox_unread_count(user=request.user)},
+    )
+
+
+@login_required
+@require_POST
+def inbox_open(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = inbox_mark_read(user=request.user, message_id=message_id)
+    if message.url and url_has_allowed_host_and_scheme(
+        message.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(message.url)
+    return redirect("inbox")
+
+
+@login_required
+@require_POST
+def inbox_read_all(request: HttpRequest) -> HttpResponse:
+    if inbox_mark_all_read(user=request.user):
+        messages.success(request, "All your messages are marked as read.")
+    return redirect("inbox")
 
 
 class SignInView(auth_views.LoginView):

@@ -38,3 +38,18 @@ def test_seed_demo_refuses_production(settings):
     with pytest.raises(CommandError, match="Refusing"):
         call_command("seed_demo", stdout=StringIO())
     assert not User.objects.exists()
+
+
+def test_seed_demo_adds_submitted_and_draft_sins_for_several_authorities_once():
+    from notifications.models import Notification
+
+    run_seed()
+    submitted = Notification.objects.filter(status=Notification.Status.SUBMITTED)
+    drafts = Notification.objects.filter(status=Notification.Status.DRAFT)
+    assert submitted.values("local_authority").distinct().count() >= 3
+    assert drafts.exists()
+    assert submitted.filter(notified_on_time=False).exclude(lateness_reason="").exists()
+    assert all(n.rapid_review.due_date for n in submitted)
+    count = Notification.objects.count()
+    run_seed()
+    assert Notification.objects.count() == count

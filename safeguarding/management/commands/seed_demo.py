@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from notifications.demo import seed_demo_notifications
 from safeguarding.demo import DEMO_PASSWORD, seed_demo_users
 from safeguarding.services import reference_data_load
 
@@ -30,6 +31,8 @@ class Command(BaseCommand):
             f"{reference.partnerships} partnerships, {reference.regions} regions."
         )
         users = seed_demo_users()
+        notifications = seed_demo_notifications()
+        self.stdout.write(f"Demo incident notifications: {notifications} added.")
         self.stdout.write(self.style.SUCCESS("Demo accounts (all share one password):"))
         for user, created in users:
             status = "created" if created else "already there"

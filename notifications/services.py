@@ -1,0 +1,660 @@
+"""Writes for Serious Incident Notifications: one function per action, each in a transaction,
+each checking the rules in `rules.py`, the status and the version the user started from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from rapidreviews.services import rapid_review_open
+from safeguarding.audit import audit_log
+from safeguarding.codes import Role
+from safeguarding.email import email_queue
+from safeguarding.models import AuditAction, LocalAuthority, User
+from safeguarding.postcodes import normalise_postcode
+from safeguarding.selectors import imd_decile_for_postcode
+from safeguarding.services import inbox_notify
+from safeguarding.workingdays import SIN_DEADLINE_WORKING_DAYS
+
+from . import rules
+from .models import Notification, NotificationChild, ReferenceSequence
+
+CHILD_FIELDS = ("child_reference", "name", "date_of_birth", "age_years", "sex", "harm")
+
+
+class NotificationError(Exception):
+    """A request the SIN's state does not allow (shown as a form error or HTTP 409)."""
+
+
+class NotificationConflict(NotificationError):
+    """Someone else saved the SIN after the user loaded it."""
+
+    def __init__(self, current: Notification):
+        self.current = current
+        super().__init__(
+            "Someone else changed this notification after you opened it. Your answers have not "
+            "been saved: check the current version below and save again."
+        )
+
+
+class NotificationInvalid(NotificationError):
+    def __init__(self, errors: dict):
+        self.errors = errors
+        super().__init__("; ".join(_messages(errors)))
+
+
+def _messages(errors) -> list[str]:
+    """Every message in an error structure (children's errors are a list of dicts)."""
+    if isinstance(errors, str):
+        return [errors]
+    if isinstance(errors, dict):
+        errors = errors.values()
+    return [message for item in errors for message in _messages(item)]
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _lock(notification: Notification, expected_version: int | None) -> Notification:
+    locked = Notification.objects.select_for_update().get(pk=notification.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise NotificationConflict(locked)
+    return locked
+
+
+def _require_amendment_reason(notification: Notification, amendment_reason: str) -> None:
+    if not notification.is_draft and not amendment_reason.strip():
+        raise NotificationInvalid(
+            {"amendment_reason": ["Enter why you are changing a submitted notification"]}
+        )
+
+
+def _display(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _save_changes(
+    notification: Notification,
+    values: dict[str, Any],
+    *,
+    by: User,
+    amendment_reason: str,
+    what: str,
+) -> dict[str, list]:
+    changes = {
+        field: [_display(getattr(notification, field)), _display(value)]
+        for field, value in values.items()
+        if getattr(notification, field) != value
+    }
+    for field, value in values.items():
+        setattr(notification, field, value)
+    notification.version = F("version") + 1
+    notification.save(update_fields=[*values, "version", "updated_at"])
+    notification.refresh_from_db(fields=["version"])
+    if changes:
+        audit_log(
+            actor=by,
+            action=AuditAction.UPDATE,
+            obj=notification,
+            changes=changes,
+            message=(
+                f"Amended {what}: {amendment_reason.strip()}"
+                if not notification.is_draft
+                else f"Draft {what} saved"
+            ),
+        )
+    return changes
+
+
+def _recompute_timeliness(notification: Notification) -> None:
+    if notification.is_draft or notification.date_aware is None:
+        return
+    submitted_on = timezone.localdate(notification.notified_at)
+    notification.working_days_to_notify = rules.working_days_taken(
+        notification.date_aware, submitted_on
+    )
+    notification.notified_on_time = notification.working_days_to_notify <= SIN_DEADLINE_WORKING_DAYS
+    notification.save(update_fields=["working_days_to_notify", "notified_on_time"])
+
+
+def _refresh_child_in_focus(notification: Notification) -> None:
+    """Keep exactly one child in focus: the rule's choice, unless the user overrode it (with a
+    reason) and that child is still on the notification."""
+    children = list(notification.children.all())
+    current = next((c for c in children if c.is_child_in_focus), None)
+    if current and notification.child_in_focus_override_reason:
+        return
+    chosen = rules.choose_child_in_focus(children, notification.incident_date)
+    if chosen is current:
+        return
+    notification.children.filter(is_child_in_focus=True).update(is_child_in_focus=False)
+    if chosen:
+        NotificationChild.objects.filter(pk=chosen.pk).update(is_child_in_focus=True)
+
+
+def _raise_if(errors: rules.Errors) -> None:
+    if errors:
+        raise NotificationInvalid(errors)
+
+
+@transaction.atomic
+def notification_start(*, local_authority: LocalAuthority, by: User) -> Notification:
+    """Open a draft SIN for the user's authority."""
+    notification = Notification.objects.create(local_authority=local_authority, created_by=by)
+    audit_log(actor=by, action=AuditAction.CREATE, obj=notification, message="Draft started")
+    return notification
+
+
+@transaction.atomic
+def notification_incident_update(
+    *,
+    notification: Notification,
+    by: User,
+    incident_date: date | None,
+    date_aware: date | None,
+    reason: str,
+    expected_version: int | None,
+    amendment_reason: str = "",
+) -> Notification:
+    notification = _lock(notification, expected_version)
+    _require_amendment_reason(notification, amendment_reason)
+    _raise_if(
+        rules.incident_errors(incident_date=incident_date, date_aware=date_aware, today=_today())
+    )
+    _raise_if(
+        rules.reason_errors(
+            reason=reason, harms=notification.children.values_list("harm", flat=True)
+        )
+    )
+    values = {"incident_date": incident_date, "date_aware": date_aware, "reason": reason}
+    # The reason must stay consistent with the circumstances already given.
+    circumstances = rules.circumstances_errors(
+        reason=reason,
+        abuse_or_neglect=notification.abuse_or_neglect,
+        child_looked_after_death=notification.child_looked_after_death,
+        placement_postcode="",
+        imd_decile=None,
+    )
+    if circumstances:
+        _raise_if(
+            {
+                "reason": [
+                    "The reason must be 'Death' while the circumstances say this is a "
+                    "looked-after child's death: change the circumstances first"
+                ]
+            }
+        )
+    if not notification.is_draft:
+        # An amendment may change an answer but not take one away.
+        _raise_if({field: [rules.MISSING[field]] for field, value in values.items() if not value})
+    _save_changes(
+        notification,
+        values,
+        by=by,
+        amendment_reason=amendment_reason,
+        what="incident details",
+    )
+    _recompute_timeliness(notification)
+    _refresh_child_in_focus(notification)
+    return notification
+
+
+@transaction.atomic
+def notification_circumstances_update(
+    *,
+    notification: Notification,
+    by: User,
+    abuse_or_neglect: str,
+    child_looked_after_death: bool | None,
+    placement_postcode: str,
+    imd_decile: int | None,
+    summary: str,
+    expected_version: int | None,
+    amendment_reason: str = "",
+) -> Notification:
+    """Save the circumstances. A blank IMD decile is looked up from the placement postcode
+    (unknown when the postcode is not in the table)."""
+    notification = _lock(notification, expected_version)
+    _require_amendment_reason(notification, amendment_reason)
+    postcode = normalise_postcode(placement_postcode) if placement_postcode.strip() else ""
+    _raise_if(
+        rules.circumstances_errors(
+            reason=notification.reason,
+            abuse_or_neglect=abuse_or_neglect,
+            child_looked_after_death=child_looked_after_death,
+            placement_postcode=postcode,
+            imd_decile=imd_decile,
+        )
+    )
+    imd_source = "entered" if imd_decile is not None else ""
+    if imd_decile is None and postcode:
+        imd_decile = imd_decile_for_postcode(postcode)
+        imd_source = "postcode" if imd_decile is not None else ""
+    _save_changes(
+        notification,
+        {
+            "abuse_or_neglect": abuse_or_neglect,
+            "child_looked_after_death": child_looked_after_death,
+            "placement_postcode": postcode,
+            "imd_decile": imd_decile,
+            "imd_source": imd_source,
+            "summary": summary.strip(),
+        },
+        by=by,
+        amendment_reason=amendment_reason,
+        what="circumstances",
+    )
+    return notification
+
+
+@dataclass(frozen=True)
+class ChildData:
+    child_reference: str
+    sex: str
+    harm: str
+    name: str = ""
+    date_of_birth: date | None = None
+    age_years: int | None = None
+
+
+def _child_rules(notification: Notification, data: ChildData, *, exclude_pk=None) -> None:
+    reference = data.child_reference.strip()
+    if not reference:
+        _raise_if({"child_reference": ["Enter a reference for the child"]})
+    errors = rules.child_errors(
+        date_of_birth=data.date_of_birth,
+        age_years=data.age_years,
+        incident_date=notification.incident_date,
+        today=_today(),
+    )
+    duplicate = notification.children.filter(child_reference__iexact=reference)
+    if exclude_pk:
+        duplicate = duplicate.exclude(pk=exclude_pk)
+    if duplicate.exists():
+        errors.setdefault("child_reference", []).append(
+            "Each child on a notification needs a different reference"
+        )
+    _raise_if(errors)
+
+
+def _child_values(data: ChildData, incident_date: date | None) -> dict[str, Any]:
+    values = {field: getattr(data, field) for field in CHILD_FIELDS}
+    values["child_reference"] = data.child_reference.strip()
+    values["name"] = data.name.strip()
+    if data.age_years is None and data.date_of_birth and incident_date:
+        values["age_years"] = rules.age_on(data.date_of_birth, incident_date)
+    return values
+
+
+def _touch(notification: Notification, *, by: User, message: str, changes: dict) -> None:
+    Notification.objects.filter(pk=notification.pk).update(version=F("version") + 1)
+    notification.refresh_from_db(fields=["version"])
+    audit_log(
+        actor=by, action=AuditAction.UPDATE, obj=notification, changes=changes, message=message
+    )
+
+
+def _amendment_message(notification: Notification, text: str, amendment_reason: str) -> str:
+    return text if notification.is_draft else f"Amended: {text}: {amendment_reason.strip()}"
+
+
+@transaction.atomic
+def notification_child_add(
+    *,
+    notification: Notification,
+    by: User,
+    data: ChildData,
+    expected_version: int | None,
+    amendment_reason: str = "",
+) -> NotificationChild:
+    notification = _lock(notification, expected_version)
+    _require_amendment_reason(notification, amendment_reason)
+    _child_rules(notification, data)
+    child = NotificationChild.objects.create(
+        notification=notification, **_child_values(data, notification.incident_date)
+    )
+    _refresh_child_in_focus(notification)
+    _touch(
+        notification,
+        by=by,
+        message=_amendment_message(
+            notification, f"Added {child.child_reference}", amendment_reason
+        ),
+        changes={"children": [None, child.child_reference]},
+    )
+    return child
+
+
+@transaction.atomic
+def notification_child_update(
+    *,
+    child: NotificationChild,
+    by: User,
+    data: ChildData,
+    expected_version: int | None,
+    amendment_reason: str = "",
+) -> NotificationChild:
+    notification = _lock(child.notification, expected_version)
+    _require_amendment_reason(notification, amendment_reason)
+    _child_rules(notification, data, exclude_pk=child.pk)
+    values = _child_values(data, notification.incident_date)
+    changes = {
+        f"{child.child_reference}.{field}": [
+            _display(getattr(child, field)),
+            _display(value),
+        ]
+        for field, value in values.items()
+        if getattr(child, field) != value and field != "name"
+    }
+    if child.name != values["name"]:
+        changes[f"{child.child_reference}.name"] = ["(changed)", "(changed)"]  # never logged
+    NotificationChild.objects.filter(pk=child.pk).update(**values)
+    child.refresh_from_db()
+    _refresh_child_in_focus(notification)
+    _touch(
+        notification,
+        by=by,
+        message=_amendment_message(
+            notification, f"Changed {child.child_reference}", amendment_reason
+        ),
+        changes=changes,
+    )
+    return child
+
+
+@transaction.atomic
+def notification_child_remove(
+    *,
+    child: NotificationChild,
+    by: User,
+    expected_version: int | None,
+    amendment_reason: str = "",
+) -> None:
+    notification = _lock(child.notification, expected_version)
+    _require_amendment_reason(notification, amendment_reason)
+    if not notification.is_draft and notification.children.count() == 1:
+        raise NotificationInvalid({"children": ["A submitted notification needs a child"]})
+    if child.is_child_in_focus and notification.child_in_focus_override_reason:
+        Notification.objects.filter(pk=notification.pk).update(child_in_focus_override_reason="")
+        notification.child_in_focus_override_reason = ""
+    reference = child.child_reference
+    child.delete()
+    _refresh_child_in_focus(notification)
+    _touch(
+        notification,
+        by=by,
+        message=_amendment_message(notification, f"Removed {reference}", amendment_reason),
+        changes={"children": [reference, None]},
+    )
+
+
+@transaction.atomic
+def notification_child_in_focus_set(
+    *,
+    notification: Notification,
+    by: User,
+    child: NotificationChild,
+    override_reason: str,
+    expected_version: int | None,
+    amendment_reason: str = "",
+) -> Notification:
+    """Choose the child in focus. Choosing another child than the rule's needs a reason;
+    choosing the rule's child again clears the override."""
+    notification = _lock(notification, expected_version)
+    _require_amendment_reason(notification, amendment_reason)
+    children = list(notification.children.all())
+    automatic = rules.choose_child_in_focus(children, notification.incident_date)
+    is_override = automatic is not None and automatic.pk != child.pk
+    if is_override and not override_reason.strip():
+        raise NotificationInvalid(
+            {
+                "override_reason": [
+                    f"Enter why {child.child_reference} is the child in focus rather than "
+                    f"{automatic.child_reference}"
+                ]
+            }
+        )
+    previous = notification.child_in_focus
+    notification.children.filter(is_child_in_focus=True).update(is_child_in_focus=False)
+    NotificationChild.objects.filter(pk=child.pk).update(is_child_in_focus=True)
+    Notification.objects.filter(pk=notification.pk).update(
+        child_in_focus_override_reason=override_reason.strip() if is_override else ""
+    )
+    notification.refresh_from_db()
+    _touch(
+        notification,
+        by=by,
+        message=_amendment_message(
+            notification,
+            f"Child in focus: {child.child_reference}"
+            + (
+                f" (instead of {automatic.child_reference}: {override_reason.strip()})"
+                if is_override
+                else ""
+            ),
+            amendment_reason,
+        ),
+        changes={
+            "child_in_focus": [
+                previous.child_reference if previous else None,
+                child.child_reference,
+            ]
+        },
+    )
+    return notification
+
+
+def _next_reference(prefix: str, year: int) -> str:
+    sequence, _ = ReferenceSequence.objects.select_for_update().get_or_create(
+        prefix=prefix, year=year
+    )
+    sequence.last_number = F("last_number") + 1
+    sequence.save(update_fields=["last_number"])
+    sequence.refresh_from_db(fields=["last_number"])
+    return f"{prefix}-{year}-{sequence.last_number:06d}"
+
+
+def notification_recipients(notification: Notification) -> tuple[list[User], list[str]]:
+    """Who is told of a submitted SIN: the partnership's leads and the Panel (secretariat and
+    members) in the app; the leads, the secretariat and the shared inboxes by e-mail."""
+    partnership = notification.local_authority.partnership
+    leads = list(
+        User.objects.filter(role=Role.PARTNERSHIP_LEAD, partnership=partnership, is_active=True)
+    )
+    panel = list(
+        User.objects.filter(role__in=[Role.PANEL_SECRETARIAT, Role.PANEL_MEMBER], is_active=True)
+    )
+    emails = [u.email for u in leads if u.email]
+    emails += [u.email for u in panel if u.role == Role.PANEL_SECRETARIAT and u.email]
+    emails += [address for address in (partnership.email, settings.PANEL_INBOX_EMAIL) if address]
+    return leads + panel, sorted(set(emails))
+
+
+@transaction.atomic
+def notification_submit(
+    *,
+    notification: Notification,
+    by: User,
+    lateness_reason: str = "",
+    expected_version: int | None,
+) -> Notification:
+    """Submit a draft SIN: give it its reference, store the working days from the date aware
+    to today and whether that was within 5, open the partnership's rapid review (due 15
+    working days after the SIN) and tell the partnership and the Panel once this commits."""
+    notification = _lock(notification, expected_version)
+    if notification.status not in Notification.TRANSITIONS[Notification.Status.SUBMITTED]:
+        raise NotificationError(f"{notification} has already been submitted")
+    today = _today()
+    children = list(notification.children.all())
+    errors = rules.submission_errors(notification, children=children, today=today)
+    for field, messages in rules.lateness_errors(
+        date_aware=notification.date_aware, submitted_on=today, lateness_reason=lateness_reason
+    ).items():
+        errors.setdefault(field, []).extend(messages)
+    _raise_if(errors)
+
+    now = timezone.now()
+    days = rules.working_days_taken(notification.date_aware, today)
+    notification.reference = _next_reference("SIN", today.year)
+    notification.status = Notification.Status.SUBMITTED
+    notification.notified_at = now
+    notification.working_days_to_notify = days
+    notification.notified_on_time = days <= SIN_DEADLINE_WORKING_DAYS
+    notification.lateness_reason = (
+        lateness_reason.strip() if days > SIN_DEADLINE_WORKING_DAYS else ""
+    )
+    notification.submitted_by = by
+    notification.version = F("version") + 1
+    notification.save(
+        update_fields=[
+            "reference",
+            "status",
+            "notified_at",
+            "working_days_to_notify",
+            "notified_on_time",
+            "lateness_reason",
+            "submitted_by",
+            "version",
+            "updated_at",
+        ]
+    )
+    notification.refresh_from_db()
+    review = rapid_review_open(notification=notification, sin_date=today)
+    audit_log(
+        actor=by,
+        action=AuditAction.SUBMIT,
+        obj=notification,
+        changes={"working_days_to_notify": days, "on_time": notification.notified_on_time},
+        message=f"Submitted; rapid review due {review.due_date:%-d %B %Y}",
+    )
+    _tell_about_submission(notification, review.due_date)
+    return notification
+
+
+def _tell_about_submission(notification: Notification, due_date: date) -> None:
+    people, emails = notification_recipients(notification)
+    authority = notification.local_authority
+    url = reverse("notifications:notification-detail", args=[notification.pk])
+    subject = f"{notification.reference}: serious incident notified by {authority}"
+    timeliness = (
+        f"within {SIN_DEADLINE_WORKING_DAYS} working days"
+        if notification.notified_on_time
+        else f"{notification.working_days_to_notify} working days after the local authority "
+        f"became aware (late: {notification.lateness_reason})"
+    )
+    body = (
+        f"{authority} has notified the Child Safeguarding Practice Review Panel of a serious "
+        f"incident: {notification.reference} ({notification.get_reason_display().lower()}).\n\n"
+        f"It was notified {timeliness}.\n"
+        f"The partnership's rapid review is due by {due_date:%-d %B %Y} "
+        f"(15 working days after the notification).\n\n"
+        f"Sign in to see the notification: {settings.SERVICE_URL}{url}\n"
+    )
+    inbox_notify(
+        recipients=people,
+        subject=subject,
+        body=f"Rapid review due by {due_date:%-d %B %Y}.",
+        url=url,
+        dedupe_key=f"sin-submitted-{notification.pk}",
+    )
+    if emails:
+        email_queue(
+            to=emails,
+            subject=subject,
+            body=body,
+            related=notification,
+            dedupe_key=f"sin-submitted-{notification.pk}",
+        )
+
+
+@transaction.atomic
+def notification_create(
+    *,
+    local_authority: LocalAuthority,
+    by: User,
+    incident_date: date | None = None,
+    date_aware: date | None = None,
+    reason: str = "",
+    abuse_or_neglect: str = "",
+    child_looked_after_death: bool | None = None,
+    placement_postcode: str = "",
+    imd_decile: int | None = None,
+    summary: str = "",
+    children: list[ChildData] | None = None,
+    submit: bool = False,
+    lateness_reason: str = "",
+) -> Notification:
+    """Create a SIN in one go (the API's path), as a draft or submitted. Every rule is checked
+    by the same services the web journey uses; all problems are reported together, with each
+    child's under `children[i]`, and nothing is saved unless everything is."""
+    notification = notification_start(local_authority=local_authority, by=by)
+    errors: dict = {}
+
+    def attempt(call, key: str | None = None, index: int | None = None) -> None:
+        try:
+            call()
+        except NotificationInvalid as exc:
+            if key is None:
+                for field, messages in exc.errors.items():
+                    errors.setdefault(field, []).extend(messages)
+            else:
+                child_errors = errors.setdefault(key, [{} for _ in children or []])
+                child_errors[index] = {**child_errors[index], **exc.errors}
+
+    attempt(
+        lambda: notification_incident_update(
+            notification=notification,
+            by=by,
+            incident_date=incident_date,
+            date_aware=date_aware,
+            reason="",  # set after the children, against whose harm it is checked
+            expected_version=None,
+        )
+    )
+    for index, child in enumerate(children or []):
+        attempt(
+            lambda child=child: notification_child_add(
+                notification=notification, by=by, data=child, expected_version=None
+            ),
+            key="children",
+            index=index,
+        )
+    if not errors:
+        attempt(
+            lambda: notification_incident_update(
+                notification=notification,
+                by=by,
+                incident_date=incident_date,
+                date_aware=date_aware,
+                reason=reason,
+                expected_version=None,
+            )
+        )
+    attempt(
+        lambda: notification_circumstances_update(
+            notification=notification,
+            by=by,
+            abuse_or_neglect=abuse_or_neglect,
+            child_looked_after_death=child_looked_after_death,
+            placement_postcode=placement_postcode,
+            imd_decile=imd_decile,
+            summary=summary,
+            expected_version=None,
+        )
+    )
+    if errors:
+        raise NotificationInvalid(errors)
+    if submit:
+        notification_submit(
+            notification=notification, by=by, lateness_reason=lateness_reason, expected_version=None
+        )
+    notification.refresh_from_db()
+    return notification

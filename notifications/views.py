@@ -1,0 +1,463 @@
+"""The SIN journey: selector -> form -> service -> redirect."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from safeguarding.audit import audit_events_for
+from safeguarding.codes import Role
+from safeguarding.selectors import local_authority_list
+
+from . import forms, rules, selectors, services
+from .models import Notification, NotificationChild
+
+TASK_LIST = "notifications:notification-detail"
+
+
+def _service_errors_to_form(form, exc: services.NotificationError) -> None:
+    if isinstance(exc, services.NotificationInvalid):
+        for field, field_messages in exc.errors.items():
+            for message in field_messages:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        form.add_error(None, str(exc))
+
+
+def _after_save(request: HttpRequest, notification: Notification, action: str, next_url: str):
+    if not notification.is_draft:
+        messages.success(request, "Your changes have been saved and added to the history.")
+        return redirect("notifications:notification-detail", pk=notification.pk)
+    if action == "draft":
+        messages.success(request, "Saved as a draft. You can come back to it at any time.")
+        return redirect(TASK_LIST, pk=notification.pk)
+    return redirect(next_url)
+
+
+def _section(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class,
+    initial: Callable[[Notification], dict],
+    save: Callable[[Notification, dict], object],
+    title: str,
+    next_url: Callable[[Notification], str],
+    template: str = "notifications/section_form.html",
+    form_kwargs: Callable[[Notification], dict] | None = None,
+    extra: Callable[[Notification], dict] | None = None,
+) -> HttpResponse:
+    notification = selectors.notification_get_for_editing(user=request.user, pk=pk)
+    action = request.POST.get("action", "continue")
+    kwargs = {"notification": notification, "save_as_draft": action == "draft"}
+    kwargs.update(form_kwargs(notification) if form_kwargs else {})
+    conflict = None
+    if request.method == "POST":
+        form = form_class(request.POST, **kwargs)
+        if form.is_valid():
+            try:
+                save(notification, form.cleaned_data)
+            except services.NotificationConflict as exc:
+                conflict = exc.current
+                form.add_error(None, str(exc))
+                # The next save is made knowingly against the version now shown.
+                data = request.POST.copy()
+                data["version"] = str(conflict.version)
+                form.data = data
+            except services.NotificationError as exc:
+                _service_errors_to_form(form, exc)
+            else:
+                notification.refresh_from_db()
+                return _after_save(request, notification, action, next_url(notification))
+    else:
+        form = form_class(
+            initial={"version": notification.version, **initial(notification)}, **kwargs
+        )
+    context = {
+        "notification": notification,
+        "form": form,
+        "title": title,
+        "conflict": conflict,
+        **(extra(notification) if extra else {}),
+    }
+    return render(request, template, context)
+
+
+def _parse_filters(form: forms.NotificationFilterForm) -> selectors.NotificationFilters:
+    if not form.is_valid():
+        return selectors.NotificationFilters(
+            **{
+                key: form.cleaned_data.get(key) or ""
+                for key in ("reference", "status", "reason", "local_authority")
+                if key not in form.errors
+            }
+        )
+    data = {key: value for key, value in form.cleaned_data.items() if value}
+    return selectors.NotificationFilters(**data)
+
+
+@login_required
+def notification_index(request: HttpRequest) -> HttpResponse:
+    form = forms.NotificationFilterForm(
+        request.GET or None, authorities=local_authority_list(user=request.user)
+    )
+    filters = _parse_filters(form) if request.GET else selectors.NotificationFilters()
+    notifications = selectors.notification_list(user=request.user, filters=filters)
+    page = Paginator(notifications, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "notifications/notification_list.html",
+        {
+            "form": form,
+            "page": page,
+            "querystring": query.urlencode(),
+            "can_start": request.user.role == Role.LA_USER,
+        },
+    )
+
+
+@login_required
+@require_POST
+def notification_start(request: HttpRequest) -> HttpResponse:
+    if request.user.role != Role.LA_USER or not request.user.local_authority_id:
+        raise PermissionDenied
+    notification = services.notification_start(
+        local_authority=request.user.local_authority, by=request.user
+    )
+    return redirect(TASK_LIST, pk=notification.pk)
+
+
+def _section_statuses(notification: Notification) -> list[dict]:
+    children = list(notification.children.all())
+    incident = [notification.incident_date, notification.date_aware, notification.reason]
+    circumstances = [
+        notification.abuse_or_neglect,
+        notification.child_looked_after_death is not None or None,
+        notification.summary,
+    ]
+
+    def status(values) -> str:
+        filled = sum(1 for value in values if value not in (None, ""))
+        return "completed" if filled == len(values) else "in_progress" if filled else "not_started"
+
+    sections = [
+        {
+            "title": "Incident details",
+            "url": reverse("notifications:notification-incident", args=[notification.pk]),
+            "status": status(incident),
+        },
+        {
+            "title": "Children",
+            "url": reverse("notifications:notification-children", args=[notification.pk]),
+            "status": "completed" if children else "not_started",
+        },
+        {
+            "title": "Circumstances",
+            "url": reverse("notifications:notification-circumstances", args=[notification.pk]),
+            "status": status(circumstances),
+        },
+    ]
+    ready = all(section["status"] == "completed" for section in sections)
+    sections.append(
+        {
+            "title": "Check answers and submit",
+            "url": reverse("notifications:notification-check", args=[notification.pk]),
+            "status": "not_started" if ready else "cannot_start",
+        }
+    )
+    return sections
+
+
+@login_required
+def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = selectors.notification_get_for_user(user=request.user, pk=pk)
+    can_edit = request.user.local_authority_id == notification.local_authority_id
+    if notification.is_draft:
+        return render(
+            request,
+            "notifications/notification_task_list.html",
+            {
+                "notification": notification,
+                "sections": _section_statuses(notification),
+                "children": notification.children.all(),
+            },
+        )
+    return render(
+        request,
+        "notifications/notification_detail.html",
+        {
+            "notification": notification,
+            "children": notification.children.all(),
+            "history": audit_events_for(notification).select_related(None),
+            "review": getattr(notification, "rapid_review", None),
+            "can_edit": can_edit,
+            "show_names": request.user.role in (Role.LA_USER, Role.PANEL_SECRETARIAT)
+            or request.user.role == Role.PANEL_MEMBER,
+        },
+    )
+
+
+def _version(data: dict) -> int:
+    return data["version"]
+
+
+@login_required
+def notification_incident(request: HttpRequest, pk: int) -> HttpResponse:
+    return _section(
+        request,
+        pk,
+        form_class=forms.IncidentForm,
+        title="Incident details",
+        initial=lambda n: {
+            "incident_date": n.incident_date,
+            "date_aware": n.date_aware,
+            "reason": n.reason,
+        },
+        save=lambda n, data: services.notification_incident_update(
+            notification=n,
+            by=request.user,
+            incident_date=data["incident_date"],
+            date_aware=data["date_aware"],
+            reason=data["reason"],
+            expected_version=_version(data),
+            amendment_reason=data.get("amendment_reason", ""),
+        ),
+        next_url=lambda n: reverse("notifications:notification-children", args=[n.pk]),
+    )
+
+
+@login_required
+def notification_circumstances(request: HttpRequest, pk: int) -> HttpResponse:
+    return _section(
+        request,
+        pk,
+        form_class=forms.CircumstancesForm,
+        title="Circumstances",
+        initial=lambda n: {
+            "abuse_or_neglect": n.abuse_or_neglect,
+            "child_looked_after_death": forms.bool_to_yes_no(n.child_looked_after_death),
+            "placement_postcode": n.placement_postcode,
+            "imd_decile": n.imd_decile if n.imd_source == "entered" else None,
+            "summary": n.summary,
+        },
+        save=lambda n, data: services.notification_circumstances_update(
+            notification=n,
+            by=request.user,
+            abuse_or_neglect=data["abuse_or_neglect"],
+            child_looked_after_death=forms.yes_no_to_bool(data["child_looked_after_death"]),
+            placement_postcode=data["placement_postcode"],
+            imd_decile=data["imd_decile"],
+            summary=data["summary"],
+            expected_version=_version(data),
+            amendment_reason=data.get("amendment_reason", ""),
+        ),
+        next_url=lambda n: reverse("notifications:notification-check", args=[n.pk]),
+    )
+
+
+@login_required
+def notification_children(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = selectors.notification_get_for_editing(user=request.user, pk=pk)
+    children = list(notification.children.all())
+    return render(
+        request,
+        "notifications/notification_children.html",
+        {
+            "notification": notification,
+            "children": children,
+            "suggested": rules.choose_child_in_focus(children, notification.incident_date),
+        },
+    )
+
+
+def _child_data(data: dict) -> services.ChildData:
+    return services.ChildData(
+        child_reference=data["child_reference"],
+        name=data["name"],
+        date_of_birth=data["date_of_birth"],
+        age_years=data["age_years"],
+        sex=data["sex"],
+        harm=data["harm"],
+    )
+
+
+def _children_url(notification: Notification) -> str:
+    return reverse("notifications:notification-children", args=[notification.pk])
+
+
+@login_required
+def child_add(request: HttpRequest, pk: int) -> HttpResponse:
+    def initial(notification: Notification) -> dict:
+        letter = chr(ord("A") + notification.children.count() % 26)
+        return {"child_reference": f"Child {letter}"}
+
+    return _section(
+        request,
+        pk,
+        form_class=forms.ChildForm,
+        title="Add a child",
+        initial=initial,
+        save=lambda n, data: services.notification_child_add(
+            notification=n,
+            by=request.user,
+            data=_child_data(data),
+            expected_version=_version(data),
+            amendment_reason=data.get("amendment_reason", ""),
+        ),
+        next_url=_children_url,
+    )
+
+
+@login_required
+def child_edit(request: HttpRequest, pk: int, child_pk: int) -> HttpResponse:
+    notification = selectors.notification_get_for_editing(user=request.user, pk=pk)
+    child = selectors.child_get(notification=notification, pk=child_pk)
+    return _section(
+        request,
+        pk,
+        form_class=forms.ChildForm,
+        title=f"Change {child.child_reference}",
+        initial=lambda n: {field: getattr(child, field) for field in services.CHILD_FIELDS},
+        save=lambda n, data: services.notification_child_update(
+            child=child,
+            by=request.user,
+            data=_child_data(data),
+            expected_version=_version(data),
+            amendment_reason=data.get("amendment_reason", ""),
+        ),
+        next_url=_children_url,
+    )
+
+
+@login_required
+def child_remove(request: HttpRequest, pk: int, child_pk: int) -> HttpResponse:
+    notification = selectors.notification_get_for_editing(user=request.user, pk=pk)
+    child = selectors.child_get(notification=notification, pk=child_pk)
+    return _section(
+        request,
+        pk,
+        form_class=forms.ChildRemoveForm,
+        title=f"Remove {child.child_reference}?",
+        initial=lambda n: {},
+        save=lambda n, data: services.notification_child_remove(
+            child=child,
+            by=request.user,
+            expected_version=_version(data),
+            amendment_reason=data.get("amendment_reason", ""),
+        ),
+        next_url=_children_url,
+        extra=lambda n: {"child": child},
+    )
+
+
+@login_required
+def child_in_focus(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = selectors.notification_get_for_editing(user=request.user, pk=pk)
+    children = list(notification.children.all())
+    suggested = rules.choose_child_in_focus(children, notification.incident_date)
+
+    def save(n: Notification, data: dict):
+        chosen: NotificationChild = selectors.child_get(notification=n, pk=int(data["child"]))
+        return services.notification_child_in_focus_set(
+            notification=n,
+            by=request.user,
+            child=chosen,
+            override_reason=data["override_reason"],
+            expected_version=_version(data),
+            amendment_reason=data.get("amendment_reason", ""),
+        )
+
+    return _section(
+        request,
+        pk,
+        form_class=forms.ChildInFocusForm,
+        title="Child in focus",
+        initial=lambda n: {
+            "child": str(n.child_in_focus.pk) if n.child_in_focus else "",
+            "override_reason": n.child_in_focus_override_reason,
+        },
+        save=save,
+        next_url=_children_url,
+        form_kwargs=lambda n: {"children": children, "suggested": suggested},
+        extra=lambda n: {"suggested": suggested},
+    )
+
+
+def _section_url(notification: Notification, field: str) -> str:
+    if field in ("incident_date", "date_aware", "reason"):
+        name = "notifications:notification-incident"
+    elif field == "children":
+        name = "notifications:notification-children"
+    else:
+        name = "notifications:notification-circumstances"
+    return reverse(name, args=[notification.pk])
+
+
+@login_required
+def notification_check(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = selectors.notification_get_for_editing(user=request.user, pk=pk)
+    if not notification.is_draft:
+        return redirect("notifications:notification-detail", pk=notification.pk)
+    today = timezone.localdate()
+    children = list(notification.children.all())
+    days = (
+        rules.working_days_taken(notification.date_aware, today)
+        if notification.date_aware
+        else None
+    )
+    late = days is not None and days > 5
+    form = forms.SubmitForm(
+        request.POST or None, late=late, initial={"version": notification.version}
+    )
+    problems = rules.submission_errors(notification, children=children, today=today)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notification_submit(
+                notification=notification,
+                by=request.user,
+                lateness_reason=form.cleaned_data.get("lateness_reason", ""),
+                expected_version=form.cleaned_data["version"],
+            )
+        except services.NotificationError as exc:
+            _service_errors_to_form(form, exc)
+        else:
+            return redirect("notifications:notification-confirmation", pk=notification.pk)
+    return render(
+        request,
+        "notifications/notification_check.html",
+        {
+            "notification": notification,
+            "children": children,
+            "form": form,
+            "days": days,
+            "late": late,
+            "problems": [
+                (message, _section_url(notification, field))
+                for field, field_messages in problems.items()
+                for message in field_messages
+            ],
+        },
+    )
+
+
+@login_required
+def notification_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = selectors.notification_get_for_user(user=request.user, pk=pk)
+    if notification.is_draft:
+        return redirect(TASK_LIST, pk=notification.pk)
+    return render(
+        request,
+        "notifications/notification_confirmation.html",
+        {"notification": notification, "review": getattr(notification, "rapid_review", None)},
+    )

@@ -1,0 +1,56 @@
+"""Factories for SINs: one per status."""
+
+from datetime import date
+
+import factory
+from django.utils import timezone
+
+from notifications.models import AbuseOrNeglect, Notification, NotificationChild
+from safeguarding.codes import Reason, Sex
+from safeguarding.models import LocalAuthority
+
+
+class DraftNotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    local_authority = factory.LazyFunction(lambda: LocalAuthority.objects.get(name="Leeds"))
+    created_by = factory.SubFactory("tests.factories.LaUserFactory")
+    status = Notification.Status.DRAFT
+
+
+class CompleteDraftFactory(DraftNotificationFactory):
+    """A draft with every answer given, ready to submit."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    incident_date = date(2024, 6, 3)
+    date_aware = date(2024, 6, 4)
+    reason = Reason.SERIOUS_HARM
+    abuse_or_neglect = AbuseOrNeglect.SUSPECTED
+    child_looked_after_death = False
+    summary = "Synthetic summary."
+
+    @factory.post_generation
+    def children(self, create, extracted, **kwargs):
+        if create and extracted is None:
+            NotificationChildFactory(notification=self, is_child_in_focus=True)
+
+
+class SubmittedNotificationFactory(CompleteDraftFactory):
+    status = Notification.Status.SUBMITTED
+    reference = factory.Sequence(lambda n: f"SIN-2024-{n + 1:06d}")
+    notified_at = factory.LazyFunction(timezone.now)
+    working_days_to_notify = 3
+    notified_on_time = True
+
+
+class NotificationChildFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NotificationChild
+
+    child_reference = factory.Sequence(lambda n: f"Child {n}")
+    age_years = 7
+    sex = Sex.FEMALE
+    harm = Reason.SERIOUS_HARM
