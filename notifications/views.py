@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from safeguarding.audit import audit_events_for
 from safeguarding.codes import Role
+from safeguarding.models import AuditAction
 from safeguarding.selectors import local_authority_list
 
 from . import forms, rules, selectors, services
@@ -183,6 +184,7 @@ def _section_statuses(notification: Notification) -> list[dict]:
 def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notification = selectors.notification_get_for_user(user=request.user, pk=pk)
     can_edit = request.user.local_authority_id == notification.local_authority_id
+    history = list(audit_events_for(notification))
     if notification.is_draft:
         return render(
             request,
@@ -199,11 +201,17 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "notification": notification,
             "children": notification.children.all(),
-            "history": audit_events_for(notification).select_related(None),
+            "history": history,
+            "amendments": [
+                event
+                for event in history
+                if event.action == AuditAction.UPDATE and event.at >= notification.notified_at
+            ],
             "review": getattr(notification, "rapid_review", None),
             "can_edit": can_edit,
-            "show_names": request.user.role in (Role.LA_USER, Role.PANEL_SECRETARIAT)
-            or request.user.role == Role.PANEL_MEMBER,
+            # A child's name is for their authority and the Panel, not for everyone in scope.
+            "show_names": request.user.role
+            in (Role.LA_USER, Role.PANEL_SECRETARIAT, Role.PANEL_MEMBER),
         },
     )
 

@@ -295,3 +295,38 @@ def test_la_user_list_shows_only_their_authority(client, make_user, leeds):
     html = client.get(url("notification-list")).content.decode()
     assert own.reference in html
     assert other.reference not in html
+
+
+@time_machine.travel(MONDAY, tick=False)
+def test_amending_a_submitted_sin_from_its_page_needs_a_reason(la_client):
+    notification = SubmittedNotificationFactory(created_by=la_client.user)
+    page = la_client.get(url("notification-detail", notification.pk)).content.decode()
+    assert url("notification-incident", notification.pk) in page  # change links
+
+    form = {
+        "version": notification.version,
+        **date_fields("incident_date", date(2024, 6, 2)),
+        **date_fields("date_aware", notification.date_aware),
+        "reason": notification.reason,
+        "action": "save",
+    }
+    html = la_client.post(url("notification-incident", notification.pk), form).content.decode()
+    assert "Enter why you are changing a submitted notification" in html
+    notification.refresh_from_db()
+    assert notification.incident_date == date(2024, 6, 3)
+
+    form["amendment_reason"] = "The police corrected the date"
+    response = la_client.post(url("notification-incident", notification.pk), form)
+    assert response["Location"] == url("notification-detail", notification.pk)
+    notification.refresh_from_db()
+    assert notification.incident_date == date(2024, 6, 2)
+    page = la_client.get(url("notification-detail", notification.pk)).content.decode()
+    assert "The police corrected the date" in page
+    assert "Amended by" in page
+
+
+def test_partnership_lead_sees_no_change_links(client, make_user, leeds):
+    notification = SubmittedNotificationFactory()
+    client.force_login(make_user(Role.PARTNERSHIP_LEAD, partnership=leeds.partnership))
+    page = client.get(url("notification-detail", notification.pk)).content.decode()
+    assert url("notification-incident", notification.pk) not in page
