@@ -426,7 +426,9 @@ def notification_check(request: HttpRequest, pk: int) -> HttpResponse:
     )
     late = days is not None and days > 5
     form = forms.SubmitForm(
-        request.POST or None, late=late, initial={"version": notification.version}
+        request.POST if request.method == "POST" else None,
+        late=late,
+        initial={"version": notification.version},
     )
     problems = rules.submission_errors(notification, children=children, today=today)
     if request.method == "POST" and form.is_valid():

@@ -1,10 +1,20 @@
-"""Rapid reviews: the partnership's review of a notified incident, due 15 working days after
-the SIN (DOMAIN.md §1 and §4). This issue opens the record; the review itself is issue 4."""
+"""Rapid reviews: the safeguarding partnership's review of a notified incident, due 15 working
+days after the SIN (DOMAIN.md §1 and §4). Each coded answer is blank until answered, so that
+"not answered" is never confused with "no" or "not recorded"."""
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
 from notifications.models import Notification
+from safeguarding.codes import Ethnicity, Reason, Sex
 from safeguarding.models import Partnership
+
+from . import codes
+
+
+def coded(choices, verbose_name: str) -> models.CharField:
+    return models.CharField(verbose_name, max_length=30, choices=choices, blank=True)
 
 
 class RapidReview(models.Model):
@@ -12,6 +22,12 @@ class RapidReview(models.Model):
         NOT_STARTED = "not_started", "Not started"
         DRAFTING = "drafting", "Drafting"
         SUBMITTED = "submitted", "Submitted"
+
+    # {target: {sources}}: submitted once drafted; the secretariat may reopen a submitted review.
+    TRANSITIONS = {
+        Status.DRAFTING: {Status.NOT_STARTED, Status.SUBMITTED},
+        Status.SUBMITTED: {Status.NOT_STARTED, Status.DRAFTING},
+    }
 
     notification = models.OneToOneField(
         Notification, on_delete=models.PROTECT, related_name="rapid_review"
@@ -24,9 +40,142 @@ class RapidReview(models.Model):
     due_date = models.DateField(db_index=True, help_text="15 working days after the SIN")
     original_due_date = models.DateField(help_text="The due date before any extension")
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Incident type as reviewed (may differ from the SIN's reason).
+    incident_type = coded(Reason.choices, "incident type as reviewed")
+
+    # Characteristics of the child in focus.
+    sex = coded(Sex.choices, "sex")
+    age_years = models.PositiveSmallIntegerField("age at the incident", null=True, blank=True)
+    gender_differs = coded(
+        codes.YesNoNotRecorded.choices,
+        "gender identity different to sex registered at birth, or non-binary",
+    )
+    lgbtq = coded(codes.YesNoNotRecorded.choices, "LGBTQ+")
+    disability = coded(codes.YesNoNotRecorded.choices, "disability")
+    neurodivergent = coded(codes.YesNoNotRecorded.choices, "neurodivergent")
+    ethnicity = coded(Ethnicity.choices, "ethnicity")
+    young_carer = coded(codes.YoungCarer.choices, "young carer")
+
+    # Likely cause.
+    cause_of_death = coded(codes.CauseOfDeath.choices, "likely cause of death")
+    cause_of_harm = coded(codes.CauseOfHarm.choices, "likely cause of serious harm")
+
+    # Children's social care (Table 4).
+    family_known_to_csc = coded(codes.FamilyKnownToCsc.choices, "family known to CSC")
+    child_in_need = coded(codes.ChildInNeed.choices, "child in need")
+    child_protection_plan = coded(codes.ChildProtectionPlan.choices, "child protection plan")
+    looked_after = coded(codes.LookedAfter.choices, "looked after")
+    care_order = coded(codes.CareOrder.choices, "care order")
+
+    # Needs of the child (Table C).
+    education_status = coded(codes.EducationStatus.choices, "education status")
+    missing_education = coded(codes.MissingEducation.choices, "child missing school")
+    neet = coded(codes.YesNoUnknown.choices, "not in education, employment or training")
+    send_support = coded(codes.YesNoUnknown.choices, "SEND support")
+    ehc_plan = coded(codes.EhcPlan.choices, "EHC plan")
+    speech_language = coded(codes.SpeechLanguage.choices, "speech and language support")
+    camhs = coded(codes.Camhs.choices, "CAMHS")
+    youth_offending = coded(codes.YouthOffending.choices, "known to youth offending services")
+    mental_health = coded(codes.MentalHealth.choices, "mental health condition")
+    mental_health_linked = coded(
+        codes.YesNoUnclear.choices, "mental health condition linked to the incident"
+    )
+
+    # Parents or relevant adults.
+    young_parent = coded(codes.YesNoUnknown.choices, "young parent (under 25)")
+    parent_under_18 = coded(codes.YesNoUnknown.choices, "parent under 18")
+    parent_care_leaver = coded(codes.YesNoUnknown.choices, "parent is a care leaver")
+    parent_disability = coded(codes.YesNoUnknown.choices, "parent with a disability")
+    parent_mental_health = coded(codes.YesNoUnknown.choices, "parent with mental health needs")
+    parent_substance_misuse = coded(codes.SubstanceMisuse.choices, "parental substance misuse")
+
+    # Risk factors and abuse types (Table D).
+    neglect = coded(codes.YesNoUnknown.choices, "neglect")
+    housing_issues = coded(codes.YesNoUnknown.choices, "housing issues")
+    financial_hardship = coded(codes.YesNoUnknown.choices, "financial hardship")
+    domestic_abuse = coded(codes.YesNoUnknown.choices, "domestic abuse")
+    intergenerational_abuse = coded(
+        codes.YesNoUnknown.choices, "history of intergenerational abuse"
+    )
+    hidden_men = coded(codes.YesNoUnknown.choices, "hidden men")
+    gang_youth_violence = coded(codes.YesNoUnknown.choices, "gang-related and/or youth violence")
+    cce = coded(codes.YesNoUnknown.choices, "child criminal exploitation")
+    victim_offender_overlap = coded(codes.YesNoUnknown.choices, "victim/offender overlap")
+    bullying = coded(codes.YesNoUnknown.choices, "bullying")
+    online_harm = coded(codes.YesNoUnknown.choices, "online harm")
+    repeat_missing = coded(codes.YesNoUnknown.choices, "repeat missing episodes")
+    physical_abuse = coded(codes.AbuseContext.choices, "physical abuse")
+    emotional_abuse = coded(codes.AbuseContext.choices, "emotional abuse")
+    sexual_abuse = coded(codes.AbuseContext.choices, "sexual abuse/exploitation")
+    child_on_child_abuse = coded(codes.ChildOnChildAbuse.choices, "child on child abuse")
+
+    # Narrative.
+    summary_of_facts = models.TextField("summary of facts", blank=True)
+    relevant_information = models.TextField("relevant information", blank=True)
+    reflection = models.TextField("reflection", blank=True)
+    immediate_action = models.TextField("immediate safeguarding action", blank=True)
+
+    # The partnership's decision.
+    lcspr_decision = coded(codes.LcsprDecision.choices, "decision on an LCSPR")
+    lcspr_rationale = models.TextField("rationale for the decision", blank=True)
+
+    # The full review document.
+    document = models.FileField(upload_to="rapid-reviews/%Y/%m/", blank=True)
+    document_name = models.CharField(max_length=200, blank=True)
+    document_page_count = models.PositiveIntegerField(null=True, blank=True)
+
+    # Quality warnings the partnership accepted ("not recorded" answers), at submission.
+    not_recorded_accepted = models.BooleanField(default=False)
+
+    # Submission.
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    working_days_taken = models.IntegerField(null=True, blank=True)
+    submitted_on_time = models.BooleanField(null=True, blank=True)
+
+    # Optimistic locking per section: {section key: version}. A save from an older version of
+    # its section is refused; two people may still work on different sections at once.
+    section_versions = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="rapid_review_age_0_to_17",
+                condition=Q(age_years__isnull=True) | Q(age_years__lte=17),
+            ),
+            models.CheckConstraint(
+                name="rapid_review_submitted_has_timeliness",
+                condition=~Q(status="submitted")
+                | Q(submitted_at__isnull=False, working_days_taken__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Rapid review for {self.notification}"
+
+    def section_version(self, key: str) -> int:
+        return int(self.section_versions.get(key, 0))
+
+
+class RapidReviewTheme(models.Model):
+    """A learning and practice theme of the review: present or not, and whether good practice
+    was identified (3.84-3.89)."""
+
+    review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="themes")
+    theme = models.CharField(max_length=30, choices=codes.LearningTheme.choices)
+    present = models.BooleanField()
+    good_practice = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["review", "theme"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "theme"], name="unique_review_theme")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_theme_display()}: {'present' if self.present else 'not present'}"

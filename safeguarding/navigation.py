@@ -29,6 +29,7 @@ class NavItem:
 NAVIGATION: list[NavItem] = [
     NavItem("Home", "home", ALL_ROLES),
     NavItem("Incident notifications", "notifications:notification-list", ALL_ROLES),
+    NavItem("Rapid reviews", "rapidreviews:review-queue", ALL_ROLES),
     NavItem("Inbox", "inbox", ALL_ROLES, count=_unread_notifications),
     NavItem("Local authorities", "local-authority-list", ALL_ROLES),
     NavItem("Administration", "admin:index", frozenset({Role.ADMINISTRATOR})),

@@ -34,6 +34,7 @@ urlpatterns = [
         name="local-authority-detail",
     ),
     path("notifications/", include("notifications.urls")),
+    path("rapid-reviews/", include("rapidreviews.urls")),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read-all/", views.inbox_read_all, name="inbox-read-all"),
     path("inbox/<int:message_id>/open/", views.inbox_open, name="inbox-open"),

@@ -1,0 +1,272 @@
+"""Rapid review pages: the partnership's queue, the task list, a page per section, the
+completeness check and submission. selector -> form -> service -> redirect."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from safeguarding.audit import audit_events_for
+from safeguarding.codes import Role
+from safeguarding.workingdays import working_days_between
+
+from . import codes, forms, rules, selectors, services
+from .models import RapidReview
+from .sections import SECTION_BY_KEY, SECTIONS
+
+
+def _display_status(review: RapidReview, today) -> str:
+    if review.status != RapidReview.Status.SUBMITTED and review.due_date < today:
+        return "overdue"
+    return review.status
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    reviews = [
+        {
+            "review": review,
+            "status": _display_status(review, today),
+            "days_left": working_days_between(today, review.due_date),
+        }
+        for review in selectors.rapid_review_queue(user=request.user, today=today)[:200]
+    ]
+    return render(request, "rapidreviews/review_queue.html", {"reviews": reviews})
+
+
+def _section_states(review: RapidReview) -> list[dict]:
+    themes = set(review.themes.values_list("theme", flat=True))
+    states = []
+    for section in SECTIONS:
+        if section.key == "themes":
+            answered, total = len(themes & set(codes.CORE_THEMES)), len(codes.CORE_THEMES)
+        else:
+            required = rules.required_fields(section, review)
+            answered = sum(1 for f in required if getattr(review, f) not in (None, ""))
+            total = len(required)
+        saved = review.section_version(section.key) > 0
+        status = (
+            "completed"
+            if saved and answered >= total
+            else "in_progress"
+            if saved or answered
+            else "not_started"
+        )
+        states.append({"section": section, "status": status})
+    return states
+
+
+@login_required
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    review = selectors.rapid_review_get_for_user(user=request.user, pk=pk)
+    can_edit = (
+        request.user.role == Role.PARTNERSHIP_LEAD
+        and request.user.partnership_id == review.partnership_id
+        and review.status != RapidReview.Status.SUBMITTED
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "rapidreviews/review_detail.html",
+        {
+            "review": review,
+            "notification": review.notification,
+            "status": _display_status(review, today),
+            "days_left": working_days_between(today, review.due_date),
+            "sections": _section_states(review),
+            "answers": _answers(review),
+            "can_edit": can_edit,
+            "can_reopen": request.user.role == Role.PANEL_SECRETARIAT
+            and review.status == RapidReview.Status.SUBMITTED,
+            "history": audit_events_for(review)[:50],
+            "type_differs": review.incident_type
+            and review.incident_type != review.notification.reason,
+        },
+    )
+
+
+def _answers(review: RapidReview) -> list[dict]:
+    """Every section's questions and answers, for reading."""
+    result = []
+    for section in SECTIONS:
+        if section.key == "themes":
+            rows = [
+                (theme.get_theme_display(), _theme_answer(theme)) for theme in review.themes.all()
+            ]
+        else:
+            rows = [
+                (
+                    forms._question(name),
+                    getattr(review, f"get_{name}_display")()
+                    if RapidReview._meta.get_field(name).choices
+                    else getattr(review, name),
+                )
+                for name in rules.visible_fields(section, review)
+            ]
+        result.append({"section": section, "rows": rows})
+    return result
+
+
+def _theme_answer(theme) -> str:
+    if not theme.present:
+        return "Not present"
+    return "Present; good practice identified" if theme.good_practice else "Present"
+
+
+def _section_initial(review: RapidReview, section) -> dict:
+    initial = {name: getattr(review, name) for name in section.fields}
+    child = review.notification.child_in_focus
+    # Start from what the SIN said; the partnership confirms or corrects it.
+    if section.key == "incident" and not review.incident_type:
+        initial["incident_type"] = review.notification.reason
+    if section.key == "child" and child:
+        initial["sex"] = initial["sex"] or child.sex
+        if initial["age_years"] is None:
+            initial["age_years"] = child.age_years
+    return initial
+
+
+@login_required
+def review_section(request: HttpRequest, pk: int, section_key: str) -> HttpResponse:
+    review = selectors.rapid_review_get_for_editing(user=request.user, pk=pk)
+    section = SECTION_BY_KEY.get(section_key)
+    if section is None:
+        raise Http404
+    if review.status == RapidReview.Status.SUBMITTED:
+        messages.error(request, "This rapid review has been submitted and is read-only.")
+        return redirect("rapidreviews:review-detail", pk=review.pk)
+    is_themes = section.key == "themes"
+    conflict = None
+    if request.method == "POST":
+        form = (
+            forms.ThemesForm(request.POST)
+            if is_themes
+            else forms.ReviewSectionForm(request.POST, section=section, review=review)
+        )
+        if form.is_valid():
+            try:
+                if is_themes:
+                    services.rapid_review_themes_save(
+                        review=review,
+                        by=request.user,
+                        themes=form.themes(),
+                        expected_version=form.cleaned_data["version"],
+                    )
+                else:
+                    services.rapid_review_section_save(
+                        review=review,
+                        by=request.user,
+                        section_key=section.key,
+                        values=form.answers(),
+                        expected_version=form.cleaned_data["version"],
+                    )
+            except services.RapidReviewConflict as exc:
+                conflict = exc.current
+                form.add_error(None, str(exc))
+                data = request.POST.copy()
+                data["version"] = str(conflict.section_version(section.key))
+                form.data = data
+            except services.RapidReviewInvalid as exc:
+                for field, field_messages in exc.errors.items():
+                    for message in field_messages:
+                        form.add_error(field if field in form.fields else None, message)
+            except services.RapidReviewError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"{section.title} saved.")
+                return redirect("rapidreviews:review-detail", pk=review.pk)
+    else:
+        version = {"version": review.section_version(section.key)}
+        if is_themes:
+            initial = {
+                **version,
+                **{f"{t.theme}_present": "yes" if t.present else "no" for t in review.themes.all()},
+                **{
+                    f"{t.theme}_good_practice": "yes" if t.good_practice else "no"
+                    for t in review.themes.all()
+                },
+            }
+            form = forms.ThemesForm(initial=initial)
+        else:
+            form = forms.ReviewSectionForm(
+                initial={**version, **_section_initial(review, section)},
+                section=section,
+                review=review,
+            )
+    saved = None
+    if conflict is not None:
+        saved = next(a for a in _answers(conflict) if a["section"].key == section.key)
+    return render(
+        request,
+        "rapidreviews/review_section.html",
+        {
+            "review": review,
+            "notification": review.notification,
+            "section": section,
+            "form": form,
+            "conflict": conflict,
+            "saved": saved,
+        },
+    )
+
+
+@login_required
+def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    review = selectors.rapid_review_get_for_editing(user=request.user, pk=pk)
+    if review.status == RapidReview.Status.SUBMITTED:
+        return redirect("rapidreviews:review-detail", pk=review.pk)
+    check = services.rapid_review_completeness(review)
+    form = forms.SubmitReviewForm(
+        request.POST if request.method == "POST" else None, warnings=bool(check.not_recorded)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rapid_review_submit(
+                review=review,
+                by=request.user,
+                accept_not_recorded=form.cleaned_data.get("accept_not_recorded", False),
+            )
+        except services.RapidReviewInvalid as exc:
+            for field, field_messages in exc.errors.items():
+                for message in field_messages:
+                    form.add_error(field if field in form.fields else None, message)
+        except services.RapidReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Rapid review submitted to the Panel.")
+            return redirect("rapidreviews:review-detail", pk=review.pk)
+    return render(
+        request,
+        "rapidreviews/review_submit.html",
+        {
+            "review": review,
+            "notification": review.notification,
+            "check": check,
+            "form": form,
+            "section_url": lambda key: reverse("rapidreviews:review-section", args=[pk, key]),
+        },
+    )
+
+
+@login_required
+def review_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    review = selectors.rapid_review_get_for_user(user=request.user, pk=pk)
+    form = forms.ReopenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rapid_review_reopen(
+                review=review, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except services.RapidReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The rapid review has been reopened for the partnership.")
+            return redirect("rapidreviews:review-detail", pk=review.pk)
+    return render(
+        request,
+        "rapidreviews/review_reopen.html",
+        {"review": review, "notification": review.notification, "form": form},
+    )

@@ -1,0 +1,112 @@
+"""Rapid review factories: one per status."""
+
+from datetime import date
+
+import factory
+from django.utils import timezone
+
+from rapidreviews.models import RapidReview
+
+from ..notifications.factories import SubmittedNotificationFactory
+
+
+class RapidReviewFactory(factory.django.DjangoModelFactory):
+    """A review opened by a submitted SIN, not started."""
+
+    class Meta:
+        model = RapidReview
+
+    notification = factory.SubFactory(SubmittedNotificationFactory)
+    partnership = factory.LazyAttribute(lambda o: o.notification.local_authority.partnership)
+    clock_started_on = date(2024, 6, 10)
+    due_date = date(2024, 7, 1)
+    original_due_date = date(2024, 7, 1)
+
+
+COMPLETE_ANSWERS = {
+    "incident_type": "serious_harm",
+    "sex": "female",
+    "age_years": 9,
+    "ethnicity": "white_british",
+    "gender_differs": "no",
+    "lgbtq": "no",
+    "disability": "no",
+    "neurodivergent": "no",
+    "young_carer": "no",
+    "cause_of_harm": "neglect",
+    "family_known_to_csc": "current",
+    "child_in_need": "no",
+    "child_protection_plan": "on_plan",
+    "looked_after": "no",
+    "care_order": "no",
+    "education_status": "mainstream",
+    "missing_education": "regular_absence",
+    "send_support": "no",
+    "ehc_plan": "no",
+    "speech_language": "no",
+    "camhs": "no",
+    "youth_offending": "no",
+    "mental_health": "none",
+    "young_parent": "no",
+    "parent_under_18": "no",
+    "parent_care_leaver": "no",
+    "parent_disability": "no",
+    "parent_mental_health": "yes",
+    "parent_substance_misuse": "alcohol",
+    **dict.fromkeys(
+        (
+            "neglect",
+            "housing_issues",
+            "financial_hardship",
+            "domestic_abuse",
+            "intergenerational_abuse",
+            "hidden_men",
+            "gang_youth_violence",
+            "cce",
+            "victim_offender_overlap",
+            "bullying",
+            "online_harm",
+            "repeat_missing",
+            "physical_abuse",
+            "emotional_abuse",
+            "sexual_abuse",
+            "child_on_child_abuse",
+        ),
+        "no",
+    ),
+    "summary_of_facts": "Synthetic facts.",
+    "relevant_information": "Synthetic information.",
+    "reflection": "Synthetic reflection.",
+    "immediate_action": "Synthetic action.",
+    "lcspr_decision": "no_lcspr",
+    "lcspr_rationale": "Synthetic rationale.",
+}
+
+
+class DraftingReviewFactory(RapidReviewFactory):
+    status = RapidReview.Status.DRAFTING
+
+
+class CompleteReviewFactory(DraftingReviewFactory):
+    """Every question answered, every core theme recorded: ready to submit."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def answers(self, create, extracted, **kwargs):
+        for field, value in {**COMPLETE_ANSWERS, **(extracted or {})}.items():
+            setattr(self, field, value)
+        if create:
+            self.save()
+            from rapidreviews.codes import CORE_THEMES
+
+            for theme in CORE_THEMES:
+                self.themes.create(theme=theme, present=True, good_practice=False)
+
+
+class SubmittedReviewFactory(CompleteReviewFactory):
+    status = RapidReview.Status.SUBMITTED
+    submitted_at = factory.LazyFunction(timezone.now)
+    working_days_taken = 10
+    submitted_on_time = True
