@@ -70,11 +70,17 @@ def _lock(notification: Notification, expected_version: int | None) -> Notificat
     return locked
 
 
-def _require_amendment_reason(notification: Notification, amendment_reason: str) -> None:
-    if not notification.is_draft and not amendment_reason.strip():
+def _lock_for_change(
+    notification: Notification, expected_version: int | None, amendment_reason: str
+) -> Notification:
+    """Lock the SIN for a change: refused if someone saved since the user loaded it, and a
+    submitted SIN changes only with a reason (an amendment)."""
+    locked = _lock(notification, expected_version)
+    if not locked.is_draft and not amendment_reason.strip():
         raise NotificationInvalid(
             {"amendment_reason": ["Enter why you are changing a submitted notification"]}
         )
+    return locked
 
 
 def _display(value: Any) -> Any:
@@ -164,8 +170,7 @@ def notification_incident_update(
     expected_version: int | None,
     amendment_reason: str = "",
 ) -> Notification:
-    notification = _lock(notification, expected_version)
-    _require_amendment_reason(notification, amendment_reason)
+    notification = _lock_for_change(notification, expected_version, amendment_reason)
     _raise_if(
         rules.incident_errors(incident_date=incident_date, date_aware=date_aware, today=_today())
     )
@@ -222,8 +227,7 @@ def notification_circumstances_update(
 ) -> Notification:
     """Save the circumstances. A blank IMD decile is looked up from the placement postcode
     (unknown when the postcode is not in the table)."""
-    notification = _lock(notification, expected_version)
-    _require_amendment_reason(notification, amendment_reason)
+    notification = _lock_for_change(notification, expected_version, amendment_reason)
     postcode = normalise_postcode(placement_postcode) if placement_postcode.strip() else ""
     _raise_if(
         rules.circumstances_errors(
@@ -315,8 +319,7 @@ def notification_child_add(
     expected_version: int | None,
     amendment_reason: str = "",
 ) -> NotificationChild:
-    notification = _lock(notification, expected_version)
-    _require_amendment_reason(notification, amendment_reason)
+    notification = _lock_for_change(notification, expected_version, amendment_reason)
     _child_rules(notification, data)
     child = NotificationChild.objects.create(
         notification=notification, **_child_values(data, notification.incident_date)
@@ -342,8 +345,7 @@ def notification_child_update(
     expected_version: int | None,
     amendment_reason: str = "",
 ) -> NotificationChild:
-    notification = _lock(child.notification, expected_version)
-    _require_amendment_reason(notification, amendment_reason)
+    notification = _lock_for_change(child.notification, expected_version, amendment_reason)
     _child_rules(notification, data, exclude_pk=child.pk)
     values = _child_values(data, notification.incident_date)
     changes = {
@@ -378,8 +380,7 @@ def notification_child_remove(
     expected_version: int | None,
     amendment_reason: str = "",
 ) -> None:
-    notification = _lock(child.notification, expected_version)
-    _require_amendment_reason(notification, amendment_reason)
+    notification = _lock_for_change(child.notification, expected_version, amendment_reason)
     if not notification.is_draft and notification.children.count() == 1:
         raise NotificationInvalid({"children": ["A submitted notification needs a child"]})
     if child.is_child_in_focus and notification.child_in_focus_override_reason:
@@ -408,8 +409,7 @@ def notification_child_in_focus_set(
 ) -> Notification:
     """Choose the child in focus. Choosing another child than the rule's needs a reason;
     choosing the rule's child again clears the override."""
-    notification = _lock(notification, expected_version)
-    _require_amendment_reason(notification, amendment_reason)
+    notification = _lock_for_change(notification, expected_version, amendment_reason)
     children = list(notification.children.all())
     automatic = rules.choose_child_in_focus(children, notification.incident_date)
     is_override = automatic is not None and automatic.pk != child.pk

@@ -330,3 +330,15 @@ def test_partnership_lead_sees_no_change_links(client, make_user, leeds):
     client.force_login(make_user(Role.PARTNERSHIP_LEAD, partnership=leeds.partnership))
     page = client.get(url("notification-detail", notification.pk)).content.decode()
     assert url("notification-incident", notification.pk) not in page
+
+
+def test_home_page_lists_drafts_to_finish(client, make_user, leeds):
+    user = make_user(Role.LA_USER, local_authority=leeds)
+    DraftNotificationFactory(created_by=user)
+    DraftNotificationFactory(
+        created_by=user, local_authority=LocalAuthority.objects.get(name="Kent")
+    )
+    client.force_login(user)
+    html = client.get("/").content.decode()
+    assert "Draft notifications not yet sent to the Panel" in html
+    assert ">1<" in html.replace(" ", "")
