@@ -1,12 +1,17 @@
 """GOV.UK forms for the rapid review, generated from the section declarations and the model's
 fields, so that a question is declared once."""
 
+from datetime import date
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.db import models
 
-from . import codes, rules
+from safeguarding.fields import GovukChoiceField, GovukDateField
+from safeguarding.workingdays import add_working_days
+
+from . import codes, documents, rules
 from .models import RapidReview
 from .sections import Section
 
@@ -146,3 +151,136 @@ class ReopenForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(Field.textarea("reason"))
+
+
+def _long_date(day: date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+class ExtensionRequestForm(forms.Form):
+    """A partnership lead's request for more time. The rules are the service's, run here too so
+    that every problem on the page is shown at once."""
+
+    reason = forms.CharField(
+        label="Why do you need an extension?",
+        help_text="The Panel secretariat reads this to decide. It is kept in the review's history.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter why you need an extension"},
+    )
+    proposed_date = GovukDateField(
+        subject="The proposed date",
+        label="When will you send the rapid review to the Panel?",
+    )
+
+    def __init__(self, *args, due_date: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.due_date = due_date
+        example = add_working_days(due_date, 10)
+        self.fields["proposed_date"].help_text = (
+            f"It is due on {_long_date(due_date)}. Choose a working day after that. For "
+            f"example, {example.day} {example.month} {example.year}"
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.textarea("reason"), Field("proposed_date"))
+
+    def clean(self):
+        data = super().clean()
+        errors = rules.extension_request_errors(
+            reason=data.get("reason", ""),
+            proposed_date=data.get("proposed_date"),
+            due_date=self.due_date,
+        )
+        add_rule_errors(self, errors)
+        return data
+
+
+class ExtensionDecisionForm(forms.Form):
+    decision = GovukChoiceField(
+        subject="whether you approve or decline the extension",
+        label="Do you approve the extension?",
+        choices=[("approve", "Approve"), ("decline", "Decline")],
+        widget=forms.RadioSelect,
+    )
+    new_due_date = GovukDateField(
+        subject="The new due date",
+        label="New due date (if you approve)",
+        help_text="The date the partnership asked for, unless you change it. The original due "
+        "date is kept as well.",
+        required=False,
+    )
+    decision_reason = forms.CharField(
+        label="Reason for your decision",
+        help_text="Required if you decline. The partnership's leads will read it.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+    def __init__(self, *args, due_date: date, proposed_date: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.due_date = due_date
+        self.proposed_date = proposed_date
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("decision", legend_size=Size.MEDIUM, inline=True),
+            Field("new_due_date"),
+            Field.textarea("decision_reason"),
+        )
+
+    @property
+    def approve(self) -> bool:
+        return self.cleaned_data.get("decision") == "approve"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision"):
+            errors = rules.extension_decision_errors(
+                approve=self.approve,
+                decision_reason=data.get("decision_reason", ""),
+                new_due_date=data.get("new_due_date") or self.proposed_date,
+                due_date=self.due_date,
+            )
+            add_rule_errors(self, errors)
+        return data
+
+
+def add_rule_errors(form: forms.Form, errors: dict[str, list[str]]) -> None:
+    """Put a rule's messages next to their fields (or above the form), without repeating a
+    field that already has an error."""
+    for field, messages in errors.items():
+        name = field if field in form.fields else None
+        if name is not None and name in form.errors:
+            continue
+        for message in messages:
+            form.add_error(name, message)
+
+
+class ReviewDocumentForm(forms.Form):
+    """The full review document. What the file is, and its size, is checked by the upload
+    service (rapidreviews.documents), so the web page and the API apply the same rule."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    document = forms.FileField(
+        label="Upload a file",
+        # An empty file is the service's to refuse, with its message.
+        allow_empty_file=True,
+        error_messages={
+            "required": "Select the full review document",
+            "invalid": "Select the full review document",
+            "missing": "Select the full review document",
+        },
+        # Only helps the browser's file picker; the content is what is checked.
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.docx," + ",".join(documents.CONTENT_TYPES.values())}
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = documents.size_label(documents.document_max_bytes())
+        self.fields["document"].help_text = f"PDF or Word (DOCX), up to {limit}"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.render_hidden_fields = True
+        self.helper.layout = Layout(Field("document"))

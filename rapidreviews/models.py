@@ -179,3 +179,61 @@ class RapidReviewTheme(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_theme_display()}: {'present' if self.present else 'not present'}"
+
+
+class RapidReviewExtension(models.Model):
+    """A partnership's request for more time on its rapid review, and the Panel secretariat's
+    decision. An approved extension moves the review's due date; the original due date stays,
+    so reports can show days late against both (DOMAIN.md §1)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a decision"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    # {target: {sources}}: the secretariat decides a pending request once.
+    TRANSITIONS = {
+        Status.APPROVED: {Status.PENDING},
+        Status.DECLINED: {Status.PENDING},
+    }
+
+    review = models.ForeignKey(RapidReview, on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField("why an extension is needed")
+    proposed_date = models.DateField("proposed due date")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField("reason for the decision", blank=True)
+    new_due_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review"],
+                condition=Q(status="pending"),
+                name="rapid_review_one_pending_extension",
+            ),
+            models.CheckConstraint(
+                name="rapid_review_extension_approved_has_new_due_date",
+                condition=~Q(status="approved") | Q(new_due_date__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="rapid_review_extension_decided_has_decider",
+                condition=Q(status="pending")
+                | Q(decided_by__isnull=False, decided_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="rapid_review_extension_declined_has_reason",
+                condition=~Q(status="declined") | ~Q(decision_reason=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Extension to {self.proposed_date:%-d %B %Y} for {self.review}"

@@ -5,8 +5,10 @@ which answers are a quality warning ("not recorded")."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from safeguarding.codes import Reason
+from safeguarding.workingdays import is_working_day
 
 from . import codes
 from .sections import SECTIONS, Section
@@ -75,7 +77,7 @@ def section_errors(section: Section, values: dict, answers) -> dict[str, list[st
         age = values.get("age_years")
         if age is not None and not 0 <= age <= 17:
             errors["age_years"] = ["Age must be a whole number from 0 to 17"]
-    rationale = values.get("lcspr_rationale", "").strip()
+    rationale = (values.get("lcspr_rationale") or "").strip()
     if section.key == "decision" and values.get("lcspr_decision") and not rationale:
         errors["lcspr_rationale"] = ["Enter the rationale for the partnership's decision"]
     return errors
@@ -93,10 +95,11 @@ class Completeness:
     unanswered: list[Gap]  # blocking
     not_recorded: list[Gap]  # quality warnings the partnership may accept
     themes_missing: list[str]
+    document_missing: bool = False  # the full review document is not uploaded (blocking)
 
     @property
     def complete(self) -> bool:
-        return not self.unanswered and not self.themes_missing
+        return not self.unanswered and not self.themes_missing and not self.document_missing
 
 
 def completeness(review, *, labels: dict[str, str], theme_codes: set[str]) -> Completeness:
@@ -110,4 +113,55 @@ def completeness(review, *, labels: dict[str, str], theme_codes: set[str]) -> Co
             elif value in NOT_RECORDED_ANSWERS.get(field, ()):
                 not_recorded.append(Gap(section, field, labels[field]))
     missing_themes = [theme for theme in codes.CORE_THEMES if theme not in theme_codes]
-    return Completeness(unanswered, not_recorded, [str(t) for t in missing_themes])
+    return Completeness(
+        unanswered,
+        not_recorded,
+        [str(t) for t in missing_themes],
+        document_missing=not getattr(review, "document", None),
+    )
+
+
+def _long_date(day: date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def extension_request_errors(
+    *, reason: str, proposed_date: date | None, due_date: date
+) -> dict[str, list[str]]:
+    """Problems with a request for more time: it needs a reason and a working day after the
+    current due date."""
+    errors: dict[str, list[str]] = {}
+    if not (reason or "").strip():
+        errors["reason"] = ["Enter why you need an extension"]
+    if proposed_date is None:
+        errors["proposed_date"] = ["Enter the proposed date"]
+    else:
+        date_error = _extended_date_error(proposed_date, due_date, subject="The proposed date")
+        if date_error:
+            errors["proposed_date"] = [date_error]
+    return errors
+
+
+def extension_decision_errors(
+    *, approve: bool, decision_reason: str, new_due_date: date, due_date: date
+) -> dict[str, list[str]]:
+    """Problems with the secretariat's decision: an approval moves the due date to a later
+    working day; a refusal says why."""
+    errors: dict[str, list[str]] = {}
+    if approve:
+        date_error = _extended_date_error(new_due_date, due_date, subject="The new due date")
+        if date_error:
+            errors["new_due_date"] = [date_error]
+    elif not (decision_reason or "").strip():
+        errors["decision_reason"] = ["Enter why the extension is declined"]
+    return errors
+
+
+def _extended_date_error(day: date, due_date: date, *, subject: str) -> str | None:
+    # After the current due date, which is never before the original one: an extension never
+    # shortens the time the partnership has.
+    if day <= due_date:
+        return f"{subject} must be after the current due date, {_long_date(due_date)}"
+    if not is_working_day(day):
+        return f"{subject} must be a working day"
+    return None

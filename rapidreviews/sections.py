@@ -104,6 +104,7 @@ SECTIONS: tuple[Section, ...] = (
         ("summary_of_facts", "relevant_information", "reflection", "immediate_action"),
     ),
     Section("decision", "Decision on an LCSPR", ("lcspr_decision", "lcspr_rationale")),
+    Section("document", "Full review document", ()),
 )
 
 SECTION_BY_KEY = {section.key: section for section in SECTIONS}

@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -11,7 +11,7 @@ from safeguarding.codes import Role
 from safeguarding.models import User
 from safeguarding.scoping import authority_scope
 
-from .models import RapidReview
+from .models import RapidReview, RapidReviewExtension
 
 
 def rapid_review_list(*, user: User) -> QuerySet[RapidReview]:
@@ -21,16 +21,24 @@ def rapid_review_list(*, user: User) -> QuerySet[RapidReview]:
 
 
 def rapid_review_queue(*, user: User, today: date | None = None) -> QuerySet[RapidReview]:
-    """Reviews still to submit first, most urgent (earliest due) first; submitted ones last."""
+    """Reviews still to submit first, most urgent (earliest due) first; submitted ones last.
+    Each says whether an extension request is waiting for a decision (`extension_pending`)."""
     today = today or timezone.localdate()
-    return rapid_review_list(user=user).order_by(
-        Case(
-            When(status=RapidReview.Status.SUBMITTED, then=Value(1)),
-            default=Value(0),
-            output_field=IntegerField(),
-        ),
-        "due_date",
-        "id",
+    pending = RapidReviewExtension.objects.filter(
+        review=OuterRef("pk"), status=RapidReviewExtension.Status.PENDING
+    )
+    return (
+        rapid_review_list(user=user)
+        .annotate(extension_pending=Exists(pending))
+        .order_by(
+            Case(
+                When(status=RapidReview.Status.SUBMITTED, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            "due_date",
+            "id",
+        )
     )
 
 
@@ -44,3 +52,37 @@ def rapid_review_get_for_editing(*, user: User, pk: int) -> RapidReview:
     if user.role != Role.PARTNERSHIP_LEAD or user.partnership_id != review.partnership_id:
         raise PermissionDenied
     return review
+
+
+def rapid_review_extension_list(*, review: RapidReview) -> QuerySet[RapidReviewExtension]:
+    """A review's extension requests, newest first (read the review through its selector)."""
+    return review.extensions.select_related("requested_by", "decided_by")
+
+
+def rapid_review_extension_get_for_deciding(
+    *, user: User, review_pk: int, pk: int
+) -> RapidReviewExtension:
+    """An extension request the Panel secretariat may decide: a 404 when the review is out of
+    the user's scope or the request belongs to another review; a 403 for any other role."""
+    review = rapid_review_get_for_user(user=user, pk=review_pk)
+    extension = get_object_or_404(rapid_review_extension_list(review=review), pk=pk)
+    if user.role != Role.PANEL_SECRETARIAT:
+        raise PermissionDenied
+    extension.review = review
+    return extension
+
+
+def rapid_review_extension_pending_count(*, user: User) -> int:
+    return RapidReviewExtension.objects.filter(
+        review__in=rapid_review_list(user=user), status=RapidReviewExtension.Status.PENDING
+    ).count()
+
+
+def rapid_review_due_soon_count(*, user: User, due_by: date) -> int:
+    """Reviews not yet submitted that are overdue or due on or before `due_by`."""
+    return (
+        rapid_review_list(user=user)
+        .exclude(status=RapidReview.Status.SUBMITTED)
+        .filter(due_date__lte=due_by)
+        .count()
+    )

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from types import SimpleNamespace
-from typing import Any
+from typing import IO, Any
+from uuid import uuid4
 
 from django.conf import settings
+from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -23,8 +27,8 @@ from safeguarding.workingdays import (
     working_days_between,
 )
 
-from . import rules
-from .models import RapidReview, RapidReviewTheme
+from . import documents, rules
+from .models import RapidReview, RapidReviewExtension, RapidReviewTheme
 from .sections import SECTION_BY_KEY
 
 
@@ -102,8 +106,17 @@ def rapid_review_section_save(
     """Save one section's answers. Answers may be left blank until submission; questions that
     no longer apply (a cause of death for a serious harm, say) are cleared."""
     section = SECTION_BY_KEY[section_key]
+    if not section.fields:
+        raise RapidReviewError(f"'{section.title}' is not saved as answers")
     review = _lock_for_section(review, section_key, expected_version)
-    errors = rules.section_errors(section, values, review)
+    unknown = set(values) - set(section.fields)
+    if unknown:
+        raise RapidReviewInvalid(
+            {field: [f"This question is not part of '{section.title}'"] for field in unknown}
+        )
+    # Rules see the section as it will be: the saved answers with the new ones over them.
+    merged = {**{field: getattr(review, field) for field in section.fields}, **values}
+    errors = rules.section_errors(section, merged, review)
     if errors:
         raise RapidReviewInvalid(errors)
     proposed = SimpleNamespace(**{**{f: getattr(review, f) for f in ANSWER_CONTEXT}, **values})
@@ -122,6 +135,8 @@ def rapid_review_section_save(
         for field, value in new_values.items()
         if getattr(review, field) != value
     }
+    if not changes and review.section_version(section_key):
+        return review  # nothing changed: no new version, so nobody else gets a conflict
     for field, value in new_values.items():
         setattr(review, field, value)
     review.save(update_fields=[*new_values, *_bump(review, section_key)])
@@ -203,6 +218,8 @@ def rapid_review_submit(
         ]
     if check.themes_missing:
         errors["themes"] = ["Learning and practice themes: answer every theme"]
+    if check.document_missing:
+        errors["document"] = ["Full review document: upload the review as a PDF or Word document"]
     if check.not_recorded and not accept_not_recorded:
         errors["accept_not_recorded"] = [
             "Confirm that you are submitting with answers recorded as 'not recorded'"
@@ -288,13 +305,309 @@ def rapid_review_reopen(*, review: RapidReview, by: User, reason: str) -> RapidR
     review = RapidReview.objects.select_for_update().get(pk=review.pk)
     if review.status != RapidReview.Status.SUBMITTED:
         raise RapidReviewError("Only a submitted rapid review can be reopened")
+    previous_submission = review.submitted_at
     review.status = RapidReview.Status.DRAFTING
-    review.save(update_fields=["status", "updated_at"])
+    # The submission's outcome is measured again when it is resubmitted; the history keeps it.
+    review.submitted_at = review.working_days_taken = review.submitted_on_time = None
+    review.save(
+        update_fields=[
+            "status",
+            "submitted_at",
+            "working_days_taken",
+            "submitted_on_time",
+            "updated_at",
+        ]
+    )
     audit_log(
         actor=by,
         action=AuditAction.UPDATE,
         obj=review,
-        changes={"status": ["submitted", "drafting"]},
+        changes={
+            "status": ["submitted", "drafting"],
+            "submitted_at": [
+                previous_submission.isoformat() if previous_submission else None,
+                None,
+            ],
+        },
         message=f"Reopened by the Panel secretariat: {reason.strip()}",
     )
     return review
+
+
+# Extensions to the due date (DOMAIN.md §1: the partnership may ask; the Panel decides).
+
+
+def _long_date(day: date) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def rapid_review_extension_refusal(*, review: RapidReview, by: User) -> str | None:
+    """Why `by` cannot ask for an extension to the review now, or None when they can. The
+    request service applies it; pages use it to offer the request only when it would work."""
+    if by.role != Role.PARTNERSHIP_LEAD or by.partnership_id != review.partnership_id:
+        return "Only a lead of the review's partnership can ask for an extension"
+    if review.status == RapidReview.Status.SUBMITTED:
+        return (
+            "This rapid review has been submitted to the Panel, so its due date can no longer "
+            "be extended"
+        )
+    if review.extensions.filter(status=RapidReviewExtension.Status.PENDING).exists():
+        return (
+            "An extension has already been requested and is waiting for a decision from the "
+            "Panel secretariat"
+        )
+    return None
+
+
+@transaction.atomic
+def rapid_review_extension_request(
+    *, review: RapidReview, by: User, reason: str, proposed_date: date | None
+) -> RapidReviewExtension:
+    """A partnership lead asks for more time: a reason and a proposed due date, a working day
+    after the current one. One request waits for a decision at a time. The Panel secretariat
+    is told after this commits."""
+    review = RapidReview.objects.select_for_update().get(pk=review.pk)
+    refusal = rapid_review_extension_refusal(review=review, by=by)
+    if refusal:
+        raise RapidReviewError(refusal)
+    errors = rules.extension_request_errors(
+        reason=reason, proposed_date=proposed_date, due_date=review.due_date
+    )
+    if errors:
+        raise RapidReviewInvalid(errors)
+    extension = RapidReviewExtension.objects.create(
+        review=review, requested_by=by, reason=reason.strip(), proposed_date=proposed_date
+    )
+    audit_log(
+        actor=by,
+        action=AuditAction.CREATE,
+        obj=review,
+        changes={
+            "extension": extension.pk,
+            "due_date": review.due_date.isoformat(),
+            "proposed_date": proposed_date.isoformat(),
+        },
+        message=f"Asked for an extension to {_long_date(proposed_date)}: {extension.reason}",
+    )
+    _tell_secretariat_of_extension_request(extension, review)
+    return extension
+
+
+@transaction.atomic
+def rapid_review_extension_decide(
+    *,
+    extension: RapidReviewExtension,
+    by: User,
+    approve: bool,
+    decision_reason: str = "",
+    new_due_date: date | None = None,
+) -> RapidReviewExtension:
+    """The Panel secretariat approves a pending request, moving the review's due date to
+    `new_due_date` (the proposed date when not given), or declines it with a reason. The
+    original due date never changes. A review already submitted is judged on time or late
+    against the new due date. The partnership's leads are told after this commits."""
+    if by.role != Role.PANEL_SECRETARIAT:
+        raise RapidReviewError("Only the Panel secretariat can decide on an extension")
+    review = RapidReview.objects.select_for_update().get(pk=extension.review_id)
+    extension = RapidReviewExtension.objects.select_for_update().get(pk=extension.pk)
+    status = RapidReviewExtension.Status
+    target = status.APPROVED if approve else status.DECLINED
+    if extension.status not in RapidReviewExtension.TRANSITIONS[target]:
+        raise RapidReviewError("This extension request has already been decided")
+    new_due_date = (new_due_date or extension.proposed_date) if approve else None
+    errors = rules.extension_decision_errors(
+        approve=approve,
+        decision_reason=decision_reason,
+        new_due_date=new_due_date,
+        due_date=review.due_date,
+    )
+    if errors:
+        raise RapidReviewInvalid(errors)
+    extension.status = target
+    extension.decided_by = by
+    extension.decided_at = timezone.now()
+    extension.decision_reason = decision_reason.strip()
+    extension.new_due_date = new_due_date
+    extension.save(
+        update_fields=["status", "decided_by", "decided_at", "decision_reason", "new_due_date"]
+    )
+    changes: dict[str, Any] = {"extension": extension.pk, "status": ["pending", str(target)]}
+    if approve:
+        changes["due_date"] = [review.due_date.isoformat(), new_due_date.isoformat()]
+        review.due_date = new_due_date
+        fields = ["due_date", "updated_at"]
+        if review.status == RapidReview.Status.SUBMITTED and review.submitted_at:
+            on_time = timezone.localdate(review.submitted_at) <= new_due_date
+            if on_time != review.submitted_on_time:
+                changes["submitted_on_time"] = [review.submitted_on_time, on_time]
+                review.submitted_on_time = on_time
+                fields.append("submitted_on_time")
+        review.save(update_fields=fields)
+        message = (
+            f"Extension approved by the Panel secretariat: now due {_long_date(new_due_date)} "
+            f"(originally {_long_date(review.original_due_date)})"
+        )
+    else:
+        message = (
+            f"Extension to {_long_date(extension.proposed_date)} declined by the Panel secretariat"
+        )
+    if extension.decision_reason:
+        message += f": {extension.decision_reason}"
+    audit_log(actor=by, action=AuditAction.UPDATE, obj=review, changes=changes, message=message)
+    _tell_leads_of_extension_decision(extension, review)
+    return extension
+
+
+def _tell_secretariat_of_extension_request(
+    extension: RapidReviewExtension, review: RapidReview
+) -> None:
+    secretariat = list(User.objects.filter(role=Role.PANEL_SECRETARIAT, is_active=True))
+    reference = review.notification.reference
+    url = reverse("rapidreviews:extension-decide", args=[review.pk, extension.pk])
+    subject = f"{reference}: {review.partnership} asks for more time for its rapid review"
+    dates = f"from {_long_date(review.due_date)} to {_long_date(extension.proposed_date)}"
+    dedupe_key = f"rapid-review-extension-requested-{extension.pk}"
+    inbox_notify(
+        recipients=secretariat,
+        subject=subject,
+        body=f"They ask to move the due date {dates}.",
+        url=url,
+        dedupe_key=dedupe_key,
+    )
+    emails = sorted({u.email for u in secretariat if u.email})
+    if emails:
+        # The reason may describe the case, so it stays in the service, not in the e-mail.
+        email_queue(
+            to=emails,
+            subject=subject,
+            body=(
+                f"{review.partnership} asks to move the due date of its rapid review of "
+                f"{reference} {dates}.\n\nSign in to read the reason and decide: "
+                f"{settings.SERVICE_URL}{url}\n"
+            ),
+            related=review,
+            dedupe_key=dedupe_key,
+        )
+
+
+def _tell_leads_of_extension_decision(extension: RapidReviewExtension, review: RapidReview) -> None:
+    leads = list(
+        User.objects.filter(
+            role=Role.PARTNERSHIP_LEAD, partnership=review.partnership_id, is_active=True
+        )
+    )
+    reference = review.notification.reference
+    url = reverse("rapidreviews:review-detail", args=[review.pk])
+    if extension.status == RapidReviewExtension.Status.APPROVED:
+        subject = f"{reference}: extension approved, now due {_long_date(review.due_date)}"
+        body = (
+            f"The Panel secretariat has approved your request for more time. The rapid review "
+            f"is now due on {_long_date(review.due_date)} (originally "
+            f"{_long_date(review.original_due_date)})."
+        )
+    else:
+        subject = f"{reference}: extension declined"
+        body = (
+            f"The Panel secretariat has declined your request to move the due date to "
+            f"{_long_date(extension.proposed_date)}. The rapid review is still due on "
+            f"{_long_date(review.due_date)}."
+        )
+    dedupe_key = f"rapid-review-extension-{extension.status}-{extension.pk}"
+    inbox_notify(recipients=leads, subject=subject, body=body, url=url, dedupe_key=dedupe_key)
+    emails = sorted({u.email for u in leads if u.email})
+    if emails:
+        email_queue(
+            to=emails,
+            subject=subject,
+            body=f"{body}\n\nSign in to read the decision: {settings.SERVICE_URL}{url}\n",
+            related=review,
+            dedupe_key=dedupe_key,
+        )
+
+
+# The full review document (a PDF or a Word DOCX), checked by rapidreviews.documents.
+
+
+@transaction.atomic
+def rapid_review_document_upload(
+    *, review: RapidReview, by: User, uploaded_file: File, expected_version: int | None
+) -> RapidReview:
+    """Attach the full review document, replacing any earlier one. The file is judged by its
+    content (a PDF or a Word DOCX within the size limit), never by its name or the browser's
+    content type. It is stored under a generated name; the name it was uploaded with is kept,
+    cleaned, only to show and to name downloads. The replaced file is deleted after commit."""
+    review = _lock_for_section(review, "document", expected_version)
+    max_bytes = documents.document_max_bytes()
+    # Refuse an oversized file before reading it; the read is capped too, should the size lie.
+    if uploaded_file.size is not None and uploaded_file.size > max_bytes:
+        raise RapidReviewInvalid({"document": [documents.too_large_message(max_bytes)]})
+    uploaded_file.seek(0)
+    data = uploaded_file.read(max_bytes + 1)
+    try:
+        info = documents.inspect_document(data, max_bytes=max_bytes)
+    except documents.DocumentRejected as exc:
+        raise RapidReviewInvalid({"document": [exc.message]}) from exc
+
+    old_path, old_name = review.document.name, review.document_name
+    storage = review.document.storage
+    review.document.save(f"{uuid4().hex}.{info.kind}", ContentFile(data), save=False)
+    new_path = review.document.name
+    review.document_name = documents.document_display_name(uploaded_file.name or "", info.kind)
+    review.document_page_count = info.page_count
+    pages = "page count not known" if info.page_count is None else f"{info.page_count} pages"
+    try:
+        review.save(
+            update_fields=[
+                "document",
+                "document_name",
+                "document_page_count",
+                *_bump(review, "document"),
+            ]
+        )
+        audit_log(
+            actor=by,
+            action=AuditAction.UPDATE,
+            obj=review,
+            changes={
+                "document_name": [old_name, review.document_name],
+                "size_bytes": len(data),
+                "pages": info.page_count,
+                "type": info.kind,
+            },
+            message=f"{'Replaced' if old_path else 'Uploaded'} the full review document: "
+            f"{review.document_name} ({pages})",
+        )
+    except Exception:
+        storage.delete(new_path)  # nothing refers to it
+        raise
+    if old_path and old_path != new_path:
+        transaction.on_commit(partial(storage.delete, old_path), robust=True)
+    return review
+
+
+@dataclass(frozen=True)
+class DocumentDownload:
+    file: IO[bytes]
+    filename: str
+    content_type: str
+
+
+def rapid_review_document_download(*, review: RapidReview, by: User) -> DocumentDownload:
+    """Open the review's document for `by` to download, and record that they did. The caller
+    reads the review through `selectors.rapid_review_get_for_user`, so `by` may see it."""
+    if not review.document:
+        raise RapidReviewError("This rapid review has no document")
+    extension = review.document.name.rsplit(".", 1)[-1].lower()
+    opened = review.document.storage.open(review.document.name, "rb")
+    audit_log(
+        actor=by,
+        action=AuditAction.EXPORT,
+        obj=review,
+        changes={"document_name": review.document_name},
+        message="Downloaded the full review document",
+    )
+    return DocumentDownload(
+        file=opened,
+        filename=review.document_name or f"rapid-review.{extension}",
+        content_type=documents.CONTENT_TYPES.get(extension, "application/octet-stream"),
+    )

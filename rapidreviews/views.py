@@ -3,10 +3,11 @@ completeness check and submission. selector -> form -> service -> redirect."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 
 from safeguarding.audit import audit_events_for
 from safeguarding.codes import Role
@@ -43,6 +44,8 @@ def _section_states(review: RapidReview) -> list[dict]:
     for section in SECTIONS:
         if section.key == "themes":
             answered, total = len(themes & set(codes.CORE_THEMES)), len(codes.CORE_THEMES)
+        elif section.key == "document":
+            answered, total = int(bool(review.document)), 1
         else:
             required = rules.required_fields(section, review)
             answered = sum(1 for f in required if getattr(review, f) not in (None, ""))
@@ -82,6 +85,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_reopen": request.user.role == Role.PANEL_SECRETARIAT
             and review.status == RapidReview.Status.SUBMITTED,
             "history": audit_events_for(review)[:50],
+            **_extensions_context(request.user, review),
             "type_differs": review.incident_type
             and review.incident_type != review.notification.reason,
         },
@@ -92,6 +96,8 @@ def _answers(review: RapidReview) -> list[dict]:
     """Every section's questions and answers, for reading."""
     result = []
     for section in SECTIONS:
+        if section.key == "document":
+            continue  # shown with its download link at the top of the review's page
         if section.key == "themes":
             rows = [
                 (theme.get_theme_display(), _theme_answer(theme)) for theme in review.themes.all()
@@ -269,4 +275,169 @@ def review_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "rapidreviews/review_reopen.html",
         {"review": review, "notification": review.notification, "form": form},
+    )
+
+
+DOCUMENT_CONFLICT = (
+    "Someone else uploaded a document after you opened this page, so yours has not been "
+    "saved. Check the current document below, then upload yours again to replace it."
+)
+
+
+@login_required
+def review_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload (or replace) the full review document."""
+    review = selectors.rapid_review_get_for_editing(user=request.user, pk=pk)
+    if review.status == RapidReview.Status.SUBMITTED:
+        messages.error(request, "This rapid review has been submitted and is read-only.")
+        return redirect("rapidreviews:review-detail", pk=review.pk)
+    if request.method == "POST":
+        form = forms.ReviewDocumentForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.rapid_review_document_upload(
+                    review=review,
+                    by=request.user,
+                    uploaded_file=form.cleaned_data["document"],
+                    expected_version=form.cleaned_data["version"],
+                )
+            except services.RapidReviewConflict as exc:
+                review = exc.current
+                form.add_error(None, DOCUMENT_CONFLICT)
+                data = request.POST.copy()
+                data["version"] = str(review.section_version("document"))
+                form.data = data
+            except services.RapidReviewInvalid as exc:
+                for field, field_messages in exc.errors.items():
+                    for message in field_messages:
+                        form.add_error(field if field in form.fields else None, message)
+            except services.RapidReviewError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, "Full review document uploaded.")
+                return redirect("rapidreviews:review-detail", pk=review.pk)
+    else:
+        form = forms.ReviewDocumentForm(initial={"version": review.section_version("document")})
+    return render(
+        request,
+        "rapidreviews/review_document.html",
+        {
+            "review": review,
+            "notification": review.notification,
+            "section": SECTION_BY_KEY["document"],
+            "form": form,
+        },
+    )
+
+
+@never_cache
+@login_required
+def review_document_download(request: HttpRequest, pk: int) -> HttpResponse:
+    review = selectors.rapid_review_get_for_user(user=request.user, pk=pk)
+    try:
+        download = services.rapid_review_document_download(review=review, by=request.user)
+    except services.RapidReviewError as exc:
+        raise Http404 from exc
+    return FileResponse(
+        download.file,
+        as_attachment=True,
+        filename=download.filename,
+        content_type=download.content_type,
+    )
+
+
+def _extensions_context(user, review: RapidReview) -> dict:
+    """The review page's "Extensions" section: every request, and what this user may do."""
+    return {
+        "extensions": list(selectors.rapid_review_extension_list(review=review)),
+        "can_request_extension": services.rapid_review_extension_refusal(review=review, by=user)
+        is None,
+        "can_decide_extension": user.role == Role.PANEL_SECRETARIAT,
+    }
+
+
+def _long_date(day) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+@login_required
+def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
+    review = selectors.rapid_review_get_for_editing(user=request.user, pk=pk)
+    refusal = services.rapid_review_extension_refusal(review=review, by=request.user)
+    if refusal:
+        messages.error(request, f"{refusal}.")
+        return redirect("rapidreviews:review-detail", pk=review.pk)
+    form = forms.ExtensionRequestForm(
+        request.POST if request.method == "POST" else None, due_date=review.due_date
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rapid_review_extension_request(
+                review=review,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                proposed_date=form.cleaned_data["proposed_date"],
+            )
+        except services.RapidReviewInvalid as exc:
+            forms.add_rule_errors(form, exc.errors)
+        except services.RapidReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, "Your request for an extension has been sent to the Panel secretariat."
+            )
+            return redirect("rapidreviews:review-detail", pk=review.pk)
+    return render(
+        request,
+        "rapidreviews/extension_request.html",
+        {"review": review, "notification": review.notification, "form": form},
+    )
+
+
+@login_required
+def extension_decide(request: HttpRequest, pk: int, ext_pk: int) -> HttpResponse:
+    extension = selectors.rapid_review_extension_get_for_deciding(
+        user=request.user, review_pk=pk, pk=ext_pk
+    )
+    review = extension.review
+    if extension.status != extension.Status.PENDING:
+        messages.error(request, "This extension request has already been decided.")
+        return redirect("rapidreviews:review-detail", pk=review.pk)
+    form = forms.ExtensionDecisionForm(
+        request.POST if request.method == "POST" else None,
+        initial={"new_due_date": extension.proposed_date},
+        due_date=review.due_date,
+        proposed_date=extension.proposed_date,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            decided = services.rapid_review_extension_decide(
+                extension=extension,
+                by=request.user,
+                approve=form.approve,
+                decision_reason=form.cleaned_data["decision_reason"],
+                new_due_date=form.cleaned_data["new_due_date"],
+            )
+        except services.RapidReviewInvalid as exc:
+            forms.add_rule_errors(form, exc.errors)
+        except services.RapidReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Extension approved: the rapid review is now due on "
+                f"{_long_date(decided.new_due_date)}."
+                if decided.new_due_date
+                else "Extension declined. The partnership's leads have been told.",
+            )
+            return redirect("rapidreviews:review-detail", pk=review.pk)
+    return render(
+        request,
+        "rapidreviews/extension_decide.html",
+        {
+            "review": review,
+            "notification": review.notification,
+            "extension": extension,
+            "form": form,
+        },
     )

@@ -40,6 +40,7 @@ urlpatterns = [
     path("inbox/<int:message_id>/open/", views.inbox_open, name="inbox-open"),
     path("admin/", admin.site.urls),
     path("api/v1/notifications/", include("notifications.api_urls")),
+    path("api/v1/rapid-reviews/", include("rapidreviews.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

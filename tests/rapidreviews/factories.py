@@ -1,11 +1,14 @@
 """Rapid review factories: one per status."""
 
+import io
 from datetime import date
 
 import factory
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from pypdf import PdfWriter
 
-from rapidreviews.models import RapidReview
+from rapidreviews.models import RapidReview, RapidReviewExtension
 
 from ..notifications.factories import SubmittedNotificationFactory
 
@@ -83,12 +86,23 @@ COMPLETE_ANSWERS = {
 }
 
 
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A small valid PDF with blank A4 pages."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
 class DraftingReviewFactory(RapidReviewFactory):
     status = RapidReview.Status.DRAFTING
 
 
 class CompleteReviewFactory(DraftingReviewFactory):
-    """Every question answered, every core theme recorded: ready to submit."""
+    """Every question answered, every core theme recorded, the full review document (a
+    one-page PDF) attached: ready to submit."""
 
     class Meta:
         skip_postgeneration_save = True
@@ -98,6 +112,10 @@ class CompleteReviewFactory(DraftingReviewFactory):
         for field, value in {**COMPLETE_ANSWERS, **(extracted or {})}.items():
             setattr(self, field, value)
         if create:
+            # Written to MEDIA_ROOT, which tests/rapidreviews/conftest.py points at tmp_path.
+            self.document.save("rapid-review.pdf", ContentFile(pdf_bytes()), save=False)
+            self.document_name = "Rapid review.pdf"
+            self.document_page_count = 1
             self.save()
             from rapidreviews.codes import CORE_THEMES
 
@@ -110,3 +128,32 @@ class SubmittedReviewFactory(CompleteReviewFactory):
     submitted_at = factory.LazyFunction(timezone.now)
     working_days_taken = 10
     submitted_on_time = True
+
+
+class PendingExtensionFactory(factory.django.DjangoModelFactory):
+    """A lead's request to move the review's due date (1 July 2024) to 15 July 2024."""
+
+    class Meta:
+        model = RapidReviewExtension
+
+    review = factory.SubFactory(DraftingReviewFactory)
+    requested_by = factory.SubFactory(
+        "tests.factories.PartnershipLeadFactory",
+        partnership=factory.SelfAttribute("..review.partnership"),
+    )
+    reason = "The police chronology arrives on 10 July."
+    proposed_date = date(2024, 7, 15)
+
+
+class ApprovedExtensionFactory(PendingExtensionFactory):
+    status = RapidReviewExtension.Status.APPROVED
+    decided_by = factory.SubFactory("tests.factories.PanelSecretariatFactory")
+    decided_at = factory.LazyFunction(timezone.now)
+    new_due_date = factory.SelfAttribute("proposed_date")
+
+
+class DeclinedExtensionFactory(PendingExtensionFactory):
+    status = RapidReviewExtension.Status.DECLINED
+    decided_by = factory.SubFactory("tests.factories.PanelSecretariatFactory")
+    decided_at = factory.LazyFunction(timezone.now)
+    decision_reason = "The chronology is not needed for the rapid review."

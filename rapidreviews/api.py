@@ -1,0 +1,763 @@
+"""REST API for partnership case-management systems: read rapid reviews in the caller's scope,
+save a section, submit.
+
+The serializers only parse: that an answer belongs to the section and is one of its field's
+codes, a whole number or text. Every rule is applied by the services the web pages call
+(`rapid_review_section_save`, `rapid_review_themes_save`, `rapid_review_submit`), so a rule
+is written, and worded, once. Reads go through the selectors, so a review outside the caller's
+scope is a 404.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Mapping
+from datetime import date
+from pathlib import PurePath
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import models
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.text import capfirst
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent, build_choice_description_list
+from drf_spectacular.settings import spectacular_settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from notifications.api import LocalAuthorityOutputSerializer
+from safeguarding import codes as safeguarding_codes
+from safeguarding.models import Partnership, User
+
+from . import codes, selectors, services
+from .models import RapidReview, RapidReviewTheme
+from .sections import SECTION_BY_KEY, SECTIONS, Section
+
+DATE_INVALID = "Enter a date in the format YYYY-MM-DD, like 2024-03-27"
+
+# Every answer of every section, in the order of the task list.
+ANSWER_FIELDS: tuple[str, ...] = tuple(name for section in SECTIONS for name in section.fields)
+
+# Sections saved through PATCH: those with answers, and the themes. The full review document
+# has its own upload.
+THEMES = "themes"
+PATCHABLE_SECTIONS = tuple(s.key for s in SECTIONS if s.fields or s.key == THEMES)
+
+
+def _choices_message(what: str, values) -> str:
+    return f"{what} must be one of: {', '.join(values)}"
+
+
+# --- Coded answers: one named enum per code list in the schema ---------------------------
+
+
+def _code_lists() -> dict[tuple, list[type[models.Choices]]]:
+    """The code lists by their choices (two lists may be identical, like ChildInNeed and
+    YouthOffending), to name a question's enum after its code list."""
+    found: dict[tuple, list[type[models.Choices]]] = {}
+    for module in (safeguarding_codes, codes):
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, models.Choices) and cls.__module__ == module.__name__:
+                found.setdefault(tuple(cls.choices), []).append(cls)
+    return found
+
+
+CODE_LISTS = _code_lists()
+
+
+def _enum_name(field_name: str, choices) -> str:
+    """The code list's name (the one named like the question when several are identical), or
+    the question's when its choices are not a code list."""
+    camel = field_name.title().replace("_", "")
+    candidates = CODE_LISTS.get(tuple(choices), [])
+    named = [cls.__name__ for cls in candidates if cls.__name__ == camel]
+    return f"{(named or [cls.__name__ for cls in candidates] or [camel])[0]}Enum"
+
+
+class CodeField(serializers.ChoiceField):
+    """A machine code from a code list. In the OpenAPI schema each code list is one component
+    (`YesNoUnknownEnum`, shared by every question that uses it) rather than one enum per
+    question, and "" (unanswered) is `BlankEnum`."""
+
+    def __init__(self, choices, *, enum_name: str, **kwargs):
+        self.enum_name = enum_name
+        super().__init__(choices=list(choices), **kwargs)
+
+
+class CodeFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = CodeField
+
+    def map_serializer_field(self, auto_schema, direction):
+        field: CodeField = self.target
+        enum = {"enum": list(field.choices), "type": "string"}
+        if spectacular_settings.ENUM_GENERATE_CHOICE_DESCRIPTION:
+            enum["description"] = build_choice_description_list(field.choices.items())
+        refs = [self._component(auto_schema, field.enum_name, enum)]
+        if field.allow_blank:
+            blank = f"Blank{spectacular_settings.ENUM_SUFFIX}"
+            refs.append(self._component(auto_schema, blank, {"enum": [""]}))
+        return refs[0] if len(refs) == 1 else {"oneOf": refs}
+
+    @staticmethod
+    def _component(auto_schema, name: str, schema: dict) -> dict:
+        # Registered as drf-spectacular's enum post-processing registers its own enums (named
+        # by a string), so a code list another API also uses (Sex, Reason) is one component.
+        component = ResolvedComponent(
+            name=name, type=ResolvedComponent.SCHEMA, schema=schema, object=name
+        )
+        auto_schema.registry.register_on_missing(component)
+        return component.ref
+
+
+INVALID_NUMBER = {"age_years": "Age must be a whole number from 0 to 17"}  # as the web form
+
+
+def answer_field(name: str, **kwargs) -> serializers.Field:
+    """The serializer field for one answer, from the model field that stores it."""
+    model_field = RapidReview._meta.get_field(name)
+    label = capfirst(str(model_field.verbose_name))
+    if model_field.choices:
+        return CodeField(
+            model_field.choices,
+            enum_name=_enum_name(name, model_field.choices),
+            allow_blank=True,
+            help_text=f'{label}. "" when unanswered.',
+            error_messages={
+                "invalid_choice": _choices_message(
+                    label, [value for value, _ in model_field.choices]
+                )
+            },
+            **kwargs,
+        )
+    if isinstance(model_field, models.IntegerField):
+        return serializers.IntegerField(
+            allow_null=True,
+            help_text=f"{label}. null when unanswered.",
+            error_messages={"invalid": INVALID_NUMBER.get(name, f"{label} must be a whole number")},
+            **kwargs,
+        )
+    return serializers.CharField(
+        allow_blank=True, help_text=f'{label}. "" when unanswered.', **kwargs
+    )
+
+
+class RapidReviewPagination(PageNumberPagination):
+    # page_size comes from settings.REST_FRAMEWORK["PAGE_SIZE"]
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+# --- Input -------------------------------------------------------------------------------
+
+
+class RapidReviewAnswersInputSerializer(serializers.Serializer):
+    """Any of the section's answers; those left out keep their saved value. In the schema every
+    answer is listed; a request may give only the answers of the section in its path."""
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {name: answer_field(name, required=False) for name in ANSWER_FIELDS}
+
+    def to_internal_value(self, data):
+        section: Section | None = self.context.get("section")
+        errors = {}
+        if section is not None and isinstance(data, Mapping):
+            errors = {
+                key: [f"{key} is not a question in the section '{section.title}' ({section.key})"]
+                for key in data
+                if key not in section.fields
+            }
+        try:
+            value = super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if not isinstance(exc.detail, Mapping):
+                raise
+            errors = {**exc.detail, **errors}
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+
+class ThemeListSerializer(serializers.ListSerializer):
+    """Themes' errors as a list aligned with the themes ({} for a theme without problems), as
+    the notifications API gives children's errors, rather than DRF's {index: errors}."""
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            by_index = exc.detail
+            if isinstance(data, list) and isinstance(by_index, dict):
+                raise serializers.ValidationError(
+                    [by_index.get(index, {}) for index in range(len(data))]
+                ) from exc
+            raise
+
+
+class RapidReviewThemeInputSerializer(serializers.Serializer):
+    theme = CodeField(
+        codes.LearningTheme.choices,
+        enum_name="LearningThemeEnum",
+        error_messages={
+            "required": "Select the theme",
+            "invalid_choice": _choices_message("Theme", codes.LearningTheme.values),
+        },
+    )
+    present = serializers.BooleanField(
+        help_text="Whether the theme features in the review.",
+        error_messages={
+            "required": "Say whether the theme features in the review",
+            "invalid": "present must be true or false",
+        },
+    )
+    good_practice = serializers.BooleanField(
+        default=False,
+        help_text="Whether good practice was identified.",
+        error_messages={"invalid": "good_practice must be true or false"},
+    )
+
+    class Meta:
+        list_serializer_class = ThemeListSerializer
+
+
+class RapidReviewSectionInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=0,
+        help_text="The section's version you started from (the review's section_versions). "
+        "If someone has saved the section since, nothing is saved and the answer is 409.",
+        error_messages={
+            "required": "Give the version of the section you started from",
+            "invalid": "version must be a whole number",
+        },
+    )
+    answers = RapidReviewAnswersInputSerializer(
+        required=False,
+        help_text="Every section but themes: {question: code, number or text}. Questions "
+        'left out keep their saved answers; "" (null for a number) clears an answer. '
+        "Questions that no longer apply given other answers are cleared.",
+    )
+    themes = RapidReviewThemeInputSerializer(
+        many=True,
+        required=False,
+        help_text="The themes section only. Themes left out keep their saved answers.",
+    )
+
+    # PATCH saves part of a review, but this body is never partial: without `version` a save
+    # could overwrite someone else's. (drf-spectacular marks a PATCH body partial otherwise.)
+    @property
+    def partial(self) -> bool:
+        return False
+
+    @partial.setter
+    def partial(self, value: bool) -> None:
+        pass
+
+    def validate(self, attrs: dict) -> dict:
+        section: Section = self.context["section"]
+        wanted, unwanted = ("themes", "answers") if section.key == THEMES else ("answers", "themes")
+        errors = {}
+        if wanted not in attrs:
+            errors[wanted] = [f"Give the {wanted} of the section '{section.title}'"]
+        if unwanted in attrs:
+            errors[unwanted] = [f"The section '{section.title}' takes {wanted}, not {unwanted}"]
+        themes = [item["theme"] for item in attrs.get("themes", [])]
+        repeated = sorted({theme for theme in themes if themes.count(theme) > 1})
+        if repeated:
+            errors["themes"] = [f"Give each theme once: {', '.join(repeated)}"]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class RapidReviewSubmitInputSerializer(serializers.Serializer):
+    accept_not_recorded = serializers.BooleanField(
+        default=False,
+        help_text="Confirm that the answers recorded as 'not recorded' are not recorded in the "
+        "review. Required (true) when there are any.",
+        error_messages={"invalid": "accept_not_recorded must be true or false"},
+    )
+
+
+OVERDUE = "overdue"
+STATUS_FILTERS = [
+    *RapidReview.Status.choices,
+    (OVERDUE, "Overdue: not submitted and past its due date"),
+]
+
+
+class RapidReviewFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=STATUS_FILTERS,
+        required=False,
+        help_text="not_started, drafting or submitted: the review's status. overdue: not "
+        "submitted and due before today (whether drafting or not started).",
+        error_messages={
+            "invalid_choice": _choices_message("status", [value for value, _ in STATUS_FILTERS])
+        },
+    )
+    partnership = serializers.CharField(
+        required=False, max_length=80, help_text="The partnership's code, e.g. leeds"
+    )
+    due_after = serializers.DateField(
+        required=False,
+        help_text="Due after this date, not on it (YYYY-MM-DD).",
+        error_messages={"invalid": DATE_INVALID},
+    )
+    due_before = serializers.DateField(
+        required=False,
+        help_text="Due before this date, not on it (YYYY-MM-DD).",
+        error_messages={"invalid": DATE_INVALID},
+    )
+
+    def validate_partnership(self, value: str) -> str:
+        if not Partnership.objects.filter(code=value).exists():
+            raise serializers.ValidationError(f"No partnership has the code '{value}'")
+        return value
+
+    def validate(self, attrs: dict) -> dict:
+        after, before = attrs.get("due_after"), attrs.get("due_before")
+        if after and before and before <= after:
+            raise serializers.ValidationError(
+                {"due_before": ["due_before must be after due_after"]}
+            )
+        return attrs
+
+
+def _filtered(
+    reviews: QuerySet[RapidReview],
+    *,
+    today: date,
+    status: str | None = None,
+    partnership: str | None = None,
+    due_after: date | None = None,
+    due_before: date | None = None,
+) -> QuerySet[RapidReview]:
+    """The list's filters, on the scoped queue. (They would sit better in the selector, as
+    `notification_list(filters=...)` does; rapidreviews/selectors.py is not this change's.)"""
+    if status == OVERDUE:
+        reviews = reviews.exclude(status=RapidReview.Status.SUBMITTED).filter(due_date__lt=today)
+    elif status:
+        reviews = reviews.filter(status=status)
+    if partnership:
+        reviews = reviews.filter(partnership__code=partnership)
+    if due_after:
+        reviews = reviews.filter(due_date__gt=due_after)
+    if due_before:
+        reviews = reviews.filter(due_date__lt=due_before)
+    return reviews
+
+
+# --- Output ------------------------------------------------------------------------------
+
+
+class PartnershipOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Partnership
+        fields = ["code", "name"]
+
+
+class RapidReviewThemeOutputSerializer(serializers.ModelSerializer):
+    theme = CodeField(codes.LearningTheme.choices, enum_name="LearningThemeEnum", read_only=True)
+
+    class Meta:
+        model = RapidReviewTheme
+        fields = ["theme", "present", "good_practice"]
+        read_only_fields = fields
+
+
+class DocumentOutputSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    page_count = serializers.IntegerField(allow_null=True, help_text="null for a Word document")
+
+
+class CompletenessOutputSerializer(serializers.Serializer):
+    unanswered = serializers.ListField(
+        child=serializers.CharField(), help_text="Questions to answer before submission."
+    )
+    not_recorded = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Questions answered 'not recorded': allowed, but a quality warning to accept "
+        "on submission (accept_not_recorded).",
+    )
+    themes_missing = serializers.ListField(
+        child=serializers.CharField(), help_text="Core themes still to answer."
+    )
+    document_missing = serializers.BooleanField(
+        help_text="The full review document is still to upload."
+    )
+    complete = serializers.BooleanField(help_text="Whether the review can be submitted.")
+
+
+SUMMARY_FIELDS = [
+    "id",
+    "notification_id",
+    "reference",
+    "local_authority",
+    "partnership",
+    "status",
+    "overdue",
+    "due_date",
+    "original_due_date",
+    "submitted_at",
+    "working_days_taken",
+    "submitted_on_time",
+    "updated_at",
+]
+
+
+class RapidReviewSummaryOutputSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(
+        source="notification.reference", read_only=True, help_text="The SIN's reference."
+    )
+    local_authority = LocalAuthorityOutputSerializer(
+        source="notification.local_authority", read_only=True
+    )
+    partnership = PartnershipOutputSerializer(read_only=True)
+    status = CodeField(
+        RapidReview.Status.choices, enum_name="RapidReviewStatusEnum", read_only=True
+    )
+    overdue = serializers.SerializerMethodField(help_text="Not submitted and past its due date.")
+
+    class Meta:
+        model = RapidReview
+        fields = SUMMARY_FIELDS
+        read_only_fields = fields
+
+    def get_overdue(self, review: RapidReview) -> bool:
+        return review.status != RapidReview.Status.SUBMITTED and review.due_date < _today(self)
+
+
+def _today(serializer: serializers.Serializer) -> date:
+    return serializer.context.get("today") or timezone.localdate()
+
+
+class RapidReviewOutputSerializer(RapidReviewSummaryOutputSerializer):
+    section_versions = serializers.SerializerMethodField(
+        help_text="Each section's version, to send back when saving it (0: never saved)."
+    )
+    themes = RapidReviewThemeOutputSerializer(many=True, read_only=True)
+    document = serializers.SerializerMethodField(
+        help_text="The full review document, once uploaded."
+    )
+    completeness = serializers.SerializerMethodField(
+        help_text="What still blocks submission, and the quality warnings to accept."
+    )
+
+    class Meta:
+        model = RapidReview
+        fields = [
+            *SUMMARY_FIELDS,
+            "section_versions",
+            *ANSWER_FIELDS,
+            "themes",
+            "document",
+            "not_recorded_accepted",
+            "completeness",
+        ]
+        read_only_fields = fields
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        for name in ANSWER_FIELDS:
+            fields[name] = answer_field(name, read_only=True)
+        return fields
+
+    @extend_schema_field(serializers.DictField(child=serializers.IntegerField()))
+    def get_section_versions(self, review: RapidReview) -> dict[str, int]:
+        return {section.key: review.section_version(section.key) for section in SECTIONS}
+
+    @extend_schema_field(DocumentOutputSerializer(allow_null=True))
+    def get_document(self, review: RapidReview) -> dict | None:
+        if not (review.document or review.document_name):
+            return None
+        return {
+            "name": review.document_name or PurePath(review.document.name).name,
+            "page_count": review.document_page_count,
+        }
+
+    @extend_schema_field(CompletenessOutputSerializer)
+    def get_completeness(self, review: RapidReview) -> dict:
+        check = services.rapid_review_completeness(review)
+        return {
+            "unanswered": [gap.field for gap in check.unanswered],
+            "not_recorded": [gap.field for gap in check.not_recorded],
+            "themes_missing": list(check.themes_missing),
+            "document_missing": check.document_missing,
+            "complete": check.complete,
+        }
+
+
+class RapidReviewConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    section = serializers.CharField(
+        required=False, help_text="The section's key (a conflict with someone's save)."
+    )
+    version = serializers.IntegerField(
+        required=False,
+        help_text="The section's current version: send it to save your answers over these.",
+    )
+    answers = serializers.DictField(
+        required=False, help_text="The section's saved answers (every section but themes)."
+    )
+    themes = RapidReviewThemeOutputSerializer(
+        many=True, required=False, help_text="The saved themes (the themes section)."
+    )
+
+
+def _conflict_body(exc: services.RapidReviewConflict) -> dict:
+    current, section = exc.current, SECTION_BY_KEY[exc.section_key]
+    body = {
+        "detail": str(exc),
+        "section": section.key,
+        "version": current.section_version(section.key),
+    }
+    if section.key == THEMES:
+        body["themes"] = RapidReviewThemeOutputSerializer(current.themes.all(), many=True).data
+    else:
+        body["answers"] = {name: getattr(current, name) for name in section.fields}
+    return body
+
+
+# --- Views -------------------------------------------------------------------------------
+
+TAGS = ["rapid reviews"]
+UNAUTHENTICATED = OpenApiResponse(description="No or invalid token")
+NOT_FOUND = OpenApiResponse(description="No such rapid review, or not in your scope")
+NOT_A_LEAD = OpenApiResponse(
+    description="Only a partnership lead of the review's partnership may change it"
+)
+LEADS_ONLY = "Only a partnership lead of the review's partnership can change its rapid review"
+SECTION_PARAMETER = OpenApiParameter(
+    "section_key",
+    str,
+    OpenApiParameter.PATH,
+    enum=list(PATCHABLE_SECTIONS),
+    description="The section: "
+    + "; ".join(f"{key}: {SECTION_BY_KEY[key].title}" for key in PATCHABLE_SECTIONS),
+)
+
+
+def _review_for_editing(user: User, pk: int) -> RapidReview:
+    try:
+        return selectors.rapid_review_get_for_editing(user=user, pk=pk)
+    except DjangoPermissionDenied as exc:
+        raise exceptions.PermissionDenied(LEADS_ONLY) from exc
+
+
+def _review_response(request: Request, pk: int) -> Response:
+    review = selectors.rapid_review_get_for_user(user=request.user, pk=pk)
+    return Response(RapidReviewOutputSerializer(review, context={"request": request}).data)
+
+
+class RapidReviewListApi(APIView):
+    pagination_class = RapidReviewPagination
+
+    @extend_schema(
+        operation_id="rapid_review_list",
+        tags=TAGS,
+        summary="List the rapid reviews in your scope",
+        description="Partnership leads see their partnership's reviews; local authority users "
+        "their authority's; the Panel every review. Reviews still to submit come first, the "
+        "earliest due first; submitted reviews last. Each item is a summary: the review itself "
+        "has the answers.",
+        parameters=[RapidReviewFilterSerializer],
+        responses={
+            200: RapidReviewSummaryOutputSerializer(many=True),
+            400: OpenApiResponse(
+                response=OpenApiTypes.OBJECT,
+                description="A filter value is invalid: {field: [messages]}",
+            ),
+            401: UNAUTHENTICATED,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        filters = RapidReviewFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        today = timezone.localdate()
+        reviews = _filtered(
+            selectors.rapid_review_queue(user=request.user, today=today),
+            today=today,
+            **filters.validated_data,
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(reviews, request, view=self)
+        data = RapidReviewSummaryOutputSerializer(
+            page, many=True, context={"request": request, "today": today}
+        ).data
+        return paginator.get_paginated_response(data)
+
+
+class RapidReviewDetailApi(APIView):
+    @extend_schema(
+        operation_id="rapid_review_retrieve",
+        tags=TAGS,
+        summary="One rapid review, with every answer",
+        description='Coded answers are machine codes, "" while unanswered. `completeness` '
+        "says what still blocks submission.",
+        responses={200: RapidReviewOutputSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        return _review_response(request, pk)
+
+
+SECTION_EXAMPLES = [
+    OpenApiExample(
+        "Decision on an LCSPR",
+        value={
+            "version": 0,
+            "answers": {"lcspr_decision": "no_lcspr", "lcspr_rationale": "Learning is local."},
+        },
+        request_only=True,
+    ),
+    OpenApiExample(
+        "Learning and practice themes",
+        value={
+            "version": 2,
+            "themes": [
+                {"theme": "coordination", "present": True, "good_practice": False},
+                {"theme": "curiosity", "present": False},
+            ],
+        },
+        request_only=True,
+    ),
+    OpenApiExample(
+        "Field errors",
+        value={
+            "answers": {"lcspr_rationale": ["Enter the rationale for the partnership's decision"]}
+        },
+        response_only=True,
+        status_codes=["400"],
+    ),
+]
+
+
+class RapidReviewSectionApi(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="rapid_review_section_update",
+        tags=TAGS,
+        summary="Save one section of a rapid review",
+        description="The section's answers are saved together, with the rules of the web "
+        "form. `version` guards against overwriting someone else's save: on 409 the body has "
+        "the section's saved answers and current version.",
+        parameters=[SECTION_PARAMETER],
+        request=RapidReviewSectionInputSerializer,
+        examples=SECTION_EXAMPLES,
+        responses={
+            200: RapidReviewOutputSerializer,
+            400: OpenApiResponse(
+                response=OpenApiTypes.OBJECT,
+                description="Field errors: {field: [messages]}; an answer's errors are under "
+                "`answers`, a theme's in a list aligned with `themes`.",
+            ),
+            401: UNAUTHENTICATED,
+            403: NOT_A_LEAD,
+            404: OpenApiResponse(description="No such review or section, or not in your scope"),
+            409: OpenApiResponse(
+                response=RapidReviewConflictSerializer,
+                description="Someone saved the section after `version` (the body has their "
+                "answers and the current version), or the review is submitted and read-only "
+                "({detail} only).",
+            ),
+        },
+    )
+    def patch(self, request: Request, pk: int, section_key: str) -> Response:
+        if section_key not in PATCHABLE_SECTIONS:
+            raise exceptions.NotFound(
+                f"No section '{section_key}'. Sections: {', '.join(PATCHABLE_SECTIONS)}"
+            )
+        section = SECTION_BY_KEY[section_key]
+        review = _review_for_editing(request.user, pk)
+        body = RapidReviewSectionInputSerializer(data=request.data, context={"section": section})
+        body.is_valid(raise_exception=True)
+        version = body.validated_data["version"]
+        try:
+            if section.key == THEMES:
+                services.rapid_review_themes_save(
+                    review=review,
+                    by=request.user,
+                    themes={
+                        item["theme"]: (item["present"], item["good_practice"])
+                        for item in body.validated_data["themes"]
+                    },
+                    expected_version=version,
+                )
+            else:
+                # The whole section, as the web form sends it: left-out answers as saved.
+                saved = {name: getattr(review, name) for name in section.fields}
+                services.rapid_review_section_save(
+                    review=review,
+                    by=request.user,
+                    section_key=section.key,
+                    values={**saved, **body.validated_data["answers"]},
+                    expected_version=version,
+                )
+        except services.RapidReviewConflict as exc:
+            return Response(_conflict_body(exc), status=status.HTTP_409_CONFLICT)
+        except services.RapidReviewInvalid as exc:
+            return Response({"answers": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
+        except services.RapidReviewError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return _review_response(request, pk)
+
+
+class RapidReviewSubmitApi(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="rapid_review_submit",
+        tags=TAGS,
+        summary="Submit a rapid review to the Panel",
+        description="Every question must be answered, every core theme recorded and the full "
+        "review document uploaded. The review then becomes read-only; the working days taken "
+        "and whether it met its due date are stored, and the Panel is told.",
+        request=RapidReviewSubmitInputSerializer,
+        responses={
+            200: RapidReviewOutputSerializer,
+            400: OpenApiResponse(
+                response=OpenApiTypes.OBJECT,
+                description="What blocks submission: {unanswered: [messages], themes: [...], "
+                "document: [...], accept_not_recorded: [...]}",
+                examples=[
+                    OpenApiExample(
+                        "Incomplete",
+                        value={"unanswered": ["Narrative: answer reflection"]},
+                        response_only=True,
+                        status_codes=["400"],
+                    )
+                ],
+            ),
+            401: UNAUTHENTICATED,
+            403: NOT_A_LEAD,
+            404: NOT_FOUND,
+            409: OpenApiResponse(description="Already submitted: {detail}"),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        review = _review_for_editing(request.user, pk)
+        body = RapidReviewSubmitInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.rapid_review_submit(
+                review=review,
+                by=request.user,
+                accept_not_recorded=body.validated_data["accept_not_recorded"],
+            )
+        except services.RapidReviewInvalid as exc:
+            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+        except services.RapidReviewError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        return _review_response(request, pk)

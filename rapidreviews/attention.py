@@ -1,0 +1,46 @@
+"""What needs attention on rapid reviews: extension requests waiting for the Panel
+secretariat, and reviews close to (or past) their due date for the partnership's leads."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from safeguarding.attention import AttentionItem, register
+from safeguarding.codes import Role
+from safeguarding.models import User
+from safeguarding.workingdays import add_working_days
+
+from . import selectors
+
+DUE_SOON_WORKING_DAYS = 5
+
+
+@register
+def extension_requests(user: User) -> list[AttentionItem]:
+    if user.role != Role.PANEL_SECRETARIAT:
+        return []
+    return [
+        AttentionItem(
+            title="Extension requests waiting for a decision",
+            count=selectors.rapid_review_extension_pending_count(user=user),
+            url=reverse("rapidreviews:review-queue"),
+            description="Partnerships asking for more time for a rapid review. Each is marked "
+            "'Extension requested' in the list.",
+        )
+    ]
+
+
+@register
+def rapid_reviews_due_soon(user: User) -> list[AttentionItem]:
+    if user.role != Role.PARTNERSHIP_LEAD:
+        return []
+    due_by = add_working_days(timezone.localdate(), DUE_SOON_WORKING_DAYS)
+    return [
+        AttentionItem(
+            title=f"Rapid reviews due within {DUE_SOON_WORKING_DAYS} working days or overdue",
+            count=selectors.rapid_review_due_soon_count(user=user, due_by=due_by),
+            url=reverse("rapidreviews:review-queue"),
+            description="Rapid reviews are due with the Panel 15 working days after the "
+            "notification. Ask for an extension from the review's page if you need more time.",
+            urgent=True,
+        )
+    ]
