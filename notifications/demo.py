@@ -65,6 +65,14 @@ DEMO_SINS = [
         working_days_to_notify=8,
     ),
     DemoSin(
+        "leeds-old",
+        "la-user",
+        Reason.DEATH,
+        (("Child A", 0, Sex.MALE, Reason.DEATH),),
+        30,
+        abuse_or_neglect=AbuseOrNeglect.SUSPECTED,
+    ),
+    DemoSin(
         "leeds-draft", "la-user", Reason.OTHER, (("Child A", 16, Sex.MALE, Reason.OTHER),), None
     ),
     DemoSin(

@@ -29,6 +29,9 @@ DEMO_USERS = [
     DemoUser(
         "partnership-lead", Role.PARTNERSHIP_LEAD, "Jordan", "Placeholder", partnership="leeds"
     ),
+    DemoUser(
+        "partnership-lead-kent", Role.PARTNERSHIP_LEAD, "Drew", "Fabricated", partnership="kent"
+    ),
     DemoUser("panel-member", Role.PANEL_MEMBER, "Morgan", "Testcase"),
     DemoUser("panel-secretariat", Role.PANEL_SECRETARIAT, "Casey", "Fictional"),
     DemoUser("administrator", Role.ADMINISTRATOR, "Avery", "Madeup"),

@@ -10,6 +10,11 @@ from safeguarding.models import User
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the demo reviews' documents
+
+
 def run_seed() -> str:
     out = StringIO()
     call_command("seed_demo", stdout=out)
@@ -53,3 +58,21 @@ def test_seed_demo_adds_submitted_and_draft_sins_for_several_authorities_once():
     count = Notification.objects.count()
     run_seed()
     assert Notification.objects.count() == count
+
+
+def test_seed_demo_puts_rapid_reviews_in_every_state():
+    from rapidreviews.models import RapidReview, RapidReviewExtension
+
+    run_seed()
+    statuses = set(RapidReview.objects.values_list("status", flat=True))
+    assert statuses == {"not_started", "drafting", "submitted"}
+    submitted = RapidReview.objects.filter(status="submitted")
+    assert {True, False} <= set(submitted.values_list("submitted_on_time", flat=True))
+    assert set(RapidReviewExtension.objects.values_list("status", flat=True)) == {
+        "pending",
+        "approved",
+        "declined",
+    }
+    extended = RapidReview.objects.get(extensions__status="approved")
+    assert extended.due_date > extended.original_due_date
+    assert run_seed() and RapidReview.objects.filter(status="submitted").count() == 2

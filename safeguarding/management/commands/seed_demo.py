@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from notifications.demo import seed_demo_notifications
+from rapidreviews.demo import seed_demo_rapid_reviews
 from safeguarding.demo import DEMO_PASSWORD, seed_demo_users
 from safeguarding.services import reference_data_load
 
@@ -33,6 +34,8 @@ class Command(BaseCommand):
         users = seed_demo_users()
         notifications = seed_demo_notifications()
         self.stdout.write(f"Demo incident notifications: {notifications} added.")
+        reviews = seed_demo_rapid_reviews()
+        self.stdout.write(f"Demo rapid reviews brought to their states: {reviews}.")
         self.stdout.write(self.style.SUCCESS("Demo accounts (all share one password):"))
         for user, created in users:
             status = "created" if created else "already there"
