@@ -142,3 +142,17 @@ def test_only_the_secretariat_reopens_with_a_reason(lead, make_user):
     review.refresh_from_db()
     assert review.status == RapidReview.Status.DRAFTING
     assert "Missing chronology" in audit_events_for(review).first().message
+
+
+def test_due_date_counts_15_working_days_across_a_bank_holiday():
+    from datetime import date
+
+    from tests.notifications.factories import SubmittedNotificationFactory
+
+    # A SIN on Friday 24 May 2024: Monday 27 May is a bank holiday, so day 1 is Tuesday.
+    review = services.rapid_review_open(
+        notification=SubmittedNotificationFactory(), sin_date=date(2024, 5, 24)
+    )
+    assert review.due_date == date(2024, 6, 17)
+    assert review.original_due_date == date(2024, 6, 17)
+    assert review.partnership == review.notification.local_authority.partnership
