@@ -111,6 +111,8 @@ class ThemesForm(forms.Form):
         for code, label in codes.LearningTheme.choices:
             if data.get(f"{code}_good_practice") and not data.get(f"{code}_present"):
                 self.add_error(f"{code}_present", f"Say whether '{label}' features in the review")
+        if not self.errors:
+            add_rule_errors(self, rules.themes_errors(self.themes()))
         return data
 
     def themes(self) -> dict[str, tuple[bool, bool]]:

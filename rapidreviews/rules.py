@@ -165,3 +165,15 @@ def _extended_date_error(day: date, due_date: date, *, subject: str) -> str | No
     if not is_working_day(day):
         return f"{subject} must be a working day"
     return None
+
+
+def themes_errors(themes: dict[str, tuple[bool, bool]]) -> dict[str, list[str]]:
+    """Good practice is identified within a theme that features in the review."""
+    return {
+        f"{theme}_good_practice": [
+            f"Good practice can only be identified for '{codes.LearningTheme(theme).label}' if "
+            "it features in the review"
+        ]
+        for theme, (present, good_practice) in themes.items()
+        if good_practice and not present
+    }

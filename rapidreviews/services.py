@@ -168,6 +168,9 @@ def rapid_review_themes_save(
 ) -> RapidReview:
     """Save the learning and practice themes: {theme: (present, good practice identified)}."""
     review = _lock_for_section(review, "themes", expected_version)
+    errors = rules.themes_errors(themes)
+    if errors:
+        raise RapidReviewInvalid(errors)
     before = {t.theme: (t.present, t.good_practice) for t in review.themes.all()}
     for theme, (present, good_practice) in themes.items():
         RapidReviewTheme.objects.update_or_create(

@@ -17,9 +17,12 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import connection
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from safeguarding.celery import app as celery_app
 from safeguarding.codes import Role
+from safeguarding.models import LocalAuthority
 from safeguarding.services import reference_data_load
 
 from .factories import FACTORY_FOR_ROLE, TEST_PASSWORD
@@ -94,6 +97,29 @@ def make_user(db):
 @pytest.fixture
 def password() -> str:
     return TEST_PASSWORD
+
+
+@pytest.fixture
+def leeds(db) -> LocalAuthority:
+    return LocalAuthority.objects.get(name="Leeds")
+
+
+@pytest.fixture
+def bristol(db) -> LocalAuthority:
+    return LocalAuthority.objects.get(name="Bristol")
+
+
+@pytest.fixture
+def api_client():
+    """An API client authenticated the way a case-management system is: a real token."""
+
+    def make(user) -> APIClient:
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
 
 
 @dataclass

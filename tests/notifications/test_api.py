@@ -19,7 +19,7 @@ from notifications.models import Notification, NotificationChild
 from notifications.services import ChildData, notification_create
 from rapidreviews.models import RapidReview
 from safeguarding.codes import Role
-from safeguarding.models import AuditEvent, LocalAuthority
+from safeguarding.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -36,29 +36,6 @@ def _today():
     moment = dt.datetime(2024, 6, 10, 10, 0, tzinfo=ZoneInfo("Europe/London"))
     with time_machine.travel(moment, tick=False):
         yield
-
-
-@pytest.fixture
-def leeds() -> LocalAuthority:
-    return LocalAuthority.objects.get(name="Leeds")
-
-
-@pytest.fixture
-def bristol() -> LocalAuthority:
-    return LocalAuthority.objects.get(name="Bristol")
-
-
-@pytest.fixture
-def api_client():
-    """An API client authenticated the way a case-management system is: a real token."""
-
-    def make(user) -> APIClient:
-        client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return make
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from notifications.models import Notification
 from rapidreviews.models import RapidReview
 from safeguarding.audit import audit_events_for
 from safeguarding.codes import Reason, Role, Sex
-from safeguarding.models import AuditAction, InboxMessage, LocalAuthority
+from safeguarding.models import AuditAction, InboxMessage
 
 from .factories import CompleteDraftFactory, DraftNotificationFactory, NotificationChildFactory
 
@@ -17,11 +17,6 @@ pytestmark = pytest.mark.django_db
 
 # Monday 10 June 2024, 10:00 in London.
 MONDAY = "2024-06-10 10:00 +01:00"
-
-
-@pytest.fixture
-def leeds():
-    return LocalAuthority.objects.get(name="Leeds")
 
 
 @pytest.fixture

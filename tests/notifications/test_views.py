@@ -20,16 +20,6 @@ MONDAY = "2024-06-10 10:00 +01:00"
 
 
 @pytest.fixture
-def leeds():
-    return LocalAuthority.objects.get(name="Leeds")
-
-
-@pytest.fixture
-def bristol():
-    return LocalAuthority.objects.get(name="Bristol")
-
-
-@pytest.fixture
 def la_client(client, make_user, leeds):
     user = make_user(Role.LA_USER, local_authority=leeds)
     client.force_login(user)

@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.validation import validate_schema
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from rapidreviews import codes, rules
@@ -21,7 +20,6 @@ from rapidreviews.models import RapidReview
 from rapidreviews.sections import SECTION_BY_KEY, SECTIONS
 from safeguarding.audit import audit_events_for
 from safeguarding.codes import Role
-from safeguarding.models import LocalAuthority
 
 from .factories import (
     CompleteReviewFactory,
@@ -53,29 +51,6 @@ def _today():
     moment = dt.datetime(2024, 6, 20, 10, 0, tzinfo=ZoneInfo("Europe/London"))
     with time_machine.travel(moment, tick=False):
         yield
-
-
-@pytest.fixture
-def leeds() -> LocalAuthority:
-    return LocalAuthority.objects.get(name="Leeds")
-
-
-@pytest.fixture
-def bristol() -> LocalAuthority:
-    return LocalAuthority.objects.get(name="Bristol")
-
-
-@pytest.fixture
-def api_client():
-    """An API client authenticated the way a case-management system is: a real token."""
-
-    def make(user) -> APIClient:
-        client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return make
 
 
 @pytest.fixture

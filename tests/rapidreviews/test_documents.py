@@ -14,7 +14,7 @@ from rapidreviews.documents import NOT_A_DOCUMENT, UNREADABLE, DocumentRejected,
 from rapidreviews.models import RapidReview
 from safeguarding.audit import audit_events_for
 from safeguarding.codes import Role
-from safeguarding.models import AuditAction, LocalAuthority
+from safeguarding.models import AuditAction
 
 from .factories import CompleteReviewFactory, RapidReviewFactory, SubmittedReviewFactory, pdf_bytes
 
@@ -180,11 +180,6 @@ def test_the_uploaded_name_is_cleaned_and_given_the_real_extension(name, kind, e
 
 
 # Uploading, replacing and downloading.
-
-
-@pytest.fixture
-def leeds():
-    return LocalAuthority.objects.get(name="Leeds")
 
 
 @pytest.fixture

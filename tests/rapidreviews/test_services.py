@@ -156,3 +156,13 @@ def test_due_date_counts_15_working_days_across_a_bank_holiday():
     assert review.due_date == date(2024, 6, 17)
     assert review.original_due_date == date(2024, 6, 17)
     assert review.partnership == review.notification.local_authority.partnership
+
+
+def test_good_practice_needs_the_theme_to_feature(lead):
+    review = RapidReviewFactory()
+    with pytest.raises(services.RapidReviewInvalid) as raised:
+        services.rapid_review_themes_save(
+            review=review, by=lead, themes={"escalation": (False, True)}, expected_version=0
+        )
+    assert "escalation_good_practice" in raised.value.errors
+    assert not review.themes.exists()

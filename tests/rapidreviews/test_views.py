@@ -11,11 +11,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def leeds():
-    return LocalAuthority.objects.get(name="Leeds")
-
-
-@pytest.fixture
 def lead_client(client, make_user, leeds):
     client.force_login(make_user(Role.PARTNERSHIP_LEAD, partnership=leeds.partnership))
     return client

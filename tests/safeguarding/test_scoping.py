@@ -2,22 +2,11 @@ import pytest
 from django.urls import reverse
 
 from safeguarding.codes import Role
-from safeguarding.models import LocalAuthority
 from safeguarding.selectors import local_authority_list
 
 from ..factories import LocalAuthorityFactory, PartnershipFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def leeds():
-    return LocalAuthority.objects.get(name="Leeds")
-
-
-@pytest.fixture
-def bristol():
-    return LocalAuthority.objects.get(name="Bristol")
 
 
 def detail_url(authority):
