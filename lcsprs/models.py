@@ -1,4 +1,129 @@
-"""Local Child Safeguarding Practice Reviews, tracked to publication.
+"""Local Child Safeguarding Practice Reviews, tracked to publication (DOMAIN.md §1): completed
+and published within 6 months of the rapid review, and sent to the Panel at least 7 days
+before publication. The partnership decides to hold one in its rapid review, or later, after
+the Panel's letter."""
 
-The data; built by its own issue.
-"""
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from rapidreviews.models import RapidReview
+from safeguarding.models import Partnership
+
+# Named deadlines (DOMAIN.md §1).
+PUBLICATION_DEADLINE_MONTHS = 6
+PANEL_NOTICE_DAYS = 7
+
+
+class Lcspr(models.Model):
+    class Status(models.TextChoices):
+        COMMISSIONED = "commissioned", "Commissioned"
+        IN_PROGRESS = "in_progress", "In progress"
+        FINAL_REPORT_SENT = "final_report_sent", "Final report sent to the Panel"
+        PUBLISHED = "published", "Published"
+
+    # {target: {sources}}: one step at a time, never back.
+    TRANSITIONS = {
+        Status.IN_PROGRESS: {Status.COMMISSIONED},
+        Status.FINAL_REPORT_SENT: {Status.IN_PROGRESS},
+        Status.PUBLISHED: {Status.FINAL_REPORT_SENT},
+    }
+    # Actions that keep the status: when they are allowed.
+    PLANNING_STATUSES = frozenset(
+        {Status.COMMISSIONED, Status.IN_PROGRESS, Status.FINAL_REPORT_SENT}
+    )
+    FEEDBACK_STATUSES = frozenset({Status.FINAL_REPORT_SENT, Status.PUBLISHED})
+
+    rapid_review = models.OneToOneField(RapidReview, on_delete=models.PROTECT, related_name="lcspr")
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="lcsprs")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.COMMISSIONED)
+    clock_started_on = models.DateField(
+        help_text="The date the rapid review was submitted: the start of the 6 months"
+    )
+    due_date = models.DateField(
+        db_index=True, help_text="6 calendar months after the rapid review was submitted"
+    )
+
+    opened_at = models.DateTimeField()
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_reason = models.TextField("why the LCSPR was commissioned")
+
+    started_at = models.DateTimeField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    final_report_received_on = models.DateField(
+        "date the Panel received the final report", null=True, blank=True
+    )
+    final_report_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    planned_publication_date = models.DateField(null=True, blank=True)
+    actual_publication_date = models.DateField(null=True, blank=True)
+    published_url = models.URLField("link to the published report", max_length=500, blank=True)
+    published_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    panel_feedback = models.TextField("the Panel's feedback", blank=True)
+    panel_feedback_at = models.DateTimeField(null=True, blank=True)
+    panel_feedback_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    updated_at = models.DateTimeField(auto_now=True)
+    # Optimistic locking: every change adds one; a change made from an older version is refused.
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "LCSPR"
+        verbose_name_plural = "LCSPRs"
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="lcspr_report_sent_has_received_date",
+                condition=~Q(status__in=["final_report_sent", "published"])
+                | Q(final_report_received_on__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="lcspr_published_has_date_and_link",
+                condition=~Q(status="published")
+                | (Q(actual_publication_date__isnull=False) & ~Q(published_url="")),
+            ),
+            models.CheckConstraint(
+                name="lcspr_published_after_final_report",
+                condition=Q(actual_publication_date__isnull=True)
+                | Q(final_report_received_on__isnull=True)
+                | Q(actual_publication_date__gte=F("final_report_received_on")),
+            ),
+            models.CheckConstraint(
+                name="lcspr_feedback_has_author",
+                condition=Q(panel_feedback="")
+                | Q(panel_feedback_at__isnull=False, panel_feedback_by__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"LCSPR for {self.rapid_review.notification}"
+
+    def is_overdue(self, today: date) -> bool:
+        return self.status != self.Status.PUBLISHED and self.due_date < today
+
+    @property
+    def panel_notice_days(self) -> int | None:
+        """Days between the Panel receiving the final report and publication (actual, or else
+        planned); None until both are known."""
+        publication = self.actual_publication_date or self.planned_publication_date
+        if self.final_report_received_on is None or publication is None:
+            return None
+        return (publication - self.final_report_received_on).days
+
+    @property
+    def panel_notice_short(self) -> bool:
+        """The final report reached (or will reach) the Panel fewer than 7 days before
+        publication."""
+        days = self.panel_notice_days
+        return days is not None and days < PANEL_NOTICE_DAYS

@@ -1,4 +1,188 @@
-"""Panel decisions and response letters.
+"""Panel decisions on rapid reviews and the response letters that tell partnerships of them
+(DOMAIN.md §1 "Panel response letter"). A decision is recorded once; a correction is a new
+version with a reason, so the history keeps every version as its own row."""
 
-The data; built by its own issue.
-"""
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from rapidreviews.models import RapidReview
+
+
+class Outcome(models.TextChoices):
+    """Whether the Panel agrees with the partnership's decision on an LCSPR (3.94-3.96)."""
+
+    AGREE = "agree", "Agreed"
+    DISAGREE = "disagree", "Did not agree"
+    UNABLE_TO_CONCLUDE = "unable_to_conclude", "Unable to conclude"
+
+
+class Quality(models.TextChoices):
+    """How well the rapid review did something (analysis, the child's lived experience, race,
+    ethnicity and culture)."""
+
+    GOOD = "good", "Good"
+    ADEQUATE = "adequate", "Adequate"
+    NEEDS_IMPROVEMENT = "needs_improvement", "Needs improvement"
+
+
+class Extent(models.TextChoices):
+    """Whether the rapid review did something at all (characteristics recorded, good practice
+    identified)."""
+
+    YES = "yes", "Yes"
+    PARTLY = "partly", "Partly"
+    NO = "no", "No"
+
+
+class PanelDecision(models.Model):
+    """One version of the Panel's decision on a rapid review. Version 1 is the decision as
+    recorded; each correction adds the next version with its reason and becomes current."""
+
+    review = models.ForeignKey(
+        RapidReview, on_delete=models.PROTECT, related_name="panel_decisions"
+    )
+    version = models.PositiveSmallIntegerField()
+    is_current = models.BooleanField(default=True)
+    outcome = models.CharField(
+        "the Panel's view of the partnership's LCSPR decision",
+        max_length=30,
+        choices=Outcome.choices,
+    )
+    reasons = models.TextField("reasons for the Panel's view")
+    analysis_quality = models.CharField(
+        "thoroughness of analysis", max_length=30, choices=Quality.choices
+    )
+    lived_experience = models.CharField(
+        "the child's lived experience", max_length=30, choices=Quality.choices
+    )
+    race_ethnicity_culture = models.CharField(
+        "consideration of race, ethnicity and culture", max_length=30, choices=Quality.choices
+    )
+    characteristics_recorded = models.CharField(
+        "characteristics of the child recorded", max_length=30, choices=Extent.choices
+    )
+    good_practice_identified = models.CharField(
+        "good practice identified", max_length=30, choices=Extent.choices
+    )
+    feedback = models.TextField("feedback on the review's quality", blank=True)
+    correction_reason = models.TextField("reason for the correction", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    # The structured quality feedback, in the order pages and letters show it.
+    QUALITY_FIELDS = (
+        "analysis_quality",
+        "lived_experience",
+        "race_ethnicity_culture",
+        "characteristics_recorded",
+        "good_practice_identified",
+    )
+
+    class Meta:
+        ordering = ["review", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "version"], name="panel_decision_unique_version"
+            ),
+            models.UniqueConstraint(
+                fields=["review"],
+                condition=Q(is_current=True),
+                name="panel_decision_one_current",
+            ),
+            models.CheckConstraint(
+                name="panel_decision_version_positive", condition=Q(version__gte=1)
+            ),
+            models.CheckConstraint(
+                name="panel_decision_correction_has_reason",
+                condition=Q(version=1) | ~Q(correction_reason=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Panel decision (version {self.version}) on {self.review.notification}"
+
+    def quality_rows(self) -> list[tuple[str, str]]:
+        """(question, answer) for each structured feedback answer."""
+        rows = []
+        for name in self.QUALITY_FIELDS:
+            label = str(self._meta.get_field(name).verbose_name)
+            rows.append((label[:1].upper() + label[1:], getattr(self, f"get_{name}_display")()))
+        return rows
+
+
+class ResponseLetter(models.Model):
+    """A version of the Panel's letter to the partnership. Drafted (and edited) in the service,
+    then rendered to PDF and e-mailed by a worker. Each letter is kept, so every version stays
+    downloadable."""
+
+    class Status(models.TextChoices):
+        DRAFTED = "drafted", "Draft"
+        RENDERING = "rendering", "Being sent"
+        RENDERED = "rendered", "PDF made, being e-mailed"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed, will be retried"
+
+    # States from which a worker may claim the letter to render and send it. A `rendering`
+    # claim older than panel.services.STALE_CLAIM is also taken (its worker died).
+    CLAIMABLE = {Status.DRAFTED, Status.RENDERED, Status.FAILED}
+
+    review = models.ForeignKey(
+        RapidReview, on_delete=models.PROTECT, related_name="response_letters"
+    )
+    decision = models.ForeignKey(PanelDecision, on_delete=models.PROTECT, related_name="letters")
+    version = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFTED)
+    # The letter's text as edited, plain text: escaped and set in paragraphs by
+    # templates/panel/letter.html, so nothing typed is ever treated as markup.
+    body = models.TextField("letter text")
+    pdf = models.FileField(upload_to="panel-letters/%Y/%m/", blank=True)
+    pdf_name = models.CharField(max_length=200, blank=True)
+    sha256 = models.CharField("SHA-256 checksum", max_length=64, blank=True)
+    page_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    send_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    send_requested_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["review", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "version"], name="response_letter_unique_version"
+            ),
+            # One draft being edited per review at a time.
+            models.UniqueConstraint(
+                fields=["review"],
+                condition=Q(status="drafted", send_requested_at__isnull=True),
+                name="response_letter_one_open_draft",
+            ),
+            models.CheckConstraint(
+                name="response_letter_sent_has_pdf",
+                condition=~Q(status__in=["rendered", "sent"])
+                | (~Q(pdf="") & ~Q(sha256="") & Q(rendered_at__isnull=False)),
+            ),
+            models.CheckConstraint(
+                name="response_letter_sent_has_time",
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Response letter (version {self.version}) on {self.review.notification}"
+
+    @property
+    def is_open_draft(self) -> bool:
+        return self.status == self.Status.DRAFTED and self.send_requested_at is None

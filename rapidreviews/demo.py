@@ -77,11 +77,14 @@ def demo_pdf(pages: int = 12) -> bytes:
     return buffer.getvalue()
 
 
-def _fill(review: RapidReview, lead: User, *, sections: int | None = None) -> None:
+def _fill(
+    review: RapidReview, lead: User, *, sections: int | None = None, **overrides: str
+) -> None:
     """Answer the first `sections` sections (all when None), as the lead would."""
     child = review.notification.child_in_focus
     answers = {
         **DEMO_ANSWERS,
+        **overrides,
         "incident_type": review.notification.reason,
         "age_years": child.age_years if child else 0,
         "cause_of_death": "sudi_sudc",
@@ -178,7 +181,12 @@ def seed_demo_rapid_reviews() -> int:
             )
             _submit(review, lead, working_days_after_sin=18)
         elif plan == "extended, then submitted on time":
-            _fill(review, lead)
+            _fill(
+                review,
+                lead,
+                lcspr_decision="lcspr",
+                lcspr_rationale="Demo: the review found learning for the wider system.",
+            )
             extension = services.rapid_review_extension_request(
                 review=review,
                 by=lead,

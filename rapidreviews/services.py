@@ -257,6 +257,9 @@ def rapid_review_submit(
         },
         message="Submitted to the Panel",
     )
+    from lcsprs.services import lcspr_open_for_decision  # the LCSPR app builds on this one
+
+    lcspr_open_for_decision(review=review, by=by)  # when the partnership decided to hold one
     _tell_panel_of_submission(review)
     return review
 

@@ -30,6 +30,12 @@ NAVIGATION: list[NavItem] = [
     NavItem("Home", "home", ALL_ROLES),
     NavItem("Incident notifications", "notifications:notification-list", ALL_ROLES),
     NavItem("Rapid reviews", "rapidreviews:review-queue", ALL_ROLES),
+    NavItem("LCSPRs", "lcsprs:lcspr-list", ALL_ROLES - {Role.LA_USER}),
+    NavItem(
+        "Panel queue",
+        "panel:queue",
+        frozenset({Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT, Role.ADMINISTRATOR}),
+    ),
     NavItem("Inbox", "inbox", ALL_ROLES, count=_unread_notifications),
     NavItem("Local authorities", "local-authority-list", ALL_ROLES),
     NavItem("Administration", "admin:index", frozenset({Role.ADMINISTRATOR})),

@@ -76,3 +76,19 @@ def test_seed_demo_puts_rapid_reviews_in_every_state():
     extended = RapidReview.objects.get(extensions__status="approved")
     assert extended.due_date > extended.original_due_date
     assert run_seed() and RapidReview.objects.filter(status="submitted").count() == 2
+
+
+def test_seed_demo_adds_a_panel_letter_and_an_lcspr(django_capture_on_commit_callbacks):
+    from lcsprs.models import Lcspr
+    from panel.models import PanelDecision, ResponseLetter
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run_seed()  # the letter is rendered and sent after the seed commits
+    assert PanelDecision.objects.filter(outcome="disagree", is_current=True).count() == 1
+    letter = ResponseLetter.objects.get()
+    assert letter.status == ResponseLetter.Status.SENT
+    assert letter.pdf.read(5) == b"%PDF-"
+    lcspr = Lcspr.objects.get()
+    assert lcspr.rapid_review.lcspr_decision == "lcspr"
+    run_seed()
+    assert (ResponseLetter.objects.count(), Lcspr.objects.count()) == (1, 1)

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from lcsprs.demo import seed_demo_lcsprs
 from notifications.demo import seed_demo_notifications
+from panel.demo import seed_demo_panel
 from rapidreviews.demo import seed_demo_rapid_reviews
 from safeguarding.demo import DEMO_PASSWORD, seed_demo_users
 from safeguarding.services import reference_data_load
@@ -36,6 +38,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo incident notifications: {notifications} added.")
         reviews = seed_demo_rapid_reviews()
         self.stdout.write(f"Demo rapid reviews brought to their states: {reviews}.")
+        self.stdout.write(f"Demo LCSPRs opened: {seed_demo_lcsprs()}.")
+        self.stdout.write(f"Demo Panel decisions with letters: {seed_demo_panel()}.")
         self.stdout.write(self.style.SUCCESS("Demo accounts (all share one password):"))
         for user, created in users:
             status = "created" if created else "already there"

@@ -1,0 +1,42 @@
+"""What needs attention on LCSPRs: for the partnership's leads, LCSPRs close to (or past)
+their 6-month deadline; for the Panel, reports about to be published."""
+
+from django.urls import reverse
+
+from safeguarding.attention import AttentionItem, register
+from safeguarding.codes import Role
+from safeguarding.models import User
+
+from . import selectors
+from .models import PANEL_NOTICE_DAYS
+
+
+@register
+def lcsprs_due_soon(user: User) -> list[AttentionItem]:
+    if user.role != Role.PARTNERSHIP_LEAD:
+        return []
+    return [
+        AttentionItem(
+            title=f"LCSPRs due within {selectors.DUE_SOON_MONTHS} month or overdue",
+            count=selectors.lcspr_due_soon_count(user=user),
+            url=reverse("lcsprs:lcspr-list"),
+            description="An LCSPR is due for publication 6 months after the rapid review. Send "
+            f"the final report to the Panel at least {PANEL_NOTICE_DAYS} days before.",
+            urgent=True,
+        )
+    ]
+
+
+@register
+def lcsprs_publishing_soon(user: User) -> list[AttentionItem]:
+    if user.role not in (Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT):
+        return []
+    return [
+        AttentionItem(
+            title=f"Final reports due to publish within {PANEL_NOTICE_DAYS} days",
+            count=selectors.lcspr_publishing_soon_count(user=user),
+            url=reverse("lcsprs:lcspr-list"),
+            description="LCSPRs the partnerships plan to publish this week: read the final "
+            "reports, and give the Panel's feedback from each LCSPR's page.",
+        )
+    ]

@@ -1,0 +1,97 @@
+"""GOV.UK forms for the LCSPR's steps. The rules are the services'; each form carries the
+version of the LCSPR the user saw, so a change made from a stale page is refused."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout
+from django import forms
+
+from safeguarding.fields import GovukDateField
+
+
+def _helper(*fields) -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.render_hidden_fields = True
+    helper.layout = Layout(*fields)
+    return helper
+
+
+class VersionedForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class StartForm(VersionedForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class FinalReportForm(VersionedForm):
+    received_on = GovukDateField(
+        subject="The date the Panel received the final report",
+        label="When did the Panel receive the final report?",
+        help_text="The Panel must have it at least 7 days before publication. For example, "
+        "27 3 2025",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field("received_on"))
+
+
+class PlannedPublicationForm(VersionedForm):
+    planned_on = GovukDateField(
+        subject="The planned publication date",
+        label="When do you plan to publish the report?",
+        help_text="Send the final report to the Panel at least 7 days before. For example, "
+        "27 3 2025",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field("planned_on"))
+
+
+class PublishForm(VersionedForm):
+    published_on = GovukDateField(
+        subject="The publication date", label="When was the report published?"
+    )
+    url = forms.URLField(
+        label="Link to the published report",
+        max_length=500,
+        assume_scheme="https",
+        error_messages={
+            "required": "Enter the link to the published report",
+            "invalid": "Enter a link in the correct format, like https://www.example.gov.uk/lcspr",
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field("published_on"), Field.text("url"))
+
+
+class FeedbackForm(VersionedForm):
+    feedback = forms.CharField(
+        label="The Panel's feedback on the final report",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter the Panel's feedback"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.textarea("feedback"))
+
+
+class CommissionForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the partnership now commissioning an LCSPR?",
+        help_text="For example, the Panel's response to the rapid review. It is kept in the "
+        "LCSPR's history.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter why the partnership is commissioning an LCSPR"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.textarea("reason"))

@@ -1,0 +1,148 @@
+"""Reads of LCSPRs, through the user's scope: another partnership's LCSPR is a 404."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+from django.core.exceptions import PermissionDenied
+from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from rapidreviews.models import RapidReview
+from safeguarding.codes import Role
+from safeguarding.models import User
+from safeguarding.scoping import authority_scope
+
+from .models import PANEL_NOTICE_DAYS, Lcspr
+
+DUE_SOON_MONTHS = 1
+
+
+def lcspr_list(*, user: User) -> QuerySet[Lcspr]:
+    return Lcspr.objects.filter(
+        authority_scope(user, "rapid_review__notification__local_authority")
+    ).select_related(
+        "rapid_review",
+        "rapid_review__notification",
+        "rapid_review__notification__local_authority",
+        "partnership",
+    )
+
+
+def _overdue(today: date) -> Q:
+    return ~Q(status=Lcspr.Status.PUBLISHED) & Q(due_date__lt=today)
+
+
+def lcspr_queue(*, user: User, today: date | None = None) -> QuerySet[Lcspr]:
+    """Overdue LCSPRs first, then those still running by due date, published ones last. Each
+    says whether it is overdue (`overdue`)."""
+    today = today or timezone.localdate()
+    return (
+        lcspr_list(user=user)
+        .annotate(
+            overdue=Case(
+                When(_overdue(today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            urgency=Case(
+                When(_overdue(today), then=Value(0)),
+                When(status=Lcspr.Status.PUBLISHED, then=Value(2)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("urgency", "due_date", "id")
+    )
+
+
+def lcspr_get_for_user(*, user: User, pk: int) -> Lcspr:
+    return get_object_or_404(lcspr_list(user=user), pk=pk)
+
+
+def lcspr_get_for_review(*, user: User, review: RapidReview) -> Lcspr | None:
+    return lcspr_list(user=user).filter(rapid_review=review).first()
+
+
+def lcspr_get_for_editing(*, user: User, pk: int) -> Lcspr:
+    """An LCSPR the user may change: leads of its partnership only (a 404 out of scope)."""
+    lcspr = lcspr_get_for_user(user=user, pk=pk)
+    if user.role != Role.PARTNERSHIP_LEAD or user.partnership_id != lcspr.partnership_id:
+        raise PermissionDenied
+    return lcspr
+
+
+def lcspr_due_soon_count(*, user: User, today: date | None = None) -> int:
+    """Unpublished LCSPRs overdue or due within a month."""
+    today = today or timezone.localdate()
+    due_by = today + relativedelta(months=DUE_SOON_MONTHS)
+    return (
+        lcspr_list(user=user)
+        .exclude(status=Lcspr.Status.PUBLISHED)
+        .filter(due_date__lte=due_by)
+        .count()
+    )
+
+
+def lcspr_publishing_soon_count(*, user: User, today: date | None = None) -> int:
+    """Unpublished LCSPRs planned for publication within the next 7 days."""
+    today = today or timezone.localdate()
+    return (
+        lcspr_list(user=user)
+        .exclude(status=Lcspr.Status.PUBLISHED)
+        .filter(
+            planned_publication_date__gte=today,
+            planned_publication_date__lte=today + timedelta(days=PANEL_NOTICE_DAYS),
+        )
+        .count()
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    title: str
+    on: date | None
+    done: bool
+    detail: str = ""
+
+
+def lcspr_timeline(*, lcspr: Lcspr) -> list[TimelineEntry]:
+    """The LCSPR's key steps, done and to come, for its page."""
+    published = lcspr.status == Lcspr.Status.PUBLISHED
+    notice_by = (
+        lcspr.planned_publication_date - timedelta(days=PANEL_NOTICE_DAYS)
+        if lcspr.planned_publication_date
+        else None
+    )
+    return [
+        TimelineEntry("Rapid review submitted", lcspr.clock_started_on, True),
+        TimelineEntry(
+            "LCSPR commissioned", timezone.localdate(lcspr.opened_at), True, lcspr.opened_reason
+        ),
+        TimelineEntry(
+            "Review started",
+            timezone.localdate(lcspr.started_at) if lcspr.started_at else None,
+            lcspr.started_at is not None,
+        ),
+        TimelineEntry(
+            "Final report received by the Panel",
+            lcspr.final_report_received_on or notice_by,
+            lcspr.final_report_received_on is not None,
+            ""
+            if lcspr.final_report_received_on or notice_by is None
+            else f"At least {PANEL_NOTICE_DAYS} days before publication",
+        ),
+        TimelineEntry(
+            "Published",
+            lcspr.actual_publication_date or lcspr.planned_publication_date,
+            published,
+            "" if published or not lcspr.planned_publication_date else "Planned",
+        ),
+        TimelineEntry(
+            "Publication deadline",
+            lcspr.due_date,
+            False,
+            "6 months after the rapid review",
+        ),
+    ]

@@ -1,0 +1,255 @@
+"""LCSPR pages: the list, one page per LCSPR with its timeline and the form for its next step,
+and commissioning one from a submitted rapid review. selector -> form -> service -> redirect."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from rapidreviews.selectors import rapid_review_get_for_user
+from safeguarding.audit import audit_events_for
+from safeguarding.codes import Role
+
+from . import forms, selectors, services
+from .models import PANEL_NOTICE_DAYS, Lcspr
+
+
+def _display_status(lcspr: Lcspr, today) -> str:
+    return "overdue" if lcspr.is_overdue(today) else lcspr.status
+
+
+@login_required
+def lcspr_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    rows = [
+        {"lcspr": lcspr, "status": "overdue" if lcspr.overdue else lcspr.status}
+        for lcspr in selectors.lcspr_queue(user=request.user, today=today)[:200]
+    ]
+    return render(request, "lcsprs/lcspr_list.html", {"rows": rows})
+
+
+def _can_change(user, lcspr: Lcspr) -> bool:
+    return user.role == Role.PARTNERSHIP_LEAD and user.partnership_id == lcspr.partnership_id
+
+
+def _step_forms(user, lcspr: Lcspr) -> dict[str, object]:
+    """The forms for what this user can do next, unbound, at the LCSPR's current version."""
+    initial = {"version": lcspr.version}
+    step: dict[str, object] = {}
+    if _can_change(user, lcspr):
+        if lcspr.status == Lcspr.Status.COMMISSIONED:
+            step["start_form"] = forms.StartForm(initial=initial)
+        if lcspr.status == Lcspr.Status.IN_PROGRESS:
+            step["final_report_form"] = forms.FinalReportForm(initial=initial)
+        if lcspr.status == Lcspr.Status.FINAL_REPORT_SENT:
+            step["publish_form"] = forms.PublishForm(initial=initial)
+        if lcspr.status in Lcspr.PLANNING_STATUSES:
+            step["planned_form"] = forms.PlannedPublicationForm(
+                initial={**initial, "planned_on": lcspr.planned_publication_date}
+            )
+    if user.role in services.PANEL_FEEDBACK_ROLES and lcspr.status in Lcspr.FEEDBACK_STATUSES:
+        step["feedback_form"] = forms.FeedbackForm(
+            initial={**initial, "feedback": lcspr.panel_feedback}
+        )
+    return step
+
+
+def _render_detail(request: HttpRequest, lcspr: Lcspr, bound: dict | None = None) -> HttpResponse:
+    today = timezone.localdate()
+    step = _step_forms(request.user, lcspr)
+    error_form = None
+    for name, form in (bound or {}).items():
+        error_form = form
+        if name in step:
+            step[name] = form  # what the user typed stays in the form, with its errors
+    return render(
+        request,
+        "lcsprs/lcspr_detail.html",
+        {
+            "lcspr": lcspr,
+            "review": lcspr.rapid_review,
+            "notification": lcspr.rapid_review.notification,
+            "status": _display_status(lcspr, today),
+            "timeline": selectors.lcspr_timeline(lcspr=lcspr),
+            "notice_days": PANEL_NOTICE_DAYS,
+            "history": audit_events_for(lcspr)[:50],
+            "error_form": error_form,
+            "form": error_form,  # base.html prefixes the title with "Error:"
+            **step,
+        },
+    )
+
+
+@login_required
+def lcspr_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, selectors.lcspr_get_for_user(user=request.user, pk=pk))
+
+
+def _step(
+    request: HttpRequest,
+    lcspr: Lcspr,
+    *,
+    form: forms.VersionedForm,
+    name: str,
+    save: Callable[[dict], object],
+    success: str,
+) -> HttpResponse:
+    """Run one step's service with the form's data; on a problem, show the LCSPR's page again
+    with the form as typed and the message next to its field."""
+    if form.is_valid():
+        try:
+            save(form.cleaned_data)
+        except services.LcsprConflict as exc:
+            lcspr = exc.current
+            form.add_error(None, str(exc))
+            data = request.POST.copy()
+            data["version"] = str(lcspr.version)
+            form.data = data
+        except services.LcsprInvalid as exc:
+            for field, field_messages in exc.errors.items():
+                for message in field_messages:
+                    form.add_error(field if field in form.fields else None, message)
+        except services.LcsprError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, success)
+            return redirect("lcsprs:lcspr-detail", pk=lcspr.pk)
+    return _render_detail(request, lcspr, bound={name: form})
+
+
+@require_POST
+@login_required
+def lcspr_start(request: HttpRequest, pk: int) -> HttpResponse:
+    lcspr = selectors.lcspr_get_for_editing(user=request.user, pk=pk)
+    return _step(
+        request,
+        lcspr,
+        form=forms.StartForm(request.POST),
+        name="start_form",
+        save=lambda data: services.lcspr_start(
+            lcspr=lcspr, by=request.user, expected_version=data["version"]
+        ),
+        success="The LCSPR is marked as in progress.",
+    )
+
+
+@require_POST
+@login_required
+def lcspr_final_report(request: HttpRequest, pk: int) -> HttpResponse:
+    lcspr = selectors.lcspr_get_for_editing(user=request.user, pk=pk)
+    return _step(
+        request,
+        lcspr,
+        form=forms.FinalReportForm(request.POST),
+        name="final_report_form",
+        save=lambda data: services.lcspr_final_report_record(
+            lcspr=lcspr,
+            by=request.user,
+            received_on=data["received_on"],
+            expected_version=data["version"],
+        ),
+        success="The date the Panel received the final report is recorded.",
+    )
+
+
+@require_POST
+@login_required
+def lcspr_planned_publication(request: HttpRequest, pk: int) -> HttpResponse:
+    lcspr = selectors.lcspr_get_for_editing(user=request.user, pk=pk)
+    return _step(
+        request,
+        lcspr,
+        form=forms.PlannedPublicationForm(request.POST),
+        name="planned_form",
+        save=lambda data: services.lcspr_planned_publication_set(
+            lcspr=lcspr,
+            by=request.user,
+            planned_on=data["planned_on"],
+            expected_version=data["version"],
+        ),
+        success="The planned publication date is saved.",
+    )
+
+
+@require_POST
+@login_required
+def lcspr_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    lcspr = selectors.lcspr_get_for_editing(user=request.user, pk=pk)
+    return _step(
+        request,
+        lcspr,
+        form=forms.PublishForm(request.POST),
+        name="publish_form",
+        save=lambda data: services.lcspr_publish(
+            lcspr=lcspr,
+            by=request.user,
+            published_on=data["published_on"],
+            url=data["url"],
+            expected_version=data["version"],
+        ),
+        success="The LCSPR is recorded as published.",
+    )
+
+
+@require_POST
+@login_required
+def lcspr_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    lcspr = selectors.lcspr_get_for_user(user=request.user, pk=pk)
+    if request.user.role not in services.PANEL_FEEDBACK_ROLES:
+        raise PermissionDenied
+    return _step(
+        request,
+        lcspr,
+        form=forms.FeedbackForm(request.POST),
+        name="feedback_form",
+        save=lambda data: services.lcspr_feedback_record(
+            lcspr=lcspr,
+            by=request.user,
+            feedback=data["feedback"],
+            expected_version=data["version"],
+        ),
+        success="The Panel's feedback is recorded.",
+    )
+
+
+@login_required
+def lcspr_commission(request: HttpRequest, review_pk: int) -> HttpResponse:
+    """A lead commissions an LCSPR after the rapid review was submitted."""
+    review = rapid_review_get_for_user(user=request.user, pk=review_pk)
+    user = request.user
+    if user.role != Role.PARTNERSHIP_LEAD or user.partnership_id != review.partnership_id:
+        raise PermissionDenied
+    refusal = services.lcspr_open_refusal(review=review, by=user)
+    if refusal:
+        messages.error(request, f"{refusal}.")
+        return redirect("rapidreviews:review-detail", pk=review.pk)
+    form = forms.CommissionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lcspr = services.lcspr_open_later(
+                review=review, by=user, reason=form.cleaned_data["reason"]
+            )
+        except services.LcsprInvalid as exc:
+            for field, field_messages in exc.errors.items():
+                for message in field_messages:
+                    form.add_error(field if field in form.fields else None, message)
+        except services.LcsprError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"LCSPR commissioned, due {lcspr.due_date:%-d %B %Y}.")
+            return redirect("lcsprs:lcspr-detail", pk=lcspr.pk)
+    return render(
+        request,
+        "lcsprs/lcspr_commission.html",
+        {
+            "review": review,
+            "notification": review.notification,
+            "form": form,
+            "due_date": services.lcspr_due_date(timezone.localdate(review.submitted_at)),
+        },
+    )

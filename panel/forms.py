@@ -1,0 +1,128 @@
+"""GOV.UK forms for the Panel's decision and its response letter."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+
+from safeguarding.fields import GovukChoiceField
+
+from .models import Extent, Outcome, PanelDecision, Quality
+from .services import DecisionAnswers
+
+
+def _label(name: str) -> str:
+    label = str(PanelDecision._meta.get_field(name).verbose_name)
+    return label[:1].upper() + label[1:]
+
+
+class DecisionForm(forms.Form):
+    """The decision and its structured feedback. With `correcting`, also the reason for the
+    correction, asked first."""
+
+    correction_reason = forms.CharField(
+        label="Why is the decision being corrected?",
+        help_text="The earlier version and this reason stay in the decision's history.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the decision is being corrected"},
+    )
+    outcome = GovukChoiceField(
+        subject="whether the Panel agrees with the partnership's decision",
+        label="Does the Panel agree with the partnership's decision on an LCSPR?",
+        choices=Outcome.choices,
+        widget=forms.RadioSelect,
+    )
+    reasons = forms.CharField(
+        label="Reasons for the Panel's view",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter the reasons for the Panel's view"},
+    )
+    analysis_quality = GovukChoiceField(
+        subject="how thorough the analysis was",
+        label=_label("analysis_quality"),
+        choices=Quality.choices,
+        widget=forms.RadioSelect,
+    )
+    lived_experience = GovukChoiceField(
+        subject="how well the review considered the child's lived experience",
+        label="How well did the review consider the child's lived experience?",
+        choices=Quality.choices,
+        widget=forms.RadioSelect,
+    )
+    race_ethnicity_culture = GovukChoiceField(
+        subject="how well the review considered race, ethnicity and culture",
+        label="How well did the review consider race, ethnicity and culture?",
+        choices=Quality.choices,
+        widget=forms.RadioSelect,
+    )
+    characteristics_recorded = GovukChoiceField(
+        subject="whether the child's characteristics were recorded",
+        label="Were the child's characteristics recorded?",
+        choices=Extent.choices,
+        widget=forms.RadioSelect,
+    )
+    good_practice_identified = GovukChoiceField(
+        subject="whether the review identified good practice",
+        label="Did the review identify good practice?",
+        choices=Extent.choices,
+        widget=forms.RadioSelect,
+    )
+    feedback = forms.CharField(
+        label="Feedback on the review's quality (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args, correcting: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not correcting:
+            del self.fields["correction_reason"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            *([Field.textarea("correction_reason")] if correcting else []),
+            Field.radios("outcome", legend_size=Size.MEDIUM),
+            Field.textarea("reasons"),
+            Field.radios("analysis_quality", legend_size=Size.SMALL, inline=True),
+            Field.radios("lived_experience", legend_size=Size.SMALL, inline=True),
+            Field.radios("race_ethnicity_culture", legend_size=Size.SMALL, inline=True),
+            Field.radios("characteristics_recorded", legend_size=Size.SMALL, inline=True),
+            Field.radios("good_practice_identified", legend_size=Size.SMALL, inline=True),
+            Field.textarea("feedback"),
+        )
+
+    def answers(self) -> DecisionAnswers:
+        data = self.cleaned_data
+        return DecisionAnswers(
+            outcome=data["outcome"],
+            reasons=data["reasons"],
+            analysis_quality=data["analysis_quality"],
+            lived_experience=data["lived_experience"],
+            race_ethnicity_culture=data["race_ethnicity_culture"],
+            characteristics_recorded=data["characteristics_recorded"],
+            good_practice_identified=data["good_practice_identified"],
+            feedback=data["feedback"],
+        )
+
+
+def decision_initial(decision: PanelDecision) -> dict:
+    """A correction starts from the current version's answers."""
+    return {
+        name: getattr(decision, name)
+        for name in ("outcome", "reasons", *PanelDecision.QUALITY_FIELDS, "feedback")
+    }
+
+
+class LetterForm(forms.Form):
+    body = forms.CharField(
+        label="Text of the letter",
+        help_text="Plain text; a blank line starts a new paragraph. The heading, date, "
+        "addressee and references are added for you.",
+        widget=forms.Textarea(attrs={"rows": 20}),
+        error_messages={"required": "Enter the text of the letter"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.textarea("body"))

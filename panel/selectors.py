@@ -1,0 +1,108 @@
+"""Reads for the Panel, through the user's scope: another partnership's review or letter is a
+404, the same as one that does not exist."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from rapidreviews.models import RapidReview
+from rapidreviews.selectors import rapid_review_get_for_user, rapid_review_list
+from safeguarding.codes import Role
+from safeguarding.models import User
+from safeguarding.scoping import authority_scope
+
+from .models import Outcome, PanelDecision, ResponseLetter
+
+# Who sees the Panel's queue: the Panel, and administrators to read it.
+QUEUE_ROLES = frozenset({Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT, Role.ADMINISTRATOR})
+PANEL_ROLES = frozenset({Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT})
+
+
+def panel_queue(*, user: User) -> QuerySet[RapidReview]:
+    """Submitted rapid reviews without a Panel decision, the longest waiting first."""
+    if user.role not in QUEUE_ROLES:
+        raise PermissionDenied
+    decided = PanelDecision.objects.filter(review=OuterRef("pk"))
+    return (
+        rapid_review_list(user=user)
+        .filter(status=RapidReview.Status.SUBMITTED)
+        .exclude(Exists(decided))
+        .order_by("submitted_at", "id")
+    )
+
+
+def panel_review_get_for_user(*, user: User, pk: int) -> RapidReview:
+    """A rapid review with its decisions, read by anyone who may see the review."""
+    return rapid_review_get_for_user(user=user, pk=pk)
+
+
+def panel_decision_list(*, review: RapidReview) -> QuerySet[PanelDecision]:
+    """Every version of the review's decision, newest first."""
+    return review.panel_decisions.select_related("decided_by").order_by("-version")
+
+
+def panel_decision_current(*, review: RapidReview) -> PanelDecision | None:
+    return review.panel_decisions.filter(is_current=True).select_related("decided_by").first()
+
+
+def response_letter_list(*, user: User) -> QuerySet[ResponseLetter]:
+    """Letters the user may see: the Panel and administrators every letter; anyone else the
+    sent letters of reviews in their scope (drafts are the Panel's own)."""
+    letters = ResponseLetter.objects.filter(
+        authority_scope(user, "review__notification__local_authority")
+    ).select_related("review__notification", "review__partnership", "decision")
+    if user.role not in QUEUE_ROLES:
+        letters = letters.filter(status=ResponseLetter.Status.SENT)
+    return letters
+
+
+def response_letter_list_for_review(*, user: User, review: RapidReview) -> QuerySet[ResponseLetter]:
+    return response_letter_list(user=user).filter(review=review).order_by("-version")
+
+
+def response_letter_get_for_user(*, user: User, pk: int) -> ResponseLetter:
+    return get_object_or_404(response_letter_list(user=user), pk=pk)
+
+
+def response_letter_open_draft(*, review: RapidReview) -> ResponseLetter | None:
+    return review.response_letters.filter(
+        status=ResponseLetter.Status.DRAFTED, send_requested_at__isnull=True
+    ).first()
+
+
+@dataclass(frozen=True)
+class PanelOverview:
+    awaiting_decision: int
+    year_start: date
+    year_end: date
+    decisions_by_outcome: list[tuple[str, int]]
+    letters_not_sent: int
+
+
+def panel_overview(*, user: User, today: date) -> PanelOverview:
+    """Counts for the Panel's overview, in the database. Decisions are counted once each (their
+    current version), in the financial year (1 April to 31 March) containing `today`, by the
+    date of the current version."""
+    awaiting = panel_queue(user=user).count()
+    start = date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+    end = date(start.year + 1, 3, 31)
+    counts = PanelDecision.objects.filter(
+        is_current=True, decided_at__date__gte=start, decided_at__date__lte=end
+    ).aggregate(
+        **{outcome.value: Count("pk", filter=Q(outcome=outcome.value)) for outcome in Outcome}
+    )
+    letters_not_sent = (
+        ResponseLetter.objects.filter(review__in=rapid_review_list(user=user))
+        .exclude(status=ResponseLetter.Status.SENT)
+        .count()
+    )
+    return PanelOverview(
+        awaiting_decision=awaiting,
+        year_start=start,
+        year_end=end,
+        decisions_by_outcome=[(outcome.label, counts[outcome.value]) for outcome in Outcome],
+        letters_not_sent=letters_not_sent,
+    )

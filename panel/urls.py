@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "panel"
+
+urlpatterns = [
+    path("", views.queue, name="queue"),
+    path("overview/", views.overview, name="overview"),
+    path("reviews/<int:review_pk>/decision/", views.decision, name="decision"),
+    path("reviews/<int:review_pk>/letter/", views.letter_draft, name="letter-draft"),
+    path("reviews/<int:review_pk>/letter/preview/", views.letter_preview, name="letter-preview"),
+    path("reviews/<int:review_pk>/letter/send/", views.letter_send, name="letter-send"),
+    path("letters/<int:pk>/retry/", views.letter_retry, name="letter-retry"),
+    path("letters/<int:pk>/download/", views.letter_download, name="letter-download"),
+]

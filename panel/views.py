@@ -1,0 +1,199 @@
+"""Panel pages: the queue, the decision (and its corrections), the response letter.
+selector -> form -> service -> redirect."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from safeguarding.codes import Role
+
+from . import forms, selectors, services
+from .models import ResponseLetter
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    rows = [
+        {
+            "review": review,
+            "days_waiting": (today - timezone.localdate(review.submitted_at)).days,
+        }
+        for review in selectors.panel_queue(user=request.user)[:500]
+    ]
+    return render(request, "panel/queue.html", {"rows": rows})
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    summary = selectors.panel_overview(user=request.user, today=timezone.localdate())
+    return render(request, "panel/overview.html", {"overview": summary})
+
+
+def _decision_context(request: HttpRequest, review, form) -> dict:
+    user = request.user
+    letters = list(selectors.response_letter_list_for_review(user=user, review=review))
+    return {
+        "review": review,
+        "notification": review.notification,
+        "form": form,
+        "decisions": list(selectors.panel_decision_list(review=review)),
+        "current": selectors.panel_decision_current(review=review),
+        "can_decide": user.role == Role.PANEL_MEMBER,
+        "can_write_letter": user.role in services.LETTER_ROLES,
+        "letters": letters,
+    }
+
+
+@login_required
+def decision(request: HttpRequest, review_pk: int) -> HttpResponse:
+    """Record the decision, or correct it; every version is listed below."""
+    review = selectors.panel_review_get_for_user(user=request.user, pk=review_pk)
+    current = selectors.panel_decision_current(review=review)
+    correcting = current is not None
+    form = None
+    if request.user.role == Role.PANEL_MEMBER:
+        if request.method == "POST":
+            form = forms.DecisionForm(request.POST, correcting=correcting)
+        else:
+            initial = forms.decision_initial(current) if current else None
+            form = forms.DecisionForm(initial=initial, correcting=correcting)
+    elif request.method == "POST":
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        try:
+            if current is None:
+                services.panel_decision_record(
+                    review=review, by=request.user, answers=form.answers()
+                )
+                messages.success(request, "The Panel's decision has been recorded.")
+            else:
+                services.panel_decision_correct(
+                    decision=current,
+                    by=request.user,
+                    correction_reason=form.cleaned_data["correction_reason"],
+                    answers=form.answers(),
+                )
+                messages.success(request, "The Panel's decision has been corrected.")
+        except services.PanelInvalid as exc:
+            for field, errors in exc.errors.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        except services.PanelError as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("panel:decision", review_pk=review.pk)
+    context = _decision_context(request, review, form)
+    return render(request, "panel/decision.html", {**context, "correcting": correcting})
+
+
+def _review_for_letter(request: HttpRequest, review_pk: int):
+    review = selectors.panel_review_get_for_user(user=request.user, pk=review_pk)
+    if request.user.role not in services.LETTER_ROLES:
+        raise PermissionDenied
+    return review
+
+
+@login_required
+def letter_draft(request: HttpRequest, review_pk: int) -> HttpResponse:
+    """Write (or go on editing) the draft letter, starting from the template."""
+    review = _review_for_letter(request, review_pk)
+    current = selectors.panel_decision_current(review=review)
+    if current is None:
+        messages.error(request, "Record the Panel's decision before writing the letter.")
+        return redirect("panel:decision", review_pk=review.pk)
+    draft = selectors.response_letter_open_draft(review=review)
+    if request.method == "POST":
+        form = forms.LetterForm(request.POST)
+        if form.is_valid():
+            try:
+                services.response_letter_draft(
+                    review=review, by=request.user, body=form.cleaned_data["body"]
+                )
+            except services.PanelInvalid as exc:
+                for error in exc.errors.get("body", []):
+                    form.add_error("body", error)
+            except services.PanelError as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("panel:letter-preview", review_pk=review.pk)
+    else:
+        body = (
+            draft.body
+            if draft and draft.decision_id == current.pk
+            else services.response_letter_default_body(decision=current)
+        )
+        form = forms.LetterForm(initial={"body": body})
+    return render(
+        request,
+        "panel/letter_draft.html",
+        {"review": review, "notification": review.notification, "form": form, "draft": draft},
+    )
+
+
+@login_required
+def letter_preview(request: HttpRequest, review_pk: int) -> HttpResponse:
+    review = _review_for_letter(request, review_pk)
+    draft = selectors.response_letter_open_draft(review=review)
+    if draft is None:
+        return redirect("panel:letter-draft", review_pk=review.pk)
+    return render(
+        request,
+        "panel/letter_preview.html",
+        services.response_letter_context(letter=draft),
+    )
+
+
+@login_required
+@require_POST
+def letter_send(request: HttpRequest, review_pk: int) -> HttpResponse:
+    review = _review_for_letter(request, review_pk)
+    draft = selectors.response_letter_open_draft(review=review)
+    if draft is None:
+        messages.error(request, "There is no draft letter to send.")
+    else:
+        try:
+            services.response_letter_send(letter=draft, by=request.user)
+        except services.PanelError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Letter version {draft.version} is being made into a PDF and e-mailed to "
+                f"{review.partnership}.",
+            )
+    return redirect("panel:decision", review_pk=review.pk)
+
+
+@login_required
+@require_POST
+def letter_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = selectors.response_letter_get_for_user(user=request.user, pk=pk)
+    if request.user.role not in services.LETTER_ROLES:
+        raise PermissionDenied
+    try:
+        services.response_letter_retry(letter=letter, by=request.user)
+    except services.PanelError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Letter version {letter.version} is being tried again.")
+    return redirect("panel:decision", review_pk=letter.review_id)
+
+
+@login_required
+def letter_download(request: HttpRequest, pk: int) -> HttpResponse:
+    letter: ResponseLetter = selectors.response_letter_get_for_user(user=request.user, pk=pk)
+    try:
+        download = services.response_letter_download(letter=letter, by=request.user)
+    except services.PanelError as exc:
+        raise Http404 from exc
+    return FileResponse(
+        download.file,
+        as_attachment=True,
+        filename=download.filename,
+        content_type="application/pdf",
+    )
