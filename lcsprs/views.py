@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from rapidreviews.selectors import rapid_review_get_for_user
 from safeguarding.audit import audit_events_for
 from safeguarding.codes import Role
+from safeguarding.forms import form_add_errors
 
 from . import forms, selectors, services
 from .models import PANEL_NOTICE_DAYS, Lcspr
@@ -111,9 +112,7 @@ def _step(
             data["version"] = str(lcspr.version)
             form.data = data
         except services.LcsprInvalid as exc:
-            for field, field_messages in exc.errors.items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, message)
+            form_add_errors(form, exc.errors)
         except services.LcsprError as exc:
             form.add_error(None, str(exc))
         else:
@@ -235,9 +234,7 @@ def lcspr_commission(request: HttpRequest, review_pk: int) -> HttpResponse:
                 review=review, by=user, reason=form.cleaned_data["reason"]
             )
         except services.LcsprInvalid as exc:
-            for field, field_messages in exc.errors.items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, message)
+            form_add_errors(form, exc.errors)
         except services.LcsprError as exc:
             form.add_error(None, str(exc))
         else:

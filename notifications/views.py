@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from safeguarding.audit import audit_events_for
 from safeguarding.codes import Role
+from safeguarding.forms import form_add_errors
 from safeguarding.models import AuditAction
 from safeguarding.selectors import local_authority_list
 
@@ -27,9 +28,7 @@ TASK_LIST = "notifications:notification-detail"
 
 def _service_errors_to_form(form, exc: services.NotificationError) -> None:
     if isinstance(exc, services.NotificationInvalid):
-        for field, field_messages in exc.errors.items():
-            for message in field_messages:
-                form.add_error(field if field in form.fields else None, message)
+        form_add_errors(form, exc.errors)
     else:
         form.add_error(None, str(exc))
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from safeguarding.codes import Role
+from safeguarding.forms import form_add_errors
 
 from . import forms, selectors, services
 from .models import ResponseLetter
@@ -80,9 +81,7 @@ def decision(request: HttpRequest, review_pk: int) -> HttpResponse:
                 )
                 messages.success(request, "The Panel's decision has been corrected.")
         except services.PanelInvalid as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            form_add_errors(form, exc.errors)
         except services.PanelError as exc:
             form.add_error(None, str(exc))
         else:

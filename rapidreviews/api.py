@@ -436,7 +436,7 @@ class RapidReviewSummaryOutputSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_overdue(self, review: RapidReview) -> bool:
-        return review.status != RapidReview.Status.SUBMITTED and review.due_date < _today(self)
+        return review.is_overdue(_today(self))
 
 
 def _today(serializer: serializers.Serializer) -> date:

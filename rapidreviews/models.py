@@ -158,6 +158,10 @@ class RapidReview(models.Model):
     def __str__(self) -> str:
         return f"Rapid review for {self.notification}"
 
+    def is_overdue(self, today) -> bool:
+        """Not submitted and past its (possibly extended) due date."""
+        return self.status != self.Status.SUBMITTED and self.due_date < today
+
     def section_version(self, key: str) -> int:
         return int(self.section_versions.get(key, 0))
 

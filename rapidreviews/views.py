@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from safeguarding.audit import audit_events_for
 from safeguarding.codes import Role
+from safeguarding.forms import form_add_errors
 from safeguarding.workingdays import working_days_between
 
 from . import codes, forms, rules, selectors, services
@@ -19,7 +20,7 @@ from .sections import SECTION_BY_KEY, SECTIONS
 
 
 def _display_status(review: RapidReview, today) -> str:
-    if review.status != RapidReview.Status.SUBMITTED and review.due_date < today:
+    if review.is_overdue(today):
         return "overdue"
     return review.status
 
@@ -176,9 +177,7 @@ def review_section(request: HttpRequest, pk: int, section_key: str) -> HttpRespo
                 data["version"] = str(conflict.section_version(section.key))
                 form.data = data
             except services.RapidReviewInvalid as exc:
-                for field, field_messages in exc.errors.items():
-                    for message in field_messages:
-                        form.add_error(field if field in form.fields else None, message)
+                form_add_errors(form, exc.errors)
             except services.RapidReviewError as exc:
                 form.add_error(None, str(exc))
             else:
@@ -236,9 +235,7 @@ def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 accept_not_recorded=form.cleaned_data.get("accept_not_recorded", False),
             )
         except services.RapidReviewInvalid as exc:
-            for field, field_messages in exc.errors.items():
-                for message in field_messages:
-                    form.add_error(field if field in form.fields else None, message)
+            form_add_errors(form, exc.errors)
         except services.RapidReviewError as exc:
             form.add_error(None, str(exc))
         else:
@@ -308,9 +305,7 @@ def review_document(request: HttpRequest, pk: int) -> HttpResponse:
                 data["version"] = str(review.section_version("document"))
                 form.data = data
             except services.RapidReviewInvalid as exc:
-                for field, field_messages in exc.errors.items():
-                    for message in field_messages:
-                        form.add_error(field if field in form.fields else None, message)
+                form_add_errors(form, exc.errors)
             except services.RapidReviewError as exc:
                 form.add_error(None, str(exc))
             else:

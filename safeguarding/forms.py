@@ -91,3 +91,11 @@ class ImdImportForm(forms.Form):
         max_length=200,
         help_text="Where the figures come from, e.g. English Indices of Deprivation 2019 (NSPL)",
     )
+
+
+def form_add_errors(form, errors: dict[str, list[str]]) -> None:
+    """Put a service's {field: [messages]} on a form: each message next to its field, or above
+    the form when the service names something the form has no field for."""
+    for field, messages in errors.items():
+        for message in messages:
+            form.add_error(field if field in form.fields else None, message)

@@ -6,7 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -56,7 +56,7 @@ def local_authority_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "safeguarding/local_authority_list.html",
-        {"page": page, "query": query},
+        {"page": page, "query": query, "querystring": urlencode({"q": query}) if query else ""},
     )
 
 
@@ -79,7 +79,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "safeguarding/inbox.html",
-        {"page": page, "query": "", "unread_count": inbox_unread_count(user=request.user)},
+        {"page": page, "unread_count": inbox_unread_count(user=request.user)},
     )
 
 
