@@ -13,7 +13,12 @@ from typing import Protocol
 
 from safeguarding.codes import HARM_SEVERITY, Reason
 from safeguarding.postcodes import is_valid_postcode
-from safeguarding.workingdays import SIN_DEADLINE_WORKING_DAYS, working_days_between
+from safeguarding.workingdays import (
+    ENGLAND,
+    SIN_DEADLINE_WORKING_DAYS,
+    WorkingDayCalendar,
+    working_days_between,
+)
 
 from .models import AbuseOrNeglect
 
@@ -160,12 +165,19 @@ def reason_errors(*, reason: str, harms: Iterable[str]) -> Errors:
     return {}
 
 
-def working_days_taken(date_aware: date, submitted_on: date) -> int:
-    return working_days_between(date_aware, submitted_on)
+def working_days_taken(
+    date_aware: date, submitted_on: date, calendar: WorkingDayCalendar = ENGLAND
+) -> int:
+    return working_days_between(date_aware, submitted_on, calendar)
 
 
-def is_late(date_aware: date, submitted_on: date) -> bool:
-    return working_days_taken(date_aware, submitted_on) > SIN_DEADLINE_WORKING_DAYS
+def is_late(date_aware: date, submitted_on: date, calendar: WorkingDayCalendar = ENGLAND) -> bool:
+    return working_days_taken(date_aware, submitted_on, calendar) > SIN_DEADLINE_WORKING_DAYS
+
+
+def notification_due_date(date_aware: date, calendar: WorkingDayCalendar = ENGLAND) -> date:
+    """The last day a SIN is on time: the 5th working day after the LA became aware."""
+    return calendar.add_working_days(date_aware, SIN_DEADLINE_WORKING_DAYS)
 
 
 MISSING = {
@@ -219,9 +231,15 @@ def submission_errors(notification, *, children: Sequence[ChildLike], today: dat
     return errors
 
 
-def lateness_errors(*, date_aware: date | None, submitted_on: date, lateness_reason: str) -> Errors:
-    if date_aware and is_late(date_aware, submitted_on) and not lateness_reason.strip():
-        days = working_days_taken(date_aware, submitted_on)
+def lateness_errors(
+    *,
+    date_aware: date | None,
+    submitted_on: date,
+    lateness_reason: str,
+    calendar: WorkingDayCalendar = ENGLAND,
+) -> Errors:
+    if date_aware and is_late(date_aware, submitted_on, calendar) and not lateness_reason.strip():
+        days = working_days_taken(date_aware, submitted_on, calendar)
         return {
             "lateness_reason": [
                 f"Enter why this notification is being sent {days} working days after the "

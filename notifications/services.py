@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from rapidreviews.services import rapid_review_open
 from safeguarding.audit import audit_log
+from safeguarding.calendars import england_calendar
 from safeguarding.codes import Role
 from safeguarding.email import email_queue
 from safeguarding.models import AuditAction, LocalAuthority, User
@@ -125,7 +126,7 @@ def _recompute_timeliness(notification: Notification) -> None:
         return
     submitted_on = timezone.localdate(notification.notified_at)
     notification.working_days_to_notify = rules.working_days_taken(
-        notification.date_aware, submitted_on
+        notification.date_aware, submitted_on, england_calendar()
     )
     notification.notified_on_time = notification.working_days_to_notify <= SIN_DEADLINE_WORKING_DAYS
     notification.save(update_fields=["working_days_to_notify", "notified_on_time"])
@@ -493,16 +494,20 @@ def notification_submit(
     if notification.status not in Notification.TRANSITIONS[Notification.Status.SUBMITTED]:
         raise NotificationError(f"{notification} has already been submitted")
     today = _today()
+    calendar = england_calendar()
     children = list(notification.children.all())
     errors = rules.submission_errors(notification, children=children, today=today)
     for field, messages in rules.lateness_errors(
-        date_aware=notification.date_aware, submitted_on=today, lateness_reason=lateness_reason
+        date_aware=notification.date_aware,
+        submitted_on=today,
+        lateness_reason=lateness_reason,
+        calendar=calendar,
     ).items():
         errors.setdefault(field, []).extend(messages)
     _raise_if(errors)
 
     now = timezone.now()
-    days = rules.working_days_taken(notification.date_aware, today)
+    days = rules.working_days_taken(notification.date_aware, today, calendar)
     notification.reference = _next_reference("SIN", today.year)
     notification.status = Notification.Status.SUBMITTED
     notification.notified_at = now

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from safeguarding.audit import audit_events_for
+from safeguarding.calendars import england_calendar
 from safeguarding.codes import Role
 from safeguarding.forms import form_add_errors
 from safeguarding.models import AuditAction
@@ -419,7 +420,7 @@ def notification_check(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     children = list(notification.children.all())
     days = (
-        rules.working_days_taken(notification.date_aware, today)
+        rules.working_days_taken(notification.date_aware, today, england_calendar())
         if notification.date_aware
         else None
     )

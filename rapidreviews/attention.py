@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding.attention import AttentionItem, register
+from safeguarding.calendars import england_calendar
 from safeguarding.codes import Role
 from safeguarding.models import User
 from safeguarding.workingdays import add_working_days
@@ -33,7 +34,7 @@ def extension_requests(user: User) -> list[AttentionItem]:
 def rapid_reviews_due_soon(user: User) -> list[AttentionItem]:
     if user.role != Role.PARTNERSHIP_LEAD:
         return []
-    due_by = add_working_days(timezone.localdate(), DUE_SOON_WORKING_DAYS)
+    due_by = add_working_days(timezone.localdate(), DUE_SOON_WORKING_DAYS, england_calendar())
     return [
         AttentionItem(
             title=f"Rapid reviews due within {DUE_SOON_WORKING_DAYS} working days or overdue",

@@ -2,13 +2,17 @@
 days after the SIN (DOMAIN.md §1 and §4). Each coded answer is blank until answered, so that
 "not answered" is never confused with "no" or "not recorded"."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from notifications.models import Notification
 from safeguarding.codes import Ethnicity, Reason, Sex
 from safeguarding.models import Partnership
+from safeguarding.workingdays import ENGLAND, WorkingDayCalendar
 
 from . import codes
 
@@ -161,6 +165,16 @@ class RapidReview(models.Model):
     def is_overdue(self, today) -> bool:
         """Not submitted and past its (possibly extended) due date."""
         return self.status != self.Status.SUBMITTED and self.due_date < today
+
+    def working_days_late(
+        self, today: date, calendar: WorkingDayCalendar = ENGLAND, *, original: bool = False
+    ) -> int:
+        """Working days past the due date (the original one, before any extension, with
+        `original`): up to submission, or up to today while the review is running. 0 when on
+        time. Reports show both (DOMAIN.md §1)."""
+        end = timezone.localdate(self.submitted_at) if self.submitted_at else today
+        due = self.original_due_date if original else self.due_date
+        return max(0, calendar.working_days_between(due, end))
 
     def section_version(self, key: str) -> int:
         return int(self.section_versions.get(key, 0))

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from safeguarding.audit import audit_log
+from safeguarding.calendars import england_calendar
 from safeguarding.codes import Role
 from safeguarding.email import email_queue
 from safeguarding.models import AuditAction, User
@@ -35,7 +36,7 @@ from .sections import SECTION_BY_KEY
 def rapid_review_open(*, notification: Notification, sin_date: date) -> RapidReview:
     """Open the partnership's rapid review for a submitted SIN, due 15 working days after the
     SIN. Call inside the submission's transaction."""
-    due = add_working_days(sin_date, RAPID_REVIEW_DEADLINE_WORKING_DAYS)
+    due = add_working_days(sin_date, RAPID_REVIEW_DEADLINE_WORKING_DAYS, england_calendar())
     review, _ = RapidReview.objects.get_or_create(
         notification=notification,
         defaults={
@@ -233,7 +234,9 @@ def rapid_review_submit(
     review.status = RapidReview.Status.SUBMITTED
     review.submitted_at = timezone.now()
     review.submitted_by = by
-    review.working_days_taken = working_days_between(review.clock_started_on, today)
+    review.working_days_taken = working_days_between(
+        review.clock_started_on, today, england_calendar()
+    )
     review.submitted_on_time = today <= review.due_date
     review.not_recorded_accepted = bool(check.not_recorded)
     review.save(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from safeguarding.audit import audit_events_for
+from safeguarding.calendars import england_calendar
 from safeguarding.codes import Role
 from safeguarding.forms import form_add_errors
 from safeguarding.workingdays import working_days_between
@@ -28,11 +29,12 @@ def _display_status(review: RapidReview, today) -> str:
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    calendar = england_calendar()
     reviews = [
         {
             "review": review,
             "status": _display_status(review, today),
-            "days_left": working_days_between(today, review.due_date),
+            "days_left": working_days_between(today, review.due_date, calendar),
         }
         for review in selectors.rapid_review_queue(user=request.user, today=today)[:200]
     ]
@@ -79,7 +81,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "review": review,
             "notification": review.notification,
             "status": _display_status(review, today),
-            "days_left": working_days_between(today, review.due_date),
+            "days_left": working_days_between(today, review.due_date, england_calendar()),
             "sections": _section_states(review),
             "answers": _answers(review),
             "can_edit": can_edit,

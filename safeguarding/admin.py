@@ -1,22 +1,27 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
+from django.utils.html import format_html
 
 from .audit import audit_log
+from .deadlines.engine import due_dates_recompute
 from .forms import ImdImportForm
 from .models import (
     AuditAction,
     AuditEvent,
     CensusEthnicityShare,
     LocalAuthority,
+    OneOffHoliday,
     OutboundEmail,
     Partnership,
     PostcodeImdDecile,
     Region,
     RegionPopulation,
+    Reminder,
     User,
 )
 from .postcodes import is_valid_postcode, normalise_postcode
@@ -238,6 +243,81 @@ class OutboundEmailAdmin(admin.ModelAdmin):
         return [f.name for f in self.model._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(OneOffHoliday)
+class OneOffHolidayAdmin(AuditedAdmin):
+    """Bank holidays the `holidays` package does not know yet. Adding, changing or removing one
+    moves the due dates of rapid reviews still running, at once, with the change in each
+    review's history."""
+
+    list_display = ["date", "name", "added_by", "added_at"]
+    fields = ["date", "name"]
+    date_hierarchy = "date"
+
+    def save_model(self, request: HttpRequest, obj: OneOffHoliday, form, change: bool) -> None:
+        if not change:
+            obj.added_by = request.user
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            moved = due_dates_recompute(
+                reason=f"{obj} was {'changed' if change else 'added'} as a bank holiday",
+                by=request.user,
+            )
+        self._report(request, moved)
+
+    def delete_model(self, request: HttpRequest, obj: OneOffHoliday) -> None:
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            moved = due_dates_recompute(
+                reason=f"{obj} was removed as a bank holiday", by=request.user
+            )
+        self._report(request, moved)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def _report(self, request: HttpRequest, moved: list) -> None:
+        if moved:
+            references = ", ".join(review.notification.reference for review in moved)
+            self.message_user(
+                request,
+                f"Due dates moved for {len(moved)} rapid review(s) still running: {references}.",
+                messages.WARNING,
+            )
+        else:
+            self.message_user(request, "No running due date had to move.", messages.INFO)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """Every reminder and escalation the deadline engine sent: read-only."""
+
+    list_display = ["sent_at", "subject", "rule", "due_date", "repeat", "told", "case_link"]
+    list_filter = ["rule", "as_of", "content_type"]
+    search_fields = ["subject", "object_repr", "recipients", "emailed_to"]
+    date_hierarchy = "sent_at"
+
+    @admin.display(description="People told")
+    def told(self, obj: Reminder) -> int:
+        return len(obj.recipients)
+
+    @admin.display(description="Case")
+    def case_link(self, obj: Reminder) -> str:
+        return format_html('<a href="{}">{}</a>', obj.url, obj.object_repr) if obj.url else "-"
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:

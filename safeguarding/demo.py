@@ -1,8 +1,10 @@
 """Synthetic demo data for the kernel: one demo account per role. Every name here is made up."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
 from .codes import Role
 from .models import LocalAuthority, Partnership, User
@@ -64,3 +66,16 @@ def seed_demo_users() -> list[tuple[User, bool]]:
             )
         seeded.append((user, created))
     return seeded
+
+
+def seed_demo_reminders():
+    """Run the deadline sweep as of the last working day, so the demo inboxes show the
+    reminders and escalations the demo cases have earned. Idempotent like every sweep."""
+    from .calendars import england_calendar
+    from .deadlines.engine import deadline_sweep
+
+    calendar = england_calendar()
+    day = timezone.localdate()
+    while not calendar.is_working_day(day):
+        day -= timedelta(days=1)
+    return deadline_sweep(today=day)

@@ -166,6 +166,7 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", "Signed out"
     LOGIN_FAILED = "login_failed", "Failed sign-in"
     PASSWORD_RESET = "password_reset", "Password reset"
+    REMINDER = "reminder", "Reminder sent"
 
 
 class AuditEvent(models.Model):
@@ -298,3 +299,59 @@ class InboxMessage(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+
+class OneOffHoliday(models.Model):
+    """A bank holiday in England that an administrator adds before the `holidays` package knows
+    of it (a newly announced one-off day, say). Working days skip it like any bank holiday, and
+    due dates still running move when one is added or removed (`safeguarding.deadlines`)."""
+
+    date = models.DateField(unique=True)
+    name = models.CharField(max_length=100, help_text="For example, State funeral")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = "one-off bank holiday"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.date:%-d %B %Y})"
+
+
+class Reminder(models.Model):
+    """A reminder or escalation the deadline engine sent: one per object, rule, due date and
+    repeat. The unique constraint is what makes it exactly once: a sweep run twice, two
+    workers at once or a retry after a crash all try to insert the same row, and only the
+    first commits; its inbox messages and e-mail are written in the same transaction."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField("about", max_length=200)
+    rule = models.CharField(max_length=60, db_index=True)
+    due_date = models.DateField(help_text="The deadline the reminder is about")
+    repeat = models.PositiveSmallIntegerField(
+        default=0, help_text="0 for a one-off; the week for a weekly repeat (1, 2, …)"
+    )
+    as_of = models.DateField(help_text="The day of the sweep that sent it")
+    sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    url = models.CharField(max_length=300, blank=True)
+    recipients = models.JSONField(default=list, help_text="Usernames told in the service")
+    emailed_to = models.JSONField(default=list, help_text="E-mail addresses")
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "rule", "due_date", "repeat"],
+                name="reminder_once_per_object_rule_due_date",
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.as_of:%-d %B %Y})"

@@ -5,7 +5,7 @@ from lcsprs.demo import seed_demo_lcsprs
 from notifications.demo import seed_demo_notifications
 from panel.demo import seed_demo_panel
 from rapidreviews.demo import seed_demo_rapid_reviews
-from safeguarding.demo import DEMO_PASSWORD, seed_demo_users
+from safeguarding.demo import DEMO_PASSWORD, seed_demo_reminders, seed_demo_users
 from safeguarding.services import reference_data_load
 
 
@@ -40,6 +40,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo rapid reviews brought to their states: {reviews}.")
         self.stdout.write(f"Demo LCSPRs opened: {seed_demo_lcsprs()}.")
         self.stdout.write(f"Demo Panel decisions with letters: {seed_demo_panel()}.")
+        swept = seed_demo_reminders()
+        self.stdout.write(
+            f"Deadline checks as of {swept.as_of:%-d %B %Y}: "
+            f"{sum(swept.sent.values())} reminder(s) sent."
+        )
         self.stdout.write(self.style.SUCCESS("Demo accounts (all share one password):"))
         for user, created in users:
             status = "created" if created else "already there"
