@@ -3,7 +3,7 @@ and published within 6 months of the rapid review, and sent to the Panel at leas
 before publication. The partnership decides to hold one in its rapid review, or later, after
 the Panel's letter."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -111,6 +111,14 @@ class Lcspr(models.Model):
 
     def is_overdue(self, today: date) -> bool:
         return self.status != self.Status.PUBLISHED and self.due_date < today
+
+    @property
+    def final_report_due_date(self) -> date | None:
+        """The last day for the Panel to receive the final report: 7 days before the planned
+        publication date; None until that is set."""
+        if self.planned_publication_date is None:
+            return None
+        return self.planned_publication_date - timedelta(days=PANEL_NOTICE_DAYS)
 
     @property
     def panel_notice_days(self) -> int | None:

@@ -34,15 +34,33 @@ def _overdue(today: date) -> Q:
     return ~Q(status=Lcspr.Status.PUBLISHED) & Q(due_date__lt=today)
 
 
+def _due_soon_by(today: date) -> date:
+    return today + relativedelta(months=DUE_SOON_MONTHS)
+
+
+def _due_soon(today: date) -> Q:
+    """Not published, and due from today to a month ahead (both days included)."""
+    return (
+        ~Q(status=Lcspr.Status.PUBLISHED)
+        & Q(due_date__gte=today)
+        & Q(due_date__lte=_due_soon_by(today))
+    )
+
+
 def lcspr_queue(*, user: User, today: date | None = None) -> QuerySet[Lcspr]:
     """Overdue LCSPRs first, then those still running by due date, published ones last. Each
-    says whether it is overdue (`overdue`)."""
+    says whether it is overdue (`overdue`) or due within a month (`due_soon`)."""
     today = today or timezone.localdate()
     return (
         lcspr_list(user=user)
         .annotate(
             overdue=Case(
                 When(_overdue(today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            due_soon=Case(
+                When(_due_soon(today), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             ),
@@ -76,7 +94,7 @@ def lcspr_get_for_editing(*, user: User, pk: int) -> Lcspr:
 def lcspr_due_soon_count(*, user: User, today: date | None = None) -> int:
     """Unpublished LCSPRs overdue or due within a month."""
     today = today or timezone.localdate()
-    due_by = today + relativedelta(months=DUE_SOON_MONTHS)
+    due_by = _due_soon_by(today)
     return (
         lcspr_list(user=user)
         .exclude(status=Lcspr.Status.PUBLISHED)
@@ -99,6 +117,22 @@ def lcspr_publishing_soon_count(*, user: User, today: date | None = None) -> int
     )
 
 
+def lcspr_display_status(*, lcspr: Lcspr, today: date) -> str:
+    """The status to show: overdue, or due soon, while not published (as the queue's
+    annotations say); else the LCSPR's own."""
+    if lcspr.is_overdue(today):
+        return "overdue"
+    if lcspr.status != Lcspr.Status.PUBLISHED and today <= lcspr.due_date <= _due_soon_by(today):
+        return "due_soon"
+    return lcspr.status
+
+
+def lcspr_final_report_missing(*, lcspr: Lcspr, today: date) -> bool:
+    """The day the final report was due with the Panel has passed without it."""
+    due = lcspr.final_report_due_date
+    return due is not None and lcspr.final_report_received_on is None and today > due
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     title: str
@@ -110,11 +144,7 @@ class TimelineEntry:
 def lcspr_timeline(*, lcspr: Lcspr) -> list[TimelineEntry]:
     """The LCSPR's key steps, done and to come, for its page."""
     published = lcspr.status == Lcspr.Status.PUBLISHED
-    notice_by = (
-        lcspr.planned_publication_date - timedelta(days=PANEL_NOTICE_DAYS)
-        if lcspr.planned_publication_date
-        else None
-    )
+    notice_by = lcspr.final_report_due_date
     return [
         TimelineEntry("Rapid review submitted", lcspr.clock_started_on, True),
         TimelineEntry(

@@ -20,18 +20,25 @@ from . import forms, selectors, services
 from .models import PANEL_NOTICE_DAYS, Lcspr
 
 
-def _display_status(lcspr: Lcspr, today) -> str:
-    return "overdue" if lcspr.is_overdue(today) else lcspr.status
+def _list_status(lcspr: Lcspr) -> str:
+    """From the queue's annotations, as `selectors.lcspr_display_status` says for one."""
+    if lcspr.overdue:
+        return "overdue"
+    return "due_soon" if lcspr.due_soon else lcspr.status
 
 
 @login_required
 def lcspr_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = [
-        {"lcspr": lcspr, "status": "overdue" if lcspr.overdue else lcspr.status}
+        {"lcspr": lcspr, "status": _list_status(lcspr)}
         for lcspr in selectors.lcspr_queue(user=request.user, today=today)[:200]
     ]
-    return render(request, "lcsprs/lcspr_list.html", {"rows": rows})
+    return render(
+        request,
+        "lcsprs/lcspr_list.html",
+        {"rows": rows, "due_soon_months": selectors.DUE_SOON_MONTHS},
+    )
 
 
 def _can_change(user, lcspr: Lcspr) -> bool:
@@ -75,7 +82,9 @@ def _render_detail(request: HttpRequest, lcspr: Lcspr, bound: dict | None = None
             "lcspr": lcspr,
             "review": lcspr.rapid_review,
             "notification": lcspr.rapid_review.notification,
-            "status": _display_status(lcspr, today),
+            "status": selectors.lcspr_display_status(lcspr=lcspr, today=today),
+            "final_report_due": lcspr.final_report_due_date,
+            "final_report_missing": selectors.lcspr_final_report_missing(lcspr=lcspr, today=today),
             "timeline": selectors.lcspr_timeline(lcspr=lcspr),
             "notice_days": PANEL_NOTICE_DAYS,
             "history": audit_events_for(lcspr)[:50],

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from safeguarding.codes import Role
 from safeguarding.forms import form_add_errors
+from safeguarding.workingdays import SIN_DEADLINE_WORKING_DAYS
 
 from . import forms, selectors, services
 from .models import ResponseLetter
@@ -26,7 +27,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         }
         for review in selectors.panel_queue(user=request.user)[:500]
     ]
-    return render(request, "panel/queue.html", {"rows": rows})
+    return render(
+        request,
+        "panel/queue.html",
+        {"rows": rows, "sin_deadline_working_days": SIN_DEADLINE_WORKING_DAYS},
+    )
 
 
 @login_required

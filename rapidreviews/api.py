@@ -40,7 +40,9 @@ from rest_framework.views import APIView
 
 from notifications.api import LocalAuthorityOutputSerializer
 from safeguarding import codes as safeguarding_codes
+from safeguarding.calendars import england_calendar
 from safeguarding.models import Partnership, User
+from safeguarding.workingdays import WorkingDayCalendar
 
 from . import codes, selectors, services
 from .models import RapidReview, RapidReviewTheme
@@ -345,9 +347,9 @@ def _filtered(
     due_before: date | None = None,
 ) -> QuerySet[RapidReview]:
     """The list's filters, on the scoped queue. (They would sit better in the selector, as
-    `notification_list(filters=...)` does; rapidreviews/selectors.py is not this change's.)"""
+    `notification_list(filters=...)` does.)"""
     if status == OVERDUE:
-        reviews = reviews.exclude(status=RapidReview.Status.SUBMITTED).filter(due_date__lt=today)
+        reviews = selectors.rapid_review_filter_overdue(reviews, today=today)
     elif status:
         reviews = reviews.filter(status=status)
     if partnership:
@@ -410,6 +412,8 @@ SUMMARY_FIELDS = [
     "overdue",
     "due_date",
     "original_due_date",
+    "working_days_late",
+    "working_days_late_against_original_due_date",
     "submitted_at",
     "working_days_taken",
     "submitted_on_time",
@@ -429,6 +433,15 @@ class RapidReviewSummaryOutputSerializer(serializers.ModelSerializer):
         RapidReview.Status.choices, enum_name="RapidReviewStatusEnum", read_only=True
     )
     overdue = serializers.SerializerMethodField(help_text="Not submitted and past its due date.")
+    working_days_late = serializers.SerializerMethodField(
+        help_text="Working days past the due date (the extended one, after an extension): up "
+        "to submission, or up to today while the review is running. 0 when on time."
+    )
+    working_days_late_against_original_due_date = serializers.SerializerMethodField(
+        help_text="Working days past the original due date, before any extension (the same as "
+        "working_days_late without one): up to submission, or up to today while the review is "
+        "running. 0 when on time."
+    )
 
     class Meta:
         model = RapidReview
@@ -438,9 +451,20 @@ class RapidReviewSummaryOutputSerializer(serializers.ModelSerializer):
     def get_overdue(self, review: RapidReview) -> bool:
         return review.is_overdue(_today(self))
 
+    def get_working_days_late(self, review: RapidReview) -> int:
+        return review.working_days_late(_today(self), _calendar(self))
+
+    def get_working_days_late_against_original_due_date(self, review: RapidReview) -> int:
+        return review.working_days_late(_today(self), _calendar(self), original=True)
+
 
 def _today(serializer: serializers.Serializer) -> date:
     return serializer.context.get("today") or timezone.localdate()
+
+
+def _calendar(serializer: serializers.Serializer) -> WorkingDayCalendar:
+    """The working-day calendar the view read once for the request (one query)."""
+    return serializer.context.get("calendar") or england_calendar()
 
 
 class RapidReviewOutputSerializer(RapidReviewSummaryOutputSerializer):
@@ -558,7 +582,8 @@ def _review_for_editing(user: User, pk: int) -> RapidReview:
 
 def _review_response(request: Request, pk: int) -> Response:
     review = selectors.rapid_review_get_for_user(user=request.user, pk=pk)
-    return Response(RapidReviewOutputSerializer(review, context={"request": request}).data)
+    context = {"request": request, "calendar": england_calendar()}
+    return Response(RapidReviewOutputSerializer(review, context=context).data)
 
 
 class RapidReviewListApi(APIView):
@@ -594,7 +619,9 @@ class RapidReviewListApi(APIView):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(reviews, request, view=self)
         data = RapidReviewSummaryOutputSerializer(
-            page, many=True, context={"request": request, "today": today}
+            page,
+            many=True,
+            context={"request": request, "today": today, "calendar": england_calendar()},
         ).data
         return paginator.get_paginated_response(data)
 

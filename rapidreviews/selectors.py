@@ -1,6 +1,7 @@
 """Reads of rapid reviews, through the user's scope: another partnership's review is a 404."""
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
@@ -10,6 +11,7 @@ from django.utils import timezone
 from safeguarding.codes import Role
 from safeguarding.models import User
 from safeguarding.scoping import authority_scope
+from safeguarding.workingdays import WorkingDayCalendar
 
 from .models import RapidReview, RapidReviewExtension
 
@@ -78,11 +80,55 @@ def rapid_review_extension_pending_count(*, user: User) -> int:
     ).count()
 
 
+def rapid_review_filter_overdue(
+    reviews: QuerySet[RapidReview], *, today: date
+) -> QuerySet[RapidReview]:
+    """The reviews not yet submitted and past their (possibly extended) due date on `today`:
+    `RapidReview.is_overdue` in the database."""
+    return reviews.exclude(status=RapidReview.Status.SUBMITTED).filter(due_date__lt=today)
+
+
 def rapid_review_due_soon_count(*, user: User, due_by: date) -> int:
     """Reviews not yet submitted that are overdue or due on or before `due_by`."""
-    return (
-        rapid_review_list(user=user)
-        .exclude(status=RapidReview.Status.SUBMITTED)
-        .filter(due_date__lte=due_by)
-        .count()
+    # Overdue the day after `due_by`: everything still running that is due by then.
+    return rapid_review_filter_overdue(
+        rapid_review_list(user=user), today=due_by + timedelta(days=1)
+    ).count()
+
+
+@dataclass(frozen=True)
+class RapidReviewDeadline:
+    """Where a review stands against its due date, for the queue and the review's page."""
+
+    status: str  # "overdue", "due_soon", or the review's own status
+    working_days_left: int  # up to the due date; negative once past it
+    working_days_late: int  # against the due date: at submission, or as of today
+    # Against the original due date when an extension moved it; None without one.
+    working_days_late_against_original: int | None
+
+    @property
+    def extended(self) -> bool:
+        return self.working_days_late_against_original is not None
+
+
+def rapid_review_deadline(
+    *, review: RapidReview, today: date, calendar: WorkingDayCalendar, due_soon_by: date
+) -> RapidReviewDeadline:
+    """A review not yet submitted is overdue after its due date, and due soon from `today` up
+    to `due_soon_by` (both days included). Days late count to submission, or to today while
+    the review is running, against the due date and (when extended) the original due date."""
+    if review.is_overdue(today):
+        status = "overdue"
+    elif review.status != RapidReview.Status.SUBMITTED and review.due_date <= due_soon_by:
+        status = "due_soon"
+    else:
+        status = review.status
+    extended = review.due_date != review.original_due_date
+    return RapidReviewDeadline(
+        status=status,
+        working_days_left=calendar.working_days_between(today, review.due_date),
+        working_days_late=review.working_days_late(today, calendar),
+        working_days_late_against_original=review.working_days_late(today, calendar, original=True)
+        if extended
+        else None,
     )

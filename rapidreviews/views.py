@@ -13,32 +13,32 @@ from safeguarding.audit import audit_events_for
 from safeguarding.calendars import england_calendar
 from safeguarding.codes import Role
 from safeguarding.forms import form_add_errors
-from safeguarding.workingdays import working_days_between
 
 from . import codes, forms, rules, selectors, services
+from .attention import DUE_SOON_WORKING_DAYS
 from .models import RapidReview
 from .sections import SECTION_BY_KEY, SECTIONS
-
-
-def _display_status(review: RapidReview, today) -> str:
-    if review.is_overdue(today):
-        return "overdue"
-    return review.status
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    calendar = england_calendar()
+    calendar = england_calendar()  # once for the request: it reads the one-off holidays
+    due_soon_by = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS)
     reviews = [
         {
             "review": review,
-            "status": _display_status(review, today),
-            "days_left": working_days_between(today, review.due_date, calendar),
+            "deadline": selectors.rapid_review_deadline(
+                review=review, today=today, calendar=calendar, due_soon_by=due_soon_by
+            ),
         }
         for review in selectors.rapid_review_queue(user=request.user, today=today)[:200]
     ]
-    return render(request, "rapidreviews/review_queue.html", {"reviews": reviews})
+    return render(
+        request,
+        "rapidreviews/review_queue.html",
+        {"reviews": reviews, "due_soon_working_days": DUE_SOON_WORKING_DAYS},
+    )
 
 
 def _section_states(review: RapidReview) -> list[dict]:
@@ -74,14 +74,21 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and review.status != RapidReview.Status.SUBMITTED
     )
     today = timezone.localdate()
+    calendar = england_calendar()
+    deadline = selectors.rapid_review_deadline(
+        review=review,
+        today=today,
+        calendar=calendar,
+        due_soon_by=calendar.add_working_days(today, DUE_SOON_WORKING_DAYS),
+    )
     return render(
         request,
         "rapidreviews/review_detail.html",
         {
             "review": review,
             "notification": review.notification,
-            "status": _display_status(review, today),
-            "days_left": working_days_between(today, review.due_date, england_calendar()),
+            "status": deadline.status,
+            "deadline": deadline,
             "sections": _section_states(review),
             "answers": _answers(review),
             "can_edit": can_edit,

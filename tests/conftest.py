@@ -122,16 +122,55 @@ def api_client():
     return make
 
 
+# The e-mail file backend appends every message it writes to a file with this line after it;
+# one file can hold several messages (its name is a timestamp and an object id, which a process
+# reuses within the same second).
+MAIL_SEPARATOR = "\n" + "-" * 79 + "\n"
+
+
 @dataclass
-class Worker:
+class CeleryProcess:
+    """A Celery process (worker or beat) started by a test, its output in `log_path`."""
+
+    name: str
     process: subprocess.Popen
-    mail_dir: Path
     log_path: Path
 
+    def log(self, tail: int = 3000) -> str:
+        return self.log_path.read_text(errors="replace")[-tail:] if self.log_path.exists() else ""
+
+    def stop(self, timeout: float = 15.0) -> None:
+        """Stop it the way a supervisor does (SIGTERM: a worker finishes its task first)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def kill(self) -> None:
+        """SIGKILL: the process dies at once, as in a crash or an out-of-memory kill."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(15)
+
+
+@dataclass
+class Worker(CeleryProcess):
+    """A worker; the e-mail it sends is written to files in `mail_dir`, its own."""
+
+    mail_dir: Path
+
     def sent_mail(self) -> list[str]:
+        """Every message sent, in order, as text."""
         if not self.mail_dir.exists():
             return []
-        return [path.read_text() for path in sorted(self.mail_dir.iterdir())]
+        return [
+            message
+            for path in sorted(self.mail_dir.iterdir())
+            for message in path.read_text().split(MAIL_SEPARATOR)
+            if message.strip()
+        ]
 
     def wait_for_mail(self, count: int = 1, timeout: float = 20.0) -> list[str]:
         deadline = time.monotonic() + timeout
@@ -142,49 +181,148 @@ class Worker:
             time.sleep(0.1)
         raise AssertionError(
             f"{len(self.sent_mail())} e-mails after {timeout}s, expected {count}; "
-            f"worker log:\n{self.log_path.read_text()[-3000:]}"
+            f"worker log:\n{self.log()}"
         )
+
+
+class CeleryProcesses:
+    """Starts real Celery workers and beat on the test Redis and the test database, and stops
+    every one of them when the test ends (the `celery_processes` fixture)."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.tmp_path = tmp_path
+        self.started: list[CeleryProcess] = []
+
+    @property
+    def workers(self) -> list[Worker]:
+        return [p for p in self.started if isinstance(p, Worker)]
+
+    def _env(self, extra: dict[str, str] | None) -> dict[str, str]:
+        db = connection.settings_dict
+        credentials = f"{db['USER']}:{db['PASSWORD']}" if db.get("PASSWORD") else db["USER"]
+        return {
+            **os.environ,
+            "DATABASE_URL": f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            # Read when the process starts, so a test that moves MEDIA_ROOT does it first.
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            **(extra or {}),
+        }
+
+    def _popen(self, args: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen:
+        with log_path.open("w") as log:
+            return subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "safeguarding", *args],
+                env=env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def worker(
+        self,
+        *,
+        env: dict[str, str] | None = None,
+        pool: str = "solo",
+        concurrency: int | None = None,
+        wait: bool = True,
+    ) -> Worker:
+        """Start a worker and return once it answers a ping (at once without `wait`: then call
+        `wait_ready`). `env` adds to or overrides its environment (CELERY_VISIBILITY_TIMEOUT,
+        say). The first worker's mail goes to tmp_path/mail, later ones' to tmp_path/mail-2,
+        mail-3, ..."""
+        index = len(self.workers) + 1
+        suffix = "" if index == 1 else f"-{index}"
+        name = f"test-{uuid.uuid4().hex[:8]}@localhost"
+        mail_dir = self.tmp_path / f"mail{suffix}"
+        log_path = self.tmp_path / f"worker{suffix}.log"
+        args = ["worker", "--pool", pool, "--without-gossip", "--without-mingle"]
+        args += ["-n", name, "--loglevel", "INFO"]
+        if concurrency:
+            args += ["--concurrency", str(concurrency)]
+        process = self._popen(
+            args, self._env({"EMAIL_FILE_PATH": str(mail_dir), **(env or {})}), log_path
+        )
+        worker = Worker(name=name, process=process, log_path=log_path, mail_dir=mail_dir)
+        self.started.append(worker)
+        if wait:
+            self.wait_ready(worker)
+        return worker
+
+    def wait_ready(self, *workers: Worker, timeout: float = 30.0) -> None:
+        """Wait until every one of `workers` answers a ping."""
+        deadline = time.monotonic() + timeout
+        waiting = {worker.name: worker for worker in workers}
+        while waiting:
+            for reply in celery_app.control.ping(destination=list(waiting), timeout=0.5):
+                for name in reply:
+                    waiting.pop(name, None)
+            for worker in waiting.values():
+                if worker.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the worker did not start:\n{worker.log()}")
+
+    def beat(
+        self,
+        *,
+        env: dict[str, str] | None = None,
+        loglevel: str = "INFO",
+        max_interval: int = 1,
+        timeout: float = 30.0,
+    ) -> CeleryProcess:
+        """Start beat with the configured scheduler (django-celery-beat's DatabaseScheduler,
+        as `make stack` does), waking at least every `max_interval` seconds, and return once
+        it has started."""
+        log_path = self.tmp_path / "beat.log"
+        args = ["beat", "--loglevel", loglevel, "--max-interval", str(max_interval)]
+        args += ["--schedule", str(self.tmp_path / "celerybeat-schedule")]
+        args += ["--pidfile", str(self.tmp_path / "celerybeat.pid")]
+        process = self._popen(args, self._env(env), log_path)
+        beat = CeleryProcess(name="beat", process=process, log_path=log_path)
+        self.started.append(beat)
+        deadline = time.monotonic() + timeout
+        while "beat: Starting..." not in beat.log(tail=100_000):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"beat did not start:\n{beat.log()}")
+            time.sleep(0.1)
+        return beat
+
+    def sent_mail(self) -> list[str]:
+        """Every message every worker sent."""
+        return [message for worker in self.workers for message in worker.sent_mail()]
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"--- {p.name} ({p.log_path.name}, exit code {p.process.poll()}) ---\n{p.log()}"
+            for p in self.started
+        )
+
+    def stop_all(self) -> None:
+        # Beat first, so that it sends nothing more to the workers.
+        for process in sorted(self.started, key=lambda p: isinstance(p, Worker)):
+            process.stop()
+
+
+def _broker_reset() -> None:
+    """Forget tasks an earlier test left in the broker: queued, or delivered and never
+    acknowledged (which a worker with a short visibility timeout would hand out again)."""
+    celery_app.control.purge()
+    redis.Redis.from_url(settings.REDIS_URL).delete("unacked", "unacked_index", "unacked_mutex")
 
 
 @pytest.fixture
-def celery_worker(transactional_db, reference_data, tmp_path):
+def celery_processes(transactional_db, reference_data, tmp_path):
+    """Starts real Celery workers and beat (`.worker()`, `.beat()`) on the test Redis and the
+    test database; all are stopped when the test ends, whatever happened."""
+    _broker_reset()
+    processes = CeleryProcesses(tmp_path)
+    try:
+        yield processes
+    finally:
+        processes.stop_all()
+
+
+@pytest.fixture
+def celery_worker(celery_processes):
     """A real Celery worker process on the test Redis and the test database. Its e-mail goes
     to files in `mail_dir`, so tests read what it really sent."""
-    db = connection.settings_dict
-    database_url = (
-        f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-        if not db.get("PASSWORD")
-        else f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    )
-    name = f"test-{uuid.uuid4().hex[:8]}@localhost"
-    mail_dir = tmp_path / "mail"
-    log_path = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-        "EMAIL_FILE_PATH": str(mail_dir),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
-    celery_app.control.purge()
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "safeguarding", "worker", "--pool", "solo"]
-            + ["--without-gossip", "--without-mingle", "-n", name, "--loglevel", "INFO"],
-            env=env,
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while not celery_app.control.ping(destination=[name], timeout=0.5):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the worker did not start:\n{log_path.read_text()}")
-        yield Worker(process=process, mail_dir=mail_dir, log_path=log_path)
-    finally:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    return celery_processes.worker()

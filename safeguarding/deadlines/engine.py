@@ -171,8 +171,8 @@ def due_dates_recompute(
     """Move the due dates of rapid reviews still running to what the calendar now says: 15
     working days after the SIN. A review with an approved extension keeps its extended due
     date (a date the secretariat chose) and has its original due date moved. Each move is
-    recorded in the review's history and told to the partnership's leads. Returns the
-    reviews moved."""
+    recorded in the review's history; the partnership's leads are told when the date they
+    work to moves. Returns the reviews moved."""
     calendar = calendar or england_calendar()
     moved = []
     running = RapidReview.objects.exclude(status=RapidReview.Status.SUBMITTED).values_list(

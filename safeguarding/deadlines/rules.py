@@ -164,18 +164,10 @@ def lcspr_overdue(lcspr, today, calendar):
     return None
 
 
-def final_report_deadline(lcspr: Lcspr) -> date | None:
-    """The last day the Panel may receive the final report: 7 days before planned
-    publication."""
-    if lcspr.planned_publication_date is None:
-        return None
-    return lcspr.planned_publication_date - timedelta(days=PANEL_NOTICE_DAYS)
-
-
 @working_days_only
 def lcspr_final_report_not_received(lcspr, today, calendar):
     """Publication is planned in 7 days or less and the Panel has no final report."""
-    deadline = final_report_deadline(lcspr)
+    deadline = lcspr.final_report_due_date
     if deadline and lcspr.final_report_received_on is None and today >= deadline:
         return Occurrence(deadline)
     return None
@@ -212,7 +204,8 @@ def sin_recorded_late(notification, today, calendar):
     if notification.status != Notification.Status.SUBMITTED or notification.notified_on_time:
         return None
     submitted_on = timezone.localdate(notification.notified_at)
-    if (today - submitted_on).days > LATE_SIN_LOOKBACK_DAYS:
+    # Not yet submitted as of `today` (a sweep run as of an earlier day), or too long ago.
+    if not 0 <= (today - submitted_on).days <= LATE_SIN_LOOKBACK_DAYS:
         return None
     return Occurrence(notification_due_date(notification.date_aware, calendar))
 

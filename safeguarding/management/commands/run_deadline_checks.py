@@ -19,7 +19,8 @@ class Command(BaseCommand):
     help = (
         "Run the deadline sweep in this process as of a date (today unless --date is given): "
         "send every reminder and escalation due that day that has not already been sent. "
-        "Safe to run at any time and more than once; --dry-run only lists what would be sent."
+        "Safe to run at any time and more than once; --dry-run only lists what would be sent "
+        "(and does not move due dates after a calendar change)."
     )
 
     def add_arguments(self, parser) -> None:
