@@ -56,6 +56,18 @@ class Notification(models.Model):
     working_days_to_notify = models.IntegerField(null=True, blank=True)
     notified_on_time = models.BooleanField(null=True, blank=True)
 
+    # Where the record came from: the service's own journey, or `import_records` (historic data
+    # and other systems'), which has less than a live submission (DOMAIN.md §6).
+    source = models.CharField(
+        max_length=10,
+        choices=[("service", "Recorded in the service"), ("import", "Imported")],
+        default="service",
+    )
+    # Imported records: a digest of the row's identifying columns, so that importing the same
+    # file twice adds nothing; and the number of children, as the file has no row per child.
+    import_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    imported_children_count = models.PositiveSmallIntegerField(null=True, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

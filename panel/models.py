@@ -35,6 +35,9 @@ class Extent(models.TextChoices):
     NO = "no", "No"
 
 
+NOT_RECORDED = "Not recorded"
+
+
 class PanelDecision(models.Model):
     """One version of the Panel's decision on a rapid review. Version 1 is the decision as
     recorded; each correction adds the next version with its reason and becomes current."""
@@ -49,21 +52,27 @@ class PanelDecision(models.Model):
         max_length=30,
         choices=Outcome.choices,
     )
-    reasons = models.TextField("reasons for the Panel's view")
+    # The reasons and the structured feedback are required of every decision recorded in the
+    # service (panel.forms, panel.services); they are blank only on decisions imported from
+    # historic records (analytics.importer), which hold no more than the outcome and its date.
+    reasons = models.TextField("reasons for the Panel's view", blank=True)
     analysis_quality = models.CharField(
-        "thoroughness of analysis", max_length=30, choices=Quality.choices
+        "thoroughness of analysis", max_length=30, choices=Quality.choices, blank=True
     )
     lived_experience = models.CharField(
-        "the child's lived experience", max_length=30, choices=Quality.choices
+        "the child's lived experience", max_length=30, choices=Quality.choices, blank=True
     )
     race_ethnicity_culture = models.CharField(
-        "consideration of race, ethnicity and culture", max_length=30, choices=Quality.choices
+        "consideration of race, ethnicity and culture",
+        max_length=30,
+        choices=Quality.choices,
+        blank=True,
     )
     characteristics_recorded = models.CharField(
-        "characteristics of the child recorded", max_length=30, choices=Extent.choices
+        "characteristics of the child recorded", max_length=30, choices=Extent.choices, blank=True
     )
     good_practice_identified = models.CharField(
-        "good practice identified", max_length=30, choices=Extent.choices
+        "good practice identified", max_length=30, choices=Extent.choices, blank=True
     )
     feedback = models.TextField("feedback on the review's quality", blank=True)
     correction_reason = models.TextField("reason for the correction", blank=True)
@@ -105,11 +114,13 @@ class PanelDecision(models.Model):
         return f"Panel decision (version {self.version}) on {self.review.notification}"
 
     def quality_rows(self) -> list[tuple[str, str]]:
-        """(question, answer) for each structured feedback answer."""
+        """(question, answer) for each structured feedback answer ("Not recorded" when blank,
+        on an imported historic decision)."""
         rows = []
         for name in self.QUALITY_FIELDS:
             label = str(self._meta.get_field(name).verbose_name)
-            rows.append((label[:1].upper() + label[1:], getattr(self, f"get_{name}_display")()))
+            answer = getattr(self, f"get_{name}_display")() or NOT_RECORDED
+            rows.append((label[:1].upper() + label[1:], answer))
         return rows
 
 

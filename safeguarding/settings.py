@@ -215,6 +215,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
 }
 
+# Annual figures: in public exports, counts from 1 to this threshold minus one are suppressed
+# (shown as `c`, with secondary suppression); 0 is a true zero and is shown. The Department for
+# Education's statistics suppress counts below 5 (1 to 4, say, in Serious Incident
+# Notification releases); internal exports show everything.
+STATISTICS_SUPPRESSION_THRESHOLD = env_int("STATISTICS_SUPPRESSION_THRESHOLD", 5)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

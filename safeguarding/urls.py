@@ -37,6 +37,7 @@ urlpatterns = [
     path("rapid-reviews/", include("rapidreviews.urls")),
     path("lcsprs/", include("lcsprs.urls")),
     path("panel/", include("panel.urls")),
+    path("statistics/", include("analytics.urls")),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read-all/", views.inbox_read_all, name="inbox-read-all"),
     path("inbox/<int:message_id>/open/", views.inbox_open, name="inbox-open"),

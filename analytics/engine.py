@@ -1,0 +1,530 @@
+"""The statistics engine: computes every declared table (analytics.tables) for a reporting year
+in the database. Each row group is one query: a GROUP BY on the group's field with a
+conditional `Count(filter=…)` per column, or one aggregate with a conditional count per cell.
+Python loops only over the declared rows and columns, never over records, so the number of
+queries does not grow with the data.
+
+Percentages are rounded to one decimal place half up (ROUND_HALF_UP: 12.25 → 12.3), as the
+report's spreadsheets show them, computed exactly from the integer counts (no floating point),
+and returned as strings ("48.8"). Rates per 100,000 are given to two decimal places, as in
+Appendix D Table A; means to one.
+
+Which records count (DOMAIN.md §5; report 3.2, 3.5, 3.18):
+- the reporting year is the financial year by incident date: `year` 2023 is 1 April 2023 to
+  31 March 2024;
+- SIN figures: submitted SINs, by the reason notified; drafts never count. Like the report,
+  the figures cover incidents where abuse or neglect is known or suspected, so a looked-after
+  child's death notified as "not suspected" is left out;
+- rapid-review figures: submitted rapid reviews of those SINs, by the incident type reviewed;
+- Panel figures: the current Panel decision on those reviews.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from fractions import Fraction
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
+
+from notifications.models import AbuseOrNeglect, Notification, NotificationChild
+from panel.models import PanelDecision
+from rapidreviews.codes import LearningTheme
+from rapidreviews.models import RapidReview, RapidReviewTheme
+from safeguarding.codes import ETHNIC_GROUP_OF, Reason, RegionCode
+from safeguarding.models import CensusEthnicityShare, RegionPopulation
+
+from . import tables as t
+
+MONTHS = [date(2000, m, 1).strftime("%B") for m in range(1, 13)]
+
+MODELS = {
+    t.SIN: Notification,
+    t.REVIEW: RapidReview,
+    t.DECISION: PanelDecision,
+    t.THEME: RapidReviewTheme,
+}
+# The path from each record set to its SIN.
+SIN_PATH = {
+    t.SIN: "",
+    t.REVIEW: "notification__",
+    t.DECISION: "review__notification__",
+    t.THEME: "review__notification__",
+}
+REVIEW_PATH = {t.REVIEW: "", t.DECISION: "review__", t.THEME: "review__"}
+
+
+def reporting_year(year: int) -> tuple[date, date]:
+    """The financial year `year`: 1 April `year` to 31 March `year + 1`, by incident date."""
+    return date(year, 4, 1), date(year + 1, 3, 31)
+
+
+def records_q(source: str, year: int, years: tuple[int, ...] = (0,)) -> Q:
+    """The records of `source` counted for the reporting year (and the years offset from it)."""
+    path = SIN_PATH[source]
+    start, _ = reporting_year(year + min(years))
+    _, end = reporting_year(year + max(years))
+    q = Q(
+        **{
+            f"{path}status": Notification.Status.SUBMITTED,
+            f"{path}incident_date__gte": start,
+            f"{path}incident_date__lte": end,
+        }
+    ) & ~Q(**{f"{path}abuse_or_neglect": AbuseOrNeglect.NOT_SUSPECTED})
+    if source in REVIEW_PATH:
+        q &= Q(**{f"{REVIEW_PATH[source]}status": RapidReview.Status.SUBMITTED})
+    if source == t.DECISION:
+        q &= Q(is_current=True)
+    return q
+
+
+def year_q(source: str, year: int) -> Q:
+    start, end = reporting_year(year)
+    field = f"{SIN_PATH[source]}incident_date"
+    return Q(**{f"{field}__gte": start, f"{field}__lte": end})
+
+
+def _age_group() -> Case:
+    bands = [("under_1", 0), ("1_5", 5), ("6_10", 10), ("11_15", 15), ("16_17", 17)]
+    return Case(
+        *(When(age_years__lte=high, then=Value(code)) for code, high in bands),
+        default=Value(None),
+        output_field=CharField(),
+    )
+
+
+def _ethnic_group() -> Case:
+    by_group: dict[str, list[str]] = {}
+    for code, group in ETHNIC_GROUP_OF.items():
+        by_group.setdefault(str(group), []).append(code)
+    return Case(
+        *(When(ethnicity__in=codes, then=Value(group)) for group, codes in by_group.items()),
+        default=Value("unknown"),
+        output_field=CharField(),
+    )
+
+
+def _children_count() -> Coalesce:
+    """Children per incident: the number given by an import, else the SIN's child rows."""
+    rows = (
+        NotificationChild.objects.filter(notification=OuterRef("pk"))
+        .order_by()
+        .values("notification")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(
+        F("imported_children_count"), Subquery(rows, output_field=IntegerField()), Value(0)
+    )
+
+
+# Derived fields a declaration may group by, filter on or take a statistic of, per record set.
+ANNOTATIONS = {
+    t.SIN: {
+        "month": lambda: TruncMonth("incident_date"),
+        "children_count": _children_count,
+        "days_to_notify": lambda: ExpressionWrapper(
+            TruncDate("notified_at") - F("incident_date"), output_field=DurationField()
+        ),
+    },
+    t.REVIEW: {"age_group": _age_group, "ethnic_group": _ethnic_group},
+    t.DECISION: {},
+    t.THEME: {},
+}
+
+
+# --- Formatting ------------------------------------------------------------------------------
+
+
+def round_half_up(value: Fraction, places: int = 1) -> str:
+    """`value` to `places` decimal places, halves rounded up (exact, no floating point)."""
+    scale = 10**places
+    sign = "-" if value < 0 else ""
+    scaled = (abs(value) * scale * 2 + 1) // 2  # floor(x * scale + 1/2)
+    whole, fraction = divmod(int(scaled), scale)
+    return f"{sign}{whole}.{fraction:0{places}d}" if places else f"{sign}{whole}"
+
+
+def percent(n: int | None, d: int | None) -> str | None:
+    """n as a percentage of d to one decimal place; None when there is no denominator."""
+    if n is None or not d:
+        return None
+    return round_half_up(Fraction(100 * n, d), 1)
+
+
+def cell(n: int | None, pct: str | None = None, value: str | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"n": n, "pct": pct}
+    if value is not None:
+        out["value"] = value
+    return out
+
+
+@dataclass(frozen=True)
+class Labels:
+    year: int
+
+    def fill(self, text: str) -> str:
+        y = self.year
+        return text.format(
+            year=y,
+            prev_year=y - 1,
+            next_year=y + 1,
+            fy=f"{y} to {y + 1}",
+            fy_short=f"{y}/{(y + 1) % 100:02d}",
+            prev_fy=f"{y - 1} to {y}",
+            prev_fy_short=f"{y - 1}/{y % 100:02d}",
+        )
+
+
+# --- Cross-tabulations -----------------------------------------------------------------------
+
+
+def _q_names(q: Q) -> set[str]:
+    names = set()
+    for child in q.children:
+        if isinstance(child, Q):
+            names |= _q_names(child)
+        else:
+            names.add(child[0].split("__")[0])
+    return names
+
+
+def _annotated(qs, source: str, names: set[str]):
+    available = ANNOTATIONS[source]
+    wanted = {name: available[name]() for name in sorted(names) if name in available}
+    return qs.annotate(**wanted) if wanted else qs
+
+
+def _only(q: Q | None) -> Q | None:
+    """A filter for an aggregate: None when it would not filter anything."""
+    return q if q else None
+
+
+def _combine(*qs: Q | None) -> Q | None:
+    result = Q()
+    for q in qs:
+        if q:
+            result &= q
+    return _only(result)
+
+
+def _month_rows(spec: t.TableSpec, year: int) -> tuple[t.Row, ...]:
+    rows = []
+    for offset in sorted(spec.years):
+        start, _ = reporting_year(year + offset)
+        for i in range(12):
+            month = date(
+                start.year + (start.month + i - 1) // 12, (start.month + i - 1) % 12 + 1, 1
+            )
+            rows.append(t.Row(f"{MONTHS[month.month - 1]} {month.year}", (month,)))
+    return tuple(rows) + (t.total_row(),)
+
+
+def _stat_value(row: t.Row, total: Any, count: int) -> str | None:
+    if row.stat == t.MEAN:
+        if not count or total is None:
+            return None
+        if isinstance(total, timedelta):
+            total = total.days
+        return round_half_up(Fraction(total) / count, 1)
+    if total is None:
+        return None
+    return str(total.days if isinstance(total, timedelta) else total)
+
+
+def _group_cells(spec: t.TableSpec, group: t.RowGroup, year: int, columns, rows):
+    """[(row, [n or (n, value) per column])] and the column denominators, in one query."""
+    source = group.source or spec.source
+    qs = MODELS[source].objects.filter(records_q(source, year, spec.years))
+    extra = spec.filter & group.filter
+    names = _q_names(extra) | {group.field or ""} | {r.expr or "" for r in rows}
+    for row in rows:
+        names |= _q_names(row.q or Q())
+    qs = _annotated(qs, source, names).filter(extra)
+    column_qs = [
+        _combine(c.q, None if c.year_offset is None else year_q(source, year + c.year_offset))
+        for c in columns
+    ]
+
+    if group.field:
+        buckets = (
+            qs.order_by()
+            .values(group.field)
+            .annotate(**{f"c{j}": Count("pk", filter=q) for j, q in enumerate(column_qs)})
+        )
+        counts = {b[group.field]: [b[f"c{j}"] for j in range(len(columns))] for b in buckets}
+        denominators = [sum(c[j] for c in counts.values()) for j in range(len(columns))]
+        out = []
+        for row in rows:
+            if row.codes == t.ALL:
+                out.append((row, list(denominators)))
+            else:
+                found = [counts.get(code, [0] * len(columns)) for code in row.codes]
+                out.append((row, [sum(c[j] for c in found) for j in range(len(columns))]))
+        return out, denominators
+
+    aggregates: dict[str, Any] = {f"d{j}": Count("pk", filter=q) for j, q in enumerate(column_qs)}
+    for i, row in enumerate(rows):
+        for j, col_q in enumerate(column_qs):
+            where = _combine(row.q, col_q)
+            if row.stat == t.COUNT:
+                aggregates[f"r{i}_{j}"] = Count("pk", filter=where)
+            elif row.stat in (t.SUM, t.MEAN):
+                aggregates[f"r{i}_{j}"] = Sum(row.expr, filter=where)
+                aggregates[f"k{i}_{j}"] = Count(row.expr, filter=where)
+            else:
+                aggregate = Min if row.stat == t.MIN else Max
+                aggregates[f"r{i}_{j}"] = aggregate(row.expr, filter=where)
+                aggregates[f"k{i}_{j}"] = Count(row.expr, filter=where)
+    result = qs.order_by().aggregate(**aggregates)
+    denominators = [result[f"d{j}"] for j in range(len(columns))]
+    out = []
+    for i, row in enumerate(rows):
+        values = []
+        for j in range(len(columns)):
+            if row.stat == t.COUNT:
+                values.append(result[f"r{i}_{j}"])
+            elif row.stat == t.SUM:
+                values.append(result[f"r{i}_{j}"] or 0)
+            else:
+                count = result[f"k{i}_{j}"]
+                values.append((count, _stat_value(row, result[f"r{i}_{j}"], count)))
+        out.append((row, values))
+    return out, denominators
+
+
+def _crosstab(spec: t.TableSpec, year: int, labels: Labels) -> dict[str, Any]:
+    columns = list(spec.columns)
+    total_index = next((j for j, c in enumerate(columns) if c.is_total), None)
+    groups_out = []
+    for group in spec.groups:
+        rows = _month_rows(spec, year) if group.months else group.rows
+        raw, denominators = _group_cells(spec, group, year, columns, rows)
+        if group.order == "desc":
+            cells = [r for r in raw if r[0].kind == "cell"]
+            cells.sort(key=lambda r: -r[1][-1])  # stable: ties keep the declared order
+            raw = cells + [r for r in raw if r[0].kind != "cell"]
+        rows_out = []
+        for row, values in raw:
+            row_cells = []
+            for j, value in enumerate(values):
+                if isinstance(value, tuple):  # a statistic: (records, value)
+                    row_cells.append(cell(value[0], None, value[1]))
+                    continue
+                pct = None
+                if row.show_pct and row.stat == t.COUNT:
+                    if spec.percent == "column":
+                        pct = percent(value, denominators[j])
+                    elif spec.percent == "row" and total_index is not None:
+                        pct = percent(value, values[total_index])
+                row_cells.append(cell(value, pct))
+            rows_out.append({"label": labels.fill(row.label), "kind": row.kind, "cells": row_cells})
+        groups_out.append({"label": group.label, "denominators": denominators, "rows": rows_out})
+    out_columns = [{"label": labels.fill(c.label), "is_total": c.is_total} for c in columns]
+    if spec.options.get("census_column"):
+        _add_census_column(spec, groups_out, out_columns)
+    return {"columns": out_columns, "groups": groups_out}
+
+
+def _add_census_column(spec: t.TableSpec, groups_out: list, out_columns: list) -> None:
+    """Table 1's comparison: the Census 2021 share of children by ethnicity (one query)."""
+    shares = {
+        (s.is_group, s.code): s.percentage
+        for s in CensusEthnicityShare.objects.order_by("census_year")
+    }  # a later census overrides an earlier one
+    out_columns.append({"label": spec.options["census_column"], "is_total": False})
+    for group_spec, group_out in zip(spec.groups, groups_out, strict=True):
+        for row_spec, row_out in zip(group_spec.rows, group_out["rows"], strict=True):
+            if row_spec.codes == t.ALL:
+                pct = "100.0" if shares else None
+            elif row_spec.kind == "subtotal":
+                share = shares.get((True, str(ETHNIC_GROUP_OF[row_spec.codes[0]])))
+                pct = None if share is None else f"{share:.1f}"
+            else:
+                share = shares.get((False, row_spec.codes[0]))
+                pct = None if share is None else f"{share:.1f}"
+            row_out["cells"].append(cell(None, pct))
+
+
+# --- Special tables --------------------------------------------------------------------------
+
+
+def _regions(spec: t.TableSpec, year: int, labels: Labels) -> dict[str, Any]:
+    """Appendix D Table A and Chart 3: SINs per 100,000 children by region (the year's
+    mid-year estimate), deaths and serious harm shares, and the share in the 20% most deprived
+    areas among SINs with a known IMD decile. One GROUP BY query and one for populations."""
+    this_year = year_q(t.SIN, year)
+    by_region = {
+        r["region"]: r
+        for r in Notification.objects.filter(records_q(t.SIN, year, (-1, 0)))
+        .order_by()
+        .values(region=F("local_authority__region__code"))
+        .annotate(
+            previous=Count("pk", filter=year_q(t.SIN, year - 1)),
+            sins=Count("pk", filter=this_year),
+            deaths=Count("pk", filter=this_year & Q(reason=Reason.DEATH)),
+            harm=Count("pk", filter=this_year & Q(reason=Reason.SERIOUS_HARM)),
+            imd_known=Count("pk", filter=this_year & Q(imd_decile__isnull=False)),
+            deprived=Count("pk", filter=this_year & Q(imd_decile__lte=2)),
+        )
+    }
+    population: dict[tuple[str, int], int] = {
+        (code, y): children
+        for code, y, children in RegionPopulation.objects.filter(
+            year__in=[year - 1, year]
+        ).values_list("region__code", "year", "children")
+    }
+    keys = ["previous", "sins", "deaths", "harm", "imd_known", "deprived"]
+    empty = dict.fromkeys(keys, 0)
+    lines = [(label, by_region.get(code, empty), code) for code, label in RegionCode.choices]
+    england = {k: sum(line[1][k] for line in lines) for k in keys}
+
+    def pop(code: str | None, y: int) -> int | None:
+        if code is not None:
+            return population.get((code, y))
+        values = [population.get((c, y)) for c, _ in RegionCode.choices]
+        return None if None in values else sum(values)
+
+    def rate(n: int, children: int | None) -> str | None:
+        return None if not children else round_half_up(Fraction(n * 100_000, children), 2)
+
+    rates_only = spec.options.get("columns") == "rates"
+    rows = []
+    for label, r, code in [*lines, ("England", england, None)]:
+        cells = [
+            cell(r["previous"], None, rate(r["previous"], pop(code, year - 1))),
+            cell(r["sins"], None, rate(r["sins"], pop(code, year))),
+        ]
+        if not rates_only:
+            cells = [
+                cell(pop(code, year)),
+                *cells,
+                cell(r["deaths"], percent(r["deaths"], r["sins"])),
+                cell(r["harm"], percent(r["harm"], r["sins"])),
+                cell(r["deprived"], percent(r["deprived"], r["imd_known"])),
+            ]
+        rows.append({"label": label, "kind": "total" if code is None else "cell", "cells": cells})
+    column_labels = ["Rate per 100,000 pop. {prev_fy_short}", "Rate per 100,000 pop. {fy_short}"]
+    if not rates_only:
+        column_labels = [
+            "Child population estimates mid-{year}",
+            *column_labels,
+            "% of region's SINs for deaths",
+            "% of region's SINs for serious harm",
+            "% of SINs for incidents occurring in region's 20% most deprived areas",
+        ]
+    return {
+        "columns": [{"label": labels.fill(c), "is_total": False} for c in column_labels],
+        "groups": [{"label": "Region", "denominators": None, "rows": rows}],
+    }
+
+
+def _themes(spec: t.TableSpec, year: int, labels: Labels) -> dict[str, Any]:
+    """Chart 12: the share of reviews where each learning theme featured, and the share of
+    those where good practice was identified too."""
+    reviews = RapidReview.objects.filter(records_q(t.REVIEW, year)).count()
+    by_theme = {
+        r["theme"]: r
+        for r in RapidReviewTheme.objects.filter(records_q(t.THEME, year))
+        .order_by()
+        .values("theme")
+        .annotate(
+            featured=Count("pk", filter=Q(present=True)),
+            good=Count("pk", filter=Q(present=True, good_practice=True)),
+        )
+    }
+    rows = []
+    for code, label in LearningTheme.choices:
+        r = by_theme.get(code, {"featured": 0, "good": 0})
+        rows.append(
+            {
+                "label": str(label),
+                "kind": "cell",
+                "cells": [
+                    cell(r["featured"], percent(r["featured"], reviews)),
+                    cell(r["good"], percent(r["good"], r["featured"])),
+                ],
+            }
+        )
+    rows.append({"label": "Rapid reviews", "kind": "total", "cells": [cell(reviews), cell(None)]})
+    return {
+        "columns": [
+            {"label": "Featured", "is_total": False},
+            {"label": "Good practice identified", "is_total": False},
+        ],
+        "groups": [{"label": "Learning and practice theme", "denominators": None, "rows": rows}],
+    }
+
+
+KINDS = {"crosstab": _crosstab, "regions": _regions, "themes": _themes}
+
+DENOMINATOR_RULES = {
+    "column": "Column percentages: each count as a share of the column's records in its row "
+    "group (the group's total row where shown).",
+    "row": "Row percentages: each count as a share of the row's Total.",
+    "none": "Counts only.",
+}
+
+
+def compute_table(spec: t.TableSpec, year: int) -> dict[str, Any]:
+    labels = Labels(year)
+    body = KINDS[spec.kind](spec, year, labels)
+    return {
+        "id": spec.id,
+        "title": labels.fill(spec.title),
+        "percent": spec.percent if spec.kind == "crosstab" else "mixed",
+        "denominators": DENOMINATOR_RULES.get(spec.percent, ""),
+        **body,
+        "notes": list(spec.notes),
+    }
+
+
+def input_counts(year: int) -> dict[str, int]:
+    """How many records the figures were computed from, this year and the previous one."""
+    counts = {}
+    for key, source in [("sins", t.SIN), ("reviews", t.REVIEW), ("decisions", t.DECISION)]:
+        result = (
+            MODELS[source]
+            .objects.filter(records_q(source, year, (-1, 0)))
+            .aggregate(
+                this=Count("pk", filter=year_q(source, year)),
+                previous=Count("pk", filter=year_q(source, year - 1)),
+            )
+        )
+        counts[key] = result["this"]
+        counts[f"{key}_previous_year"] = result["previous"]
+    return counts
+
+
+def compute_year(year: int, specs: tuple[t.TableSpec, ...] = t.TABLES) -> dict[str, Any]:
+    """Every declared table for the reporting year `year` (1 April `year` - 31 March
+    `year + 1`), JSON-serialisable: {"year", "period", "input_counts", "tables": [...]}."""
+    start, end = reporting_year(year)
+    return {
+        "year": year,
+        "period": {"start": start.isoformat(), "end": end.isoformat()},
+        "input_counts": input_counts(year),
+        "tables": [compute_table(spec, year) for spec in specs],
+    }
+
+
+def table_get(result: dict[str, Any], table_id: str) -> dict[str, Any]:
+    return next(table for table in result["tables"] if table["id"] == table_id)

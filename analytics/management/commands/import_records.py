@@ -1,0 +1,81 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from analytics.importer import (
+    SYSTEM_USERNAME,
+    ImportResult,
+    RowProblem,
+    records_import,
+    records_import_system_user,
+)
+from safeguarding.models import User
+
+
+def _line(problem: RowProblem) -> str:
+    where = f"Row {problem.row}" if problem.row else "File"
+    column = f", column {problem.column}" if problem.column else ""
+    value = f" (value “{problem.value}”)" if problem.value else ""
+    return f"{where}{column}{value}: {problem.reason}"
+
+
+class Command(BaseCommand):
+    help = (
+        "Import historic records (one row per incident) from a CSV or XLSX file: a submitted "
+        "SIN, its rapid review and the Panel's decision for each row. All or nothing: if any "
+        "row is wrong, nothing is imported and every problem is listed. Rows imported before "
+        "are skipped, so running the same file twice adds nothing."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("path", type=Path, help="The CSV or XLSX file")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check the file and report what would be imported, without importing",
+        )
+        parser.add_argument(
+            "--by",
+            metavar="USERNAME",
+            help=(
+                "The administrator the records are imported by (default: the system account "
+                f"{SYSTEM_USERNAME!r}, created the first time it is needed)"
+            ),
+        )
+
+    def handle(self, *args, path: Path, dry_run: bool, by: str | None, **options) -> None:
+        user = self._user(by) if by else None
+        try:
+            with path.open("rb") as handle:
+                result = records_import(file=handle, filename=path.name, by=user, dry_run=dry_run)
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
+        if result.errors:
+            for problem in result.errors:
+                self.stderr.write(_line(problem))
+            raise CommandError(
+                f"Nothing imported: {len(result.errors):,} problem(s) in {path.name}"
+            )
+        self._report(result)
+
+    def _user(self, username: str) -> User:
+        if username == SYSTEM_USERNAME:
+            return records_import_system_user()
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            raise CommandError(f"No user is called {username!r}")
+        if not (user.is_active and user.is_administrator):
+            raise CommandError(f"{username!r} is not an active administrator")
+        return user
+
+    def _report(self, result: ImportResult) -> None:
+        for problem in result.warnings:
+            self.stderr.write(f"Warning: {_line(problem)}")
+        verb = "Would add" if result.dry_run else "Added"
+        summary = (
+            f"{verb} {result.added:,} record(s); {result.already_imported:,} already imported "
+            f"({result.rows:,} row(s) in {result.filename})."
+        )
+        if result.dry_run:
+            summary += " Dry run: nothing was imported."
+        self.stdout.write(self.style.SUCCESS(summary))
