@@ -31,6 +31,7 @@ from django.db.models import (
     CharField,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -136,6 +137,25 @@ def _children_count() -> Coalesce:
     )
 
 
+def _young_parent_age() -> Case:
+    """Appendix F Table B's young parents: `under_18` when a parent is under 18, `18_24` when
+    one is under 25 (and none under 18), `no`, else `unknown` (unknown or not given)."""
+    return Case(
+        When(parent_under_18="yes", then=Value("under_18")),
+        When(young_parent="yes", then=Value("18_24")),
+        When(young_parent="no", then=Value("no")),
+        default=Value("unknown"),
+        output_field=CharField(),
+    )
+
+
+def _theme_raised(theme: str):
+    """Whether the review raised learning theme `theme` (Appendix F Table C's themes)."""
+    return lambda: Exists(
+        RapidReviewTheme.objects.filter(review=OuterRef("pk"), theme=theme, present=True)
+    )
+
+
 # Derived fields a declaration may group by, filter on or take a statistic of, per record set.
 ANNOTATIONS = {
     t.SIN: {
@@ -145,7 +165,12 @@ ANNOTATIONS = {
             TruncDate("notified_at") - F("incident_date"), output_field=DurationField()
         ),
     },
-    t.REVIEW: {"age_group": _age_group, "ethnic_group": _ethnic_group},
+    t.REVIEW: {
+        "age_group": _age_group,
+        "ethnic_group": _ethnic_group,
+        "young_parent_age": _young_parent_age,
+        **{f"theme_{code}": _theme_raised(code) for code in LearningTheme.values},
+    },
     t.DECISION: {},
     t.THEME: {},
 }
@@ -491,7 +516,9 @@ def compute_table(spec: t.TableSpec, year: int) -> dict[str, Any]:
         "id": spec.id,
         "title": labels.fill(spec.title),
         "percent": spec.percent if spec.kind == "crosstab" else "mixed",
-        "denominators": DENOMINATOR_RULES.get(spec.percent, ""),
+        # The special tables (regions, themes) mix counts, shares and rates: their columns
+        # and notes say what each figure is.
+        "denominators": DENOMINATOR_RULES.get(spec.percent, "") if spec.kind == "crosstab" else "",
         **body,
         "notes": list(spec.notes),
     }

@@ -7,17 +7,42 @@
 - `c`: suppressed (public exports only, analytics.suppression); `x`: not available or not
   applicable (no count, or no percentage, for that cell); 0 is a true zero.
 
-XLSX and PDF exports come in a later change.
+XLSX: an "About" sheet, then one sheet per table laid out like the report: the title, the
+columns with their N and % sub-headers (and a Rate or Value one for statistics), group headings
+and total rows in bold; counts and percentages as numbers, `c` and `x` as text.
+
+PDF: the "annual figures" document (WeasyPrint, templates/analytics/annual_figures_pdf.html):
+a cover, then every table with its chart (analytics.charts, the same SVG as on the pages) and
+its data.
+
+A public export of any format is made from the suppressed tables (analytics.suppression), the
+charts too, so that nothing in it reveals a suppressed count.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import weasyprint
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from safeguarding.audit import audit_log
+from safeguarding.codes import PANEL_ORGANISATION_NAME
+from safeguarding.models import AuditAction, User
+
+from .charts import chart_svg
 from .models import StatisticsSnapshot
-from .suppression import suppress_table
+from .suppression import SUPPRESSED, suppress_table
 
 CSV_HEADER = ["table", "group", "row", "column", "n", "pct"]
 NOT_AVAILABLE = "x"
@@ -52,3 +77,430 @@ def snapshot_csv(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) 
                         ]
                     )
     return buffer.getvalue()
+
+
+# --- Shared by the XLSX and the PDF -------------------------------------------------------------
+
+INPUT_COUNT_LABELS = {
+    "sins": "Serious Incident Notifications",
+    "sins_previous_year": "Serious Incident Notifications, previous year",
+    "reviews": "Rapid reviews",
+    "reviews_previous_year": "Rapid reviews, previous year",
+    "decisions": "Panel decisions",
+    "decisions_previous_year": "Panel decisions, previous year",
+}
+
+
+def financial_year(year: int) -> str:
+    return f"{year} to {year + 1}"
+
+
+def document_title(snapshot: StatisticsSnapshot) -> str:
+    return f"Annual figures {financial_year(snapshot.year)}"
+
+
+def suppression_rule(*, public: bool, threshold: int) -> str:
+    if not public:
+        return (
+            "None: internal export, not for publication. Every count is shown, however small. "
+            "x: not available or not applicable; 0 is a true zero."
+        )
+    return (
+        f"c: a count from 1 to {threshold - 1} (below {threshold}) is suppressed, with its "
+        "percentage; further cells are suppressed too (secondary suppression) so that no "
+        "suppressed count can be worked out from the totals. x: not available or not "
+        "applicable. 0 is a true zero."
+    )
+
+
+def _computed_by(snapshot: StatisticsSnapshot, *, public: bool) -> str:
+    # A public file names the organisation, not a member of staff.
+    if public:
+        return PANEL_ORGANISATION_NAME
+    user = snapshot.computed_by
+    if user is None:
+        return "The nightly schedule (or a command)"
+    return user.get_full_name() or user.get_username()
+
+
+def _computed_at(snapshot: StatisticsSnapshot) -> str:
+    at = timezone.localtime(snapshot.computed_at)
+    return f"{at.day} {at:%B %Y} at {at:%H:%M}"
+
+
+def about_lines(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -> list[tuple]:
+    """(label, value) lines describing an export: the XLSX "About" sheet and the PDF cover."""
+    start, end = f"1 April {snapshot.year}", f"31 March {snapshot.year + 1}"
+    lines: list[tuple[str, Any]] = [
+        ("Reporting year", f"{financial_year(snapshot.year)} ({start} to {end}, by incident date)"),
+        ("Version", snapshot.version),
+        ("Computed at", _computed_at(snapshot)),
+        ("Computed by", _computed_by(snapshot, public=public)),
+        (
+            "Export",
+            "Public: small numbers suppressed"
+            if public
+            else "Internal: not suppressed, not for publication",
+        ),
+        ("Suppression", suppression_rule(public=public, threshold=threshold)),
+    ]
+    for key, value in snapshot.input_counts.items():
+        lines.append((f"Input: {INPUT_COUNT_LABELS.get(key, key)}", value))
+    return lines
+
+
+def export_tables(
+    snapshot: StatisticsSnapshot, *, public: bool, threshold: int
+) -> list[dict[str, Any]]:
+    """The snapshot's tables as an export shows them: suppressed when public."""
+    return [suppress_table(t, threshold) if public else t for t in snapshot.tables]
+
+
+def _denominator_rule(table: dict[str, Any]) -> str:
+    """The table's percentage rule; none for the special tables (regions, themes), whose
+    columns say what each figure is."""
+    return table.get("denominators") or "" if table.get("percent") != "mixed" else ""
+
+
+def _decimal(raw: Any) -> Decimal | None:
+    if isinstance(raw, bool) or not isinstance(raw, (int, str)):
+        return None
+    try:
+        value = Decimal(str(raw))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def figure_text(raw: Any, *, is_count: bool) -> str:
+    """A figure as printed: a count with thousands separators, a percentage or statistic as
+    stored ("48.8"), `c` suppressed, `x` not available."""
+    if raw is None:
+        return NOT_AVAILABLE
+    if raw == SUPPRESSED:
+        return SUPPRESSED
+    if is_count and isinstance(raw, int):
+        return f"{raw:,}"
+    return str(raw)
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    label: str
+    figures: tuple[tuple[str, str], ...]  # (cell key, sub-header): ("n", "N"), ("pct", "%")
+
+    @property
+    def span(self) -> int:
+        return len(self.figures)
+
+
+@dataclass(frozen=True)
+class ExportLayout:
+    """A table as the XLSX and the PDF lay it out: each column with the sub-columns that have
+    any figure in it, and per row the raw figures in that order."""
+
+    columns: tuple[ExportColumn, ...]
+    groups: tuple[dict[str, Any], ...]  # {"label", "rows": [{"label", "bold", "figures"}]}
+
+    @property
+    def keys(self) -> list[str]:
+        return [key for column in self.columns for key, _ in column.figures]
+
+    @property
+    def subheaders(self) -> list[str]:
+        return [label for column in self.columns for _, label in column.figures]
+
+
+BOLD_KINDS = frozenset({"total", "subtotal"})
+
+
+def export_layout(table: dict[str, Any]) -> ExportLayout:
+    cells = [row["cells"] for group in table["groups"] for row in group["rows"]]
+    percentages = table.get("percent") in ("column", "row")
+    columns = []
+    for j, column in enumerate(table["columns"]):
+        label = str(column["label"])
+        present = [k for k in ("n", "pct", "value") if any(r[j].get(k) is not None for r in cells)]
+        if percentages and "n" in present and "pct" not in present:
+            # A column whose percentages are all unavailable (no records) keeps its % column,
+            # so that every column of the table has the same shape.
+            present.insert(1, "pct")
+        subheaders = {"n": "N", "pct": "%", "value": "Rate" if "rate" in label.lower() else "Value"}
+        columns.append(ExportColumn(label, tuple((k, subheaders[k]) for k in present or ["n"])))
+    groups = tuple(
+        {
+            "label": group["label"],
+            "rows": [
+                {
+                    "label": row["label"],
+                    "bold": row.get("kind") in BOLD_KINDS,
+                    "figures": [
+                        row["cells"][j].get(key)
+                        for j, column in enumerate(columns)
+                        for key, _ in column.figures
+                    ],
+                }
+                for row in group["rows"]
+            ],
+        }
+        for group in table["groups"]
+    )
+    return ExportLayout(tuple(columns), groups)
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+SHEET_NAME_LENGTH = 31
+BOLD = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=14)
+HEADER_FILL = PatternFill("solid", fgColor="F3F2F1")
+ABOUT_SHEET = "About"
+
+
+def sheet_names(table_ids: list[str]) -> list[str]:
+    """Excel's sheet names: at most 31 characters, none of []:*?/\\, unique (case-insensitive),
+    and none called "About"."""
+    names: list[str] = []
+    taken = {ABOUT_SHEET.lower()}
+    for table_id in table_ids:
+        base = re.sub(r"[\[\]:*?/\\]", "_", table_id)[:SHEET_NAME_LENGTH] or "table"
+        name, n = base, 2
+        while name.lower() in taken:
+            suffix = f"~{n}"
+            name = base[: SHEET_NAME_LENGTH - len(suffix)] + suffix
+            n += 1
+        taken.add(name.lower())
+        names.append(name)
+    return names
+
+
+def _number_format(raw: str) -> str:
+    places = len(raw.partition(".")[2])
+    return "0." + "0" * places if places else "0"
+
+
+def _write_figure(cell, raw: Any, *, is_count: bool) -> None:
+    number = _decimal(raw)
+    if number is None:
+        cell.value = figure_text(raw, is_count=is_count)
+        cell.alignment = Alignment(horizontal="right")
+    elif is_count and isinstance(raw, int):
+        cell.value = raw
+        cell.number_format = "#,##0"
+    else:
+        text = str(raw)
+        cell.value = float(number) if "." in text else int(number)
+        cell.number_format = _number_format(text)
+
+
+def _table_sheet(sheet, table: dict[str, Any], *, public: bool, threshold: int) -> None:
+    layout = export_layout(table)
+    keys = layout.keys
+    sheet["A1"] = table["title"]
+    sheet["A1"].font = TITLE_FONT
+    if _denominator_rule(table):
+        sheet["A2"] = _denominator_rule(table)
+        sheet["A2"].font = Font(italic=True)
+    # Two header rows: each column's label over its N and % (or statistic) sub-headers.
+    top, sub = 4, 5
+    sheet.cell(top, 1, "").fill = HEADER_FILL
+    sheet.cell(sub, 1, "").fill = HEADER_FILL
+    col = 2
+    for column in layout.columns:
+        first = col
+        sheet.cell(top, col, column.label)
+        for _, label in column.figures:
+            header = sheet.cell(sub, col, label)
+            header.font = BOLD
+            header.alignment = Alignment(horizontal="right")
+            sheet.cell(top, col).fill = HEADER_FILL
+            header.fill = HEADER_FILL
+            col += 1
+        if col - 1 > first:
+            sheet.merge_cells(start_row=top, start_column=first, end_row=top, end_column=col - 1)
+        label_cell = sheet.cell(top, first)
+        label_cell.font = BOLD
+        label_cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    last_column = col - 1
+    r = sub + 1
+    for group in layout.groups:
+        if group["label"]:
+            sheet.cell(r, 1, group["label"]).font = BOLD
+            r += 1
+        for row in group["rows"]:
+            label = sheet.cell(r, 1, row["label"])
+            label.alignment = Alignment(indent=1 if group["label"] else 0, wrap_text=True)
+            for j, raw in enumerate(row["figures"]):
+                cell = sheet.cell(r, 2 + j)
+                _write_figure(cell, raw, is_count=keys[j] == "n")
+                if row["bold"]:
+                    cell.font = BOLD
+            if row["bold"]:
+                label.font = BOLD
+            r += 1
+    r += 1
+    notes = list(table.get("notes") or [])
+    if public:
+        notes.append(suppression_rule(public=True, threshold=threshold))
+    else:
+        notes.append("x: not available or not applicable. 0 is a true zero.")
+    for note in notes:
+        sheet.cell(r, 1, note).alignment = Alignment(wrap_text=False)
+        r += 1
+    labels = [row["label"] for group in layout.groups for row in group["rows"]]
+    labels += [group["label"] for group in layout.groups]
+    sheet.column_dimensions["A"].width = min(max((len(x) for x in labels), default=20) + 4, 60)
+    for j in range(2, last_column + 1):
+        sheet.column_dimensions[get_column_letter(j)].width = 12
+    sheet.row_dimensions[top].height = 30
+    sheet.freeze_panes = sheet.cell(sub + 1, 2)
+
+
+def snapshot_xlsx(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -> bytes:
+    """The snapshot as a workbook: an "About" sheet, then one sheet per table (named by its
+    id) formatted like the report; `public` applies small-number suppression."""
+    tables = export_tables(snapshot, public=public, threshold=threshold)
+    names = sheet_names([t["id"] for t in tables])
+    workbook = Workbook()
+    about = workbook.active
+    about.title = ABOUT_SHEET
+    about["A1"] = document_title(snapshot)
+    about["A1"].font = TITLE_FONT
+    r = 3
+    for label, value in about_lines(snapshot, public=public, threshold=threshold):
+        about.cell(r, 1, label).font = BOLD
+        about.cell(r, 2, value).alignment = Alignment(wrap_text=True, vertical="top")
+        r += 1
+    r += 1
+    about.cell(r, 1, "Sheet").font = BOLD
+    about.cell(r, 2, "Table").font = BOLD
+    for name, table in zip(names, tables, strict=True):
+        r += 1
+        about.cell(r, 1, name).hyperlink = f"#'{name}'!A1"
+        about.cell(r, 2, table["title"])
+    about.column_dimensions["A"].width = 48
+    about.column_dimensions["B"].width = 100
+    for name, table in zip(names, tables, strict=True):
+        _table_sheet(workbook.create_sheet(name), table, public=public, threshold=threshold)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+
+def _pdf_table(table: dict[str, Any]) -> dict[str, Any]:
+    layout = export_layout(table)
+    keys = layout.keys
+    groups = [
+        {
+            "label": group["label"],
+            "rows": [
+                {
+                    "label": row["label"],
+                    "bold": row["bold"],
+                    "cells": [
+                        figure_text(raw, is_count=keys[j] == "n")
+                        for j, raw in enumerate(row["figures"])
+                    ],
+                }
+                for row in group["rows"]
+            ],
+        }
+        for group in layout.groups
+    ]
+    return {
+        "id": table["id"],
+        "title": table["title"],
+        "columns": layout.columns,
+        "subheaders": layout.subheaders,
+        "groups": groups,
+        "notes": table.get("notes") or [],
+        "denominators": _denominator_rule(table),
+        "chart": chart_svg(table),
+        "wide": len(keys) > 8,
+    }
+
+
+def snapshot_pdf_html(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -> str:
+    tables = export_tables(snapshot, public=public, threshold=threshold)
+    return render_to_string(
+        "analytics/annual_figures_pdf.html",
+        {
+            "title": document_title(snapshot),
+            "snapshot": snapshot,
+            "public": public,
+            "threshold": threshold,
+            "about": about_lines(snapshot, public=public, threshold=threshold),
+            "suppression_rule": suppression_rule(public=public, threshold=threshold),
+            "tables": [_pdf_table(t) for t in tables],
+        },
+    )
+
+
+def snapshot_pdf(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -> bytes:
+    """The "annual figures" document: a cover, then every table with its chart, A4."""
+    html = snapshot_pdf_html(snapshot, public=public, threshold=threshold)
+    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+# --- Files to download --------------------------------------------------------------------------
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+FORMATS = tuple(CONTENT_TYPES)
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+def snapshot_filename(snapshot: StatisticsSnapshot, *, fmt: str, public: bool) -> str:
+    """e.g. annual-figures-2023-24-v3-public.csv"""
+    years = f"{snapshot.year}-{(snapshot.year + 1) % 100:02d}"
+    kind = "public" if public else "internal"
+    return f"annual-figures-{years}-v{snapshot.version}-{kind}.{fmt}"
+
+
+def snapshot_export(
+    *,
+    snapshot: StatisticsSnapshot,
+    fmt: str,
+    public: bool,
+    by: User | None,
+    threshold: int | None = None,
+    actor_username: str = "",
+) -> ExportFile:
+    """A snapshot in one format (csv, xlsx, pdf), public (suppressed) or internal, recorded in
+    the audit trail as an export by `by`. The threshold defaults to the setting."""
+    if fmt not in CONTENT_TYPES:
+        raise ValueError(f"Unknown export format {fmt!r}: one of {', '.join(FORMATS)}")
+    if threshold is None:
+        threshold = settings.STATISTICS_SUPPRESSION_THRESHOLD
+    if fmt == "csv":
+        content = snapshot_csv(snapshot, public=public, threshold=threshold).encode("utf-8")
+    elif fmt == "xlsx":
+        content = snapshot_xlsx(snapshot, public=public, threshold=threshold)
+    else:
+        content = snapshot_pdf(snapshot, public=public, threshold=threshold)
+    kind = "public" if public else "internal"
+    audit_log(
+        actor=by,
+        action=AuditAction.EXPORT,
+        obj=snapshot,
+        changes={"format": fmt, "public": public, "threshold": threshold if public else None},
+        message=f"Exported {snapshot} as {kind} {fmt.upper()}",
+        actor_username=actor_username,
+    )
+    return ExportFile(
+        content=content,
+        content_type=CONTENT_TYPES[fmt],
+        filename=snapshot_filename(snapshot, fmt=fmt, public=public),
+    )

@@ -1,8 +1,18 @@
 """Reads of the annual figures."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Max, Min, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from notifications.models import Notification
+from safeguarding.codes import Role
+from safeguarding.models import User
 
 from .models import StatisticsSnapshot
+from .tasks import current_reporting_year
 
 
 def snapshot_latest(year: int) -> StatisticsSnapshot | None:
@@ -22,3 +32,53 @@ def snapshot_list(year: int) -> QuerySet[StatisticsSnapshot]:
         .defer("tables")
         .order_by("-version")
     )
+
+
+# --- The statistics pages ---------------------------------------------------------------------
+
+# Who may see the annual figures: administrators (who may also recompute and import) and the
+# Panel, read-only. Everyone else is refused. The one place this rule is written: every
+# statistics page and the service navigation use it.
+STATISTICS_READER_ROLES = frozenset({Role.ADMINISTRATOR, Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT})
+
+
+@dataclass(frozen=True)
+class StatisticsAccess:
+    can_recompute: bool
+    can_import: bool
+
+
+def statistics_access_for(*, user: User, write: bool = False) -> StatisticsAccess:
+    """What `user` may do on the statistics pages; PermissionDenied (403) if they may not see
+    them at all, or if `write` is asked for by someone with read-only access."""
+    if user.is_administrator:
+        return StatisticsAccess(can_recompute=True, can_import=True)
+    if user.role in STATISTICS_READER_ROLES and not write:
+        return StatisticsAccess(can_recompute=False, can_import=False)
+    raise PermissionDenied
+
+
+def snapshot_latest_run(year: int) -> StatisticsSnapshot | None:
+    """The year's newest run, succeeded or failed (without the tables)."""
+    return snapshot_list(year).first()
+
+
+def snapshot_get(*, year: int, version: int) -> StatisticsSnapshot:
+    """One version of the year's figures, or 404."""
+    return get_object_or_404(
+        StatisticsSnapshot.objects.select_related("computed_by"), year=year, version=version
+    )
+
+
+def statistics_years() -> list[int]:
+    """Reporting years to choose from, newest first: those with a snapshot and those with
+    submitted notifications (by incident date). The current reporting year when neither."""
+    years = set(StatisticsSnapshot.objects.order_by().values_list("year", flat=True).distinct())
+    span = Notification.objects.filter(status=Notification.Status.SUBMITTED).aggregate(
+        first=Min("incident_date"), last=Max("incident_date")
+    )
+    if span["first"] and span["last"]:
+        years |= set(
+            range(current_reporting_year(span["first"]), current_reporting_year(span["last"]) + 1)
+        )
+    return sorted(years, reverse=True) or [current_reporting_year(timezone.localdate())]

@@ -2,11 +2,13 @@
 
 import logging
 import traceback
+from dataclasses import dataclass
 
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import Max
 
-from safeguarding.models import User
+from safeguarding.audit import audit_log
+from safeguarding.models import AuditAction, User
 
 from .engine import compute_year
 from .models import StatisticsSnapshot
@@ -82,3 +84,39 @@ def statistics_compute(*, year: int, by: User | None, task_id: str = "") -> Stat
         input_counts=result["input_counts"],
         tables=result["tables"],
     )
+
+
+@dataclass(frozen=True)
+class RecomputeOutcome:
+    """What became of a recompute request by the time the request ends: with a worker, only
+    queued; with an eager Celery (no broker), already run: its new version, or the failure."""
+
+    version: int | None = None
+    failed: str = ""
+
+
+def statistics_recompute_request(*, year: int, by: User) -> RecomputeOutcome:
+    """Record an administrator's request to recompute the year in the audit trail and queue the
+    computation once that commits (as a new version, by `statistics_compute_task`)."""
+    from .tasks import statistics_compute_task  # the tasks module imports this one
+
+    outcome: dict = {}
+
+    def enqueue() -> None:
+        try:
+            result = statistics_compute_task.delay(year, by.pk)
+        except StatisticsComputeError as exc:  # run in-process and recorded as a failed run
+            outcome["failed"] = str(exc)
+            return
+        if result.ready():
+            outcome["version"] = result.get()["version"]
+
+    with transaction.atomic():
+        audit_log(
+            actor=by,
+            action=AuditAction.CREATE,
+            message=f"Requested a recomputation of the annual figures for {year} to {year + 1}",
+            changes={"year": year},
+        )
+        transaction.on_commit(enqueue)
+    return RecomputeOutcome(**outcome)

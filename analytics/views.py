@@ -1,14 +1,24 @@
 """The annual figures' pages: form -> service -> redirect."""
 
+import logging
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
 
-from . import importer
+from . import display, exports, importer, selectors, services
+from .charts import chart_svg
 from .forms import RecordsImportForm
+from .models import StatisticsSnapshot
+
+logger = logging.getLogger(__name__)
 
 # Problems listed on the page; the command lists every one.
 PROBLEMS_SHOWN = 1_000
@@ -71,3 +81,186 @@ def records_import(request: HttpRequest) -> HttpResponse:
             "columns": importer.COLUMNS,
         },
     )
+
+
+# --- The statistics pages ----------------------------------------------------------------------
+# Administrators see everything and may recompute; the Panel reads. The rule is
+# selectors.statistics_access_for, called first by every view below.
+
+# Years a URL may name: anything else is not a reporting year (404).
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+DOWNLOAD_FORMATS = [("csv", "CSV"), ("xlsx", "XLSX (Excel)"), ("pdf", "PDF")]
+
+
+def financial_year(year: int) -> str:
+    return f"{year} to {year + 1}"
+
+
+def _reporting_year(year: int) -> int:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404("Not a reporting year")
+    return year
+
+
+def _chart(table: dict) -> str:
+    """The table's chart as SVG (analytics.charts), or "" when there is none. The SVG is built
+    on the server with its labels escaped, so the page may include it as it is."""
+    try:
+        return chart_svg(table) or ""
+    except Exception:  # a chart must not take the figures' page down; the table is there
+        logger.exception("Drawing the chart of %s failed", table.get("id"))
+        return ""
+
+
+def _download_links(snapshot: StatisticsSnapshot | None) -> list[dict]:
+    """Links to the snapshot's exports, internal and public; none until the download view
+    exists (or when there is no succeeded snapshot)."""
+    if snapshot is None or not snapshot.succeeded:
+        return []
+    links = []
+    for fmt, label in DOWNLOAD_FORMATS:
+        try:
+            url = reverse(
+                "analytics:snapshot-download", args=(snapshot.year, snapshot.version, fmt)
+            )
+        except NoReverseMatch:
+            return []
+        links.append({"format": label, "internal": url, "public": f"{url}?public=1"})
+    return links
+
+
+def _failed_run(year: int, latest: StatisticsSnapshot | None) -> StatisticsSnapshot | None:
+    """The newest run if it failed after the snapshot shown (so its error is news)."""
+    run = selectors.snapshot_latest_run(year)
+    if run is None or run.succeeded or (latest and run.version < latest.version):
+        return None
+    return run
+
+
+def _year_context(request: HttpRequest, year: int) -> dict:
+    access = selectors.statistics_access_for(user=request.user)
+    latest = selectors.snapshot_latest(year)
+    failed_run = _failed_run(year, latest)
+    return {
+        "year": year,
+        "financial_year": financial_year(year),
+        "access": access,
+        "snapshot": latest,
+        "inputs": display.input_count_rows(latest.input_counts) if latest else [],
+        "failed_run": failed_run,
+        # The error's first line; the traceback is on the failed version's page.
+        "failed_error": failed_run.error.strip().splitlines()[0] if failed_run else "",
+        "downloads": _download_links(latest),
+        "suppression_threshold": settings.STATISTICS_SUPPRESSION_THRESHOLD,
+    }
+
+
+@login_required
+def statistics_index(request: HttpRequest) -> HttpResponse:
+    """Choose a reporting year; the year's latest figures: version, time, inputs, contents."""
+    selectors.statistics_access_for(user=request.user)
+    years = selectors.statistics_years()
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = next((y for y in years if selectors.snapshot_latest(y)), years[0])
+    year = _reporting_year(year)
+    context = _year_context(request, year)
+    context["years"] = [(y, financial_year(y)) for y in sorted({*years, year}, reverse=True)]
+    return render(request, "analytics/statistics_index.html", context)
+
+
+def _snapshot_page(request: HttpRequest, snapshot: StatisticsSnapshot | None, context: dict):
+    tables = []
+    if snapshot is not None and snapshot.succeeded:
+        for table in snapshot.tables:
+            layout = display.table_layout(table)
+            tables.append({"layout": layout, "chart": _chart(table)})
+    context |= {"shown": snapshot, "tables": tables, "downloads": _download_links(snapshot)}
+    return render(request, "analytics/statistics_year.html", context)
+
+
+@login_required
+def statistics_year(request: HttpRequest, year: int) -> HttpResponse:
+    """Every table of the year's latest snapshot, each with its chart."""
+    context = _year_context(request, _reporting_year(year))
+    return _snapshot_page(request, context["snapshot"], context)
+
+
+@login_required
+def snapshot_detail(request: HttpRequest, year: int, version: int) -> HttpResponse:
+    """One version of the year's figures, as it was computed (a failed run shows its error)."""
+    context = _year_context(request, _reporting_year(year))
+    snapshot = selectors.snapshot_get(year=year, version=version)
+    context["is_old_version"] = snapshot != context["snapshot"]
+    return _snapshot_page(request, snapshot, context)
+
+
+@login_required
+def snapshot_list(request: HttpRequest, year: int) -> HttpResponse:
+    """Every run of the year, newest first."""
+    context = _year_context(request, _reporting_year(year))
+    context["runs"] = selectors.snapshot_list(year)
+    return render(request, "analytics/snapshot_list.html", context)
+
+
+@login_required
+def statistics_compare(request: HttpRequest, year: int) -> HttpResponse:
+    """The year's latest figures beside the previous year's, table by table."""
+    context = _year_context(request, _reporting_year(year))
+    previous = selectors.snapshot_latest(year - 1)
+    tables = []
+    if context["snapshot"] is not None and previous is not None:
+        tables = [
+            display.table_compare(table, previous.table(table["id"]))
+            for table in context["snapshot"].tables
+        ]
+    context |= {
+        "previous": previous,
+        "previous_financial_year": financial_year(year - 1),
+        "compared": tables,
+    }
+    return render(request, "analytics/statistics_compare.html", context)
+
+
+@login_required
+@require_POST
+def statistics_recompute(request: HttpRequest, year: int) -> HttpResponse:
+    """Recompute the year's figures as a new version (administrators only)."""
+    selectors.statistics_access_for(user=request.user, write=True)
+    year = _reporting_year(year)
+    fy = financial_year(year)
+    outcome = services.statistics_recompute_request(year=year, by=request.user)
+    if outcome.failed:
+        messages.error(request, f"Recomputing {fy} failed: the error is shown below.")
+    elif outcome.version:
+        messages.success(request, f"Recomputed {fy}: version {outcome.version} is shown below.")
+    else:
+        messages.success(
+            request, f"Recomputing {fy}: the new version will appear when it is ready."
+        )
+    return redirect(f"{reverse('analytics:statistics-index')}?year={year}")
+
+
+# --- Downloads of a snapshot ---------------------------------------------------------------------
+
+PUBLIC_VALUES = frozenset({"1", "true", "yes"})
+
+
+@login_required
+def snapshot_download(request: HttpRequest, year: int, version: int, fmt: str) -> HttpResponse:
+    """One version of the year's figures as CSV, XLSX or PDF, internal or (`?public=1`) with
+    small numbers suppressed. Administrators and the Panel; every download is audited."""
+    selectors.statistics_access_for(user=request.user)
+    if fmt not in exports.FORMATS:
+        raise Http404("No such export format")
+    snapshot = selectors.snapshot_get(year=_reporting_year(year), version=version)
+    if not snapshot.succeeded:
+        raise Http404("That run failed: it has no figures to export")
+    public = request.GET.get("public", "").lower() in PUBLIC_VALUES
+    with transaction.atomic():
+        export = exports.snapshot_export(snapshot=snapshot, fmt=fmt, public=public, by=request.user)
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -50,6 +50,23 @@ class AuditedAdmin(admin.ModelAdmin):
         super().delete_model(request, obj)
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records nobody edits by hand (the audit trail, reminders sent, statistics
+    snapshots): every field shown, nothing added, changed or deleted."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
 class RegionPopulationInline(admin.TabularInline):
     model = RegionPopulation
     extra = 1
@@ -209,23 +226,11 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor_username", "action", "object_repr", "ip_address"]
     list_filter = ["action", "content_type"]
     search_fields = ["actor_username", "object_repr", "object_id", "message"]
     date_hierarchy = "at"
-
-    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 @admin.register(OutboundEmail)
@@ -295,7 +300,7 @@ class OneOffHolidayAdmin(AuditedAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ReadOnlyAdmin):
     """Every reminder and escalation the deadline engine sent: read-only."""
 
     list_display = ["sent_at", "subject", "rule", "due_date", "repeat", "told", "case_link"]
@@ -310,15 +315,3 @@ class ReminderAdmin(admin.ModelAdmin):
     @admin.display(description="Case")
     def case_link(self, obj: Reminder) -> str:
         return format_html('<a href="{}">{}</a>', obj.url, obj.object_repr) if obj.url else "-"
-
-    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
-        return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

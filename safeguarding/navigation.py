@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
+from analytics.selectors import STATISTICS_READER_ROLES
+
 from .codes import Role
 from .models import User
 from .selectors import inbox_unread_count
@@ -36,6 +38,7 @@ NAVIGATION: list[NavItem] = [
         "panel:queue",
         frozenset({Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT, Role.ADMINISTRATOR}),
     ),
+    NavItem("Statistics", "analytics:statistics-index", STATISTICS_READER_ROLES),
     NavItem("Inbox", "inbox", ALL_ROLES, count=_unread_notifications),
     NavItem("Local authorities", "local-authority-list", ALL_ROLES),
     NavItem("Administration", "admin:index", frozenset({Role.ADMINISTRATOR})),

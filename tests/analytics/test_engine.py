@@ -621,7 +621,7 @@ def test_the_number_of_queries_does_not_grow_with_the_records():
     small = _queries_for(10, seed=1)
     large = _queries_for(40, seed=2)  # 50 records in all
     assert small == large
-    assert small < 100
+    assert small < 150  # one query per row group: about 105 with Appendix F
 
 
 def test_round_half_up():

@@ -178,15 +178,6 @@ def test_export_statistics_command_writes_csv(tmp_path, capsys):
     assert suicide_public["n"] == "c" and suicide_public["pct"] == "c"
 
 
-@pytest.mark.parametrize("fmt", ["xlsx", "pdf"])
-def test_export_statistics_xlsx_and_pdf_are_not_yet_available(fmt, tmp_path):
-    statistics_compute(year=2023, by=None)
-    with pytest.raises(CommandError, match="not yet available"):
-        call_command(
-            "export_statistics", "--year", "2023", "--format", fmt, "--output", tmp_path / "x"
-        )
-
-
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_compute_statistics_on_a_real_worker(celery_worker, capsys):

@@ -1,17 +1,18 @@
-"""python manage.py export_statistics --year 2023 --format csv [--public] --output PATH
+"""python manage.py export_statistics --year 2023 --format csv|xlsx|pdf [--public] --output PATH
 
 Exports the latest succeeded snapshot of a reporting year. `--public` applies small-number
-suppression (STATISTICS_SUPPRESSION_THRESHOLD). XLSX and PDF come in a later change."""
+suppression (STATISTICS_SUPPRESSION_THRESHOLD). Every export is recorded in the audit trail."""
 
+import sys
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from analytics.exports import snapshot_csv
+from analytics.exports import FORMATS, snapshot_export
 from analytics.selectors import snapshot_latest
 
-FORMATS = ("csv", "xlsx", "pdf")
+COMMAND = "manage.py export_statistics"
 
 
 class Command(BaseCommand):
@@ -24,26 +25,31 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="File to write ('-' for stdout)")
 
     def handle(self, *args, year: int, format: str, public: bool, output: str, **options):
-        if format != "csv":
-            raise CommandError(
-                f"The {format.upper()} export is not yet available: it comes in a later "
-                "change. Use --format csv."
-            )
         snapshot = snapshot_latest(year)
         if snapshot is None:
             raise CommandError(
                 f"There are no annual figures for {year} to {year + 1} yet: run "
                 f"`python manage.py compute_statistics --year {year}` first."
             )
-        text = snapshot_csv(
-            snapshot, public=public, threshold=settings.STATISTICS_SUPPRESSION_THRESHOLD
+        export = snapshot_export(
+            snapshot=snapshot,
+            fmt=format,
+            public=public,
+            by=None,
+            threshold=settings.STATISTICS_SUPPRESSION_THRESHOLD,
+            actor_username=COMMAND,
         )
         if output == "-":
-            self.stdout.write(text, ending="")
+            if format == "csv":
+                self.stdout.write(export.content.decode("utf-8"), ending="")
+            else:
+                self.stdout.flush()
+                sys.stdout.buffer.write(export.content)
+                sys.stdout.buffer.flush()
             return
-        Path(output).write_text(text, encoding="utf-8")
+        Path(output).write_bytes(export.content)
         kind = "public (suppressed)" if public else "internal"
         self.stdout.write(
-            f"Wrote the {kind} CSV of {year} to {year + 1}, snapshot version "
+            f"Wrote the {kind} {format.upper()} of {year} to {year + 1}, snapshot version "
             f"{snapshot.version}, to {output}"
         )

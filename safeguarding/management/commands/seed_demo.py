@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from analytics.demo import seed_demo_statistics
 from lcsprs.demo import seed_demo_lcsprs
 from notifications.demo import seed_demo_notifications
 from panel.demo import seed_demo_panel
@@ -40,6 +41,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo rapid reviews brought to their states: {reviews}.")
         self.stdout.write(f"Demo LCSPRs opened: {seed_demo_lcsprs()}.")
         self.stdout.write(f"Demo Panel decisions with letters: {seed_demo_panel()}.")
+        added, snapshot = seed_demo_statistics()
+        self.stdout.write(
+            f"Demo annual figures: {added} synthetic 2023-24 record(s) imported"
+            + (f"; 2023 to 2024 computed as version {snapshot.version}." if snapshot else ".")
+        )
         swept = seed_demo_reminders()
         self.stdout.write(
             f"Deadline checks as of {swept.as_of:%-d %B %Y}: "

@@ -1,0 +1,312 @@
+"""Exports of a snapshot: the XLSX workbook, the PDF document, the export_statistics command
+and the download view (who may download, the file, the audit trail)."""
+
+import csv
+import io
+import re
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+from PIL import Image
+
+from analytics.exports import snapshot_csv, snapshot_pdf, snapshot_xlsx
+from analytics.importer import records_import
+from analytics.models import StatisticsSnapshot
+from analytics.services import statistics_compute
+from analytics.suppression import SUPPRESSED
+from rapidreviews.models import RapidReview
+from safeguarding.codes import Role
+from safeguarding.models import AuditAction, AuditEvent
+
+from ..factories import AdministratorFactory
+from ..notifications.factories import SubmittedNotificationFactory
+from ..rapidreviews.factories import RapidReviewFactory
+
+pytestmark = pytest.mark.django_db
+
+DATA = Path(__file__).parent / "data" / "synthetic_2023_24.csv"
+THRESHOLD = 5
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _records(count: int = 3) -> None:
+    """`count` deaths of boys aged 16 by suicide, in May 2023."""
+    for i in range(count):
+        sin = SubmittedNotificationFactory(incident_date=date(2023, 5, 1 + i), reason="death")
+        RapidReviewFactory(
+            notification=sin,
+            status=RapidReview.Status.SUBMITTED,
+            submitted_at=timezone.now(),
+            working_days_taken=12,
+            incident_type="death",
+            sex="male",
+            age_years=16,
+            cause_of_death="suicide",
+        )
+
+
+@pytest.fixture
+def snapshot() -> StatisticsSnapshot:
+    _records(3)
+    admin = AdministratorFactory(first_name="Ada", last_name="Analyst")
+    return statistics_compute(year=2023, by=admin)
+
+
+@pytest.fixture
+def synthetic_snapshot() -> StatisticsSnapshot:
+    """The first 120 records of the synthetic year: enough for small and large counts."""
+    lines = DATA.read_text(encoding="utf-8").splitlines()
+    data = io.StringIO("\n".join(lines[:121]) + "\n")
+    result = records_import(file=data, filename="slice.csv", by=None, dry_run=False)
+    assert not result.errors, result.errors[:3]
+    return statistics_compute(year=2023, by=None)
+
+
+def _workbook(data: bytes):
+    return load_workbook(io.BytesIO(data))
+
+
+def _row(sheet, label: str) -> list:
+    return next(list(row) for row in sheet.iter_rows(min_row=6) if row[0].value == label)
+
+
+def _n_columns(sheet) -> list[int]:
+    """Indexes (0-based) of the N sub-columns, from the second header row."""
+    return [i for i, c in enumerate(next(sheet.iter_rows(min_row=5, max_row=5))) if c.value == "N"]
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+
+def test_xlsx_has_an_about_sheet_then_one_sheet_per_table(snapshot):
+    book = _workbook(snapshot_xlsx(snapshot, public=False, threshold=THRESHOLD))
+    ids = [t["id"] for t in snapshot.tables]
+    assert book.sheetnames == ["About", *ids]
+    assert all(len(name) <= 31 for name in book.sheetnames)
+    about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True) if row[0]}
+    assert book["About"]["A1"].value == "Annual figures 2023 to 2024"
+    assert about["Version"] == 1
+    assert about["Computed by"] == "Ada Analyst"
+    assert about["Export"].startswith("Internal")
+    assert about["Input: Serious Incident Notifications"] == 3
+    assert about["Input: Rapid reviews"] == 3
+    assert "Computed at" in about and "Suppression" in about
+    assert "table_2_cause_of_death" in about  # the contents list, sheet by sheet
+
+
+def test_xlsx_table_sheet_is_laid_out_like_the_report(snapshot):
+    sheet = _workbook(snapshot_xlsx(snapshot, public=False, threshold=THRESHOLD))[
+        "table_2_cause_of_death"
+    ]
+    assert sheet["A1"].value == snapshot.table("table_2_cause_of_death")["title"]
+    assert sheet["A1"].font.bold
+    header = [c.value for c in next(sheet.iter_rows(min_row=4, max_row=4))]
+    subheader = [c.value for c in next(sheet.iter_rows(min_row=5, max_row=5))]
+    assert header[1::2] == ["Female", "Male", "Total"]
+    assert subheader[1:] == ["N", "%", "N", "%", "N", "%"]
+    assert "B4:C4" in {str(r) for r in sheet.merged_cells.ranges}
+
+    group = next(r for r in sheet.iter_rows(min_row=6) if r[0].value == "Likely cause of death")
+    assert group[0].font.bold
+    label, female_n, female_pct, male_n, male_pct, total_n, _ = _row(sheet, "Suicide")
+    # Numbers as numbers; no female deaths, so her percentage is not available.
+    assert (female_n.value, female_pct.value) == (0, "x")
+    assert male_n.value == 3 and isinstance(male_n.value, int)
+    assert male_pct.value == 100.0 and male_pct.number_format == "0.0"
+    assert not label.font.bold
+    total = _row(sheet, "Total")
+    assert total[0].font.bold and total[5].font.bold and total[5].value == 3
+    assert sheet.column_dimensions["A"].width > 20
+    assert sheet.column_dimensions["B"].width == 12
+
+
+def test_public_xlsx_suppresses_exactly_as_the_csv_and_reveals_nothing(synthetic_snapshot):
+    book = _workbook(snapshot_xlsx(synthetic_snapshot, public=True, threshold=THRESHOLD))
+    about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True) if row[0]}
+    assert about["Export"].startswith("Public")
+    assert "from 1 to 4" in about["Suppression"]
+    assert about["Computed by"] == "Child Safeguarding Practice Review Panel"
+
+    public_csv = list(
+        csv.DictReader(io.StringIO(snapshot_csv(synthetic_snapshot, public=True, threshold=5)))
+    )
+    suppressed_anywhere = False
+    for table in synthetic_snapshot.tables:
+        sheet = book[table["id"]]
+        n_columns = _n_columns(sheet)
+        for row in sheet.iter_rows(min_row=6, values_only=True):
+            for i in n_columns:
+                value = row[i] if i < len(row) else None
+                # No count from 1 to 4 is published.
+                assert not (isinstance(value, int) and 0 < value < THRESHOLD), (table["id"], row)
+                suppressed_anywhere |= value == SUPPRESSED
+
+    # Table 2 cell by cell: the workbook's counts are the public CSV's.
+    sheet = book["table_2_cause_of_death"]
+    columns = ["Female", "Male", "Total"]
+    for line in public_csv:
+        if line["table"] != "table_2_cause_of_death":
+            continue
+        cells = _row(sheet, line["row"])
+        n = cells[1 + 2 * columns.index(line["column"])].value
+        assert str(n) == line["n"], line
+
+    # Secondary suppression: no row or column of Table 2's counts has a single `c`.
+    grid = [
+        [r[i].value for i in _n_columns(sheet)]
+        for r in sheet.iter_rows(min_row=6)
+        if r[0].value and r[1].value is not None
+    ]
+    for line in [*grid, *zip(*grid, strict=True)]:
+        assert list(line).count(SUPPRESSED) != 1, line
+    assert suppressed_anywhere
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+
+def _pdf_text(data: bytes, tmp_path: Path, *args: str) -> str:
+    path = tmp_path / "figures.pdf"
+    path.write_bytes(data)
+    return subprocess.run(
+        ["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_pdf_has_a_cover_every_table_and_its_figures(snapshot, tmp_path):
+    data = snapshot_pdf(snapshot, public=False, threshold=THRESHOLD)
+    assert data.startswith(b"%PDF")
+    text = " ".join(_pdf_text(data, tmp_path).split())
+    assert "Annual figures 2023 to 2024" in text
+    assert "Internal: not for publication" in text
+    for table in snapshot.tables:
+        assert " ".join(table["title"].split()) in text, table["id"]
+    assert re.search(r"Page 2 of \d+", text)
+    # Table 2's Suicide row: no girls (x: no percentage), 3 boys, 100%.
+    layout = _pdf_text(data, tmp_path, "-layout")
+    assert re.search(r"Suicide\s+0\s+x\s+3\s+100\.0\s+3\s+100\.0", layout)
+
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(tmp_path / "figures.pdf")]
+        + [str(tmp_path / "p")],
+        check=True,
+    )
+    [png] = list(tmp_path.glob("p*.png"))
+    assert Image.open(png).convert("L").getextrema()[0] < 128, "the first page is blank"
+
+
+def test_public_pdf_shows_c_and_explains_it(snapshot, tmp_path):
+    data = snapshot_pdf(snapshot, public=True, threshold=THRESHOLD)
+    text = " ".join(_pdf_text(data, tmp_path).split())
+    assert "Public: small numbers suppressed" in text
+    assert "c: suppressed" in text and "x: not available" in text
+    layout = _pdf_text(data, tmp_path, "-layout")
+    assert re.search(r"Suicide\s+0\s+x\s+c\s+c\s+c\s+c", layout)
+    assert not re.search(r"Suicide\s+0\s+x\s+3", layout)
+    assert "Ada Analyst" not in text
+
+
+# --- The command --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fmt", "magic"), [("csv", b"table,group,row"), ("xlsx", b"PK"), ("pdf", b"%PDF")]
+)
+def test_export_statistics_writes_each_format(snapshot, tmp_path, capsys, fmt, magic):
+    output = tmp_path / f"figures.{fmt}"
+    call_command(
+        "export_statistics", "--year", "2023", "--format", fmt, "--public", "--output", output
+    )
+    assert output.read_bytes().startswith(magic)
+    assert f"public (suppressed) {fmt.upper()}" in capsys.readouterr().out
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT, object_id=str(snapshot.pk))
+    assert event.actor is None and event.actor_username == "manage.py export_statistics"
+    assert event.changes == {"format": fmt, "public": True, "threshold": 5}
+
+
+# --- The download view --------------------------------------------------------------------------
+
+
+def _url(snapshot: StatisticsSnapshot, fmt: str, version: int | None = None) -> str:
+    version = snapshot.version if version is None else version
+    return reverse("analytics:snapshot-download", args=[snapshot.year, version, fmt])
+
+
+@pytest.mark.parametrize("role", [Role.ADMINISTRATOR, Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT])
+def test_administrators_and_the_panel_download_and_are_audited(client, make_user, snapshot, role):
+    user = make_user(role)
+    client.force_login(user)
+    response = client.get(_url(snapshot, "csv"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="annual-figures-2023-24-v1-internal.csv"'
+    )
+    assert response.content.decode().startswith("table,group,row,column,n,pct")
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT, object_id=str(snapshot.pk))
+    assert event.actor == user
+    assert event.changes == {"format": "csv", "public": False, "threshold": None}
+
+
+@pytest.mark.parametrize(
+    ("fmt", "content_type", "magic"),
+    [("xlsx", XLSX_TYPE, b"PK"), ("pdf", "application/pdf", b"%PDF")],
+)
+def test_public_downloads_of_each_format(client, make_user, snapshot, fmt, content_type, magic):
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    response = client.get(_url(snapshot, fmt), {"public": "1"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="annual-figures-2023-24-v1-public.{fmt}"'
+    )
+    assert response.content.startswith(magic)
+    event = AuditEvent.objects.get(action=AuditAction.EXPORT, object_id=str(snapshot.pk))
+    assert event.changes["public"] is True and event.changes["format"] == fmt
+
+
+def test_a_public_csv_download_is_suppressed(client, make_user, snapshot):
+    client.force_login(make_user(Role.PANEL_MEMBER))
+    rows = list(
+        csv.DictReader(io.StringIO(client.get(_url(snapshot, "csv"), {"public": "1"}).text))
+    )
+    suicide = next(
+        r
+        for r in rows
+        if r["table"] == "table_2_cause_of_death"
+        and r["row"] == "Suicide"
+        and r["column"] == "Male"
+    )
+    assert suicide["n"] == "c"
+
+
+@pytest.mark.parametrize("role", [Role.PARTNERSHIP_LEAD, Role.LA_USER])
+def test_other_roles_may_not_download(client, make_user, snapshot, role):
+    client.force_login(make_user(role))
+    assert client.get(_url(snapshot, "csv")).status_code == 403
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_signed_out_users_are_sent_to_sign_in(client, snapshot):
+    response = client.get(_url(snapshot, "csv"))
+    assert response.status_code == 302
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+def test_a_missing_version_a_failed_run_or_an_unknown_format_is_404(
+    client, make_user, snapshot, monkeypatch
+):
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    assert client.get(_url(snapshot, "csv", version=99)).status_code == 404
+    assert client.get(_url(snapshot, "docx")).status_code == 404
+    failed = StatisticsSnapshot.objects.create(
+        year=2023, version=2, status=StatisticsSnapshot.Status.FAILED, error="Boom"
+    )
+    assert client.get(_url(failed, "csv")).status_code == 404
+    assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
