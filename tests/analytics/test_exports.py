@@ -5,13 +5,11 @@ import csv
 import io
 import re
 import subprocess
-from datetime import date
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 from PIL import Image
 
@@ -20,13 +18,11 @@ from analytics.importer import records_import
 from analytics.models import StatisticsSnapshot
 from analytics.services import statistics_compute
 from analytics.suppression import SUPPRESSED
-from rapidreviews.models import RapidReview
 from safeguarding.codes import Role
 from safeguarding.models import AuditAction, AuditEvent
 
 from ..factories import AdministratorFactory
-from ..notifications.factories import SubmittedNotificationFactory
-from ..rapidreviews.factories import RapidReviewFactory
+from .factories import submitted_suicides
 
 pytestmark = pytest.mark.django_db
 
@@ -35,25 +31,9 @@ THRESHOLD = 5
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _records(count: int = 3) -> None:
-    """`count` deaths of boys aged 16 by suicide, in May 2023."""
-    for i in range(count):
-        sin = SubmittedNotificationFactory(incident_date=date(2023, 5, 1 + i), reason="death")
-        RapidReviewFactory(
-            notification=sin,
-            status=RapidReview.Status.SUBMITTED,
-            submitted_at=timezone.now(),
-            working_days_taken=12,
-            incident_type="death",
-            sex="male",
-            age_years=16,
-            cause_of_death="suicide",
-        )
-
-
 @pytest.fixture
 def snapshot() -> StatisticsSnapshot:
-    _records(3)
+    submitted_suicides(3)
     admin = AdministratorFactory(first_name="Ada", last_name="Analyst")
     return statistics_compute(year=2023, by=admin)
 

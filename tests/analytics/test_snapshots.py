@@ -16,32 +16,15 @@ from analytics.models import SnapshotImmutable, StatisticsSnapshot
 from analytics.selectors import snapshot_latest, snapshot_list
 from analytics.services import StatisticsComputeError, statistics_compute
 from analytics.tasks import current_reporting_year, statistics_compute_task
-from rapidreviews.models import RapidReview
 
 from ..factories import AdministratorFactory
-from ..notifications.factories import SubmittedNotificationFactory
-from ..rapidreviews.factories import RapidReviewFactory
+from .factories import submitted_suicides
 
 pytestmark = pytest.mark.django_db
 
 
-def _records(count: int = 3) -> None:
-    for i in range(count):
-        sin = SubmittedNotificationFactory(incident_date=date(2023, 5, 1 + i), reason="death")
-        RapidReviewFactory(
-            notification=sin,
-            status=RapidReview.Status.SUBMITTED,
-            submitted_at=timezone.now(),
-            working_days_taken=12,
-            incident_type="death",
-            sex="male",
-            age_years=16,
-            cause_of_death="suicide",
-        )
-
-
 def test_versions_increment_and_record_who_and_the_inputs():
-    _records()
+    submitted_suicides()
     admin = AdministratorFactory()
     first = statistics_compute(year=2023, by=admin)
     second = statistics_compute(year=2023, by=None)
@@ -97,7 +80,7 @@ def test_concurrent_runs_get_distinct_versions():
 
 
 def test_the_task_runs_eagerly_and_records_a_snapshot():
-    _records(1)
+    submitted_suicides(1)
     admin = AdministratorFactory()
     result = statistics_compute_task.delay(2023, admin.pk).get()
     snapshot = StatisticsSnapshot.objects.get(pk=result["id"])
@@ -132,7 +115,7 @@ def test_the_periodic_task_exists_after_migrations():
 
 
 def test_compute_statistics_command_prints_the_version(capsys):
-    _records(1)
+    submitted_suicides(1)
     call_command("compute_statistics", "--year", "2023")
     call_command("compute_statistics", "--year", "2023")
     out = capsys.readouterr().out
@@ -140,7 +123,7 @@ def test_compute_statistics_command_prints_the_version(capsys):
 
 
 def test_export_statistics_command_writes_csv(tmp_path, capsys):
-    _records(2)
+    submitted_suicides(2)
     with pytest.raises(CommandError, match="no annual figures"):
         call_command("export_statistics", "--year", "2023", "--output", str(tmp_path / "a.csv"))
     statistics_compute(year=2023, by=None)
@@ -181,7 +164,7 @@ def test_export_statistics_command_writes_csv(tmp_path, capsys):
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_compute_statistics_on_a_real_worker(celery_worker, capsys):
-    _records(2)
+    submitted_suicides(2)
     call_command("compute_statistics", "--year", "2023", "--timeout", "120")
     out = capsys.readouterr().out
     assert "on a worker" in out and "Snapshot version: 1" in out
