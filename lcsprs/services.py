@@ -13,6 +13,7 @@ from rapidreviews.codes import LcsprDecision
 from rapidreviews.models import RapidReview
 from safeguarding.audit import audit_log
 from safeguarding.codes import Role
+from safeguarding.dates import long_date
 from safeguarding.models import AuditAction, User
 
 from .models import PUBLICATION_DEADLINE_MONTHS, Lcspr
@@ -87,7 +88,7 @@ def lcspr_open(*, review: RapidReview, by: User, reason: str) -> Lcspr:
             action=AuditAction.CREATE,
             obj=lcspr,
             changes={"rapid_review": review.pk, "due_date": lcspr.due_date.isoformat()},
-            message=f"LCSPR commissioned, due {_long_date(lcspr.due_date)}: {lcspr.opened_reason}",
+            message=f"LCSPR commissioned, due {long_date(lcspr.due_date)}: {lcspr.opened_reason}",
         )
     return lcspr
 
@@ -187,7 +188,7 @@ def lcspr_final_report_record(
             "final_report_received_on": received_on.isoformat(),
             "panel_notice_days": lcspr.panel_notice_days,
         },
-        message=f"Final report received by the Panel on {_long_date(received_on)}",
+        message=f"Final report received by the Panel on {long_date(received_on)}",
     )
     return lcspr
 
@@ -213,7 +214,7 @@ def lcspr_planned_publication_set(
             "planned_publication_date": [before.isoformat() if before else None, str(planned_on)],
             "panel_notice_days": lcspr.panel_notice_days,
         },
-        message=f"Planned publication date set to {_long_date(planned_on)}",
+        message=f"Planned publication date set to {long_date(planned_on)}",
     )
     return lcspr
 
@@ -255,7 +256,7 @@ def lcspr_publish(
             "on_time": published_on <= lcspr.due_date,
             "panel_notice_days": lcspr.panel_notice_days,
         },
-        message=f"Published on {_long_date(published_on)}",
+        message=f"Published on {long_date(published_on)}",
     )
     return lcspr
 
@@ -302,11 +303,7 @@ def _date_errors(
     if not_before and value < not_before:
         return {
             field: [
-                f"{subject} must be on or after {_long_date(not_before)}, when {not_before_label}"
+                f"{subject} must be on or after {long_date(not_before)}, when {not_before_label}"
             ]
         }
     return {}
-
-
-def _long_date(day: date) -> str:
-    return f"{day:%-d %B %Y}"

@@ -8,6 +8,7 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.db import models
 
+from safeguarding.dates import long_date
 from safeguarding.fields import GovukChoiceField, GovukDateField
 from safeguarding.workingdays import add_working_days
 
@@ -155,10 +156,6 @@ class ReopenForm(forms.Form):
         self.helper.layout = Layout(Field.textarea("reason"))
 
 
-def _long_date(day: date) -> str:
-    return f"{day:%-d %B %Y}"
-
-
 class ExtensionRequestForm(forms.Form):
     """A partnership lead's request for more time. The rules are the service's, run here too so
     that every problem on the page is shown at once."""
@@ -179,7 +176,7 @@ class ExtensionRequestForm(forms.Form):
         self.due_date = due_date
         example = add_working_days(due_date, 10)
         self.fields["proposed_date"].help_text = (
-            f"It is due on {_long_date(due_date)}. Choose a working day after that. For "
+            f"It is due on {long_date(due_date)}. Choose a working day after that. For "
             f"example, {example.day} {example.month} {example.year}"
         )
         self.helper = FormHelper()

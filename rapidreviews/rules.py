@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from safeguarding.codes import Reason
+from safeguarding.dates import long_date
 from safeguarding.workingdays import is_working_day
 
 from . import codes
@@ -121,10 +122,6 @@ def completeness(review, *, labels: dict[str, str], theme_codes: set[str]) -> Co
     )
 
 
-def _long_date(day: date) -> str:
-    return f"{day:%-d %B %Y}"
-
-
 def extension_request_errors(
     *, reason: str, proposed_date: date | None, due_date: date
 ) -> dict[str, list[str]]:
@@ -161,7 +158,7 @@ def _extended_date_error(day: date, due_date: date, *, subject: str) -> str | No
     # After the current due date, which is never before the original one: an extension never
     # shortens the time the partnership has.
     if day <= due_date:
-        return f"{subject} must be after the current due date, {_long_date(due_date)}"
+        return f"{subject} must be after the current due date, {long_date(due_date)}"
     if not is_working_day(day):
         return f"{subject} must be a working day"
     return None

@@ -19,6 +19,7 @@ from notifications.models import Notification
 from safeguarding.audit import audit_log
 from safeguarding.calendars import england_calendar
 from safeguarding.codes import Role
+from safeguarding.dates import long_date
 from safeguarding.email import email_queue
 from safeguarding.models import AuditAction, User
 from safeguarding.services import inbox_notify
@@ -346,10 +347,6 @@ def rapid_review_reopen(*, review: RapidReview, by: User, reason: str) -> RapidR
 # Extensions to the due date (DOMAIN.md §1: the partnership may ask; the Panel decides).
 
 
-def _long_date(day: date) -> str:
-    return f"{day:%-d %B %Y}"
-
-
 def rapid_review_extension_refusal(*, review: RapidReview, by: User) -> str | None:
     """Why `by` cannot ask for an extension to the review now, or None when they can. The
     request service applies it; pages use it to offer the request only when it would work."""
@@ -396,7 +393,7 @@ def rapid_review_extension_request(
             "due_date": review.due_date.isoformat(),
             "proposed_date": proposed_date.isoformat(),
         },
-        message=f"Asked for an extension to {_long_date(proposed_date)}: {extension.reason}",
+        message=f"Asked for an extension to {long_date(proposed_date)}: {extension.reason}",
     )
     _tell_secretariat_of_extension_request(extension, review)
     return extension
@@ -453,12 +450,12 @@ def rapid_review_extension_decide(
                 fields.append("submitted_on_time")
         review.save(update_fields=fields)
         message = (
-            f"Extension approved by the Panel secretariat: now due {_long_date(new_due_date)} "
-            f"(originally {_long_date(review.original_due_date)})"
+            f"Extension approved by the Panel secretariat: now due {long_date(new_due_date)} "
+            f"(originally {long_date(review.original_due_date)})"
         )
     else:
         message = (
-            f"Extension to {_long_date(extension.proposed_date)} declined by the Panel secretariat"
+            f"Extension to {long_date(extension.proposed_date)} declined by the Panel secretariat"
         )
     if extension.decision_reason:
         message += f": {extension.decision_reason}"
@@ -474,7 +471,7 @@ def _tell_secretariat_of_extension_request(
     reference = review.notification.reference
     url = reverse("rapidreviews:extension-decide", args=[review.pk, extension.pk])
     subject = f"{reference}: {review.partnership} asks for more time for its rapid review"
-    dates = f"from {_long_date(review.due_date)} to {_long_date(extension.proposed_date)}"
+    dates = f"from {long_date(review.due_date)} to {long_date(extension.proposed_date)}"
     dedupe_key = f"rapid-review-extension-requested-{extension.pk}"
     inbox_notify(
         recipients=secretariat,
@@ -508,18 +505,18 @@ def _tell_leads_of_extension_decision(extension: RapidReviewExtension, review: R
     reference = review.notification.reference
     url = reverse("rapidreviews:review-detail", args=[review.pk])
     if extension.status == RapidReviewExtension.Status.APPROVED:
-        subject = f"{reference}: extension approved, now due {_long_date(review.due_date)}"
+        subject = f"{reference}: extension approved, now due {long_date(review.due_date)}"
         body = (
             f"The Panel secretariat has approved your request for more time. The rapid review "
-            f"is now due on {_long_date(review.due_date)} (originally "
-            f"{_long_date(review.original_due_date)})."
+            f"is now due on {long_date(review.due_date)} (originally "
+            f"{long_date(review.original_due_date)})."
         )
     else:
         subject = f"{reference}: extension declined"
         body = (
             f"The Panel secretariat has declined your request to move the due date to "
-            f"{_long_date(extension.proposed_date)}. The rapid review is still due on "
-            f"{_long_date(review.due_date)}."
+            f"{long_date(extension.proposed_date)}. The rapid review is still due on "
+            f"{long_date(review.due_date)}."
         )
     dedupe_key = f"rapid-review-extension-{extension.status}-{extension.pk}"
     inbox_notify(recipients=leads, subject=subject, body=body, url=url, dedupe_key=dedupe_key)

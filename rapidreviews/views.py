@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from safeguarding.audit import audit_events_for
 from safeguarding.calendars import england_calendar
 from safeguarding.codes import Role
+from safeguarding.dates import long_date
 from safeguarding.forms import form_add_errors
 
 from . import codes, forms, rules, selectors, services
@@ -360,10 +361,6 @@ def _extensions_context(user, review: RapidReview) -> dict:
     }
 
 
-def _long_date(day) -> str:
-    return f"{day:%-d %B %Y}"
-
-
 @login_required
 def extension_request(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.rapid_review_get_for_editing(user=request.user, pk=pk)
@@ -430,7 +427,7 @@ def extension_decide(request: HttpRequest, pk: int, ext_pk: int) -> HttpResponse
             messages.success(
                 request,
                 f"Extension approved: the rapid review is now due on "
-                f"{_long_date(decided.new_due_date)}."
+                f"{long_date(decided.new_due_date)}."
                 if decided.new_due_date
                 else "Extension declined. The partnership's leads have been told.",
             )

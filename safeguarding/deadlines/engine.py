@@ -21,6 +21,7 @@ from rapidreviews.models import RapidReview, RapidReviewExtension
 from safeguarding.attention import attention_for
 from safeguarding.audit import audit_log
 from safeguarding.calendars import england_calendar
+from safeguarding.dates import long_date
 from safeguarding.email import email_queue
 from safeguarding.models import AuditAction, OutboundEmail, Reminder, User
 from safeguarding.services import inbox_notify
@@ -204,13 +205,16 @@ def _due_date_move(
     changes = {"original_due_date": [review.original_due_date.isoformat(), expected.isoformat()]}
     if extended:
         text = (
-            f"Original due date moved from {_long(review.original_due_date)} to "
-            f"{_long(expected)} because {reason}; the extended due date "
-            f"{_long(review.due_date)} stays"
+            f"Original due date moved from {long_date(review.original_due_date)} to "
+            f"{long_date(expected)} because {reason}; the extended due date "
+            f"{long_date(review.due_date)} stays"
         )
     else:
         changes["due_date"] = [review.due_date.isoformat(), expected.isoformat()]
-        text = f"Due date moved from {_long(review.due_date)} to {_long(expected)} because {reason}"
+        text = (
+            f"Due date moved from {long_date(review.due_date)} to {long_date(expected)} "
+            f"because {reason}"
+        )
         review.due_date = expected
     review.original_due_date = expected
     review.save(update_fields=["due_date", "original_due_date", "updated_at"])
@@ -218,7 +222,7 @@ def _due_date_move(
     if not extended:
         audience = partnership_leads(review.partnership)
         reference = review.notification.reference
-        subject = f"{reference}: rapid review now due {_long(expected)}"
+        subject = f"{reference}: rapid review now due {long_date(expected)}"
         key = f"due-date-moved-{review.pk}-{expected.isoformat()}"
         url = reverse("rapidreviews:review-detail", args=[review.pk])
         inbox_notify(
@@ -235,10 +239,6 @@ def _due_date_move(
     return review
 
 
-def _long(day: date) -> str:
-    return f"{day:%-d %B %Y}"
-
-
 # --- The daily digest -------------------------------------------------------------------------
 
 
@@ -250,7 +250,7 @@ def digest_send(*, user: User, today: date) -> OutboundEmail | None:
     items = attention_for(user)
     if not items:
         return None
-    lines = [f"Things that need your attention on {_long(today)}:", ""]
+    lines = [f"Things that need your attention on {long_date(today)}:", ""]
     for item in items:
         lines.append(f"- {item.title}: {item.count}")
         lines.append(f"  {settings.SERVICE_URL}{item.url}")

@@ -29,6 +29,7 @@ from notifications.models import Notification
 from notifications.rules import notification_due_date
 from rapidreviews.models import RapidReview, RapidReviewExtension
 from safeguarding.codes import Role
+from safeguarding.dates import long_date
 from safeguarding.models import User
 from safeguarding.workingdays import WorkingDayCalendar
 
@@ -63,10 +64,6 @@ def working_days_only(check: Check) -> Check:
         return check(obj, today, calendar)
 
     return wrapper
-
-
-def _long(day: date) -> str:
-    return f"{day:%-d %B %Y}"
 
 
 # --- Rapid reviews: 15 working days after the SIN, or the extended due date ----------------
@@ -284,7 +281,7 @@ def _review_due_message(when: str) -> Callable[[RapidReview, Occurrence, date], 
     def message(review: RapidReview, occurrence: Occurrence, today: date) -> Message:
         reference = review.notification.reference
         extended = (
-            f" (extended from {_long(review.original_due_date)})"
+            f" (extended from {long_date(review.original_due_date)})"
             if review.due_date != review.original_due_date
             else ""
         )
@@ -292,7 +289,7 @@ def _review_due_message(when: str) -> Callable[[RapidReview, Occurrence, date], 
             subject=f"{reference}: rapid review due {when}",
             body=(
                 f"The rapid review for {reference} is due with the Panel {when}: "
-                f"{_long(occurrence.due_date)}{extended}. If you need more time, ask for an "
+                f"{long_date(occurrence.due_date)}{extended}. If you need more time, ask for an "
                 "extension from the review's page."
             ),
             url=_review_url(review),
@@ -308,9 +305,9 @@ def _review_overdue_message(review: RapidReview, occurrence: Occurrence, today: 
         subject=f"{reference}: rapid review overdue{again}",
         body=(
             f"The rapid review for {reference} by {review.partnership} was due with the Panel on "
-            f"{_long(occurrence.due_date)} and has not been submitted."
+            f"{long_date(occurrence.due_date)} and has not been submitted."
             + (
-                f" Its original due date was {_long(review.original_due_date)}."
+                f" Its original due date was {long_date(review.original_due_date)}."
                 if review.due_date != review.original_due_date
                 else ""
             )
@@ -332,8 +329,8 @@ def _extension_message(extension, occurrence: Occurrence, today: date) -> Messag
         subject=f"{review.notification.reference}: extension request waiting for a decision",
         body=(
             f"{review.partnership} asked for an extension to the rapid review for "
-            f"{review.notification.reference} on {_long(requested_on)}, "
-            f"to {_long(extension.proposed_date)}. It has waited more than "
+            f"{review.notification.reference} on {long_date(requested_on)}, "
+            f"to {long_date(extension.proposed_date)}. It has waited more than "
             f"{EXTENSION_DECISION_WORKING_DAYS} working days for a decision."
         ),
         url=_review_url(review),
@@ -353,9 +350,9 @@ def _lcspr_url(lcspr: Lcspr) -> str:
 def _lcspr_due_soon_message(lcspr: Lcspr, occurrence: Occurrence, today: date) -> Message:
     reference = lcspr.rapid_review.notification.reference
     return Message(
-        subject=f"{reference}: LCSPR due to be published by {_long(occurrence.due_date)}",
+        subject=f"{reference}: LCSPR due to be published by {long_date(occurrence.due_date)}",
         body=(
-            f"The LCSPR for {reference} should be published by {_long(occurrence.due_date)}, "
+            f"The LCSPR for {reference} should be published by {long_date(occurrence.due_date)}, "
             "6 months after the rapid review. Send the final report to the Panel at least "
             f"{PANEL_NOTICE_DAYS} days before publication."
         ),
@@ -369,7 +366,8 @@ def _lcspr_overdue_message(lcspr: Lcspr, occurrence: Occurrence, today: date) ->
         subject=f"{reference}: LCSPR not published by its due date",
         body=(
             f"The LCSPR for {reference} by {lcspr.partnership} was due to be published by "
-            f"{_long(occurrence.due_date)} and is recorded as {lcspr.get_status_display().lower()}."
+            f"{long_date(occurrence.due_date)} and is recorded as "
+            f"{lcspr.get_status_display().lower()}."
         ),
         url=_lcspr_url(lcspr),
     )
@@ -381,8 +379,8 @@ def _final_report_message(lcspr: Lcspr, occurrence: Occurrence, today: date) -> 
         subject=f"{reference}: LCSPR final report not yet with the Panel",
         body=(
             f"The LCSPR for {reference} is planned for publication on "
-            f"{_long(lcspr.planned_publication_date)}. The Panel must receive the final report "
-            f"at least {PANEL_NOTICE_DAYS} days before, by {_long(occurrence.due_date)}, and "
+            f"{long_date(lcspr.planned_publication_date)}. The Panel must receive the final report "
+            f"at least {PANEL_NOTICE_DAYS} days before, by {long_date(occurrence.due_date)}, and "
             "has not recorded receiving it."
         ),
         url=_lcspr_url(lcspr),
@@ -406,8 +404,8 @@ def _draft_sin_message(when: str) -> Callable[[Notification, Occurrence, date], 
             body=(
                 f"A draft serious incident notification for {notification.local_authority} is "
                 f"{when}: it must reach the Panel within 5 working days of the local authority "
-                f"becoming aware ({_long(notification.date_aware)}), by "
-                f"{_long(occurrence.due_date)}. Submit it, with the reason if it is late."
+                f"becoming aware ({long_date(notification.date_aware)}), by "
+                f"{long_date(occurrence.due_date)}. Submit it, with the reason if it is late."
             ),
             url=_sin_url(notification),
         )
@@ -429,7 +427,7 @@ def _late_sin_message(notification: Notification, occurrence: Occurrence, today:
         body=(
             f"{notification.local_authority} notified {notification.reference} "
             f"{notification.working_days_to_notify} working days after becoming aware "
-            f"(due by {_long(occurrence.due_date)}). The reason given: "
+            f"(due by {long_date(occurrence.due_date)}). The reason given: "
             f"{notification.lateness_reason or 'none recorded'}"
         ),
         url=_sin_url(notification),
