@@ -51,20 +51,18 @@ from openpyxl.utils.exceptions import InvalidFileException
 from notifications import rules as sin_rules
 from notifications.models import AbuseOrNeglect, Notification, NotificationChild
 from notifications.services import _next_reference  # the one SIN reference sequence
+from notifications.timescales import notification_on_time
 from panel.models import Outcome, PanelDecision
 from rapidreviews import rules as review_rules
 from rapidreviews.codes import LcsprDecision, LearningTheme, LookedAfter
 from rapidreviews.models import RapidReview, RapidReviewTheme
 from rapidreviews.sections import SECTION_BY_KEY, SECTIONS
+from rapidreviews.timescales import rapid_review_due_date, rapid_review_working_days_taken
 from safeguarding.audit import audit_log
 from safeguarding.calendars import england_calendar
 from safeguarding.codes import Reason, Role
 from safeguarding.models import AuditAction, LocalAuthority, User
-from safeguarding.workingdays import (
-    RAPID_REVIEW_DEADLINE_WORKING_DAYS,
-    SIN_DEADLINE_WORKING_DAYS,
-    WorkingDayCalendar,
-)
+from safeguarding.workingdays import WorkingDayCalendar
 
 SYSTEM_USERNAME = "records-import"
 CHILD_REFERENCE = "Child A"
@@ -725,7 +723,7 @@ def _record_create(row: Row, *, by: User, calendar: WorkingDayCalendar) -> Notif
         imd_source="entered" if values["imd_decile"] is not None else "",
         notified_at=values["notified_at"],
         working_days_to_notify=days,
-        notified_on_time=days <= SIN_DEADLINE_WORKING_DAYS,
+        notified_on_time=notification_on_time(days),
         lateness_reason="",  # historic data holds none (DOMAIN.md §6): not given
         source="import",
         import_key=row.key,
@@ -746,7 +744,7 @@ def _record_create(row: Row, *, by: User, calendar: WorkingDayCalendar) -> Notif
         # be overdue at once and chased by the deadline engine.
         return notification
     submitted_on = timezone.localdate(values["rr_submitted_at"])
-    due = calendar.add_working_days(notified_on, RAPID_REVIEW_DEADLINE_WORKING_DAYS)
+    due = rapid_review_due_date(notified_on, calendar)
     answers = {name: values[name] if values[name] is not None else "" for name in CODED_COLUMNS}
     answers["age_years"] = values["age_years"]
     review = RapidReview.objects.create(
@@ -764,7 +762,7 @@ def _record_create(row: Row, *, by: User, calendar: WorkingDayCalendar) -> Notif
         ),
         submitted_at=values["rr_submitted_at"],
         submitted_by=by,
-        working_days_taken=calendar.working_days_between(notified_on, submitted_on),
+        working_days_taken=rapid_review_working_days_taken(notified_on, submitted_on, calendar),
         submitted_on_time=submitted_on <= due,
         **answers,
     )

@@ -23,6 +23,7 @@ from typing import Any
 from django.db.models import Q
 
 from rapidreviews import codes as rr
+from rapidreviews.timescales import RAPID_REVIEW_DEADLINE_WORKING_DAYS
 from safeguarding.codes import EthnicGroup, Ethnicity, Reason, Sex
 
 SIN = "sin"
@@ -816,7 +817,10 @@ TABLES: tuple[TableSpec, ...] = (
             RowGroup(
                 "Rapid reviews",
                 (
-                    Row("Submitted within 15 working days", q=Q(working_days_taken__lte=15)),
+                    Row(
+                        f"Submitted within {RAPID_REVIEW_DEADLINE_WORKING_DAYS} working days",
+                        q=Q(working_days_taken__lte=RAPID_REVIEW_DEADLINE_WORKING_DAYS),
+                    ),
                     Row(
                         "Mean working days from SIN to submission",
                         stat=MEAN,

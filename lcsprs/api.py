@@ -22,7 +22,8 @@ from rest_framework.views import APIView
 from rapidreviews.api import CodeField, PartnershipOutputSerializer, _choices_message
 
 from . import selectors
-from .models import PANEL_NOTICE_DAYS, Lcspr
+from .models import Lcspr
+from .timescales import PANEL_NOTICE_DAYS
 
 
 class LcsprPagination(PageNumberPagination):

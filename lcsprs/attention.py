@@ -8,7 +8,7 @@ from safeguarding.codes import Role
 from safeguarding.models import User
 
 from . import selectors
-from .models import PANEL_NOTICE_DAYS
+from .timescales import PANEL_NOTICE_DAYS
 
 
 @register

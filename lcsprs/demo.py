@@ -13,6 +13,7 @@ from safeguarding.models import User
 
 from . import services
 from .models import Lcspr
+from .timescales import lcspr_due_date
 
 PLANNED_BEFORE_DUE = timedelta(days=14)
 
@@ -42,7 +43,7 @@ def seed_demo_lcsprs() -> int:
         # the submission date that is stored.
         submitted_on = timezone.localdate(review.submitted_at)
         Lcspr.objects.filter(pk=lcspr.pk).update(
-            clock_started_on=submitted_on, due_date=services.lcspr_due_date(submitted_on)
+            clock_started_on=submitted_on, due_date=lcspr_due_date(submitted_on)
         )
         lcspr.refresh_from_db()
         lcspr = services.lcspr_start(lcspr=lcspr, by=lead, expected_version=0)

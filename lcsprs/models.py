@@ -3,7 +3,7 @@ and published within 6 months of the rapid review, and sent to the Panel at leas
 before publication. The partnership decides to hold one in its rapid review, or later, after
 the Panel's letter."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.db import models
@@ -12,9 +12,7 @@ from django.db.models import F, Q
 from rapidreviews.models import RapidReview
 from safeguarding.models import Partnership
 
-# Named deadlines (DOMAIN.md §1).
-PUBLICATION_DEADLINE_MONTHS = 6
-PANEL_NOTICE_DAYS = 7
+from .timescales import PANEL_NOTICE_DAYS, lcspr_final_report_due_date
 
 
 class Lcspr(models.Model):
@@ -118,7 +116,7 @@ class Lcspr(models.Model):
         publication date; None until that is set."""
         if self.planned_publication_date is None:
             return None
-        return self.planned_publication_date - timedelta(days=PANEL_NOTICE_DAYS)
+        return lcspr_final_report_due_date(self.planned_publication_date)
 
     @property
     def panel_notice_days(self) -> int | None:

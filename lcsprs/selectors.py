@@ -14,7 +14,8 @@ from safeguarding.codes import Role
 from safeguarding.models import User
 from safeguarding.scoping import authority_scope
 
-from .models import PANEL_NOTICE_DAYS, Lcspr
+from .models import Lcspr
+from .timescales import PANEL_NOTICE_DAYS
 
 DUE_SOON_MONTHS = 1
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,7 +15,8 @@ from safeguarding.codes import Role
 from safeguarding.dates import long_date
 from safeguarding.models import AuditAction, User
 
-from .models import PUBLICATION_DEADLINE_MONTHS, Lcspr
+from .models import Lcspr
+from .timescales import lcspr_due_date
 
 PANEL_FEEDBACK_ROLES = frozenset({Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT})
 DECIDED_IN_RAPID_REVIEW = "The partnership decided to hold an LCSPR in its rapid review"
@@ -41,12 +41,6 @@ class LcsprConflict(LcsprError):
             "Someone else changed this LCSPR after you opened the page, so your change has not "
             "been saved. Check the LCSPR as it is now, then try again."
         )
-
-
-def lcspr_due_date(submitted_on: date) -> date:
-    """6 calendar months after the rapid review's submission; the month's last day when it is
-    shorter (31 August -> 28 or 29 February)."""
-    return submitted_on + relativedelta(months=PUBLICATION_DEADLINE_MONTHS)
 
 
 def lcspr_open_refusal(*, review: RapidReview, by: User) -> str | None:

@@ -17,7 +17,8 @@ from safeguarding.codes import Role
 from safeguarding.forms import form_add_errors
 
 from . import forms, selectors, services
-from .models import PANEL_NOTICE_DAYS, Lcspr
+from .models import Lcspr
+from .timescales import PANEL_NOTICE_DAYS, lcspr_due_date
 
 
 def _list_status(lcspr: Lcspr) -> str:
@@ -256,6 +257,6 @@ def lcspr_commission(request: HttpRequest, review_pk: int) -> HttpResponse:
             "review": review,
             "notification": review.notification,
             "form": form,
-            "due_date": services.lcspr_due_date(timezone.localdate(review.submitted_at)),
+            "due_date": lcspr_due_date(timezone.localdate(review.submitted_at)),
         },
     )

@@ -8,17 +8,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from rapidreviews.models import RapidReview
+from rapidreviews.timescales import rapid_review_due_date
 from safeguarding.codes import Reason, Sex
 from safeguarding.models import User
-from safeguarding.workingdays import (
-    RAPID_REVIEW_DEADLINE_WORKING_DAYS,
-    SIN_DEADLINE_WORKING_DAYS,
-    add_working_days,
-    working_days_between,
-)
+from safeguarding.workingdays import add_working_days, working_days_between
 
 from . import services
 from .models import AbuseOrNeglect, Notification
+from .timescales import notification_on_time
 
 DEMO_MARK = "Demo record"
 LATENESS_REASON = "Demo: the local authority was waiting for police confirmation"
@@ -164,10 +161,10 @@ def _backdate(notification: Notification, submitted_on) -> None:
     Notification.objects.filter(pk=notification.pk).update(
         notified_at=notified_at,
         working_days_to_notify=days,
-        notified_on_time=days <= SIN_DEADLINE_WORKING_DAYS,
-        lateness_reason=LATENESS_REASON if days > SIN_DEADLINE_WORKING_DAYS else "",
+        notified_on_time=notification_on_time(days),
+        lateness_reason="" if notification_on_time(days) else LATENESS_REASON,
     )
-    due = add_working_days(submitted_on, RAPID_REVIEW_DEADLINE_WORKING_DAYS)
+    due = rapid_review_due_date(submitted_on)
     RapidReview.objects.filter(notification=notification).update(
         clock_started_on=submitted_on, due_date=due, original_due_date=due
     )

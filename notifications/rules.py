@@ -13,14 +13,14 @@ from typing import Protocol
 
 from safeguarding.codes import HARM_SEVERITY, Reason
 from safeguarding.postcodes import is_valid_postcode
-from safeguarding.workingdays import (
-    ENGLAND,
-    SIN_DEADLINE_WORKING_DAYS,
-    WorkingDayCalendar,
-    working_days_between,
-)
+from safeguarding.workingdays import ENGLAND, WorkingDayCalendar
 
 from .models import AbuseOrNeglect
+from .timescales import (
+    SIN_DEADLINE_WORKING_DAYS,
+    notification_on_time,
+    notification_working_days_taken,
+)
 
 Errors = dict[str, list[str]]
 
@@ -168,16 +168,11 @@ def reason_errors(*, reason: str, harms: Iterable[str]) -> Errors:
 def working_days_taken(
     date_aware: date, submitted_on: date, calendar: WorkingDayCalendar = ENGLAND
 ) -> int:
-    return working_days_between(date_aware, submitted_on, calendar)
+    return notification_working_days_taken(date_aware, submitted_on, calendar)
 
 
 def is_late(date_aware: date, submitted_on: date, calendar: WorkingDayCalendar = ENGLAND) -> bool:
-    return working_days_taken(date_aware, submitted_on, calendar) > SIN_DEADLINE_WORKING_DAYS
-
-
-def notification_due_date(date_aware: date, calendar: WorkingDayCalendar = ENGLAND) -> date:
-    """The last day a SIN is on time: the 5th working day after the LA became aware."""
-    return calendar.add_working_days(date_aware, SIN_DEADLINE_WORKING_DAYS)
+    return not notification_on_time(working_days_taken(date_aware, submitted_on, calendar))
 
 
 MISSING = {

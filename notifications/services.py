@@ -22,10 +22,10 @@ from safeguarding.models import AuditAction, LocalAuthority, User
 from safeguarding.postcodes import normalise_postcode
 from safeguarding.selectors import imd_decile_for_postcode
 from safeguarding.services import inbox_notify
-from safeguarding.workingdays import SIN_DEADLINE_WORKING_DAYS
 
 from . import rules
 from .models import Notification, NotificationChild, ReferenceSequence
+from .timescales import SIN_DEADLINE_WORKING_DAYS, notification_on_time
 
 CHILD_FIELDS = ("child_reference", "name", "date_of_birth", "age_years", "sex", "harm")
 
@@ -128,7 +128,7 @@ def _recompute_timeliness(notification: Notification) -> None:
     notification.working_days_to_notify = rules.working_days_taken(
         notification.date_aware, submitted_on, england_calendar()
     )
-    notification.notified_on_time = notification.working_days_to_notify <= SIN_DEADLINE_WORKING_DAYS
+    notification.notified_on_time = notification_on_time(notification.working_days_to_notify)
     notification.save(update_fields=["working_days_to_notify", "notified_on_time"])
 
 
@@ -512,10 +512,8 @@ def notification_submit(
     notification.status = Notification.Status.SUBMITTED
     notification.notified_at = now
     notification.working_days_to_notify = days
-    notification.notified_on_time = days <= SIN_DEADLINE_WORKING_DAYS
-    notification.lateness_reason = (
-        lateness_reason.strip() if days > SIN_DEADLINE_WORKING_DAYS else ""
-    )
+    notification.notified_on_time = notification_on_time(days)
+    notification.lateness_reason = "" if notification.notified_on_time else lateness_reason.strip()
     notification.submitted_by = by
     notification.version = F("version") + 1
     notification.save(

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from notifications.timescales import SIN_DEADLINE_WORKING_DAYS
 from safeguarding.codes import Role
 from safeguarding.forms import form_add_errors
-from safeguarding.workingdays import SIN_DEADLINE_WORKING_DAYS
 
 from . import forms, selectors, services
 from .models import ResponseLetter

@@ -23,21 +23,17 @@ from safeguarding.dates import long_date
 from safeguarding.email import email_queue
 from safeguarding.models import AuditAction, User
 from safeguarding.services import inbox_notify
-from safeguarding.workingdays import (
-    RAPID_REVIEW_DEADLINE_WORKING_DAYS,
-    add_working_days,
-    working_days_between,
-)
 
 from . import documents, rules
 from .models import RapidReview, RapidReviewExtension, RapidReviewTheme
 from .sections import SECTION_BY_KEY
+from .timescales import rapid_review_due_date, rapid_review_working_days_taken
 
 
 def rapid_review_open(*, notification: Notification, sin_date: date) -> RapidReview:
     """Open the partnership's rapid review for a submitted SIN, due 15 working days after the
     SIN. Call inside the submission's transaction."""
-    due = add_working_days(sin_date, RAPID_REVIEW_DEADLINE_WORKING_DAYS, england_calendar())
+    due = rapid_review_due_date(sin_date, england_calendar())
     review, _ = RapidReview.objects.get_or_create(
         notification=notification,
         defaults={
@@ -235,7 +231,7 @@ def rapid_review_submit(
     review.status = RapidReview.Status.SUBMITTED
     review.submitted_at = timezone.now()
     review.submitted_by = by
-    review.working_days_taken = working_days_between(
+    review.working_days_taken = rapid_review_working_days_taken(
         review.clock_started_on, today, england_calendar()
     )
     review.submitted_on_time = today <= review.due_date

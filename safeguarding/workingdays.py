@@ -15,9 +15,6 @@ from functools import lru_cache
 
 import holidays
 
-SIN_DEADLINE_WORKING_DAYS = 5
-RAPID_REVIEW_DEADLINE_WORKING_DAYS = 15
-
 _ONE_DAY = timedelta(days=1)
 
 

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from rapidreviews.models import RapidReview, RapidReviewExtension
+from rapidreviews.timescales import rapid_review_due_date
 from safeguarding.attention import attention_for
 from safeguarding.audit import audit_log
 from safeguarding.calendars import england_calendar
@@ -25,7 +26,7 @@ from safeguarding.dates import long_date
 from safeguarding.email import email_queue
 from safeguarding.models import AuditAction, OutboundEmail, Reminder, User
 from safeguarding.services import inbox_notify
-from safeguarding.workingdays import RAPID_REVIEW_DEADLINE_WORKING_DAYS, WorkingDayCalendar
+from safeguarding.workingdays import WorkingDayCalendar
 
 from .rules import RULES, Occurrence, Rule, partnership_leads
 
@@ -180,7 +181,7 @@ def due_dates_recompute(
         "pk", "clock_started_on", "original_due_date"
     )
     for pk, started, original in running:
-        if calendar.add_working_days(started, RAPID_REVIEW_DEADLINE_WORKING_DAYS) != original:
+        if rapid_review_due_date(started, calendar) != original:
             review = _due_date_move(pk, calendar, reason, by)
             if review is not None:
                 moved.append(review)
@@ -196,9 +197,7 @@ def _due_date_move(
         .select_related("notification", "partnership")
         .get(pk=pk)
     )
-    expected = calendar.add_working_days(
-        review.clock_started_on, RAPID_REVIEW_DEADLINE_WORKING_DAYS
-    )
+    expected = rapid_review_due_date(review.clock_started_on, calendar)
     if review.status == RapidReview.Status.SUBMITTED or expected == review.original_due_date:
         return None
     extended = review.extensions.filter(status=RapidReviewExtension.Status.APPROVED).exists()

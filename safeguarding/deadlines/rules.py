@@ -24,9 +24,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from lcsprs.models import PANEL_NOTICE_DAYS, Lcspr
+from lcsprs.models import Lcspr
+from lcsprs.timescales import PANEL_NOTICE_DAYS
 from notifications.models import Notification
-from notifications.rules import notification_due_date
+from notifications.timescales import notification_due_date
 from rapidreviews.models import RapidReview, RapidReviewExtension
 from safeguarding.codes import Role
 from safeguarding.dates import long_date

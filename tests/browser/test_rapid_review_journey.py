@@ -11,10 +11,11 @@ from playwright.sync_api import Page, expect
 from rapidreviews import codes
 from rapidreviews.models import RapidReview
 from rapidreviews.sections import SECTIONS
+from rapidreviews.timescales import RAPID_REVIEW_DEADLINE_WORKING_DAYS
 from safeguarding.codes import Reason, Sex
 from safeguarding.demo import DEMO_PASSWORD, seed_demo_users
 from safeguarding.models import User
-from safeguarding.workingdays import RAPID_REVIEW_DEADLINE_WORKING_DAYS, add_working_days
+from safeguarding.workingdays import add_working_days
 
 from ..notifications.factories import NotificationChildFactory, SubmittedNotificationFactory
 from ..rapidreviews.factories import RapidReviewFactory, pdf_bytes

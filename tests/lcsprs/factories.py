@@ -7,7 +7,7 @@ import factory
 from django.utils import timezone
 
 from lcsprs.models import Lcspr
-from lcsprs.services import lcspr_due_date
+from lcsprs.timescales import lcspr_due_date
 from rapidreviews.models import RapidReview
 
 from ..rapidreviews.factories import RapidReviewFactory

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 
 from lcsprs import services
 from lcsprs.models import Lcspr
+from lcsprs.timescales import lcspr_due_date
 from rapidreviews import services as rapid_review_services
 from safeguarding.audit import audit_events_for
 from safeguarding.codes import Role
@@ -39,7 +40,7 @@ def lead(make_user, leeds):
     ],
 )
 def test_due_date_is_six_calendar_months_after_submission(submitted, due):
-    assert services.lcspr_due_date(submitted) == due
+    assert lcspr_due_date(submitted) == due
 
 
 def test_submitting_a_review_that_decides_an_lcspr_opens_it(lead):

@@ -28,11 +28,11 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from psycopg import sql
 
 from rapidreviews.models import RapidReview
+from rapidreviews.timescales import RAPID_REVIEW_DEADLINE_WORKING_DAYS
 from safeguarding.calendars import england_calendar
 from safeguarding.codes import Role
 from safeguarding.models import OutboundEmail, Reminder, User
 from safeguarding.tasks import deadline_sweep_task
-from safeguarding.workingdays import RAPID_REVIEW_DEADLINE_WORKING_DAYS
 
 from ..conftest import CeleryProcesses
 from ..notifications.factories import CompleteDraftFactory

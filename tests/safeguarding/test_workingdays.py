@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from notifications.timescales import SIN_DEADLINE_WORKING_DAYS
+from rapidreviews.timescales import RAPID_REVIEW_DEADLINE_WORKING_DAYS
 from safeguarding.workingdays import (
-    RAPID_REVIEW_DEADLINE_WORKING_DAYS,
-    SIN_DEADLINE_WORKING_DAYS,
     WorkingDayCalendar,
     add_working_days,
     is_working_day,

@@ -1,0 +1,22 @@
+"""The LCSPR's statutory timescales (DOMAIN.md §1): the constants and the functions that apply
+them, written once. Pure: dates in, no database."""
+
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+# Completed and published within 6 months of the rapid review ...
+PUBLICATION_DEADLINE_MONTHS = 6
+# ... and the final report sent to the Panel at least 7 days before publication.
+PANEL_NOTICE_DAYS = 7
+
+
+def lcspr_due_date(clock_started_on: date) -> date:
+    """6 calendar months after the rapid review's submission; the month's last day when it is
+    shorter (31 August -> 28 or 29 February)."""
+    return clock_started_on + relativedelta(months=PUBLICATION_DEADLINE_MONTHS)
+
+
+def lcspr_final_report_due_date(planned_publication_date: date) -> date:
+    """The last day for the Panel to receive the final report: 7 days before publication."""
+    return planned_publication_date - timedelta(days=PANEL_NOTICE_DAYS)

@@ -1,0 +1,26 @@
+"""The SIN's statutory timescale (DOMAIN.md §1): the constant and the functions that apply it,
+written once. Pure: dates and a working-day calendar in, no database."""
+
+from datetime import date
+
+from safeguarding.workingdays import ENGLAND, WorkingDayCalendar
+
+# A SIN is due within 5 working days of the local authority becoming aware of the incident.
+SIN_DEADLINE_WORKING_DAYS = 5
+
+
+def notification_due_date(date_aware: date, calendar: WorkingDayCalendar = ENGLAND) -> date:
+    """The last day a SIN is on time: the 5th working day after the LA became aware."""
+    return calendar.add_working_days(date_aware, SIN_DEADLINE_WORKING_DAYS)
+
+
+def notification_working_days_taken(
+    date_aware: date, notified_on: date, calendar: WorkingDayCalendar = ENGLAND
+) -> int:
+    """Working days from the day the LA became aware to the day it notified the Panel."""
+    return calendar.working_days_between(date_aware, notified_on)
+
+
+def notification_on_time(working_days_taken: int) -> bool:
+    """A SIN notified within 5 working days is on time; a later one needs a reason."""
+    return working_days_taken <= SIN_DEADLINE_WORKING_DAYS

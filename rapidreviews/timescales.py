@@ -1,0 +1,27 @@
+"""The rapid review's statutory timescale (DOMAIN.md §1): the constant and the functions that
+apply it, written once. Pure: dates and a working-day calendar in, no database."""
+
+from datetime import date
+
+from safeguarding.workingdays import ENGLAND, WorkingDayCalendar
+
+# The partnership sends its rapid review within 15 working days of the SIN.
+RAPID_REVIEW_DEADLINE_WORKING_DAYS = 15
+
+
+def rapid_review_due_date(clock_started_on: date, calendar: WorkingDayCalendar = ENGLAND) -> date:
+    """The review's (original) due date: the 15th working day after the SIN."""
+    return calendar.add_working_days(clock_started_on, RAPID_REVIEW_DEADLINE_WORKING_DAYS)
+
+
+def rapid_review_working_days_taken(
+    clock_started_on: date, submitted_on: date, calendar: WorkingDayCalendar = ENGLAND
+) -> int:
+    """Working days from the SIN to the review's submission."""
+    return calendar.working_days_between(clock_started_on, submitted_on)
+
+
+def rapid_review_within_deadline(working_days_taken: int) -> bool:
+    """Submitted within the statutory 15 working days (extensions aside): the annual figures'
+    timeliness measure."""
+    return working_days_taken <= RAPID_REVIEW_DEADLINE_WORKING_DAYS
