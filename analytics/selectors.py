@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from notifications.models import Notification
+from safeguarding import policy
 from safeguarding.codes import Role
 from safeguarding.models import User
 
@@ -51,10 +52,9 @@ class StatisticsAccess:
 def statistics_access_for(*, user: User, write: bool = False) -> StatisticsAccess:
     """What `user` may do on the statistics pages; PermissionDenied (403) if they may not see
     them at all, or if `write` is asked for by someone with read-only access."""
-    if user.is_administrator:
-        return StatisticsAccess(can_recompute=True, can_import=True)
-    if user.role in STATISTICS_READER_ROLES and not write:
-        return StatisticsAccess(can_recompute=False, can_import=False)
+    manage = policy.can_manage_statistics(user)
+    if manage or (policy.can_read_statistics(user) and not write):
+        return StatisticsAccess(can_recompute=manage, can_import=manage)
     raise PermissionDenied
 
 

@@ -5,13 +5,14 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
+
+from safeguarding import policy
 
 from . import display, exports, importer, selectors, services
 from .charts import chart_svg
@@ -25,8 +26,7 @@ PROBLEMS_SHOWN = 1_000
 
 
 def _administrators_only(request: HttpRequest) -> None:
-    if not request.user.is_administrator:
-        raise PermissionDenied
+    policy.require(policy.can_manage_statistics(request.user))
 
 
 def _summary(result: importer.ImportResult) -> str:

@@ -3,8 +3,8 @@ their 6-month deadline; for the Panel, reports about to be published."""
 
 from django.urls import reverse
 
+from safeguarding import policy
 from safeguarding.attention import AttentionItem, register
-from safeguarding.codes import Role
 from safeguarding.models import User
 
 from . import selectors
@@ -13,7 +13,7 @@ from .timescales import PANEL_NOTICE_DAYS
 
 @register
 def lcsprs_due_soon(user: User) -> list[AttentionItem]:
-    if user.role != Role.PARTNERSHIP_LEAD:
+    if not policy.is_partnership_lead(user):
         return []
     return [
         AttentionItem(
@@ -29,7 +29,7 @@ def lcsprs_due_soon(user: User) -> list[AttentionItem]:
 
 @register
 def lcsprs_publishing_soon(user: User) -> list[AttentionItem]:
-    if user.role not in (Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT):
+    if not policy.is_panel(user):
         return []
     return [
         AttentionItem(

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from rapidreviews.models import RapidReview
+from safeguarding import policy
 from safeguarding.models import Partnership
 
 from .timescales import PANEL_NOTICE_DAYS, lcspr_final_report_due_date
@@ -33,6 +34,24 @@ class Lcspr(models.Model):
         {Status.COMMISSIONED, Status.IN_PROGRESS, Status.FINAL_REPORT_SENT}
     )
     FEEDBACK_STATUSES = frozenset({Status.FINAL_REPORT_SENT, Status.PUBLISHED})
+
+    class Step(models.TextChoices):
+        START = "start", "Start the review"
+        FINAL_REPORT = "final_report", "Record the final report"
+        PUBLISH = "publish", "Record publication"
+        PLANNED_PUBLICATION = "planned_publication", "Set the planned publication date"
+        FEEDBACK = "feedback", "Record the Panel's feedback"
+
+    # Every step: the statuses it is taken from (status changes follow TRANSITIONS) and who
+    # may take it. The page offers exactly the steps `available_transitions` gives, and the
+    # services refuse any other, so a button is never shown that the service would refuse.
+    STEPS = {
+        Step.START: (TRANSITIONS[Status.IN_PROGRESS], policy.can_edit_lcspr),
+        Step.FINAL_REPORT: (TRANSITIONS[Status.FINAL_REPORT_SENT], policy.can_edit_lcspr),
+        Step.PUBLISH: (TRANSITIONS[Status.PUBLISHED], policy.can_edit_lcspr),
+        Step.PLANNED_PUBLICATION: (PLANNING_STATUSES, policy.can_edit_lcspr),
+        Step.FEEDBACK: (FEEDBACK_STATUSES, policy.can_give_lcspr_feedback),
+    }
 
     rapid_review = models.OneToOneField(RapidReview, on_delete=models.PROTECT, related_name="lcspr")
     partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="lcsprs")
@@ -106,6 +125,15 @@ class Lcspr(models.Model):
 
     def __str__(self) -> str:
         return f"LCSPR for {self.rapid_review.notification}"
+
+    def step_allowed(self, step: str, user) -> bool:
+        """`user` may take `step` now: the LCSPR's status allows it and so does the policy."""
+        sources, allowed = self.STEPS[step]
+        return self.status in sources and allowed(user, self)
+
+    def available_transitions(self, user) -> list[str]:
+        """The steps `user` may take now, in the order of the table."""
+        return [step for step in self.STEPS if self.step_allowed(step, user)]
 
     def is_overdue(self, today: date) -> bool:
         return self.status != self.Status.PUBLISHED and self.due_date < today

@@ -4,13 +4,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from rapidreviews.models import RapidReview
-from safeguarding.codes import Role
+from safeguarding import policy
 from safeguarding.models import User
 from safeguarding.scoping import authority_scope
 
@@ -87,8 +86,7 @@ def lcspr_get_for_review(*, user: User, review: RapidReview) -> Lcspr | None:
 def lcspr_get_for_editing(*, user: User, pk: int) -> Lcspr:
     """An LCSPR the user may change: leads of its partnership only (a 404 out of scope)."""
     lcspr = lcspr_get_for_user(user=user, pk=pk)
-    if user.role != Role.PARTNERSHIP_LEAD or user.partnership_id != lcspr.partnership_id:
-        raise PermissionDenied
+    policy.require(policy.can_edit_lcspr(user, lcspr))
     return lcspr
 
 

@@ -10,15 +10,14 @@ from django.utils import timezone
 
 from rapidreviews.codes import LcsprDecision
 from rapidreviews.models import RapidReview
+from safeguarding import policy
 from safeguarding.audit import audit_log
-from safeguarding.codes import Role
 from safeguarding.dates import long_date
 from safeguarding.models import AuditAction, User
 
 from .models import Lcspr
 from .timescales import lcspr_due_date
 
-PANEL_FEEDBACK_ROLES = frozenset({Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT})
 DECIDED_IN_RAPID_REVIEW = "The partnership decided to hold an LCSPR in its rapid review"
 
 
@@ -45,7 +44,7 @@ class LcsprConflict(LcsprError):
 
 def lcspr_open_refusal(*, review: RapidReview, by: User) -> str | None:
     """Why `by` cannot commission an LCSPR for the review now, or None when they can."""
-    if by.role != Role.PARTNERSHIP_LEAD or by.partnership_id != review.partnership_id:
+    if not policy.can_edit_review(by, review):
         return "Only a lead of the review's partnership can commission an LCSPR"
     if review.status != RapidReview.Status.SUBMITTED or review.submitted_at is None:
         return "An LCSPR can be commissioned once the rapid review has been submitted"
@@ -109,12 +108,8 @@ def lcspr_open_later(*, review: RapidReview, by: User, reason: str) -> Lcspr:
 # Steps to publication.
 
 
-def _can_change(lcspr: Lcspr, by: User) -> bool:
-    return by.role == Role.PARTNERSHIP_LEAD and by.partnership_id == lcspr.partnership_id
-
-
 def _lock(lcspr: Lcspr, by: User, expected_version: int | None) -> Lcspr:
-    if not _can_change(lcspr, by):
+    if not policy.can_edit_lcspr(by, lcspr):
         raise LcsprError("Only a lead of the LCSPR's partnership can change it")
     locked = Lcspr.objects.select_for_update().get(pk=lcspr.pk)
     if expected_version is not None and locked.version != expected_version:
@@ -122,8 +117,9 @@ def _lock(lcspr: Lcspr, by: User, expected_version: int | None) -> Lcspr:
     return locked
 
 
-def _move(lcspr: Lcspr, target: Lcspr.Status) -> str:
-    if lcspr.status not in Lcspr.TRANSITIONS[target]:
+def _move(lcspr: Lcspr, step: Lcspr.Step, target: Lcspr.Status, by: User) -> str:
+    """Take a status-changing step through the LCSPR's table (`Lcspr.STEPS`)."""
+    if not lcspr.step_allowed(step, by):
         raise LcsprError(
             f"This LCSPR is {lcspr.get_status_display().lower()}, so it cannot be marked "
             f"'{target.label.lower()}'"
@@ -142,7 +138,7 @@ def _save(lcspr: Lcspr, fields: list[str]) -> None:
 def lcspr_start(*, lcspr: Lcspr, by: User, expected_version: int | None) -> Lcspr:
     """The review is under way (reviewers appointed)."""
     lcspr = _lock(lcspr, by, expected_version)
-    previous = _move(lcspr, Lcspr.Status.IN_PROGRESS)
+    previous = _move(lcspr, Lcspr.Step.START, Lcspr.Status.IN_PROGRESS, by)
     lcspr.started_at, lcspr.started_by = timezone.now(), by
     _save(lcspr, ["status", "started_at", "started_by"])
     audit_log(
@@ -161,7 +157,7 @@ def lcspr_final_report_record(
 ) -> Lcspr:
     """The Panel has received the final report, on `received_on`."""
     lcspr = _lock(lcspr, by, expected_version)
-    previous = _move(lcspr, Lcspr.Status.FINAL_REPORT_SENT)
+    previous = _move(lcspr, Lcspr.Step.FINAL_REPORT, Lcspr.Status.FINAL_REPORT_SENT, by)
     errors = _date_errors(
         "received_on",
         received_on,
@@ -193,7 +189,7 @@ def lcspr_planned_publication_set(
 ) -> Lcspr:
     """Set (or move) the date the partnership plans to publish the report."""
     lcspr = _lock(lcspr, by, expected_version)
-    if lcspr.status not in Lcspr.PLANNING_STATUSES:
+    if not lcspr.step_allowed(Lcspr.Step.PLANNED_PUBLICATION, by):
         raise LcsprError("This LCSPR has been published, so its planned date cannot change")
     if planned_on is None:
         raise LcsprInvalid({"planned_on": ["Enter the planned publication date"]})
@@ -224,7 +220,7 @@ def lcspr_publish(
 ) -> Lcspr:
     """The report is published, on `published_on`, at `url`."""
     lcspr = _lock(lcspr, by, expected_version)
-    previous = _move(lcspr, Lcspr.Status.PUBLISHED)
+    previous = _move(lcspr, Lcspr.Step.PUBLISH, Lcspr.Status.PUBLISHED, by)
     errors = _date_errors(
         "published_on",
         published_on,
@@ -260,12 +256,12 @@ def lcspr_feedback_record(
     *, lcspr: Lcspr, by: User, feedback: str, expected_version: int | None
 ) -> Lcspr:
     """The Panel's feedback on the final report (Panel members and secretariat only)."""
-    if by.role not in PANEL_FEEDBACK_ROLES:
+    if not policy.can_give_lcspr_feedback(by, lcspr):
         raise LcsprError("Only the Panel can record its feedback on an LCSPR")
     lcspr = Lcspr.objects.select_for_update().get(pk=lcspr.pk)
     if expected_version is not None and lcspr.version != expected_version:
         raise LcsprConflict(lcspr)
-    if lcspr.status not in Lcspr.FEEDBACK_STATUSES:
+    if not lcspr.step_allowed(Lcspr.Step.FEEDBACK, by):
         raise LcsprError("The Panel gives its feedback once it has received the final report")
     if not feedback.strip():
         raise LcsprInvalid({"feedback": ["Enter the Panel's feedback"]})

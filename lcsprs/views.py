@@ -5,15 +5,14 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from rapidreviews.selectors import rapid_review_get_for_user
+from safeguarding import policy
 from safeguarding.audit import audit_events_for
-from safeguarding.codes import Role
 from safeguarding.forms import form_add_errors
 
 from . import forms, selectors, services
@@ -42,28 +41,29 @@ def lcspr_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _can_change(user, lcspr: Lcspr) -> bool:
-    return user.role == Role.PARTNERSHIP_LEAD and user.partnership_id == lcspr.partnership_id
+# Each step's form on the LCSPR's page, by the name the template shows it under.
+STEP_FORMS = {
+    Lcspr.Step.START: ("start_form", forms.StartForm),
+    Lcspr.Step.FINAL_REPORT: ("final_report_form", forms.FinalReportForm),
+    Lcspr.Step.PUBLISH: ("publish_form", forms.PublishForm),
+    Lcspr.Step.PLANNED_PUBLICATION: ("planned_form", forms.PlannedPublicationForm),
+    Lcspr.Step.FEEDBACK: ("feedback_form", forms.FeedbackForm),
+}
 
 
 def _step_forms(user, lcspr: Lcspr) -> dict[str, object]:
-    """The forms for what this user can do next, unbound, at the LCSPR's current version."""
-    initial = {"version": lcspr.version}
+    """The forms for the steps the LCSPR offers this user now (`available_transitions`),
+    unbound, at the LCSPR's current version."""
+    initial = {
+        "version": lcspr.version,
+        "planned_on": lcspr.planned_publication_date,
+        "feedback": lcspr.panel_feedback,
+    }
     step: dict[str, object] = {}
-    if _can_change(user, lcspr):
-        if lcspr.status == Lcspr.Status.COMMISSIONED:
-            step["start_form"] = forms.StartForm(initial=initial)
-        if lcspr.status == Lcspr.Status.IN_PROGRESS:
-            step["final_report_form"] = forms.FinalReportForm(initial=initial)
-        if lcspr.status == Lcspr.Status.FINAL_REPORT_SENT:
-            step["publish_form"] = forms.PublishForm(initial=initial)
-        if lcspr.status in Lcspr.PLANNING_STATUSES:
-            step["planned_form"] = forms.PlannedPublicationForm(
-                initial={**initial, "planned_on": lcspr.planned_publication_date}
-            )
-    if user.role in services.PANEL_FEEDBACK_ROLES and lcspr.status in Lcspr.FEEDBACK_STATUSES:
-        step["feedback_form"] = forms.FeedbackForm(
-            initial={**initial, "feedback": lcspr.panel_feedback}
+    for available in lcspr.available_transitions(user):
+        name, form_class = STEP_FORMS[available]
+        step[name] = form_class(
+            initial={k: v for k, v in initial.items() if k in form_class.base_fields}
         )
     return step
 
@@ -209,8 +209,7 @@ def lcspr_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def lcspr_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     lcspr = selectors.lcspr_get_for_user(user=request.user, pk=pk)
-    if request.user.role not in services.PANEL_FEEDBACK_ROLES:
-        raise PermissionDenied
+    policy.require(policy.can_give_lcspr_feedback(request.user, lcspr))
     return _step(
         request,
         lcspr,
@@ -231,8 +230,7 @@ def lcspr_commission(request: HttpRequest, review_pk: int) -> HttpResponse:
     """A lead commissions an LCSPR after the rapid review was submitted."""
     review = rapid_review_get_for_user(user=request.user, pk=review_pk)
     user = request.user
-    if user.role != Role.PARTNERSHIP_LEAD or user.partnership_id != review.partnership_id:
-        raise PermissionDenied
+    policy.require(policy.can_edit_review(user, review))
     refusal = services.lcspr_open_refusal(review=review, by=user)
     if refusal:
         messages.error(request, f"{refusal}.")

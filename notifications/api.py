@@ -23,8 +23,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from safeguarding.codes import Reason, Role, Sex
-from safeguarding.models import LocalAuthority, User
+from safeguarding import policy
+from safeguarding.codes import Reason, Sex
+from safeguarding.models import LocalAuthority
 
 from .models import AbuseOrNeglect, Notification, NotificationChild
 from .selectors import SORTS, NotificationFilters, notification_get_for_user, notification_list
@@ -37,15 +38,6 @@ def _choices_message(what: str, choices) -> str:
     return f"{what} must be one of: {', '.join(choices.values)}"
 
 
-def _can_see_child_names(user: User, notification: Notification) -> bool:
-    """A child's name is identifying: only users of the notifying authority get it by API."""
-    return (
-        getattr(user, "role", None) == Role.LA_USER
-        and user.local_authority_id is not None
-        and user.local_authority_id == notification.local_authority_id
-    )
-
-
 class IsLocalAuthorityUserOrReadOnly(BasePermission):
     """Anyone signed in may read (within their scope); only local authority users notify."""
 
@@ -54,8 +46,7 @@ class IsLocalAuthorityUserOrReadOnly(BasePermission):
     def has_permission(self, request: Request, view) -> bool:
         if request.method in SAFE_METHODS:
             return True
-        user = request.user
-        return getattr(user, "role", None) == Role.LA_USER and user.local_authority_id is not None
+        return policy.can_notify(request.user)
 
 
 class NotificationPagination(PageNumberPagination):
@@ -311,7 +302,9 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
     def get_children(self, notification: Notification) -> list[dict]:
         context = {
             **self.context,
-            "show_child_names": _can_see_child_names(self.context["request"].user, notification),
+            "show_child_names": policy.can_see_child_identity(
+                self.context["request"].user, notification
+            ),
         }
         return NotificationChildOutputSerializer(
             notification.children.all(), many=True, context=context

@@ -2,8 +2,8 @@
 
 from django.urls import reverse
 
+from safeguarding import policy
 from safeguarding.attention import AttentionItem, register
-from safeguarding.codes import Role
 from safeguarding.models import User
 
 from .models import Notification
@@ -11,7 +11,7 @@ from .models import Notification
 
 @register
 def draft_notifications(user: User) -> list[AttentionItem]:
-    if user.role != Role.LA_USER:
+    if not policy.can_notify(user):
         return []
     drafts = Notification.objects.filter(
         local_authority=user.local_authority_id, status=Notification.Status.DRAFT

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from safeguarding import policy
 from safeguarding.codes import Role
 from safeguarding.models import User
 from safeguarding.scoping import authority_scope
@@ -76,8 +76,7 @@ def notification_get_for_editing(*, user: User, pk: int) -> Notification:
     """A SIN the user may change: only local authority users of its own authority (and drafts
     are theirs alone: partnership and Panel users see submitted SINs, never drafts)."""
     notification = notification_get_for_user(user=user, pk=pk)
-    if not user.local_authority_id or notification.local_authority_id != user.local_authority_id:
-        raise PermissionDenied
+    policy.require(policy.can_edit_notification(user, notification))
     return notification
 
 

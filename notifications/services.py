@@ -3,8 +3,11 @@ each checking the rules in `rules.py`, the status and the version the user start
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -578,6 +581,26 @@ def _tell_about_submission(notification: Notification, due_date: date) -> None:
         )
 
 
+@dataclass
+class _Problems:
+    """Every problem found while creating a SIN in one go, reported together as the API
+    reports them: each child's under `children[i]`."""
+
+    children: int
+    errors: dict = dataclasses.field(default_factory=dict)
+
+    def collect(self, call: Callable[[], object], child_index: int | None = None) -> None:
+        try:
+            call()
+        except NotificationInvalid as exc:
+            if child_index is None:
+                for name, messages in exc.errors.items():
+                    self.errors.setdefault(name, []).extend(messages)
+            else:
+                per_child = self.errors.setdefault("children", [{} for _ in range(self.children)])
+                per_child[child_index] = {**per_child[child_index], **exc.errors}
+
+
 @transaction.atomic
 def notification_create(
     *,
@@ -599,50 +622,31 @@ def notification_create(
     by the same services the web journey uses; all problems are reported together, with each
     child's under `children[i]`, and nothing is saved unless everything is."""
     notification = notification_start(local_authority=local_authority, by=by)
-    errors: dict = {}
-
-    def attempt(call, key: str | None = None, index: int | None = None) -> None:
-        try:
-            call()
-        except NotificationInvalid as exc:
-            if key is None:
-                for field, messages in exc.errors.items():
-                    errors.setdefault(field, []).extend(messages)
-            else:
-                child_errors = errors.setdefault(key, [{} for _ in children or []])
-                child_errors[index] = {**child_errors[index], **exc.errors}
-
-    attempt(
-        lambda: notification_incident_update(
+    problems = _Problems(children=len(children or []))
+    incident = partial(
+        notification_incident_update,
+        notification=notification,
+        by=by,
+        incident_date=incident_date,
+        date_aware=date_aware,
+        expected_version=None,
+    )
+    # The reason is checked against the children's harm, so it is set once they are added.
+    problems.collect(partial(incident, reason=""))
+    for index, child in enumerate(children or []):
+        add = partial(
+            notification_child_add,
             notification=notification,
             by=by,
-            incident_date=incident_date,
-            date_aware=date_aware,
-            reason="",  # set after the children, against whose harm it is checked
+            data=child,
             expected_version=None,
         )
-    )
-    for index, child in enumerate(children or []):
-        attempt(
-            lambda child=child: notification_child_add(
-                notification=notification, by=by, data=child, expected_version=None
-            ),
-            key="children",
-            index=index,
-        )
-    if not errors:
-        attempt(
-            lambda: notification_incident_update(
-                notification=notification,
-                by=by,
-                incident_date=incident_date,
-                date_aware=date_aware,
-                reason=reason,
-                expected_version=None,
-            )
-        )
-    attempt(
-        lambda: notification_circumstances_update(
+        problems.collect(add, child_index=index)
+    if not problems.errors:
+        problems.collect(partial(incident, reason=reason))
+    problems.collect(
+        partial(
+            notification_circumstances_update,
             notification=notification,
             by=by,
             abuse_or_neglect=abuse_or_neglect,
@@ -653,8 +657,8 @@ def notification_create(
             expected_version=None,
         )
     )
-    if errors:
-        raise NotificationInvalid(errors)
+    if problems.errors:
+        raise NotificationInvalid(problems.errors)
     if submit:
         notification_submit(
             notification=notification, by=by, lateness_reason=lateness_reason, expected_version=None

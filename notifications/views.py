@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from safeguarding import policy
 from safeguarding.audit import audit_events_for
 from safeguarding.calendars import england_calendar
-from safeguarding.codes import Role
 from safeguarding.forms import form_add_errors
 from safeguarding.models import AuditAction
 from safeguarding.selectors import local_authority_list
@@ -123,7 +122,7 @@ def notification_index(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "querystring": query.urlencode(),
-            "can_start": request.user.role == Role.LA_USER,
+            "can_start": policy.can_notify(request.user),
         },
     )
 
@@ -131,8 +130,7 @@ def notification_index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notification_start(request: HttpRequest) -> HttpResponse:
-    if request.user.role != Role.LA_USER or not request.user.local_authority_id:
-        raise PermissionDenied
+    policy.require(policy.can_notify(request.user))
     notification = services.notification_start(
         local_authority=request.user.local_authority, by=request.user
     )
@@ -183,7 +181,7 @@ def _section_statuses(notification: Notification) -> list[dict]:
 @login_required
 def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notification = selectors.notification_get_for_user(user=request.user, pk=pk)
-    can_edit = request.user.local_authority_id == notification.local_authority_id
+    can_edit = policy.can_edit_notification(request.user, notification)
     history = list(audit_events_for(notification))
     if notification.is_draft:
         return render(
@@ -209,9 +207,7 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "review": getattr(notification, "rapid_review", None),
             "can_edit": can_edit,
-            # A child's name is for their authority and the Panel, not for everyone in scope.
-            "show_names": request.user.role
-            in (Role.LA_USER, Role.PANEL_SECRETARIAT, Role.PANEL_MEMBER),
+            "show_names": policy.can_see_child_identity(request.user, notification),
         },
     )
 

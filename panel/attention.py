@@ -3,8 +3,8 @@ letters that have not gone out."""
 
 from django.urls import reverse
 
+from safeguarding import policy
 from safeguarding.attention import AttentionItem, register
-from safeguarding.codes import Role
 from safeguarding.models import User
 
 from .models import ResponseLetter
@@ -13,7 +13,7 @@ from .selectors import panel_queue
 
 @register
 def panel_work(user: User) -> list[AttentionItem]:
-    if user.role not in (Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT):
+    if not policy.is_panel(user):
         return []
     unsent = ResponseLetter.objects.exclude(status=ResponseLetter.Status.SENT)
     return [

@@ -4,27 +4,21 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from rapidreviews.models import RapidReview
 from rapidreviews.selectors import rapid_review_get_for_user, rapid_review_list
-from safeguarding.codes import Role
+from safeguarding import policy
 from safeguarding.models import User
 from safeguarding.scoping import authority_scope
 
 from .models import Outcome, PanelDecision, ResponseLetter
 
-# Who sees the Panel's queue: the Panel, and administrators to read it.
-QUEUE_ROLES = frozenset({Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT, Role.ADMINISTRATOR})
-PANEL_ROLES = frozenset({Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT})
-
 
 def panel_queue(*, user: User) -> QuerySet[RapidReview]:
     """Submitted rapid reviews without a Panel decision, the longest waiting first."""
-    if user.role not in QUEUE_ROLES:
-        raise PermissionDenied
+    policy.require(policy.can_see_panel_queue(user))
     decided = PanelDecision.objects.filter(review=OuterRef("pk"))
     return (
         rapid_review_list(user=user)
@@ -54,7 +48,7 @@ def response_letter_list(*, user: User) -> QuerySet[ResponseLetter]:
     letters = ResponseLetter.objects.filter(
         authority_scope(user, "review__notification__local_authority")
     ).select_related("review__notification", "review__partnership", "decision")
-    if user.role not in QUEUE_ROLES:
+    if not policy.can_see_panel_queue(user):
         letters = letters.filter(status=ResponseLetter.Status.SENT)
     return letters
 

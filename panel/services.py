@@ -22,6 +22,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from rapidreviews.models import RapidReview
+from safeguarding import policy
 from safeguarding.audit import audit_log
 from safeguarding.codes import Role
 from safeguarding.email import Attachment, email_queue
@@ -31,7 +32,6 @@ from .models import PanelDecision, ResponseLetter
 
 # A `rendering` claim older than this belongs to a worker that died mid-render.
 STALE_CLAIM = timedelta(minutes=10)
-LETTER_ROLES = frozenset({Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT})
 
 
 class PanelError(Exception):
@@ -61,7 +61,7 @@ class DecisionAnswers:
 
 
 def _check_member(by: User) -> None:
-    if by.role != Role.PANEL_MEMBER:
+    if not policy.can_decide(by):
         raise PanelError("Only a Panel member can record the Panel's decision")
 
 
@@ -204,7 +204,7 @@ def response_letter_html(*, letter: ResponseLetter, on: date | None = None) -> s
 
 
 def _check_letter_role(by: User) -> None:
-    if by.role not in LETTER_ROLES:
+    if not policy.can_write_letter(by):
         raise PanelError("Only the Panel can write a response letter")
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from notifications.timescales import SIN_DEADLINE_WORKING_DAYS
-from safeguarding.codes import Role
+from safeguarding import policy
 from safeguarding.forms import form_add_errors
 
 from . import forms, selectors, services
@@ -49,8 +49,8 @@ def _decision_context(request: HttpRequest, review, form) -> dict:
         "form": form,
         "decisions": list(selectors.panel_decision_list(review=review)),
         "current": selectors.panel_decision_current(review=review),
-        "can_decide": user.role == Role.PANEL_MEMBER,
-        "can_write_letter": user.role in services.LETTER_ROLES,
+        "can_decide": policy.can_decide(user, review),
+        "can_write_letter": policy.can_write_letter(user, review),
         "letters": letters,
     }
 
@@ -62,7 +62,7 @@ def decision(request: HttpRequest, review_pk: int) -> HttpResponse:
     current = selectors.panel_decision_current(review=review)
     correcting = current is not None
     form = None
-    if request.user.role == Role.PANEL_MEMBER:
+    if policy.can_decide(request.user, review):
         if request.method == "POST":
             form = forms.DecisionForm(request.POST, correcting=correcting)
         else:
@@ -97,8 +97,7 @@ def decision(request: HttpRequest, review_pk: int) -> HttpResponse:
 
 def _review_for_letter(request: HttpRequest, review_pk: int):
     review = selectors.panel_review_get_for_user(user=request.user, pk=review_pk)
-    if request.user.role not in services.LETTER_ROLES:
-        raise PermissionDenied
+    policy.require(policy.can_write_letter(request.user, review))
     return review
 
 
@@ -177,8 +176,7 @@ def letter_send(request: HttpRequest, review_pk: int) -> HttpResponse:
 @require_POST
 def letter_retry(request: HttpRequest, pk: int) -> HttpResponse:
     letter = selectors.response_letter_get_for_user(user=request.user, pk=pk)
-    if request.user.role not in services.LETTER_ROLES:
-        raise PermissionDenied
+    policy.require(policy.can_write_letter(request.user, letter.review))
     try:
         services.response_letter_retry(letter=letter, by=request.user)
     except services.PanelError as exc:

@@ -4,9 +4,9 @@ secretariat, and reviews close to (or past) their due date for the partnership's
 from django.urls import reverse
 from django.utils import timezone
 
+from safeguarding import policy
 from safeguarding.attention import AttentionItem, register
 from safeguarding.calendars import england_calendar
-from safeguarding.codes import Role
 from safeguarding.models import User
 from safeguarding.workingdays import add_working_days
 
@@ -17,7 +17,7 @@ DUE_SOON_WORKING_DAYS = 5
 
 @register
 def extension_requests(user: User) -> list[AttentionItem]:
-    if user.role != Role.PANEL_SECRETARIAT:
+    if not policy.can_decide_extension(user):
         return []
     return [
         AttentionItem(
@@ -32,7 +32,7 @@ def extension_requests(user: User) -> list[AttentionItem]:
 
 @register
 def rapid_reviews_due_soon(user: User) -> list[AttentionItem]:
-    if user.role != Role.PARTNERSHIP_LEAD:
+    if not policy.is_partnership_lead(user):
         return []
     due_by = add_working_days(timezone.localdate(), DUE_SOON_WORKING_DAYS, england_calendar())
     return [

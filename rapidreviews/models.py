@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from notifications.models import Notification
+from safeguarding import policy
 from safeguarding.codes import Ethnicity, Reason, Sex
 from safeguarding.models import Partnership
 from safeguarding.workingdays import ENGLAND, WorkingDayCalendar
@@ -33,9 +34,33 @@ class RapidReview(models.Model):
         Status.SUBMITTED: {Status.NOT_STARTED, Status.DRAFTING},
     }
 
+    class Step(models.TextChoices):
+        EDIT = "edit", "Change the answers"
+        SUBMIT = "submit", "Submit to the Panel"
+        REOPEN = "reopen", "Reopen for the partnership"
+
+    # Every step: the statuses it is taken from, the status it leads to (each move is one of
+    # TRANSITIONS; editing a review already being drafted keeps its status) and who may take
+    # it. Pages offer exactly the steps `available_transitions` gives and the services refuse
+    # any other, so a button is never shown that the service would refuse.
+    STEPS = {
+        Step.EDIT: (
+            frozenset({Status.NOT_STARTED, Status.DRAFTING}),
+            Status.DRAFTING,
+            policy.can_edit_review,
+        ),
+        Step.SUBMIT: (
+            frozenset(TRANSITIONS[Status.SUBMITTED]),
+            Status.SUBMITTED,
+            policy.can_edit_review,
+        ),
+        Step.REOPEN: (frozenset({Status.SUBMITTED}), Status.DRAFTING, policy.can_reopen_review),
+    }
+
     notification = models.OneToOneField(
         Notification, on_delete=models.PROTECT, related_name="rapid_review"
     )
+
     partnership = models.ForeignKey(
         Partnership, on_delete=models.PROTECT, related_name="rapid_reviews"
     )
@@ -161,6 +186,27 @@ class RapidReview(models.Model):
 
     def __str__(self) -> str:
         return f"Rapid review for {self.notification}"
+
+    def step_allowed(self, step: str, user) -> bool:
+        """`user` may take `step` now: the review's status allows it and so does the policy."""
+        sources, _target, allowed = self.STEPS[step]
+        return self.status in sources and allowed(user, self)
+
+    def available_transitions(self, user) -> list[str]:
+        """The steps `user` may take now, in the order of the table."""
+        return [step for step in self.STEPS if self.step_allowed(step, user)]
+
+    def take_step(self, step: str) -> list[str]:
+        """Move to the step's status, which the table must allow from the current one (the
+        service has checked `step_allowed` under a row lock); the fields changed."""
+        sources, target, _allowed = self.STEPS[step]
+        if self.status not in sources:
+            raise ValueError(f"A {self.status} rapid review cannot take the step '{step}'")
+        if self.status == target:
+            return []
+        assert self.status in self.TRANSITIONS[target], (self.status, target)
+        self.status = target
+        return ["status"]
 
     def is_overdue(self, today) -> bool:
         """Not submitted and past its (possibly extended) due date."""

@@ -3,12 +3,11 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from safeguarding.codes import Role
+from safeguarding import policy
 from safeguarding.models import User
 from safeguarding.scoping import authority_scope
 from safeguarding.workingdays import WorkingDayCalendar
@@ -51,8 +50,7 @@ def rapid_review_get_for_user(*, user: User, pk: int) -> RapidReview:
 def rapid_review_get_for_editing(*, user: User, pk: int) -> RapidReview:
     """A review the user may edit: partnership leads of the review's partnership only."""
     review = rapid_review_get_for_user(user=user, pk=pk)
-    if user.role != Role.PARTNERSHIP_LEAD or user.partnership_id != review.partnership_id:
-        raise PermissionDenied
+    policy.require(policy.can_edit_review(user, review))
     return review
 
 
@@ -68,8 +66,7 @@ def rapid_review_extension_get_for_deciding(
     the user's scope or the request belongs to another review; a 403 for any other role."""
     review = rapid_review_get_for_user(user=user, pk=review_pk)
     extension = get_object_or_404(rapid_review_extension_list(review=review), pk=pk)
-    if user.role != Role.PANEL_SECRETARIAT:
-        raise PermissionDenied
+    policy.require(policy.can_decide_extension(user, review))
     extension.review = review
     return extension
 

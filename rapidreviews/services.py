@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
+from safeguarding import policy
 from safeguarding.audit import audit_log
 from safeguarding.calendars import england_calendar
 from safeguarding.codes import Role
@@ -68,9 +69,13 @@ class RapidReviewConflict(RapidReviewError):
         )
 
 
-def _lock_for_section(review: RapidReview, section_key: str, expected_version: int | None):
+def _lock_for_section(
+    review: RapidReview, section_key: str, expected_version: int | None, by: User
+) -> RapidReview:
     locked = RapidReview.objects.select_for_update().get(pk=review.pk)
-    if locked.status == RapidReview.Status.SUBMITTED:
+    if not policy.can_edit_review(by, locked):
+        raise RapidReviewError("Only a lead of the review's partnership can change it")
+    if not locked.step_allowed(RapidReview.Step.EDIT, by):
         raise RapidReviewError(
             "This rapid review has been submitted to the Panel and can no longer be changed. "
             "The Panel secretariat can reopen it."
@@ -81,15 +86,13 @@ def _lock_for_section(review: RapidReview, section_key: str, expected_version: i
 
 
 def _bump(review: RapidReview, section_key: str) -> list[str]:
+    """A new version of the section; a review not started is now being drafted (the EDIT step
+    of `RapidReview.STEPS`, which `_lock_for_section` has allowed)."""
     review.section_versions = {
         **review.section_versions,
         section_key: review.section_version(section_key) + 1,
     }
-    fields = ["section_versions", "updated_at"]
-    if review.status == RapidReview.Status.NOT_STARTED:
-        review.status = RapidReview.Status.DRAFTING
-        fields.append("status")
-    return fields
+    return ["section_versions", "updated_at", *review.take_step(RapidReview.Step.EDIT)]
 
 
 @transaction.atomic
@@ -106,7 +109,7 @@ def rapid_review_section_save(
     section = SECTION_BY_KEY[section_key]
     if not section.fields:
         raise RapidReviewError(f"'{section.title}' is not saved as answers")
-    review = _lock_for_section(review, section_key, expected_version)
+    review = _lock_for_section(review, section_key, expected_version, by)
     unknown = set(values) - set(section.fields)
     if unknown:
         raise RapidReviewInvalid(
@@ -165,7 +168,7 @@ def rapid_review_themes_save(
     expected_version: int | None,
 ) -> RapidReview:
     """Save the learning and practice themes: {theme: (present, good practice identified)}."""
-    review = _lock_for_section(review, "themes", expected_version)
+    review = _lock_for_section(review, "themes", expected_version, by)
     errors = rules.themes_errors(themes)
     if errors:
         raise RapidReviewInvalid(errors)
@@ -209,7 +212,9 @@ def rapid_review_submit(
     """Submit the review to the Panel: it becomes read-only, the date, working days taken and
     whether it met its due date are stored, and the Panel is told after this commits."""
     review = RapidReview.objects.select_for_update().get(pk=review.pk)
-    if review.status not in RapidReview.TRANSITIONS[RapidReview.Status.SUBMITTED]:
+    if not policy.can_edit_review(by, review):
+        raise RapidReviewError("Only a lead of the review's partnership can submit it")
+    if not review.step_allowed(RapidReview.Step.SUBMIT, by):
         raise RapidReviewError("This rapid review has already been submitted")
     check = rapid_review_completeness(review)
     errors: dict[str, list[str]] = {}
@@ -228,7 +233,7 @@ def rapid_review_submit(
     if errors:
         raise RapidReviewInvalid(errors)
     today = timezone.localdate()
-    review.status = RapidReview.Status.SUBMITTED
+    review.take_step(RapidReview.Step.SUBMIT)
     review.submitted_at = timezone.now()
     review.submitted_by = by
     review.working_days_taken = rapid_review_working_days_taken(
@@ -304,15 +309,15 @@ def _tell_panel_of_submission(review: RapidReview) -> None:
 @transaction.atomic
 def rapid_review_reopen(*, review: RapidReview, by: User, reason: str) -> RapidReview:
     """The Panel secretariat reopens a submitted review for the partnership to change."""
-    if by.role != Role.PANEL_SECRETARIAT:
+    if not policy.can_reopen_review(by, review):
         raise RapidReviewError("Only the Panel secretariat can reopen a rapid review")
     if not reason.strip():
         raise RapidReviewInvalid({"reason": ["Enter why the review is being reopened"]})
     review = RapidReview.objects.select_for_update().get(pk=review.pk)
-    if review.status != RapidReview.Status.SUBMITTED:
+    if not review.step_allowed(RapidReview.Step.REOPEN, by):
         raise RapidReviewError("Only a submitted rapid review can be reopened")
     previous_submission = review.submitted_at
-    review.status = RapidReview.Status.DRAFTING
+    review.take_step(RapidReview.Step.REOPEN)
     # The submission's outcome is measured again when it is resubmitted; the history keeps it.
     review.submitted_at = review.working_days_taken = review.submitted_on_time = None
     review.save(
@@ -346,7 +351,7 @@ def rapid_review_reopen(*, review: RapidReview, by: User, reason: str) -> RapidR
 def rapid_review_extension_refusal(*, review: RapidReview, by: User) -> str | None:
     """Why `by` cannot ask for an extension to the review now, or None when they can. The
     request service applies it; pages use it to offer the request only when it would work."""
-    if by.role != Role.PARTNERSHIP_LEAD or by.partnership_id != review.partnership_id:
+    if not policy.can_edit_review(by, review):
         return "Only a lead of the review's partnership can ask for an extension"
     if review.status == RapidReview.Status.SUBMITTED:
         return (
@@ -408,7 +413,7 @@ def rapid_review_extension_decide(
     `new_due_date` (the proposed date when not given), or declines it with a reason. The
     original due date never changes. A review already submitted is judged on time or late
     against the new due date. The partnership's leads are told after this commits."""
-    if by.role != Role.PANEL_SECRETARIAT:
+    if not policy.can_decide_extension(by, extension.review):
         raise RapidReviewError("Only the Panel secretariat can decide on an extension")
     review = RapidReview.objects.select_for_update().get(pk=extension.review_id)
     extension = RapidReviewExtension.objects.select_for_update().get(pk=extension.pk)
@@ -538,7 +543,7 @@ def rapid_review_document_upload(
     content (a PDF or a Word DOCX within the size limit), never by its name or the browser's
     content type. It is stored under a generated name; the name it was uploaded with is kept,
     cleaned, only to show and to name downloads. The replaced file is deleted after commit."""
-    review = _lock_for_section(review, "document", expected_version)
+    review = _lock_for_section(review, "document", expected_version, by)
     max_bytes = documents.document_max_bytes()
     # Refuse an oversized file before reading it; the read is capped too, should the size lie.
     if uploaded_file.size is not None and uploaded_file.size > max_bytes:

@@ -3,22 +3,23 @@ completeness check and submission. selector -> form -> service -> redirect."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from safeguarding import policy
 from safeguarding.audit import audit_events_for
 from safeguarding.calendars import england_calendar
-from safeguarding.codes import Role
 from safeguarding.dates import long_date
 from safeguarding.forms import form_add_errors
 
 from . import codes, forms, rules, selectors, services
 from .attention import DUE_SOON_WORKING_DAYS
 from .models import RapidReview
-from .sections import SECTION_BY_KEY, SECTIONS
+from .sections import SECTION_BY_KEY, SECTIONS, Section
 
 
 @login_required
@@ -69,11 +70,7 @@ def _section_states(review: RapidReview) -> list[dict]:
 @login_required
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.rapid_review_get_for_user(user=request.user, pk=pk)
-    can_edit = (
-        request.user.role == Role.PARTNERSHIP_LEAD
-        and request.user.partnership_id == review.partnership_id
-        and review.status != RapidReview.Status.SUBMITTED
-    )
+    steps = review.available_transitions(request.user)
     today = timezone.localdate()
     calendar = england_calendar()
     deadline = selectors.rapid_review_deadline(
@@ -92,9 +89,9 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "deadline": deadline,
             "sections": _section_states(review),
             "answers": _answers(review),
-            "can_edit": can_edit,
-            "can_reopen": request.user.role == Role.PANEL_SECRETARIAT
-            and review.status == RapidReview.Status.SUBMITTED,
+            "can_edit": RapidReview.Step.EDIT in steps,
+            "can_submit": RapidReview.Step.SUBMIT in steps,
+            "can_reopen": RapidReview.Step.REOPEN in steps,
             "history": audit_events_for(review)[:50],
             **_extensions_context(request.user, review),
             "type_differs": review.incident_type
@@ -146,71 +143,78 @@ def _section_initial(review: RapidReview, section) -> dict:
     return initial
 
 
+def _section_form(request: HttpRequest, review: RapidReview, section: Section) -> Form:
+    """The section's form: bound to what was posted, or filled with the saved answers."""
+    is_themes = section.key == "themes"
+    if request.method == "POST":
+        if is_themes:
+            return forms.ThemesForm(request.POST)
+        return forms.ReviewSectionForm(request.POST, section=section, review=review)
+    version = {"version": review.section_version(section.key)}
+    if is_themes:
+        themes = list(review.themes.all())
+        return forms.ThemesForm(
+            initial={
+                **version,
+                **{f"{t.theme}_present": "yes" if t.present else "no" for t in themes},
+                **{f"{t.theme}_good_practice": "yes" if t.good_practice else "no" for t in themes},
+            }
+        )
+    return forms.ReviewSectionForm(
+        initial={**version, **_section_initial(review, section)}, section=section, review=review
+    )
+
+
+def _section_save(
+    request: HttpRequest, review: RapidReview, section: Section, form: Form
+) -> RapidReview | None:
+    """Save the valid form's answers through the service. Problems go on the form, what was
+    typed stays in it; a conflict returns the review as someone else saved it."""
+    try:
+        if section.key == "themes":
+            services.rapid_review_themes_save(
+                review=review,
+                by=request.user,
+                themes=form.themes(),
+                expected_version=form.cleaned_data["version"],
+            )
+        else:
+            services.rapid_review_section_save(
+                review=review,
+                by=request.user,
+                section_key=section.key,
+                values=form.answers(),
+                expected_version=form.cleaned_data["version"],
+            )
+    except services.RapidReviewConflict as exc:
+        form.add_error(None, str(exc))
+        data = request.POST.copy()
+        data["version"] = str(exc.current.section_version(section.key))
+        form.data = data
+        return exc.current
+    except services.RapidReviewInvalid as exc:
+        form_add_errors(form, exc.errors)
+    except services.RapidReviewError as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
 @login_required
 def review_section(request: HttpRequest, pk: int, section_key: str) -> HttpResponse:
     review = selectors.rapid_review_get_for_editing(user=request.user, pk=pk)
     section = SECTION_BY_KEY.get(section_key)
     if section is None:
         raise Http404
-    if review.status == RapidReview.Status.SUBMITTED:
+    if not review.step_allowed(RapidReview.Step.EDIT, request.user):
         messages.error(request, "This rapid review has been submitted and is read-only.")
         return redirect("rapidreviews:review-detail", pk=review.pk)
-    is_themes = section.key == "themes"
+    form = _section_form(request, review, section)
     conflict = None
-    if request.method == "POST":
-        form = (
-            forms.ThemesForm(request.POST)
-            if is_themes
-            else forms.ReviewSectionForm(request.POST, section=section, review=review)
-        )
-        if form.is_valid():
-            try:
-                if is_themes:
-                    services.rapid_review_themes_save(
-                        review=review,
-                        by=request.user,
-                        themes=form.themes(),
-                        expected_version=form.cleaned_data["version"],
-                    )
-                else:
-                    services.rapid_review_section_save(
-                        review=review,
-                        by=request.user,
-                        section_key=section.key,
-                        values=form.answers(),
-                        expected_version=form.cleaned_data["version"],
-                    )
-            except services.RapidReviewConflict as exc:
-                conflict = exc.current
-                form.add_error(None, str(exc))
-                data = request.POST.copy()
-                data["version"] = str(conflict.section_version(section.key))
-                form.data = data
-            except services.RapidReviewInvalid as exc:
-                form_add_errors(form, exc.errors)
-            except services.RapidReviewError as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, f"{section.title} saved.")
-                return redirect("rapidreviews:review-detail", pk=review.pk)
-    else:
-        version = {"version": review.section_version(section.key)}
-        if is_themes:
-            initial = {
-                **version,
-                **{f"{t.theme}_present": "yes" if t.present else "no" for t in review.themes.all()},
-                **{
-                    f"{t.theme}_good_practice": "yes" if t.good_practice else "no"
-                    for t in review.themes.all()
-                },
-            }
-            form = forms.ThemesForm(initial=initial)
-        else:
-            form = forms.ReviewSectionForm(
-                initial={**version, **_section_initial(review, section)},
-                section=section,
-                review=review,
-            )
+    if request.method == "POST" and form.is_valid():
+        conflict = _section_save(request, review, section, form)
+        if conflict is None and not form.errors:
+            messages.success(request, f"{section.title} saved.")
+            return redirect("rapidreviews:review-detail", pk=review.pk)
     saved = None
     if conflict is not None:
         saved = next(a for a in _answers(conflict) if a["section"].key == section.key)
@@ -267,6 +271,7 @@ def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def review_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.rapid_review_get_for_user(user=request.user, pk=pk)
+    policy.require(policy.can_reopen_review(request.user, review))
     form = forms.ReopenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -357,7 +362,7 @@ def _extensions_context(user, review: RapidReview) -> dict:
         "extensions": list(selectors.rapid_review_extension_list(review=review)),
         "can_request_extension": services.rapid_review_extension_refusal(review=review, by=user)
         is None,
-        "can_decide_extension": user.role == Role.PANEL_SECRETARIAT,
+        "can_decide_extension": policy.can_decide_extension(user, review),
     }
 
 

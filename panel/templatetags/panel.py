@@ -3,7 +3,7 @@
 from django import template
 
 from rapidreviews.models import RapidReview
-from safeguarding.codes import Role
+from safeguarding import policy
 
 from .. import selectors
 
@@ -20,5 +20,5 @@ def panel_review_summary(context, review: RapidReview) -> dict:
         "review": review,
         "current": selectors.panel_decision_current(review=review),
         "letters": list(selectors.response_letter_list_for_review(user=user, review=review)),
-        "can_decide": user.role == Role.PANEL_MEMBER,
+        "can_decide": policy.can_decide(user, review),
     }

@@ -471,14 +471,27 @@ def test_partnership_lead_sees_its_partnerships_submitted_sins_but_not_drafts(
     assert detail["children"][0]["name"] is None
 
 
-def test_panel_member_sees_every_submitted_sin_without_names(api_client, make_user, sins):
-    client = api_client(make_user(Role.PANEL_MEMBER))
+@pytest.mark.parametrize("role", [Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT])
+def test_the_panel_sees_every_submitted_sin_with_names(api_client, make_user, sins, role):
+    # One rule for names on the web and in the API (safeguarding.policy.can_see_child_identity):
+    # the notifying authority and the Panel see them.
+    client = api_client(make_user(role))
+
+    response = client.get(LIST_URL)
+
+    assert ids(response) == {sins["leeds"].pk, sins["bristol"].pk}
+    leeds = client.get(detail_url(sins["leeds"].pk)).json()
+    assert leeds["children"][0]["name"] == "Sam"
+    assert client.get(detail_url(sins["leeds_draft"].pk)).status_code == 404
+
+
+def test_an_administrator_sees_every_submitted_sin_without_names(api_client, make_user, sins):
+    client = api_client(make_user(Role.ADMINISTRATOR))
 
     response = client.get(LIST_URL)
 
     assert ids(response) == {sins["leeds"].pk, sins["bristol"].pk}
     assert all(c["name"] is None for item in response.json()["results"] for c in item["children"])
-    assert client.get(detail_url(sins["leeds_draft"].pk)).status_code == 404
 
 
 @pytest.mark.parametrize("method", ["get_list", "get_detail", "post"])

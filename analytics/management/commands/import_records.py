@@ -9,6 +9,7 @@ from analytics.importer import (
     records_import,
     records_import_system_user,
 )
+from safeguarding import policy
 from safeguarding.models import User
 
 
@@ -64,7 +65,7 @@ class Command(BaseCommand):
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user is called {username!r}")
-        if not (user.is_active and user.is_administrator):
+        if not policy.can_manage_statistics(user):
             raise CommandError(f"{username!r} is not an active administrator")
         return user
 

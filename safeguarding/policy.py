@@ -1,0 +1,291 @@
+"""The access policy: what a signed-in user may do, written once.
+
+Two questions decide every request, each answered in one place:
+
+1. **Scope** (`safeguarding.scoping.authority_scope`, applied by each model's selector): may
+   the user see this record at all? A record out of scope is a 404, the same as one that does
+   not exist.
+2. **Permission** (this module): for a record in scope, may the user do *this* with it? A
+   refusal is a 403 on the web and in the API, and a domain error in a service.
+
+Each permission is a small named predicate of the user (and the case, where it matters).
+Views, API endpoints, selectors, services and templates ask these predicates, never the role
+directly, so a rule cannot differ between the web, the API and the services. The kernel knows
+no app's models: a case is anything with `partnership_id` / `local_authority_id`.
+
+`ENDPOINTS` is the policy's own table: every URL the service answers, each verb it serves and
+the predicate that decides it. `tests/test_policy_matrix.py` walks it for every role against
+real records, and fails for a URL that is missing from it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.core.exceptions import PermissionDenied
+
+from .codes import Role
+
+PANEL_ROLES = frozenset({Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT})
+# The Panel and administrators: national roles that read every case.
+NATIONAL_READERS = PANEL_ROLES | {Role.ADMINISTRATOR}
+
+
+class PartnershipCase(Protocol):
+    partnership_id: int | None
+
+
+class AuthorityCase(Protocol):
+    local_authority_id: int | None
+
+
+def _role(user) -> str | None:
+    if not (user is not None and user.is_authenticated and user.is_active):
+        return None
+    return user.role
+
+
+def require(allowed: bool) -> None:
+    """Refuse the request (403) unless `allowed`."""
+    if not allowed:
+        raise PermissionDenied
+
+
+# --- Who someone is, in relation to a case ---------------------------------------------------
+
+
+def is_signed_in(user, obj: Any = None) -> bool:
+    return _role(user) is not None
+
+
+def is_panel(user, obj: Any = None) -> bool:
+    """A Panel member or the Panel secretariat."""
+    return _role(user) in PANEL_ROLES
+
+
+def is_administrator(user, obj: Any = None) -> bool:
+    return _role(user) is not None and user.is_administrator
+
+
+def is_partnership_lead(user, obj: Any = None) -> bool:
+    """A lead of some safeguarding partnership (what they may do to a case: `is_lead_of`)."""
+    return _role(user) == Role.PARTNERSHIP_LEAD and user.partnership_id is not None
+
+
+def is_lead_of(user, case: PartnershipCase) -> bool:
+    """A lead of the case's safeguarding partnership."""
+    return (
+        _role(user) == Role.PARTNERSHIP_LEAD
+        and user.partnership_id is not None
+        and user.partnership_id == case.partnership_id
+    )
+
+
+def is_user_of_authority(user, case: AuthorityCase) -> bool:
+    """A user of the local authority the case belongs to."""
+    return (
+        _role(user) == Role.LA_USER
+        and user.local_authority_id is not None
+        and user.local_authority_id == case.local_authority_id
+    )
+
+
+# --- Serious Incident Notifications ------------------------------------------------------------
+
+
+def can_notify(user, obj: Any = None) -> bool:
+    """Local authority users notify the Panel, for their own authority."""
+    return _role(user) == Role.LA_USER and user.local_authority_id is not None
+
+
+def can_edit_notification(user, notification: AuthorityCase) -> bool:
+    """Drafts and amendments: users of the notifying authority only."""
+    return is_user_of_authority(user, notification)
+
+
+def can_see_child_identity(user, notification: AuthorityCase) -> bool:
+    """A child's name (and anything else identifying) is for the notifying authority's users
+    and the Panel; everyone else sees the pseudonymous reference only. The web pages, the API,
+    exports and e-mails all ask this."""
+    return is_user_of_authority(user, notification) or is_panel(user)
+
+
+# --- Rapid reviews -----------------------------------------------------------------------------
+
+
+def can_edit_review(user, review: PartnershipCase) -> bool:
+    """Sections, the document, submission, extension requests, LCSPR commissioning: the leads
+    of the review's partnership."""
+    return is_lead_of(user, review)
+
+
+def can_reopen_review(user, review: Any = None) -> bool:
+    return _role(user) == Role.PANEL_SECRETARIAT
+
+
+def can_decide_extension(user, review: Any = None) -> bool:
+    return _role(user) == Role.PANEL_SECRETARIAT
+
+
+# --- The Panel ---------------------------------------------------------------------------------
+
+
+def can_see_panel_queue(user, obj: Any = None) -> bool:
+    """The Panel works the queue; administrators may read it."""
+    return _role(user) in NATIONAL_READERS
+
+
+def can_decide(user, review: Any = None) -> bool:
+    """Panel members record the Panel's decision on a rapid review."""
+    return _role(user) == Role.PANEL_MEMBER
+
+
+def can_write_letter(user, review: Any = None) -> bool:
+    """Panel members and the secretariat draft, preview, send and retry response letters."""
+    return is_panel(user)
+
+
+# --- LCSPRs ------------------------------------------------------------------------------------
+
+
+def can_edit_lcspr(user, lcspr: PartnershipCase) -> bool:
+    return is_lead_of(user, lcspr)
+
+
+def can_give_lcspr_feedback(user, lcspr: Any = None) -> bool:
+    return is_panel(user)
+
+
+# --- Statistics and administration ---------------------------------------------------------------
+
+
+def can_read_statistics(user, obj: Any = None) -> bool:
+    """The annual figures: administrators, and the Panel read-only."""
+    return _role(user) in NATIONAL_READERS or is_administrator(user)
+
+
+def can_manage_statistics(user, obj: Any = None) -> bool:
+    """Recompute a year and import historic records: administrators."""
+    return is_administrator(user)
+
+
+def can_administer(user, obj: Any = None) -> bool:
+    return is_administrator(user)
+
+
+def is_owner(user, message: Any) -> bool:
+    """A person's own inbox messages."""
+    return _role(user) is not None and message.recipient_id == user.pk
+
+
+def anyone(user=None, obj: Any = None) -> bool:
+    """Public: the sign-in and password pages, the health check, the API schema's docs."""
+    return True
+
+
+# --- The table -----------------------------------------------------------------------------------
+
+Predicate = Callable[..., bool]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A URL name, the verbs it serves and the predicate that decides who may use it. `case`
+    names the record the URL points at (the matrix test builds it); None for pages without
+    one. Scope is applied first: out of scope is a 404 whatever the predicate says."""
+
+    url_name: str
+    verbs: tuple[str, ...]
+    allowed: Predicate
+    case: str | None = None
+
+
+GET, POST, PATCH = ("GET",), ("POST",), ("PATCH",)
+FORM = ("GET", "POST")
+
+ENDPOINTS: tuple[Endpoint, ...] = (
+    # The kernel
+    Endpoint("home", GET, is_signed_in),
+    Endpoint("healthz", GET, anyone),
+    Endpoint("login", FORM, anyone),
+    Endpoint("logout", POST, anyone),
+    Endpoint("password_reset", FORM, anyone),
+    Endpoint("password_reset_done", GET, anyone),
+    Endpoint("password_reset_confirm", GET, anyone, case="password_reset"),
+    Endpoint("password_reset_complete", GET, anyone),
+    Endpoint("password_change", FORM, is_signed_in),
+    Endpoint("local-authority-list", GET, is_signed_in),
+    Endpoint("local-authority-detail", GET, is_signed_in, case="local_authority"),
+    Endpoint("inbox", GET, is_signed_in),
+    Endpoint("inbox-read-all", POST, is_signed_in),
+    Endpoint("inbox-open", POST, is_owner, case="message"),
+    Endpoint("api-schema", GET, is_signed_in),
+    Endpoint("api-docs", GET, is_signed_in),
+    # Serious Incident Notifications
+    Endpoint("notifications:notification-list", GET, is_signed_in),
+    Endpoint("notifications:notification-start", POST, can_notify),
+    Endpoint("notifications:notification-detail", GET, is_signed_in, case="notification"),
+    Endpoint("notifications:notification-incident", FORM, can_edit_notification, "draft"),
+    Endpoint("notifications:notification-children", GET, can_edit_notification, "draft"),
+    Endpoint("notifications:child-add", FORM, can_edit_notification, "draft"),
+    Endpoint("notifications:child-in-focus", FORM, can_edit_notification, "draft"),
+    Endpoint("notifications:child-edit", FORM, can_edit_notification, "draft_child"),
+    Endpoint("notifications:child-remove", FORM, can_edit_notification, "draft_child"),
+    Endpoint("notifications:notification-circumstances", FORM, can_edit_notification, "draft"),
+    Endpoint("notifications:notification-check", FORM, can_edit_notification, "draft"),
+    Endpoint("notifications:notification-confirmation", GET, can_edit_notification, "notification"),
+    Endpoint("notifications-api:notification-list", GET, is_signed_in),
+    Endpoint("notifications-api:notification-list", POST, can_notify),
+    Endpoint("notifications-api:notification-detail", GET, is_signed_in, case="notification"),
+    # Rapid reviews
+    Endpoint("rapidreviews:review-queue", GET, is_signed_in),
+    Endpoint("rapidreviews:review-detail", GET, is_signed_in, case="review"),
+    Endpoint("rapidreviews:review-section", FORM, can_edit_review, "review_section"),
+    Endpoint("rapidreviews:review-submit", FORM, can_edit_review, "review"),
+    Endpoint("rapidreviews:review-document", FORM, can_edit_review, "review"),
+    Endpoint("rapidreviews:review-document-download", GET, is_signed_in, case="review"),
+    Endpoint("rapidreviews:review-reopen", FORM, can_reopen_review, "submitted_review"),
+    Endpoint("rapidreviews:extension-request", FORM, can_edit_review, "review"),
+    Endpoint("rapidreviews:extension-decide", FORM, can_decide_extension, "extension"),
+    Endpoint("rapidreviews-api:review-list", GET, is_signed_in),
+    Endpoint("rapidreviews-api:review-detail", GET, is_signed_in, case="review"),
+    Endpoint("rapidreviews-api:review-section", PATCH, can_edit_review, "review_section"),
+    Endpoint("rapidreviews-api:review-submit", POST, can_edit_review, "review"),
+    # The Panel
+    Endpoint("panel:queue", GET, can_see_panel_queue),
+    Endpoint("panel:overview", GET, can_see_panel_queue),
+    Endpoint("panel:decision", GET, is_signed_in, case="submitted_review"),
+    Endpoint("panel:decision", POST, can_decide, "submitted_review"),
+    Endpoint("panel:letter-draft", FORM, can_write_letter, "decided_review"),
+    Endpoint("panel:letter-preview", GET, can_write_letter, "decided_review"),
+    Endpoint("panel:letter-send", POST, can_write_letter, "decided_review"),
+    Endpoint("panel:letter-retry", POST, can_write_letter, "letter"),
+    Endpoint("panel:letter-download", GET, is_signed_in, case="letter"),
+    Endpoint("panel-api:decision-list", GET, is_signed_in),
+    Endpoint("panel-api:decision-detail", GET, is_signed_in, case="decision"),
+    Endpoint("panel-api:letter-list", GET, is_signed_in),
+    Endpoint("panel-api:letter-detail", GET, is_signed_in, case="letter"),
+    Endpoint("panel-api:letter-pdf", GET, is_signed_in, case="letter"),
+    # LCSPRs
+    Endpoint("lcsprs:lcspr-list", GET, is_signed_in),
+    Endpoint("lcsprs:lcspr-detail", GET, is_signed_in, case="lcspr"),
+    Endpoint("lcsprs:lcspr-start", FORM, can_edit_lcspr, "lcspr"),
+    Endpoint("lcsprs:lcspr-final-report", FORM, can_edit_lcspr, "lcspr"),
+    Endpoint("lcsprs:lcspr-planned-publication", FORM, can_edit_lcspr, "lcspr"),
+    Endpoint("lcsprs:lcspr-publish", FORM, can_edit_lcspr, "lcspr"),
+    Endpoint("lcsprs:lcspr-feedback", FORM, can_give_lcspr_feedback, "lcspr"),
+    Endpoint("lcsprs:lcspr-commission", FORM, can_edit_review, "submitted_review"),
+    Endpoint("lcsprs-api:lcspr-list", GET, is_signed_in),
+    Endpoint("lcsprs-api:lcspr-detail", GET, is_signed_in, case="lcspr"),
+    # Statistics
+    Endpoint("analytics:statistics-index", GET, can_read_statistics),
+    Endpoint("analytics:statistics-year", GET, can_read_statistics, case="year"),
+    Endpoint("analytics:statistics-compare", GET, can_read_statistics, case="year"),
+    Endpoint("analytics:statistics-recompute", POST, can_manage_statistics, case="year"),
+    Endpoint("analytics:snapshot-list", GET, can_read_statistics, case="year"),
+    Endpoint("analytics:snapshot-detail", GET, can_read_statistics, case="snapshot"),
+    Endpoint("analytics:snapshot-download", GET, can_read_statistics, case="snapshot_download"),
+    Endpoint("analytics:records-import", FORM, can_manage_statistics),
+)

@@ -1,0 +1,231 @@
+"""The access policy's own table (`safeguarding.policy.ENDPOINTS`), walked for every role.
+
+Every URL the service answers must be in the table, so a new page or endpoint without a
+policy entry fails here. For each entry, every kind of user asks for it, with each verb, about
+a real record of Leeds:
+
+- a user who cannot see the record (another authority or partnership) gets 404;
+- a user the entry's predicate refuses gets 403;
+- a user it allows is neither refused nor lost (no 403, 404, 405, and never a 500);
+- a signed-out user is sent to sign in (web) or gets 401/403 (API), unless the page is public;
+- a verb the table does not list never lets a refused user in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils.http import urlsafe_base64_encode
+
+from analytics.services import statistics_compute
+from panel import services as panel_services
+from safeguarding import policy
+from safeguarding.codes import Role
+from safeguarding.models import InboxMessage, LocalAuthority
+
+from .factories import FACTORY_FOR_ROLE
+from .lcsprs.factories import LcsprFactory
+from .notifications.factories import DraftNotificationFactory, NotificationChildFactory
+from .panel.factories import PanelDecisionFactory, PanelReviewFactory
+from .rapidreviews.factories import CompleteReviewFactory, PendingExtensionFactory
+
+ACTORS = (
+    "la_own",
+    "la_other",
+    "lead_own",
+    "lead_other",
+    "panel_member",
+    "panel_secretariat",
+    "administrator",
+    "signed_out",
+)
+ALL_VERBS = ("GET", "POST", "PATCH", "PUT", "DELETE")
+# Ignored: Django's admin has its own permission system (administrators only, tested in
+# tests/safeguarding/test_admin.py).
+IGNORED_NAMESPACES = {"admin"}
+
+
+def _url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(resolver: URLResolver, namespace: str | None) -> None:
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace in IGNORED_NAMESPACES:
+                    continue
+                inner = ":".join(n for n in (namespace, pattern.namespace) if n) or None
+                walk(pattern, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver(), None)
+    return names
+
+
+def test_every_url_the_service_answers_is_in_the_policy_table():
+    in_table = {endpoint.url_name for endpoint in policy.ENDPOINTS}
+    missing = _url_names() - in_table
+    assert not missing, f"URLs without an entry in safeguarding.policy.ENDPOINTS: {missing}"
+    assert not in_table - _url_names(), "entries for URLs that no longer exist"
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    cases: dict[str, tuple[dict, set[str]]]  # kind -> (URL kwargs, actors who can see it)
+
+
+NATIONAL = {"panel_member", "panel_secretariat", "administrator"}
+# Who can see a submitted Leeds case at all (its scope): Leeds, its partnership, the Panel.
+LEEDS_SCOPE = {"la_own", "lead_own", *NATIONAL}
+EVERYONE_SIGNED_IN = set(ACTORS) - {"signed_out"}
+
+
+@pytest.fixture
+def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    leeds = LocalAuthority.objects.get(name="Leeds")
+    bristol = LocalAuthority.objects.get(name="Bristol")
+    make = {role: FACTORY_FOR_ROLE[role] for role in Role}
+    users = {
+        "la_own": make[Role.LA_USER](local_authority=leeds),
+        "la_other": make[Role.LA_USER](local_authority=bristol),
+        "lead_own": make[Role.PARTNERSHIP_LEAD](partnership=leeds.partnership),
+        "lead_other": make[Role.PARTNERSHIP_LEAD](partnership=bristol.partnership),
+        "panel_member": make[Role.PANEL_MEMBER](),
+        "panel_secretariat": make[Role.PANEL_SECRETARIAT](),
+        "administrator": make[Role.ADMINISTRATOR](),
+        "signed_out": None,
+    }
+    draft = DraftNotificationFactory(local_authority=leeds, created_by=users["la_own"])
+    child = NotificationChildFactory(notification=draft)
+    review = CompleteReviewFactory()  # drafting, with its document
+    extension = PendingExtensionFactory(review=review)
+    submitted = PanelReviewFactory()
+    decision = PanelDecisionFactory()
+    member = users["panel_member"]
+    letter = panel_services.response_letter_draft(review=decision.review, by=member, body="Text")
+    with django_capture_on_commit_callbacks(execute=True):
+        panel_services.response_letter_send(letter=letter, by=member)
+    lcspr = LcsprFactory()
+    message = InboxMessage.objects.create(
+        recipient=users["la_own"], subject="A message", body="", url="/"
+    )
+    snapshot = statistics_compute(year=2023, by=users["administrator"])
+    cases = {
+        "notification": ({"pk": review.notification_id}, LEEDS_SCOPE),
+        "draft": ({"pk": draft.pk}, {"la_own"}),
+        "draft_child": ({"pk": draft.pk, "child_pk": child.pk}, {"la_own"}),
+        "review": ({"pk": review.pk}, LEEDS_SCOPE),
+        "review_section": ({"pk": review.pk, "section_key": "incident"}, LEEDS_SCOPE),
+        "submitted_review": ({"review_pk": submitted.pk}, LEEDS_SCOPE),
+        "decided_review": ({"review_pk": decision.review_id}, LEEDS_SCOPE),
+        "extension": ({"pk": review.pk, "ext_pk": extension.pk}, LEEDS_SCOPE),
+        "decision": ({"pk": decision.pk}, LEEDS_SCOPE),
+        "letter": ({"pk": letter.pk}, LEEDS_SCOPE),
+        "lcspr": ({"pk": lcspr.pk}, LEEDS_SCOPE),
+        "local_authority": ({"ons_code": leeds.ons_code}, {"la_own", "lead_own", *NATIONAL}),
+        "message": ({"message_id": message.pk}, {"la_own"}),
+        "year": ({"year": 2023}, EVERYONE_SIGNED_IN),
+        "snapshot": ({"year": 2023, "version": snapshot.version}, EVERYONE_SIGNED_IN),
+        "snapshot_download": (
+            {"year": 2023, "version": snapshot.version, "fmt": "csv"},
+            EVERYONE_SIGNED_IN,
+        ),
+        "password_reset": (
+            {"uidb64": urlsafe_base64_encode(b"1"), "token": "set-password"},
+            set(ACTORS),
+        ),
+        None: ({}, EVERYONE_SIGNED_IN),
+    }
+    return World(users=users, cases=cases)
+
+
+def _is_api(url_name: str) -> bool:
+    return "-api:" in url_name or url_name.startswith("api-")
+
+
+def _request(client: Client, verb: str, url: str, api: bool):
+    kwargs = {"content_type": "application/json", "data": "{}"} if api else {}
+    if verb in ("GET", "DELETE"):
+        kwargs = {}
+    response = getattr(client, verb.lower())(url, **kwargs)
+    # Keep what the request changed out of the next actor's view of the record.
+    return response.status_code, response.get("Location", "")
+
+
+def _objects(world: World, case: str | None) -> Any:
+    """The object the predicate is asked about: anything with the case's organisation."""
+    from types import SimpleNamespace
+
+    leeds = LocalAuthority.objects.get(name="Leeds")
+    if case == "message":
+        return SimpleNamespace(recipient_id=world.users["la_own"].pk)
+    return SimpleNamespace(local_authority_id=leeds.pk, partnership_id=leeds.partnership_id)
+
+
+DENIED = {403, 404, 405}
+
+
+def _check(world: World, endpoint: policy.Endpoint, verbs: tuple[str, ...], listed: bool):
+    kwargs, visible_to = world.cases[endpoint.case]
+    url = reverse(endpoint.url_name, kwargs=kwargs)
+    api = _is_api(endpoint.url_name)
+    obj = _objects(world, endpoint.case)
+    failures = []
+    for actor in ACTORS:
+        user = world.users[actor]
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        allowed = (
+            endpoint.allowed(user, obj) if user is not None else endpoint.allowed is policy.anyone
+        )
+        for verb in verbs:
+            with transaction.atomic():
+                status, location = _request(client, verb, url, api)
+                transaction.set_rollback(True)
+            if status >= 500:
+                failures.append((actor, verb, status, "server error"))
+            elif not listed:
+                # A verb the table does not list must not let in someone the table refuses.
+                if not allowed and status not in DENIED | {302, 401}:
+                    failures.append((actor, verb, status, "unlisted verb let a refused user in"))
+            elif user is None and endpoint.allowed is not policy.anyone:
+                signed_out_ok = (
+                    status in (401, 403) if api else (status == 302 and "/sign-in/" in location)
+                )
+                if not signed_out_ok:
+                    failures.append((actor, verb, status, "signed out, not sent to sign in"))
+            elif user is not None and actor not in visible_to:
+                if status != 404:
+                    failures.append((actor, verb, status, "out of scope, expected 404"))
+            elif allowed and status in DENIED:
+                failures.append((actor, verb, status, "allowed by the policy but refused"))
+            elif not allowed and status != 403:
+                failures.append((actor, verb, status, "refused by the policy, expected 403"))
+    return failures
+
+
+@pytest.mark.parametrize(
+    "url_name", sorted({endpoint.url_name for endpoint in policy.ENDPOINTS}), ids=str
+)
+def test_each_role_gets_what_the_policy_says(world, url_name):
+    entries = [endpoint for endpoint in policy.ENDPOINTS if endpoint.url_name == url_name]
+    failures = []
+    for endpoint in entries:
+        failures += _check(world, endpoint, endpoint.verbs, listed=True)
+    listed = {verb for endpoint in entries for verb in endpoint.verbs}
+    unlisted = tuple(
+        verb for verb in (ALL_VERBS if _is_api(url_name) else ("GET", "POST")) if verb not in listed
+    )
+    if unlisted:
+        # Refused by every entry: judge the unlisted verbs by the strictest entry.
+        strictest = min(entries, key=lambda e: e.allowed is policy.is_signed_in)
+        failures += _check(world, strictest, unlisted, listed=False)
+    assert not failures, "\n".join(f"{url_name} {f}" for f in failures)
