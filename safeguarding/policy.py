@@ -181,7 +181,7 @@ def is_owner(user, message: Any) -> bool:
 
 
 def anyone(user=None, obj: Any = None) -> bool:
-    """Public: the sign-in and password pages, the health check, the API schema's docs."""
+    """Public: the sign-in and password pages, the health check, the API's schema and docs."""
     return True
 
 
@@ -221,8 +221,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("inbox", GET, is_signed_in),
     Endpoint("inbox-read-all", POST, is_signed_in),
     Endpoint("inbox-open", POST, is_owner, case="message"),
-    Endpoint("api-schema", GET, is_signed_in),
-    Endpoint("api-docs", GET, is_signed_in),
+    Endpoint("api-schema", GET, anyone),
+    Endpoint("api-docs", GET, anyone),
     # Serious Incident Notifications
     Endpoint("notifications:notification-list", GET, is_signed_in),
     Endpoint("notifications:notification-start", POST, can_notify),
@@ -235,7 +235,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("notifications:child-remove", FORM, can_edit_notification, "draft_child"),
     Endpoint("notifications:notification-circumstances", FORM, can_edit_notification, "draft"),
     Endpoint("notifications:notification-check", FORM, can_edit_notification, "draft"),
-    Endpoint("notifications:notification-confirmation", GET, can_edit_notification, "notification"),
+    Endpoint("notifications:notification-confirmation", GET, is_signed_in, case="notification"),
     Endpoint("notifications-api:notification-list", GET, is_signed_in),
     Endpoint("notifications-api:notification-list", POST, can_notify),
     Endpoint("notifications-api:notification-detail", GET, is_signed_in, case="notification"),
@@ -246,7 +246,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("rapidreviews:review-submit", FORM, can_edit_review, "review"),
     Endpoint("rapidreviews:review-document", FORM, can_edit_review, "review"),
     Endpoint("rapidreviews:review-document-download", GET, is_signed_in, case="review"),
-    Endpoint("rapidreviews:review-reopen", FORM, can_reopen_review, "submitted_review"),
+    Endpoint("rapidreviews:review-reopen", FORM, can_reopen_review, "submitted_review_page"),
     Endpoint("rapidreviews:extension-request", FORM, can_edit_review, "review"),
     Endpoint("rapidreviews:extension-decide", FORM, can_decide_extension, "extension"),
     Endpoint("rapidreviews-api:review-list", GET, is_signed_in),
@@ -271,11 +271,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     # LCSPRs
     Endpoint("lcsprs:lcspr-list", GET, is_signed_in),
     Endpoint("lcsprs:lcspr-detail", GET, is_signed_in, case="lcspr"),
-    Endpoint("lcsprs:lcspr-start", FORM, can_edit_lcspr, "lcspr"),
-    Endpoint("lcsprs:lcspr-final-report", FORM, can_edit_lcspr, "lcspr"),
-    Endpoint("lcsprs:lcspr-planned-publication", FORM, can_edit_lcspr, "lcspr"),
-    Endpoint("lcsprs:lcspr-publish", FORM, can_edit_lcspr, "lcspr"),
-    Endpoint("lcsprs:lcspr-feedback", FORM, can_give_lcspr_feedback, "lcspr"),
+    Endpoint("lcsprs:lcspr-start", POST, can_edit_lcspr, "lcspr"),
+    Endpoint("lcsprs:lcspr-final-report", POST, can_edit_lcspr, "lcspr"),
+    Endpoint("lcsprs:lcspr-planned-publication", POST, can_edit_lcspr, "lcspr"),
+    Endpoint("lcsprs:lcspr-publish", POST, can_edit_lcspr, "lcspr"),
+    Endpoint("lcsprs:lcspr-feedback", POST, can_give_lcspr_feedback, "lcspr"),
     Endpoint("lcsprs:lcspr-commission", FORM, can_edit_review, "submitted_review"),
     Endpoint("lcsprs-api:lcspr-list", GET, is_signed_in),
     Endpoint("lcsprs-api:lcspr-detail", GET, is_signed_in, case="lcspr"),

@@ -124,6 +124,7 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         "review": ({"pk": review.pk}, LEEDS_SCOPE),
         "review_section": ({"pk": review.pk, "section_key": "incident"}, LEEDS_SCOPE),
         "submitted_review": ({"review_pk": submitted.pk}, LEEDS_SCOPE),
+        "submitted_review_page": ({"pk": submitted.pk}, LEEDS_SCOPE),
         "decided_review": ({"review_pk": decision.review_id}, LEEDS_SCOPE),
         "extension": ({"pk": review.pk, "ext_pk": extension.pk}, LEEDS_SCOPE),
         "decision": ({"pk": decision.pk}, LEEDS_SCOPE),
