@@ -11,39 +11,20 @@ from __future__ import annotations
 from datetime import date
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from rapidreviews.api import CodeField, PartnershipOutputSerializer, _choices_message
+from safeguarding.api.fields import CodeField
+from safeguarding.api.pagination import ApiPagination, paginated_response
+from safeguarding.api.schema import BAD_FILTER, UNAUTHENTICATED, filter_parameters
+from safeguarding.api.serializers import PartnershipOutputSerializer
 
 from . import selectors
 from .models import Lcspr
 from .timescales import PANEL_NOTICE_DAYS
-
-
-class LcsprPagination(PageNumberPagination):
-    # page_size comes from settings.REST_FRAMEWORK["PAGE_SIZE"]
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
-class LcsprFilterSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(
-        choices=Lcspr.Status.choices,
-        required=False,
-        help_text="The LCSPR's status.",
-        error_messages={"invalid_choice": _choices_message("status", Lcspr.Status.values)},
-    )
-    overdue = serializers.BooleanField(
-        required=False,
-        help_text="true: not published and past its due date; false: the others.",
-        error_messages={"invalid": "overdue must be true or false"},
-    )
 
 
 class LcsprOutputSerializer(serializers.ModelSerializer):
@@ -111,11 +92,10 @@ class LcsprOutputSerializer(serializers.ModelSerializer):
 
 
 TAGS = ["LCSPRs"]
-UNAUTHENTICATED = OpenApiResponse(description="No or invalid token")
 
 
 class LcsprListApi(APIView):
-    pagination_class = LcsprPagination
+    pagination_class = ApiPagination
 
     @extend_schema(
         operation_id="lcspr_list",
@@ -124,32 +104,17 @@ class LcsprListApi(APIView):
         description="Partnership leads see their partnership's LCSPRs; local authority users "
         "their authority's; the Panel every LCSPR. Overdue LCSPRs come first, then those still "
         "running by due date, published ones last.",
-        parameters=[LcsprFilterSerializer],
+        parameters=filter_parameters(selectors.LcsprFilter),
         responses={
             200: LcsprOutputSerializer(many=True),
-            400: OpenApiResponse(
-                response=OpenApiTypes.OBJECT,
-                description="A filter value is invalid: {field: [messages]}",
-            ),
+            400: BAD_FILTER,
             401: UNAUTHENTICATED,
         },
     )
     def get(self, request: Request) -> Response:
-        query = {key: value for key, value in request.query_params.items() if value != ""}
-        filters = LcsprFilterSerializer(data=query)
-        filters.is_valid(raise_exception=True)
         today: date = timezone.localdate()
-        lcsprs = selectors.lcspr_queue(user=request.user, today=today)
-        if "status" in filters.validated_data:
-            lcsprs = lcsprs.filter(status=filters.validated_data["status"])
-        if "overdue" in filters.validated_data:
-            lcsprs = lcsprs.filter(overdue=filters.validated_data["overdue"])
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(lcsprs, request, view=self)
-        data = LcsprOutputSerializer(
-            page, many=True, context={"request": request, "today": today}
-        ).data
-        return paginator.get_paginated_response(data)
+        lcsprs = selectors.lcspr_queue(user=request.user, today=today, filters=request.query_params)
+        return paginated_response(self, request, lcsprs, LcsprOutputSerializer, {"today": today})
 
 
 class LcsprDetailApi(APIView):

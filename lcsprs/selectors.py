@@ -1,8 +1,11 @@
 """Reads of LCSPRs, through the user's scope: another partnership's LCSPR is a 404."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
+import django_filters
 from dateutil.relativedelta import relativedelta
 from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
@@ -10,6 +13,7 @@ from django.utils import timezone
 
 from rapidreviews.models import RapidReview
 from safeguarding import policy
+from safeguarding.filters import BooleanFilter, choices_message, filters_apply
 from safeguarding.models import User
 from safeguarding.scoping import authority_scope
 
@@ -47,11 +51,28 @@ def _due_soon(today: date) -> Q:
     )
 
 
-def lcspr_queue(*, user: User, today: date | None = None) -> QuerySet[Lcspr]:
-    """Overdue LCSPRs first, then those still running by due date, published ones last. Each
+class LcsprFilter(django_filters.FilterSet):
+    """The LCSPR list's filters, on `lcspr_queue`'s annotations."""
+
+    status = django_filters.ChoiceFilter(
+        choices=Lcspr.Status.choices,
+        help_text="The LCSPR's status.",
+        error_messages={"invalid_choice": choices_message("status", Lcspr.Status.values)},
+    )
+    overdue = BooleanFilter(
+        help_text="true: not published and past its due date; false: the others.",
+        error_messages={"invalid": "overdue must be true or false"},
+    )
+
+
+def lcspr_queue(
+    *, user: User, today: date | None = None, filters: Mapping[str, Any] | None = None
+) -> QuerySet[Lcspr]:
+    """Overdue LCSPRs first, then those still running by due date, published ones last,
+    filtered by `LcsprFilter` (raises FilterInvalid on a filter that does not parse). Each
     says whether it is overdue (`overdue`) or due within a month (`due_soon`)."""
     today = today or timezone.localdate()
-    return (
+    lcsprs = (
         lcspr_list(user=user)
         .annotate(
             overdue=Case(
@@ -73,6 +94,7 @@ def lcspr_queue(*, user: User, today: date | None = None) -> QuerySet[Lcspr]:
         )
         .order_by("urgency", "due_date", "id")
     )
+    return filters_apply(LcsprFilter, lcsprs, filters)
 
 
 def lcspr_get_for_user(*, user: User, pk: int) -> Lcspr:

@@ -13,6 +13,7 @@ from rapidreviews.models import RapidReview
 from safeguarding import policy
 from safeguarding.audit import audit_log
 from safeguarding.dates import long_date
+from safeguarding.errors import DomainConflict, DomainError, DomainInvalid
 from safeguarding.models import AuditAction, User
 
 from .models import Lcspr
@@ -21,25 +22,21 @@ from .timescales import lcspr_due_date
 DECIDED_IN_RAPID_REVIEW = "The partnership decided to hold an LCSPR in its rapid review"
 
 
-class LcsprError(Exception):
+class LcsprError(DomainError):
     """A request the LCSPR's state or the user's role does not allow (a form error or 409)."""
 
 
-class LcsprInvalid(LcsprError):
-    def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
-        super().__init__("; ".join(m for messages in errors.values() for m in messages))
+class LcsprInvalid(LcsprError, DomainInvalid):
+    """The answers break the LCSPR's rules."""
 
 
-class LcsprConflict(LcsprError):
+class LcsprConflict(LcsprError, DomainConflict):
     """Someone else changed the LCSPR after the user opened it."""
 
-    def __init__(self, current: Lcspr):
-        self.current = current
-        super().__init__(
-            "Someone else changed this LCSPR after you opened the page, so your change has not "
-            "been saved. Check the LCSPR as it is now, then try again."
-        )
+    message = (
+        "Someone else changed this LCSPR after you opened the page, so your change has not "
+        "been saved. Check the LCSPR as it is now, then try again."
+    )
 
 
 def lcspr_open_refusal(*, review: RapidReview, by: User) -> str | None:

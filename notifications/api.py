@@ -16,7 +16,6 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers, status
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
@@ -24,18 +23,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from safeguarding import policy
+from safeguarding.api.fields import DATE_INVALID, choices_message
+from safeguarding.api.pagination import ApiPagination, paginated_response
+from safeguarding.api.schema import BAD_FILTER, UNAUTHENTICATED, filter_parameters
+from safeguarding.api.serializers import (
+    AlignedErrorsListSerializer,
+    LocalAuthorityOutputSerializer,
+)
 from safeguarding.codes import Reason, Sex
-from safeguarding.models import LocalAuthority
 
 from .models import AbuseOrNeglect, Notification, NotificationChild
-from .selectors import SORTS, NotificationFilters, notification_get_for_user, notification_list
-from .services import ChildData, NotificationError, NotificationInvalid, notification_create
-
-DATE_INVALID = "Enter a date in the format YYYY-MM-DD, like 2024-03-27"
-
-
-def _choices_message(what: str, choices) -> str:
-    return f"{what} must be one of: {', '.join(choices.values)}"
+from .selectors import NotificationFilter, notification_get_for_user, notification_list
+from .services import ChildData, notification_create
 
 
 class IsLocalAuthorityUserOrReadOnly(BasePermission):
@@ -49,33 +48,7 @@ class IsLocalAuthorityUserOrReadOnly(BasePermission):
         return policy.can_notify(request.user)
 
 
-class NotificationPagination(PageNumberPagination):
-    # page_size comes from settings.REST_FRAMEWORK["PAGE_SIZE"]
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
 # --- Input -------------------------------------------------------------------------------
-
-
-class ChildListSerializer(serializers.ListSerializer):
-    """Children's type errors as a list aligned with the children ({} for a child without
-    problems): the shape the service gives for its rules, so clients handle one format."""
-
-    def to_internal_value(self, data):
-        try:
-            return super().to_internal_value(data)
-        except serializers.ValidationError as exc:
-            by_index = exc.detail
-            if (
-                isinstance(data, list)
-                and isinstance(by_index, dict)
-                and all(isinstance(key, int) for key in by_index)
-            ):
-                raise serializers.ValidationError(
-                    [by_index.get(index, {}) for index in range(len(data))]
-                ) from exc
-            raise
 
 
 class NotificationChildInputSerializer(serializers.Serializer):
@@ -111,7 +84,7 @@ class NotificationChildInputSerializer(serializers.Serializer):
         choices=Sex.choices,
         error_messages={
             "required": "Select the child's sex",
-            "invalid_choice": _choices_message("Sex", Sex),
+            "invalid_choice": choices_message("Sex", Sex.values),
         },
     )
     harm = serializers.ChoiceField(
@@ -119,12 +92,14 @@ class NotificationChildInputSerializer(serializers.Serializer):
         help_text="What happened to this child.",
         error_messages={
             "required": "Select what happened to this child",
-            "invalid_choice": _choices_message("Harm", Reason),
+            "invalid_choice": choices_message("Harm", Reason.values),
         },
     )
 
     class Meta:
-        list_serializer_class = ChildListSerializer
+        # Children's type errors as a list aligned with the children: the shape the service
+        # gives for its rules, so clients handle one format.
+        list_serializer_class = AlignedErrorsListSerializer
 
 
 class NotificationCreateInputSerializer(serializers.Serializer):
@@ -147,14 +122,16 @@ class NotificationCreateInputSerializer(serializers.Serializer):
         choices=Reason.choices,
         allow_blank=True,
         default="",
-        error_messages={"invalid_choice": _choices_message("Reason", Reason)},
+        error_messages={"invalid_choice": choices_message("Reason", Reason.values)},
     )
     abuse_or_neglect = serializers.ChoiceField(
         choices=AbuseOrNeglect.choices,
         allow_blank=True,
         default="",
         help_text="'not_suspected' only for the death of a looked-after child.",
-        error_messages={"invalid_choice": _choices_message("Abuse or neglect", AbuseOrNeglect)},
+        error_messages={
+            "invalid_choice": choices_message("Abuse or neglect", AbuseOrNeglect.values)
+        },
     )
     child_looked_after_death = serializers.BooleanField(
         allow_null=True,
@@ -182,47 +159,7 @@ class NotificationCreateInputSerializer(serializers.Serializer):
     )
 
 
-class NotificationFilterSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=Notification.Status.choices, required=False)
-    reason = serializers.ChoiceField(
-        choices=Reason.choices,
-        required=False,
-        error_messages={"invalid_choice": _choices_message("Reason", Reason)},
-    )
-    local_authority = serializers.CharField(
-        required=False, max_length=9, help_text="ONS code of the local authority, e.g. E08000035"
-    )
-    incident_from = serializers.DateField(
-        required=False,
-        help_text="Incidents on or after this date (YYYY-MM-DD).",
-        error_messages={"invalid": DATE_INVALID},
-    )
-    incident_to = serializers.DateField(
-        required=False,
-        help_text="Incidents on or before this date (YYYY-MM-DD).",
-        error_messages={"invalid": DATE_INVALID},
-    )
-    reference = serializers.CharField(
-        required=False, max_length=20, help_text="Part of the SIN reference, e.g. SIN-2024-"
-    )
-    sort = serializers.ChoiceField(choices=list(SORTS), default="newest")
-
-    def validate(self, attrs: dict) -> dict:
-        start, end = attrs.get("incident_from"), attrs.get("incident_to")
-        if start and end and end < start:
-            raise serializers.ValidationError(
-                {"incident_to": ["incident_to must be the same as or after incident_from"]}
-            )
-        return attrs
-
-
 # --- Output ------------------------------------------------------------------------------
-
-
-class LocalAuthorityOutputSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = LocalAuthority
-        fields = ["ons_code", "name"]
 
 
 class NotificationChildOutputSerializer(serializers.ModelSerializer):
@@ -334,7 +271,7 @@ FIELD_ERRORS_EXAMPLE = OpenApiExample(
 class NotificationListCreateApi(APIView):
     permission_classes = [IsAuthenticated, IsLocalAuthorityUserOrReadOnly]
     parser_classes = [JSONParser]  # children are a nested list: JSON only
-    pagination_class = NotificationPagination
+    pagination_class = ApiPagination
 
     @extend_schema(
         operation_id="notification_list",
@@ -343,23 +280,16 @@ class NotificationListCreateApi(APIView):
         description="Local authority users see their authority's SINs (drafts included); "
         "partnership leads the submitted SINs of their partnership's authorities; the Panel "
         "every submitted SIN.",
-        parameters=[NotificationFilterSerializer],
+        parameters=filter_parameters(NotificationFilter),
         responses={
             200: NotificationOutputSerializer(many=True),
-            400: OpenApiResponse(description="A filter value is invalid: {field: [messages]}"),
-            401: OpenApiResponse(description="No or invalid token"),
+            400: BAD_FILTER,
+            401: UNAUTHENTICATED,
         },
     )
     def get(self, request: Request) -> Response:
-        filters = NotificationFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        notifications = notification_list(
-            user=request.user, filters=NotificationFilters(**filters.validated_data)
-        )
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(notifications, request, view=self)
-        data = NotificationOutputSerializer(page, many=True, context={"request": request}).data
-        return paginator.get_paginated_response(data)
+        notifications = notification_list(user=request.user, filters=request.query_params)
+        return paginated_response(self, request, notifications, NotificationOutputSerializer)
 
     @extend_schema(
         operation_id="notification_create",
@@ -379,7 +309,7 @@ class NotificationListCreateApi(APIView):
                 "{field: [messages]} aligned with the request's children.",
                 examples=[FIELD_ERRORS_EXAMPLE],
             ),
-            401: OpenApiResponse(description="No or invalid token"),
+            401: UNAUTHENTICATED,
             403: OpenApiResponse(description="Only local authority users create SINs"),
             409: OpenApiResponse(description="The SIN's state does not allow this"),
         },
@@ -391,24 +321,19 @@ class NotificationListCreateApi(APIView):
         authority = request.user.local_authority
         claimed = data.pop("local_authority", None)
         if claimed is not None and claimed.strip().upper() != authority.ons_code:
-            return Response(
+            raise serializers.ValidationError(
                 {
                     "local_authority": [
                         f"You can only notify for your own local authority, {authority.name} "
                         f"({authority.ons_code}): remove local_authority or give that code"
                     ]
-                },
-                status=status.HTTP_400_BAD_REQUEST,
+                }
             )
         children = [ChildData(**child) for child in data.pop("children", [])]
-        try:
-            notification = notification_create(
-                local_authority=authority, by=request.user, children=children, **data
-            )
-        except NotificationInvalid as exc:
-            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
-        except NotificationError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        # A rule the SIN breaks is a 400 with the service's messages, from the exception handler.
+        notification = notification_create(
+            local_authority=authority, by=request.user, children=children, **data
+        )
         notification = notification_get_for_user(user=request.user, pk=notification.pk)
         output = NotificationOutputSerializer(notification, context={"request": request})
         location = reverse("notifications-api:notification-detail", args=[notification.pk])
@@ -422,7 +347,7 @@ class NotificationDetailApi(APIView):
         summary="One SIN",
         responses={
             200: NotificationOutputSerializer,
-            401: OpenApiResponse(description="No or invalid token"),
+            401: UNAUTHENTICATED,
             404: OpenApiResponse(description="No such SIN, or not in your scope"),
         },
     )

@@ -307,7 +307,13 @@ class SubmitForm(forms.Form):
 
 
 class NotificationFilterForm(forms.Form):
-    reference = forms.CharField(label="Reference", required=False)
+    # As long as the API's `reference` filter (NotificationFilter) allows.
+    reference = forms.CharField(
+        label="Reference",
+        required=False,
+        max_length=20,
+        error_messages={"max_length": "Reference must be 20 characters or fewer"},
+    )
     status = forms.ChoiceField(
         label="Status", choices=[("", "Any")] + Notification.Status.choices, required=False
     )

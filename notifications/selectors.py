@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from collections.abc import Mapping
+from typing import Any
 
+import django_filters
+from django import forms
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from safeguarding import policy
-from safeguarding.codes import Role
+from safeguarding.codes import Reason, Role
+from safeguarding.filters import INVALID_CHOICE, IsoDateFilter, filters_apply
 from safeguarding.models import User
 from safeguarding.scoping import authority_scope
 
@@ -25,21 +28,71 @@ SORTS = {
 }
 
 
-@dataclass(frozen=True)
-class NotificationFilters:
-    status: str = ""
-    reason: str = ""
-    local_authority: str = ""  # ONS code
-    incident_from: date | None = None
-    incident_to: date | None = None
-    reference: str = ""
-    sort: str = "newest"
+class NotificationFilterSetForm(forms.Form):
+    """Checks across the filters (django-filter validates each one on its own)."""
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("incident_from"), data.get("incident_to")
+        if start and end and end < start:
+            self.add_error("incident_to", "incident_to must be the same as or after incident_from")
+        return data
+
+
+class NotificationFilter(django_filters.FilterSet):
+    """The SIN list's filters, for the list page and the API alike. The page's form turns its
+    GOV.UK inputs (dates like 31/3/2025) into these values; the API passes its query string."""
+
+    status = django_filters.ChoiceFilter(
+        choices=Notification.Status.choices,
+        error_messages={"invalid_choice": INVALID_CHOICE},
+    )
+    reason = django_filters.ChoiceFilter(
+        choices=Reason.choices,
+        error_messages={"invalid_choice": f"Reason must be one of: {', '.join(Reason.values)}"},
+    )
+    local_authority = django_filters.CharFilter(
+        field_name="local_authority__ons_code",
+        max_length=9,
+        help_text="ONS code of the local authority, e.g. E08000035",
+        error_messages={"max_length": "Ensure this field has no more than 9 characters."},
+    )
+    incident_from = IsoDateFilter(
+        field_name="incident_date",
+        lookup_expr="gte",
+        help_text="Incidents on or after this date (YYYY-MM-DD).",
+    )
+    incident_to = IsoDateFilter(
+        field_name="incident_date",
+        lookup_expr="lte",
+        help_text="Incidents on or before this date (YYYY-MM-DD).",
+    )
+    reference = django_filters.CharFilter(
+        field_name="reference",
+        lookup_expr="icontains",
+        max_length=20,
+        help_text="Part of the SIN reference, e.g. SIN-2024-",
+        error_messages={"max_length": "Ensure this field has no more than 20 characters."},
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=[(key, key) for key in SORTS],
+        method="sort_by",
+        help_text="The order: newest (the default), " + ", ".join(list(SORTS)[1:]) + ".",
+        error_messages={"invalid_choice": INVALID_CHOICE},
+    )
+
+    class Meta:
+        form = NotificationFilterSetForm
+
+    def sort_by(self, notifications: QuerySet[Notification], name: str, value: str):
+        return notifications.order_by(*SORTS[value])
 
 
 def notification_list(
-    *, user: User, filters: NotificationFilters | None = None
+    *, user: User, filters: Mapping[str, Any] | None = None
 ) -> QuerySet[Notification]:
-    filters = filters or NotificationFilters()
+    """The SINs the user may see, newest first, filtered by `NotificationFilter` (raises
+    FilterInvalid on a filter that does not parse)."""
     visible = authority_scope(user, "local_authority")
     if getattr(user, "role", None) != Role.LA_USER:
         # A draft is the local authority's work in progress: nobody else sees it until it is
@@ -51,20 +104,9 @@ def notification_list(
         .prefetch_related(
             Prefetch("children", queryset=NotificationChild.objects.order_by("created_at", "id"))
         )
+        .order_by(*SORTS["newest"])
     )
-    if filters.status:
-        notifications = notifications.filter(status=filters.status)
-    if filters.reason:
-        notifications = notifications.filter(reason=filters.reason)
-    if filters.local_authority:
-        notifications = notifications.filter(local_authority__ons_code=filters.local_authority)
-    if filters.incident_from:
-        notifications = notifications.filter(incident_date__gte=filters.incident_from)
-    if filters.incident_to:
-        notifications = notifications.filter(incident_date__lte=filters.incident_to)
-    if filters.reference:
-        notifications = notifications.filter(reference__icontains=filters.reference.strip())
-    return notifications.order_by(*SORTS.get(filters.sort, SORTS["newest"]))
+    return filters_apply(NotificationFilter, notifications, filters)
 
 
 def notification_get_for_user(*, user: User, pk: int) -> Notification:

@@ -21,6 +21,7 @@ from safeguarding.audit import audit_log
 from safeguarding.calendars import england_calendar
 from safeguarding.codes import Role
 from safeguarding.email import email_queue
+from safeguarding.errors import DomainConflict, DomainError, DomainInvalid
 from safeguarding.models import AuditAction, LocalAuthority, User
 from safeguarding.postcodes import normalise_postcode
 from safeguarding.selectors import imd_decile_for_postcode
@@ -33,34 +34,21 @@ from .timescales import SIN_DEADLINE_WORKING_DAYS, notification_on_time
 CHILD_FIELDS = ("child_reference", "name", "date_of_birth", "age_years", "sex", "harm")
 
 
-class NotificationError(Exception):
+class NotificationError(DomainError):
     """A request the SIN's state does not allow (shown as a form error or HTTP 409)."""
 
 
-class NotificationConflict(NotificationError):
+class NotificationConflict(NotificationError, DomainConflict):
     """Someone else saved the SIN after the user loaded it."""
 
-    def __init__(self, current: Notification):
-        self.current = current
-        super().__init__(
-            "Someone else changed this notification after you opened it. Your answers have not "
-            "been saved: check the current version below and save again."
-        )
+    message = (
+        "Someone else changed this notification after you opened it. Your answers have not "
+        "been saved: check the current version below and save again."
+    )
 
 
-class NotificationInvalid(NotificationError):
-    def __init__(self, errors: dict):
-        self.errors = errors
-        super().__init__("; ".join(_messages(errors)))
-
-
-def _messages(errors) -> list[str]:
-    """Every message in an error structure (children's errors are a list of dicts)."""
-    if isinstance(errors, str):
-        return [errors]
-    if isinstance(errors, dict):
-        errors = errors.values()
-    return [message for item in errors for message in _messages(item)]
+class NotificationInvalid(NotificationError, DomainInvalid):
+    """The answers break the SIN's rules; children's errors are a list aligned with them."""
 
 
 def _today() -> date:

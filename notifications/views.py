@@ -92,17 +92,16 @@ def _section(
     return render(request, template, context)
 
 
-def _parse_filters(form: forms.NotificationFilterForm) -> selectors.NotificationFilters:
+def _parse_filters(form: forms.NotificationFilterForm) -> dict:
+    """The form's answers as `NotificationFilter`'s values. A filter the user got wrong is
+    shown as a form error and left out; on any error the dates and sort are left out too."""
     if not form.is_valid():
-        return selectors.NotificationFilters(
-            **{
-                key: form.cleaned_data.get(key) or ""
-                for key in ("reference", "status", "reason", "local_authority")
-                if key not in form.errors
-            }
-        )
-    data = {key: value for key, value in form.cleaned_data.items() if value}
-    return selectors.NotificationFilters(**data)
+        return {
+            key: form.cleaned_data.get(key) or ""
+            for key in ("reference", "status", "reason", "local_authority")
+            if key not in form.errors
+        }
+    return {key: value for key, value in form.cleaned_data.items() if value}
 
 
 @login_required
@@ -110,7 +109,7 @@ def notification_index(request: HttpRequest) -> HttpResponse:
     form = forms.NotificationFilterForm(
         request.GET or None, authorities=local_authority_list(user=request.user)
     )
-    filters = _parse_filters(form) if request.GET else selectors.NotificationFilters()
+    filters = _parse_filters(form) if request.GET else None
     notifications = selectors.notification_list(user=request.user, filters=filters)
     page = Paginator(notifications, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -9,68 +9,21 @@ the Panel's own).
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from rapidreviews.api import CodeField
-from rapidreviews.selectors import rapid_review_list
-from safeguarding.models import User
+from safeguarding.api.fields import CodeField
+from safeguarding.api.pagination import ApiPagination, paginated_response
+from safeguarding.api.schema import BAD_FILTER, UNAUTHENTICATED, filter_parameters
 
 from . import selectors, services
 from .models import Extent, Outcome, PanelDecision, Quality, ResponseLetter
-
-
-class PanelPagination(PageNumberPagination):
-    # page_size comes from settings.REST_FRAMEWORK["PAGE_SIZE"]
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
-def _query(request: Request) -> dict[str, str]:
-    """The query string, without empty values (an empty filter is no filter)."""
-    return {key: value for key, value in request.query_params.items() if value != ""}
-
-
-# --- Filters -------------------------------------------------------------------------------
-
-
-class DecisionFilterSerializer(serializers.Serializer):
-    current = serializers.BooleanField(
-        required=False,
-        help_text="true: only each review's current decision; false: only the versions a "
-        "correction replaced.",
-        error_messages={"invalid": "current must be true or false"},
-    )
-    review = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        help_text="The rapid review's id: its decision's versions.",
-        error_messages={
-            "invalid": "review must be a rapid review's id",
-            "min_value": "review must be a rapid review's id",
-        },
-    )
-
-
-class LetterFilterSerializer(serializers.Serializer):
-    review = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        help_text="The rapid review's id: its letters.",
-        error_messages={
-            "invalid": "review must be a rapid review's id",
-            "min_value": "review must be a rapid review's id",
-        },
-    )
-
 
 # --- Output --------------------------------------------------------------------------------
 
@@ -198,10 +151,6 @@ class ResponseLetterOutputSerializer(serializers.ModelSerializer):
 # --- Views ---------------------------------------------------------------------------------
 
 TAGS = ["panel"]
-UNAUTHENTICATED = OpenApiResponse(description="No or invalid token")
-BAD_FILTER = OpenApiResponse(
-    response=OpenApiTypes.OBJECT, description="A filter value is invalid: {field: [messages]}"
-)
 DECISION_NOT_FOUND = OpenApiResponse(description="No such decision, or not in your scope")
 LETTER_NOT_FOUND = OpenApiResponse(
     description="No such letter, or not in your scope (partnership leads and local authority "
@@ -209,17 +158,8 @@ LETTER_NOT_FOUND = OpenApiResponse(
 )
 
 
-def _decisions(user: User) -> QuerySet[PanelDecision]:
-    """Every version of the decisions on the reviews the user may see: the web pages' scope
-    (`panel_review_get_for_user`, then `panel_decision_list`). panel/selectors.py has no
-    selector across reviews, so the scope is the reviews' selector's."""
-    return PanelDecision.objects.filter(review__in=rapid_review_list(user=user)).select_related(
-        "review__notification"
-    )
-
-
 class PanelDecisionListApi(APIView):
-    pagination_class = PanelPagination
+    pagination_class = ApiPagination
 
     @extend_schema(
         operation_id="panel_decision_list",
@@ -228,7 +168,7 @@ class PanelDecisionListApi(APIView):
         description="The Panel and administrators see every decision; partnership leads their "
         "partnership's; local authority users their authority's. A correction is a new "
         "version: every version is listed, the latest decided first, unless `current=true`.",
-        parameters=[DecisionFilterSerializer],
+        parameters=filter_parameters(selectors.PanelDecisionFilter),
         responses={
             200: PanelDecisionOutputSerializer(many=True),
             400: BAD_FILTER,
@@ -236,18 +176,10 @@ class PanelDecisionListApi(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        filters = DecisionFilterSerializer(data=_query(request))
-        filters.is_valid(raise_exception=True)
-        decisions = _decisions(request.user)
-        if "current" in filters.validated_data:
-            decisions = decisions.filter(is_current=filters.validated_data["current"])
-        if "review" in filters.validated_data:
-            decisions = decisions.filter(review_id=filters.validated_data["review"])
-        decisions = decisions.order_by("-decided_at", "-id")
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(decisions, request, view=self)
-        data = PanelDecisionOutputSerializer(page, many=True, context={"request": request}).data
-        return paginator.get_paginated_response(data)
+        decisions = selectors.panel_decision_list_for_user(
+            user=request.user, filters=request.query_params
+        )
+        return paginated_response(self, request, decisions, PanelDecisionOutputSerializer)
 
 
 class PanelDecisionDetailApi(APIView):
@@ -262,14 +194,14 @@ class PanelDecisionDetailApi(APIView):
         },
     )
     def get(self, request: Request, pk: int) -> Response:
-        decision = _decisions(request.user).filter(pk=pk).first()
+        decision = selectors.panel_decision_list_for_user(user=request.user).filter(pk=pk).first()
         if decision is None:
             raise exceptions.NotFound("No such decision, or not in your scope")
         return Response(PanelDecisionOutputSerializer(decision, context={"request": request}).data)
 
 
 class ResponseLetterListApi(APIView):
-    pagination_class = PanelPagination
+    pagination_class = ApiPagination
 
     @extend_schema(
         operation_id="panel_letter_list",
@@ -278,7 +210,7 @@ class ResponseLetterListApi(APIView):
         description="Every version of each letter, by review and newest version first. The "
         "Panel and administrators see every letter, drafts included; partnership leads and "
         "local authority users the sent letters of reviews in their scope.",
-        parameters=[LetterFilterSerializer],
+        parameters=filter_parameters(selectors.ResponseLetterFilter),
         responses={
             200: ResponseLetterOutputSerializer(many=True),
             400: BAD_FILTER,
@@ -286,16 +218,9 @@ class ResponseLetterListApi(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        filters = LetterFilterSerializer(data=_query(request))
-        filters.is_valid(raise_exception=True)
-        letters = selectors.response_letter_list(user=request.user)
-        if "review" in filters.validated_data:
-            letters = letters.filter(review_id=filters.validated_data["review"])
+        letters = selectors.response_letter_list(user=request.user, filters=request.query_params)
         letters = letters.order_by("review_id", "-version")
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(letters, request, view=self)
-        data = ResponseLetterOutputSerializer(page, many=True, context={"request": request}).data
-        return paginator.get_paginated_response(data)
+        return paginated_response(self, request, letters, ResponseLetterOutputSerializer)
 
 
 class ResponseLetterDetailApi(APIView):
@@ -338,10 +263,8 @@ class ResponseLetterPdfApi(APIView):
     )
     def get(self, request: Request, pk: int) -> FileResponse:
         letter = selectors.response_letter_get_for_user(user=request.user, pk=pk)
-        try:
-            download = services.response_letter_download(letter=letter, by=request.user)
-        except services.PanelError as exc:
-            raise exceptions.NotFound(str(exc)) from exc
+        # A letter whose PDF is not made yet is a 404 (LetterNotMade), from the handler.
+        download = services.response_letter_download(letter=letter, by=request.user)
         return FileResponse(
             download.file,
             as_attachment=True,

@@ -1,15 +1,19 @@
 """Reads for the Panel, through the user's scope: another partnership's review or letter is a
 404, the same as one that does not exist."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+import django_filters
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from rapidreviews.models import RapidReview
 from rapidreviews.selectors import rapid_review_get_for_user, rapid_review_list
 from safeguarding import policy
+from safeguarding.filters import BooleanFilter, IntegerFilter, filters_apply
 from safeguarding.models import User
 from safeguarding.scoping import authority_scope
 
@@ -38,19 +42,67 @@ def panel_decision_list(*, review: RapidReview) -> QuerySet[PanelDecision]:
     return review.panel_decisions.select_related("decided_by").order_by("-version")
 
 
+REVIEW_ID_INVALID = "review must be a rapid review's id"
+
+
+class PanelDecisionFilter(django_filters.FilterSet):
+    """The filters of the list of decisions across reviews."""
+
+    current = BooleanFilter(
+        field_name="is_current",
+        help_text="true: only each review's current decision; false: only the versions a "
+        "correction replaced.",
+        error_messages={"invalid": "current must be true or false"},
+    )
+    review = IntegerFilter(
+        field_name="review_id",
+        min_value=1,
+        help_text="The rapid review's id: its decision's versions.",
+        error_messages={"invalid": REVIEW_ID_INVALID, "min_value": REVIEW_ID_INVALID},
+    )
+
+
+def panel_decision_list_for_user(
+    *, user: User, filters: Mapping[str, Any] | None = None
+) -> QuerySet[PanelDecision]:
+    """Every version of the decisions on the reviews the user may see (the reviews' scope, as
+    on the review's page), the latest decided first, filtered by `PanelDecisionFilter`
+    (raises FilterInvalid on a filter that does not parse)."""
+    decisions = (
+        PanelDecision.objects.filter(review__in=rapid_review_list(user=user))
+        .select_related("review__notification")
+        .order_by("-decided_at", "-id")
+    )
+    return filters_apply(PanelDecisionFilter, decisions, filters)
+
+
 def panel_decision_current(*, review: RapidReview) -> PanelDecision | None:
     return review.panel_decisions.filter(is_current=True).select_related("decided_by").first()
 
 
-def response_letter_list(*, user: User) -> QuerySet[ResponseLetter]:
+class ResponseLetterFilter(django_filters.FilterSet):
+    """The filters of the list of letters across reviews."""
+
+    review = IntegerFilter(
+        field_name="review_id",
+        min_value=1,
+        help_text="The rapid review's id: its letters.",
+        error_messages={"invalid": REVIEW_ID_INVALID, "min_value": REVIEW_ID_INVALID},
+    )
+
+
+def response_letter_list(
+    *, user: User, filters: Mapping[str, Any] | None = None
+) -> QuerySet[ResponseLetter]:
     """Letters the user may see: the Panel and administrators every letter; anyone else the
-    sent letters of reviews in their scope (drafts are the Panel's own)."""
+    sent letters of reviews in their scope (drafts are the Panel's own). Filtered by
+    `ResponseLetterFilter` (raises FilterInvalid on a filter that does not parse)."""
     letters = ResponseLetter.objects.filter(
         authority_scope(user, "review__notification__local_authority")
     ).select_related("review__notification", "review__partnership", "decision")
     if not policy.can_see_panel_queue(user):
         letters = letters.filter(status=ResponseLetter.Status.SENT)
-    return letters
+    return filters_apply(ResponseLetterFilter, letters, filters)
 
 
 def response_letter_list_for_review(*, user: User, review: RapidReview) -> QuerySet[ResponseLetter]:

@@ -26,6 +26,7 @@ from safeguarding import policy
 from safeguarding.audit import audit_log
 from safeguarding.codes import Role
 from safeguarding.email import Attachment, email_queue
+from safeguarding.errors import DomainError, DomainInvalid, DomainNotFound
 from safeguarding.models import AuditAction, User
 
 from .models import PanelDecision, ResponseLetter
@@ -34,14 +35,16 @@ from .models import PanelDecision, ResponseLetter
 STALE_CLAIM = timedelta(minutes=10)
 
 
-class PanelError(Exception):
+class PanelError(DomainError):
     """An action that is not allowed now (shown as a form error, or HTTP 409)."""
 
 
-class PanelInvalid(PanelError):
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("; ".join(m for ms in errors.values() for m in ms))
-        self.errors = errors
+class PanelInvalid(PanelError, DomainInvalid):
+    """The answers break the Panel's rules."""
+
+
+class LetterNotMade(PanelError, DomainNotFound):
+    """The letter's PDF is not made yet: nothing to download (a 404)."""
 
 
 class LetterUndeliverable(PanelError):
@@ -418,7 +421,7 @@ class LetterDownload:
 def response_letter_download(*, letter: ResponseLetter, by: User) -> LetterDownload:
     """Open a rendered letter for `by` (who read it through its selector), and record it."""
     if not letter.pdf:
-        raise PanelError("This letter has not been made into a PDF yet")
+        raise LetterNotMade("This letter has not been made into a PDF yet")
     audit_log(
         actor=by,
         action=AuditAction.EXPORT,

@@ -10,19 +10,12 @@ scope is a 404.
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping
 from datetime import date
 from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import models
-from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.text import capfirst
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent, build_choice_description_list
-from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -31,24 +24,29 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_field,
 )
-from rest_framework import exceptions, serializers, status
-from rest_framework.pagination import PageNumberPagination
+from rest_framework import exceptions, serializers
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from notifications.api import LocalAuthorityOutputSerializer
 from safeguarding import codes as safeguarding_codes
+from safeguarding.api.fields import CodeField, CodeLists, answer_field_for, choices_message
+from safeguarding.api.pagination import ApiPagination, paginated_response
+from safeguarding.api.schema import BAD_FILTER, UNAUTHENTICATED, filter_parameters
+from safeguarding.api.serializers import (
+    AlignedErrorsListSerializer,
+    LocalAuthorityOutputSerializer,
+    NeverPartialSerializer,
+    PartnershipOutputSerializer,
+)
 from safeguarding.calendars import england_calendar
-from safeguarding.models import Partnership, User
+from safeguarding.models import User
 from safeguarding.workingdays import WorkingDayCalendar
 
 from . import codes, selectors, services
 from .models import RapidReview, RapidReviewTheme
 from .sections import SECTION_BY_KEY, SECTIONS, Section
-
-DATE_INVALID = "Enter a date in the format YYYY-MM-DD, like 2024-03-27"
 
 # Every answer of every section, in the order of the task list.
 ANSWER_FIELDS: tuple[str, ...] = tuple(name for section in SECTIONS for name in section.fields)
@@ -59,69 +57,8 @@ THEMES = "themes"
 PATCHABLE_SECTIONS = tuple(s.key for s in SECTIONS if s.fields or s.key == THEMES)
 
 
-def _choices_message(what: str, values) -> str:
-    return f"{what} must be one of: {', '.join(values)}"
-
-
-# --- Coded answers: one named enum per code list in the schema ---------------------------
-
-
-def _code_lists() -> dict[tuple, list[type[models.Choices]]]:
-    """The code lists by their choices (two lists may be identical, like ChildInNeed and
-    YouthOffending), to name a question's enum after its code list."""
-    found: dict[tuple, list[type[models.Choices]]] = {}
-    for module in (safeguarding_codes, codes):
-        for _, cls in inspect.getmembers(module, inspect.isclass):
-            if issubclass(cls, models.Choices) and cls.__module__ == module.__name__:
-                found.setdefault(tuple(cls.choices), []).append(cls)
-    return found
-
-
-CODE_LISTS = _code_lists()
-
-
-def _enum_name(field_name: str, choices) -> str:
-    """The code list's name (the one named like the question when several are identical), or
-    the question's when its choices are not a code list."""
-    camel = field_name.title().replace("_", "")
-    candidates = CODE_LISTS.get(tuple(choices), [])
-    named = [cls.__name__ for cls in candidates if cls.__name__ == camel]
-    return f"{(named or [cls.__name__ for cls in candidates] or [camel])[0]}Enum"
-
-
-class CodeField(serializers.ChoiceField):
-    """A machine code from a code list. In the OpenAPI schema each code list is one component
-    (`YesNoUnknownEnum`, shared by every question that uses it) rather than one enum per
-    question, and "" (unanswered) is `BlankEnum`."""
-
-    def __init__(self, choices, *, enum_name: str, **kwargs):
-        self.enum_name = enum_name
-        super().__init__(choices=list(choices), **kwargs)
-
-
-class CodeFieldExtension(OpenApiSerializerFieldExtension):
-    target_class = CodeField
-
-    def map_serializer_field(self, auto_schema, direction):
-        field: CodeField = self.target
-        enum = {"enum": list(field.choices), "type": "string"}
-        if spectacular_settings.ENUM_GENERATE_CHOICE_DESCRIPTION:
-            enum["description"] = build_choice_description_list(field.choices.items())
-        refs = [self._component(auto_schema, field.enum_name, enum)]
-        if field.allow_blank:
-            blank = f"Blank{spectacular_settings.ENUM_SUFFIX}"
-            refs.append(self._component(auto_schema, blank, {"enum": [""]}))
-        return refs[0] if len(refs) == 1 else {"oneOf": refs}
-
-    @staticmethod
-    def _component(auto_schema, name: str, schema: dict) -> dict:
-        # Registered as drf-spectacular's enum post-processing registers its own enums (named
-        # by a string), so a code list another API also uses (Sex, Reason) is one component.
-        component = ResolvedComponent(
-            name=name, type=ResolvedComponent.SCHEMA, schema=schema, object=name
-        )
-        auto_schema.registry.register_on_missing(component)
-        return component.ref
+# One named enum per code list in the schema (YesNoUnknownEnum...), not one per question.
+CODE_LISTS = CodeLists(safeguarding_codes, codes)
 
 
 INVALID_NUMBER = {"age_years": "Age must be a whole number from 0 to 17"}  # as the web form
@@ -129,37 +66,12 @@ INVALID_NUMBER = {"age_years": "Age must be a whole number from 0 to 17"}  # as 
 
 def answer_field(name: str, **kwargs) -> serializers.Field:
     """The serializer field for one answer, from the model field that stores it."""
-    model_field = RapidReview._meta.get_field(name)
-    label = capfirst(str(model_field.verbose_name))
-    if model_field.choices:
-        return CodeField(
-            model_field.choices,
-            enum_name=_enum_name(name, model_field.choices),
-            allow_blank=True,
-            help_text=f'{label}. "" when unanswered.',
-            error_messages={
-                "invalid_choice": _choices_message(
-                    label, [value for value, _ in model_field.choices]
-                )
-            },
-            **kwargs,
-        )
-    if isinstance(model_field, models.IntegerField):
-        return serializers.IntegerField(
-            allow_null=True,
-            help_text=f"{label}. null when unanswered.",
-            error_messages={"invalid": INVALID_NUMBER.get(name, f"{label} must be a whole number")},
-            **kwargs,
-        )
-    return serializers.CharField(
-        allow_blank=True, help_text=f'{label}. "" when unanswered.', **kwargs
+    return answer_field_for(
+        RapidReview._meta.get_field(name),
+        code_lists=CODE_LISTS,
+        invalid_number=INVALID_NUMBER.get(name),
+        **kwargs,
     )
-
-
-class RapidReviewPagination(PageNumberPagination):
-    # page_size comes from settings.REST_FRAMEWORK["PAGE_SIZE"]
-    page_size_query_param = "page_size"
-    max_page_size = 200
 
 
 # --- Input -------------------------------------------------------------------------------
@@ -192,29 +104,13 @@ class RapidReviewAnswersInputSerializer(serializers.Serializer):
         return value
 
 
-class ThemeListSerializer(serializers.ListSerializer):
-    """Themes' errors as a list aligned with the themes ({} for a theme without problems), as
-    the notifications API gives children's errors, rather than DRF's {index: errors}."""
-
-    def to_internal_value(self, data):
-        try:
-            return super().to_internal_value(data)
-        except serializers.ValidationError as exc:
-            by_index = exc.detail
-            if isinstance(data, list) and isinstance(by_index, dict):
-                raise serializers.ValidationError(
-                    [by_index.get(index, {}) for index in range(len(data))]
-                ) from exc
-            raise
-
-
 class RapidReviewThemeInputSerializer(serializers.Serializer):
     theme = CodeField(
         codes.LearningTheme.choices,
         enum_name="LearningThemeEnum",
         error_messages={
             "required": "Select the theme",
-            "invalid_choice": _choices_message("Theme", codes.LearningTheme.values),
+            "invalid_choice": choices_message("Theme", codes.LearningTheme.values),
         },
     )
     present = serializers.BooleanField(
@@ -231,10 +127,14 @@ class RapidReviewThemeInputSerializer(serializers.Serializer):
     )
 
     class Meta:
-        list_serializer_class = ThemeListSerializer
+        # Themes' errors as a list aligned with the themes, as a SIN's children's.
+        list_serializer_class = AlignedErrorsListSerializer
 
 
-class RapidReviewSectionInputSerializer(serializers.Serializer):
+class RapidReviewSectionInputSerializer(NeverPartialSerializer):
+    """PATCH saves part of a review, but this body is never partial: without `version` a
+    save could overwrite someone else's."""
+
     version = serializers.IntegerField(
         min_value=0,
         help_text="The section's version you started from (the review's section_versions). "
@@ -255,16 +155,6 @@ class RapidReviewSectionInputSerializer(serializers.Serializer):
         required=False,
         help_text="The themes section only. Themes left out keep their saved answers.",
     )
-
-    # PATCH saves part of a review, but this body is never partial: without `version` a save
-    # could overwrite someone else's. (drf-spectacular marks a PATCH body partial otherwise.)
-    @property
-    def partial(self) -> bool:
-        return False
-
-    @partial.setter
-    def partial(self, value: bool) -> None:
-        pass
 
     def validate(self, attrs: dict) -> dict:
         section: Section = self.context["section"]
@@ -292,82 +182,7 @@ class RapidReviewSubmitInputSerializer(serializers.Serializer):
     )
 
 
-OVERDUE = "overdue"
-STATUS_FILTERS = [
-    *RapidReview.Status.choices,
-    (OVERDUE, "Overdue: not submitted and past its due date"),
-]
-
-
-class RapidReviewFilterSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(
-        choices=STATUS_FILTERS,
-        required=False,
-        help_text="not_started, drafting or submitted: the review's status. overdue: not "
-        "submitted and due before today (whether drafting or not started).",
-        error_messages={
-            "invalid_choice": _choices_message("status", [value for value, _ in STATUS_FILTERS])
-        },
-    )
-    partnership = serializers.CharField(
-        required=False, max_length=80, help_text="The partnership's code, e.g. leeds"
-    )
-    due_after = serializers.DateField(
-        required=False,
-        help_text="Due after this date, not on it (YYYY-MM-DD).",
-        error_messages={"invalid": DATE_INVALID},
-    )
-    due_before = serializers.DateField(
-        required=False,
-        help_text="Due before this date, not on it (YYYY-MM-DD).",
-        error_messages={"invalid": DATE_INVALID},
-    )
-
-    def validate_partnership(self, value: str) -> str:
-        if not Partnership.objects.filter(code=value).exists():
-            raise serializers.ValidationError(f"No partnership has the code '{value}'")
-        return value
-
-    def validate(self, attrs: dict) -> dict:
-        after, before = attrs.get("due_after"), attrs.get("due_before")
-        if after and before and before <= after:
-            raise serializers.ValidationError(
-                {"due_before": ["due_before must be after due_after"]}
-            )
-        return attrs
-
-
-def _filtered(
-    reviews: QuerySet[RapidReview],
-    *,
-    today: date,
-    status: str | None = None,
-    partnership: str | None = None,
-    due_after: date | None = None,
-    due_before: date | None = None,
-) -> QuerySet[RapidReview]:
-    """The list's filters, on the scoped queue. (They would sit better in the selector, as
-    `notification_list(filters=...)` does.)"""
-    if status == OVERDUE:
-        reviews = selectors.rapid_review_filter_overdue(reviews, today=today)
-    elif status:
-        reviews = reviews.filter(status=status)
-    if partnership:
-        reviews = reviews.filter(partnership__code=partnership)
-    if due_after:
-        reviews = reviews.filter(due_date__gt=due_after)
-    if due_before:
-        reviews = reviews.filter(due_date__lt=due_before)
-    return reviews
-
-
 # --- Output ------------------------------------------------------------------------------
-
-
-class PartnershipOutputSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Partnership
-        fields = ["code", "name"]
 
 
 class RapidReviewThemeOutputSerializer(serializers.ModelSerializer):
@@ -540,24 +355,9 @@ class RapidReviewConflictSerializer(serializers.Serializer):
     )
 
 
-def _conflict_body(exc: services.RapidReviewConflict) -> dict:
-    current, section = exc.current, SECTION_BY_KEY[exc.section_key]
-    body = {
-        "detail": str(exc),
-        "section": section.key,
-        "version": current.section_version(section.key),
-    }
-    if section.key == THEMES:
-        body["themes"] = RapidReviewThemeOutputSerializer(current.themes.all(), many=True).data
-    else:
-        body["answers"] = {name: getattr(current, name) for name in section.fields}
-    return body
-
-
 # --- Views -------------------------------------------------------------------------------
 
 TAGS = ["rapid reviews"]
-UNAUTHENTICATED = OpenApiResponse(description="No or invalid token")
 NOT_FOUND = OpenApiResponse(description="No such rapid review, or not in your scope")
 NOT_A_LEAD = OpenApiResponse(
     description="Only a partnership lead of the review's partnership may change it"
@@ -587,7 +387,7 @@ def _review_response(request: Request, pk: int) -> Response:
 
 
 class RapidReviewListApi(APIView):
-    pagination_class = RapidReviewPagination
+    pagination_class = ApiPagination
 
     @extend_schema(
         operation_id="rapid_review_list",
@@ -597,33 +397,25 @@ class RapidReviewListApi(APIView):
         "their authority's; the Panel every review. Reviews still to submit come first, the "
         "earliest due first; submitted reviews last. Each item is a summary: the review itself "
         "has the answers.",
-        parameters=[RapidReviewFilterSerializer],
+        parameters=filter_parameters(selectors.RapidReviewFilter),
         responses={
             200: RapidReviewSummaryOutputSerializer(many=True),
-            400: OpenApiResponse(
-                response=OpenApiTypes.OBJECT,
-                description="A filter value is invalid: {field: [messages]}",
-            ),
+            400: BAD_FILTER,
             401: UNAUTHENTICATED,
         },
     )
     def get(self, request: Request) -> Response:
-        filters = RapidReviewFilterSerializer(data=request.query_params)
-        filters.is_valid(raise_exception=True)
         today = timezone.localdate()
-        reviews = _filtered(
-            selectors.rapid_review_queue(user=request.user, today=today),
-            today=today,
-            **filters.validated_data,
+        reviews = selectors.rapid_review_queue(
+            user=request.user, today=today, filters=request.query_params
         )
-        paginator = self.pagination_class()
-        page = paginator.paginate_queryset(reviews, request, view=self)
-        data = RapidReviewSummaryOutputSerializer(
-            page,
-            many=True,
-            context={"request": request, "today": today, "calendar": england_calendar()},
-        ).data
-        return paginator.get_paginated_response(data)
+        return paginated_response(
+            self,
+            request,
+            reviews,
+            RapidReviewSummaryOutputSerializer,
+            {"today": today, "calendar": england_calendar()},
+        )
 
 
 class RapidReviewDetailApi(APIView):
@@ -672,6 +464,20 @@ SECTION_EXAMPLES = [
 
 class RapidReviewSectionApi(APIView):
     parser_classes = [JSONParser]
+    # The exception handler's hooks: the services' field errors are the answers' (the request
+    # nests them under `answers`), and a stale save's 409 shows what is saved now.
+    invalid_errors_key = "answers"
+
+    @staticmethod
+    def conflict_data(exc: services.RapidReviewConflict) -> dict:
+        current, section = exc.current, SECTION_BY_KEY[exc.section_key]
+        data = {"section": section.key, "version": current.section_version(section.key)}
+        if section.key == THEMES:
+            themes = current.themes.all()
+            data["themes"] = RapidReviewThemeOutputSerializer(themes, many=True).data
+        else:
+            data["answers"] = {name: getattr(current, name) for name in section.fields}
+        return data
 
     @extend_schema(
         operation_id="rapid_review_section_update",
@@ -710,35 +516,32 @@ class RapidReviewSectionApi(APIView):
         review = _review_for_editing(request.user, pk)
         body = RapidReviewSectionInputSerializer(data=request.data, context={"section": section})
         body.is_valid(raise_exception=True)
-        version = body.validated_data["version"]
-        try:
-            if section.key == THEMES:
-                services.rapid_review_themes_save(
-                    review=review,
-                    by=request.user,
-                    themes={
-                        item["theme"]: (item["present"], item["good_practice"])
-                        for item in body.validated_data["themes"]
-                    },
-                    expected_version=version,
-                )
-            else:
-                # The whole section, as the web form sends it: left-out answers as saved.
-                saved = {name: getattr(review, name) for name in section.fields}
-                services.rapid_review_section_save(
-                    review=review,
-                    by=request.user,
-                    section_key=section.key,
-                    values={**saved, **body.validated_data["answers"]},
-                    expected_version=version,
-                )
-        except services.RapidReviewConflict as exc:
-            return Response(_conflict_body(exc), status=status.HTTP_409_CONFLICT)
-        except services.RapidReviewInvalid as exc:
-            return Response({"answers": exc.errors}, status=status.HTTP_400_BAD_REQUEST)
-        except services.RapidReviewError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        _section_save(review, section, body.validated_data, by=request.user)
         return _review_response(request, pk)
+
+
+def _section_save(review: RapidReview, section: Section, data: dict, *, by: User) -> None:
+    """Save a section with the web form's service. A refusal (read-only, stale version, a
+    rule broken) is raised for the exception handler."""
+    if section.key == THEMES:
+        services.rapid_review_themes_save(
+            review=review,
+            by=by,
+            themes={
+                item["theme"]: (item["present"], item["good_practice"]) for item in data["themes"]
+            },
+            expected_version=data["version"],
+        )
+    else:
+        # The whole section, as the web form sends it: left-out answers as saved.
+        saved = {name: getattr(review, name) for name in section.fields}
+        services.rapid_review_section_save(
+            review=review,
+            by=by,
+            section_key=section.key,
+            values={**saved, **data["answers"]},
+            expected_version=data["version"],
+        )
 
 
 class RapidReviewSubmitApi(APIView):
@@ -777,14 +580,9 @@ class RapidReviewSubmitApi(APIView):
         review = _review_for_editing(request.user, pk)
         body = RapidReviewSubmitInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            services.rapid_review_submit(
-                review=review,
-                by=request.user,
-                accept_not_recorded=body.validated_data["accept_not_recorded"],
-            )
-        except services.RapidReviewInvalid as exc:
-            return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
-        except services.RapidReviewError as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        services.rapid_review_submit(
+            review=review,
+            by=request.user,
+            accept_not_recorded=body.validated_data["accept_not_recorded"],
+        )
         return _review_response(request, pk)

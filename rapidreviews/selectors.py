@@ -1,14 +1,19 @@
 """Reads of rapid reviews, through the user's scope: another partnership's review is a 404."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
+import django_filters
+from django import forms
 from django.db.models import Case, Exists, IntegerField, OuterRef, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from safeguarding import policy
-from safeguarding.models import User
+from safeguarding.filters import IsoDateFilter, choices_message, filters_apply
+from safeguarding.models import Partnership, User
 from safeguarding.scoping import authority_scope
 from safeguarding.workingdays import WorkingDayCalendar
 
@@ -21,14 +26,85 @@ def rapid_review_list(*, user: User) -> QuerySet[RapidReview]:
     ).select_related("notification", "notification__local_authority", "partnership")
 
 
-def rapid_review_queue(*, user: User, today: date | None = None) -> QuerySet[RapidReview]:
-    """Reviews still to submit first, most urgent (earliest due) first; submitted ones last.
+OVERDUE = "overdue"
+STATUS_FILTERS = [
+    *RapidReview.Status.choices,
+    (OVERDUE, "Overdue: not submitted and past its due date"),
+]
+
+
+class RapidReviewFilterForm(forms.Form):
+    """Checks django-filter leaves to the form: that the partnership exists, and the dates'
+    order."""
+
+    def clean_partnership(self) -> str:
+        code = self.cleaned_data["partnership"]
+        if code and not Partnership.objects.filter(code=code).exists():
+            raise forms.ValidationError(f"No partnership has the code '{code}'")
+        return code
+
+    def clean(self) -> dict:
+        data = super().clean()
+        after, before = data.get("due_after"), data.get("due_before")
+        if after and before and before <= after:
+            self.add_error("due_before", "due_before must be after due_after")
+        return data
+
+
+class RapidReviewFilter(django_filters.FilterSet):
+    """The rapid review list's filters. `overdue` is a status to the user, though the review's
+    stored status stays drafting or not started, so it is worked out as of `today`."""
+
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_FILTERS,
+        method="filter_status",
+        help_text="not_started, drafting or submitted: the review's status. overdue: not "
+        "submitted and due before today (whether drafting or not started).",
+        error_messages={
+            "invalid_choice": choices_message("status", [value for value, _ in STATUS_FILTERS])
+        },
+    )
+    partnership = django_filters.CharFilter(
+        field_name="partnership__code",
+        max_length=80,
+        help_text="The partnership's code, e.g. leeds",
+        error_messages={"max_length": "Ensure this field has no more than 80 characters."},
+    )
+    due_after = IsoDateFilter(
+        field_name="due_date",
+        lookup_expr="gt",
+        help_text="Due after this date, not on it (YYYY-MM-DD).",
+    )
+    due_before = IsoDateFilter(
+        field_name="due_date",
+        lookup_expr="lt",
+        help_text="Due before this date, not on it (YYYY-MM-DD).",
+    )
+
+    class Meta:
+        form = RapidReviewFilterForm
+
+    def __init__(self, *args, today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+
+    def filter_status(self, reviews: QuerySet[RapidReview], name: str, value: str):
+        if value == OVERDUE:
+            return rapid_review_filter_overdue(reviews, today=self.today)
+        return reviews.filter(status=value)
+
+
+def rapid_review_queue(
+    *, user: User, today: date | None = None, filters: Mapping[str, Any] | None = None
+) -> QuerySet[RapidReview]:
+    """Reviews still to submit first, most urgent (earliest due) first; submitted ones last,
+    filtered by `RapidReviewFilter` (raises FilterInvalid on a filter that does not parse).
     Each says whether an extension request is waiting for a decision (`extension_pending`)."""
     today = today or timezone.localdate()
     pending = RapidReviewExtension.objects.filter(
         review=OuterRef("pk"), status=RapidReviewExtension.Status.PENDING
     )
-    return (
+    reviews = (
         rapid_review_list(user=user)
         .annotate(extension_pending=Exists(pending))
         .order_by(
@@ -41,6 +117,7 @@ def rapid_review_queue(*, user: User, today: date | None = None) -> QuerySet[Rap
             "id",
         )
     )
+    return filters_apply(RapidReviewFilter, reviews, filters, today=today)
 
 
 def rapid_review_get_for_user(*, user: User, pk: int) -> RapidReview:

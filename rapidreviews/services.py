@@ -22,6 +22,7 @@ from safeguarding.calendars import england_calendar
 from safeguarding.codes import Role
 from safeguarding.dates import long_date
 from safeguarding.email import email_queue
+from safeguarding.errors import DomainConflict, DomainError, DomainInvalid
 from safeguarding.models import AuditAction, User
 from safeguarding.services import inbox_notify
 
@@ -47,26 +48,25 @@ def rapid_review_open(*, notification: Notification, sin_date: date) -> RapidRev
     return review
 
 
-class RapidReviewError(Exception):
+class RapidReviewError(DomainError):
     """A request the review's state does not allow (shown as a form error or HTTP 409)."""
 
 
-class RapidReviewInvalid(RapidReviewError):
-    def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
-        super().__init__("; ".join(m for messages in errors.values() for m in messages))
+class RapidReviewInvalid(RapidReviewError, DomainInvalid):
+    """The answers break the review's rules."""
 
 
-class RapidReviewConflict(RapidReviewError):
+class RapidReviewConflict(RapidReviewError, DomainConflict):
     """Someone else saved the same section after the user opened it."""
 
+    message = (
+        "Someone else saved this section after you opened it. Your answers have not been "
+        "saved: compare them with the saved version below, then save again to keep yours."
+    )
+
     def __init__(self, current: RapidReview, section_key: str):
-        self.current = current
         self.section_key = section_key
-        super().__init__(
-            "Someone else saved this section after you opened it. Your answers have not been "
-            "saved: compare them with the saved version below, then save again to keep yours."
-        )
+        super().__init__(current)
 
 
 def _lock_for_section(

@@ -228,9 +228,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "safeguarding.api.pagination.ApiPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Domain errors raised by the services become 400/404/409 responses in one place.
+    "EXCEPTION_HANDLER": "safeguarding.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{SERVICE_NAME} API",

@@ -642,7 +642,7 @@ def test_pages(panel_client, varied):
 
 
 def test_page_size_defaults_to_50_and_stops_at_200(panel_client, varied, settings):
-    from notifications.api import NotificationPagination
+    from safeguarding.api.pagination import ApiPagination as NotificationPagination
 
     assert settings.REST_FRAMEWORK["PAGE_SIZE"] == 50
     assert NotificationPagination.max_page_size == 200
