@@ -407,7 +407,7 @@ def _region_counts(year: int) -> dict[str, dict[str, int]]:
             deaths=Count("pk", filter=this_year & Q(reason=Reason.DEATH)),
             harm=Count("pk", filter=this_year & Q(reason=Reason.SERIOUS_HARM)),
             imd_known=Count("pk", filter=this_year & Q(imd_decile__isnull=False)),
-            deprived=Count("pk", filter=this_year & Q(imd_decile__lte=2)),
+            deprived=Count("pk", filter=this_year & Q(imd_decile__in=t.MOST_DEPRIVED_20_PERCENT)),
         )
     }
 

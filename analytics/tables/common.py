@@ -18,6 +18,11 @@ def aged(years: range) -> Q:
     return Q(age_years__gte=years.start, age_years__lte=years.stop - 1)
 
 
+def ages_text(years: range, *, joined: str = "to") -> str:
+    """A range of ages as a note says it: "4 to 15", "16 and 17"."""
+    return f"{years.start} {joined} {years.stop - 1}"
+
+
 SEX_COLUMNS = split("sex", Sex.choices, codes=[Sex.FEMALE, Sex.MALE])
 TYPE_COLUMNS = split("incident_type", Reason.choices, codes=[Reason.DEATH, Reason.SERIOUS_HARM])
 TYPE_COLUMNS_WITH_OTHER = split("incident_type", Reason.choices)
@@ -54,6 +59,10 @@ HAS_MENTAL_HEALTH_CONDITION = Q(mental_health__in=MENTAL_HEALTH_CONDITION)
 SCHOOL_AGE = aged(rules.SCHOOL_AGE) & ~Q(education_status__in=[rr.EducationStatus.NURSERY, ""])
 # Asked whether they are NEET: 16 and 17.
 AGED_16_17 = aged(rules.POST_16)
+SCHOOL_AGE_NOTE = f"children aged {ages_text(rules.SCHOOL_AGE)}, leaving out those still at nursery"
+NEET_AGE_NOTE = f"children aged {ages_text(rules.POST_16, joined='and')}"
+# The IMD deciles of the 20% most deprived areas (Table A, Chart 8).
+MOST_DEPRIVED_20_PERCENT = (1, 2)
 EDUCATION_ROWS = code_rows(
     rr.EducationStatus.choices,
     codes=[

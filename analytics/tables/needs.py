@@ -10,7 +10,9 @@ from .common import (
     AGED_16_17,
     EDUCATION_ROWS,
     MENTAL_HEALTH_CONDITION,
+    NEET_AGE_NOTE,
     SCHOOL_AGE,
+    SCHOOL_AGE_NOTE,
     SEX_COLUMNS,
     TOTAL_INCLUDES_OTHER,
     TYPE_COLUMNS,
@@ -47,7 +49,7 @@ TABLES: tuple[TableSpec, ...] = (
             RowGroup("Education status", EDUCATION_ROWS + (total_row(),), field="education_status"),
         ),
         columns=SEX_COLUMNS,
-        notes=("Children aged 4 to 15, leaving out those still at nursery.",),
+        notes=(f"{SCHOOL_AGE_NOTE.capitalize()}.",),
     ),
     TableSpec(
         "table_c_needs",
@@ -91,8 +93,7 @@ TABLES: tuple[TableSpec, ...] = (
         percent="row",
         notes=(
             TOTAL_INCLUDES_OTHER,
-            "Education status and missing school: children aged 4 to 15, leaving out those "
-            "still at nursery; NEET: children aged 16 and 17.",
+            f"Education status and missing school: {SCHOOL_AGE_NOTE}; NEET: {NEET_AGE_NOTE}.",
         ),
     ),
     TableSpec(
