@@ -417,6 +417,13 @@ def _line(table: dict[str, Any], spec: ChartSpec, categories, series) -> str:
     values = [v for s in series for v in s.values if v is not None]
     maximum, ticks = _axis(max(values, default=None))
     step = (right - left) / max(len(categories) - 1, 1)
+
+    def x_of(i: int) -> float:
+        return left + i * step
+
+    def y_of(value) -> float:
+        return plot_bottom - float(value) / maximum * (plot_bottom - plot_top)
+
     body = ['<g class="axis">']
     for tick in ticks:
         y = plot_bottom - tick / maximum * (plot_bottom - plot_top)
@@ -458,34 +465,38 @@ def _line(table: dict[str, Any], spec: ChartSpec, categories, series) -> str:
     body.append("</g>")
     body.extend(legend)
     for k, s in enumerate(series):
-        colour = PALETTE[k % len(PALETTE)]
-        body.append(f'<g class="series" data-series="{k}">')
-        runs: list[list[str]] = [[]]
-        for i, value in enumerate(s.values):
-            if value is None:  # a gap: suppressed or not available
-                runs.append([])
-                continue
-            x = left + i * step
-            y = plot_bottom - float(value) / maximum * (plot_bottom - plot_top)
-            runs[-1].append(f"{_fmt(x)},{_fmt(y)}")
-        for run in runs:
-            if len(run) > 1:
-                body.append(
-                    f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" '
-                    'stroke-width="2.5"/>'
-                )
-        for i, value in enumerate(s.values):
-            if value is None:
-                continue
-            x = left + i * step
-            y = plot_bottom - float(value) / maximum * (plot_bottom - plot_top)
-            body.append(
-                f'<circle class="point" cx="{_fmt(x)}" cy="{_fmt(y)}" r="3" fill="{colour}">'
-                f"<title>{escape(f'{categories[i]}, {s.label}: {s.texts[i]}')}</title></circle>"
-            )
-        body.append("</g>")
+        body.extend(_line_series(k, s, categories, x=x_of, y=y_of))
     description = _describe(LINE, categories, series, spec)
     return _svg(table, plot_bottom + 28, body, description, LINE)
+
+
+def _line_series(k: int, s, categories, *, x, y) -> list[str]:
+    """One series of a line chart: its line, broken where a value is missing (suppressed or
+    not available), and a point with its figure at each value. `x` and `y` place an index and
+    a value on the plot."""
+    colour = PALETTE[k % len(PALETTE)]
+    body = [f'<g class="series" data-series="{k}">']
+    runs: list[list[str]] = [[]]
+    for i, value in enumerate(s.values):
+        if value is None:  # a gap: suppressed or not available
+            runs.append([])
+            continue
+        runs[-1].append(f"{_fmt(x(i))},{_fmt(y(value))}")
+    for run in runs:
+        if len(run) > 1:
+            body.append(
+                f'<polyline points="{" ".join(run)}" fill="none" stroke="{colour}" '
+                'stroke-width="2.5"/>'
+            )
+    for i, value in enumerate(s.values):
+        if value is None:
+            continue
+        body.append(
+            f'<circle class="point" cx="{_fmt(x(i))}" cy="{_fmt(y(value))}" r="3" fill="{colour}">'
+            f"<title>{escape(f'{categories[i]}, {s.label}: {s.texts[i]}')}</title></circle>"
+        )
+    body.append("</g>")
+    return body
 
 
 RENDERERS = {BARS: _bars, STACKED: _stacked, LINE: _line}

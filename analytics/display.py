@@ -1,9 +1,6 @@
-"""How a snapshot's tables are laid out on the statistics pages: which sub-columns each column
-shows, and the year-on-year comparison of two snapshots. Pure functions of the stored tables
-(analytics.engine's output); nothing is computed from records here.
-
-A stored cell is {"n", "pct"} and, for a statistic (a rate, a mean, a length), "value": the
-statistic itself, with `n` the number of records it is computed from (see analytics.exports).
+"""The statistics pages' year-on-year comparison of two snapshots, and the records a snapshot
+was computed from. Pure functions of the stored tables (analytics.engine's output); how one
+table is laid out (its sub-columns and figures) is analytics.layout's, shared with the exports.
 """
 
 from __future__ import annotations
@@ -12,113 +9,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-ROW_KINDS_IN_BOLD = frozenset({"total", "subtotal"})
-
-
-@dataclass(frozen=True)
-class ColumnLayout:
-    label: str
-    is_total: bool
-    show_n: bool
-    # The second figure under a column: "%" for percentages, "Rate" or "Value" for statistics,
-    # "% or value" when the column holds both (e.g. a share and a mean in one group).
-    second: str | None
-
-    @property
-    def span(self) -> int:
-        return int(self.show_n) + int(self.second is not None)
-
-
-@dataclass(frozen=True)
-class TableLayout:
-    table: dict[str, Any]
-    columns: list[ColumnLayout]
-    groups: list[dict[str, Any]]
-    has_statistics: bool
-
-    @property
-    def id(self) -> str:
-        return self.table["id"]
-
-    @property
-    def title(self) -> str:
-        return self.table["title"]
-
-    @property
-    def two_header_rows(self) -> bool:
-        return any(c.span > 1 for c in self.columns)
-
-    @property
-    def width(self) -> int:
-        """Data columns, for laying the chart beside the table or above it."""
-        return sum(c.span for c in self.columns)
-
-
-def _second_label(column_label: str, has_pct: bool, has_value: bool) -> str | None:
-    if has_pct and has_value:
-        return "% or value"
-    if has_pct:
-        return "%"
-    if has_value:
-        return "Rate" if "rate" in column_label.lower() else "Value"
-    return None
-
-
-def _figure(cell: dict[str, Any]) -> str | None:
-    """The second figure of a cell: its statistic if it has one, else its percentage."""
-    value = cell.get("value")
-    return value if value is not None else cell.get("pct")
-
-
-def table_layout(table: dict[str, Any]) -> TableLayout:
-    """The table with, per column, the sub-columns that have any figure in them."""
-    cells_by_column: list[list[dict]] = [[] for _ in table["columns"]]
-    for group in table["groups"]:
-        for row in group["rows"]:
-            for j, c in enumerate(row["cells"]):
-                cells_by_column[j].append(c)
-    # A column keeps its sub-columns when a year has no figure for it (no records, no
-    # population estimate), so that the same table reads the same way every year.
-    crosstab = table.get("percent") in ("column", "row")
-    table_has_value = any(c.get("value") is not None for cells in cells_by_column for c in cells)
-    columns = []
-    for column, cells in zip(table["columns"], cells_by_column, strict=True):
-        has_pct = crosstab or any(c.get("pct") is not None for c in cells)
-        has_value = (
-            (crosstab and table_has_value)
-            or "rate" in column["label"].lower()
-            or any(c.get("value") is not None for c in cells)
-        )
-        show_n = any(c.get("n") is not None for c in cells)
-        columns.append(
-            ColumnLayout(
-                label=column["label"],
-                is_total=column.get("is_total", False),
-                show_n=show_n or not (has_pct or has_value),
-                second=_second_label(column["label"], has_pct, has_value),
-            )
-        )
-    groups = []
-    for group in table["groups"]:
-        rows = []
-        for row in group["rows"]:
-            figures = []
-            for column, c in zip(columns, row["cells"], strict=True):
-                if column.show_n:
-                    figures.append({"value": c.get("n"), "is_count": True})
-                if column.second is not None:
-                    figures.append({"value": _figure(c), "is_count": False})
-            rows.append(
-                {"label": row["label"], "bold": row["kind"] in ROW_KINDS_IN_BOLD, "cells": figures}
-            )
-        groups.append({"label": group["label"], "rows": rows})
-    return TableLayout(
-        table=table,
-        columns=columns,
-        groups=groups,
-        has_statistics=any(c.second in ("% or value", "Value") for c in columns),
-    )
-
+from .layout import ROW_KINDS_IN_BOLD, second_figure
 
 # --- Year-on-year comparison -----------------------------------------------------------------
 
@@ -194,7 +85,7 @@ def table_compare(table: dict[str, Any], previous: dict[str, Any] | None) -> Com
                     before_row["cells"][j] if before_row and j < len(before_row["cells"]) else {}
                 )
                 is_value = now.get("value") is not None or before.get("value") is not None
-                figure_now, figure_before = _figure(now), _figure(before)
+                figure_now, figure_before = second_figure(now), second_figure(before)
                 lines.append(
                     {
                         "row": row["label"],

@@ -392,12 +392,11 @@ def _add_census_column(spec: t.TableSpec, groups_out: list, out_columns: list) -
 # --- Special tables --------------------------------------------------------------------------
 
 
-def _regions(spec: t.TableSpec, year: int, labels: Labels) -> dict[str, Any]:
-    """Appendix D Table A and Chart 3: SINs per 100,000 children by region (the year's
-    mid-year estimate), deaths and serious harm shares, and the share in the 20% most deprived
-    areas among SINs with a known IMD decile. One GROUP BY query and one for populations."""
+def _region_counts(year: int) -> dict[str, dict[str, int]]:
+    """Per region code: the SINs of the previous and this year, and this year's deaths, serious
+    harm, SINs with a known IMD decile and those in the 20% most deprived areas."""
     this_year = year_q(t.SIN, year)
-    by_region = {
+    return {
         r["region"]: r
         for r in Notification.objects.filter(records_q(t.SIN, year, (-1, 0)))
         .order_by()
@@ -408,15 +407,27 @@ def _regions(spec: t.TableSpec, year: int, labels: Labels) -> dict[str, Any]:
             deaths=Count("pk", filter=this_year & Q(reason=Reason.DEATH)),
             harm=Count("pk", filter=this_year & Q(reason=Reason.SERIOUS_HARM)),
             imd_known=Count("pk", filter=this_year & Q(imd_decile__isnull=False)),
-            deprived=Count("pk", filter=this_year & Q(imd_decile__lte=2)),
+            deprived=Count("pk", filter=this_year & Q(imd_decile__in=t.MOST_DEPRIVED_20_PERCENT)),
         )
     }
-    population: dict[tuple[str, int], int] = {
+
+
+def _region_populations(year: int) -> dict[tuple[str, int], int]:
+    """{(region code, year): children} for the previous and this year's first calendar year."""
+    return {
         (code, y): children
         for code, y, children in RegionPopulation.objects.filter(
             year__in=[year - 1, year]
         ).values_list("region__code", "year", "children")
     }
+
+
+def _regions(spec: t.TableSpec, year: int, labels: Labels) -> dict[str, Any]:
+    """Appendix D Table A and Chart 3: SINs per 100,000 children by region (the year's
+    mid-year estimate), deaths and serious harm shares, and the share in the 20% most deprived
+    areas among SINs with a known IMD decile. One GROUP BY query and one for populations."""
+    by_region = _region_counts(year)
+    population = _region_populations(year)
     keys = ["previous", "sins", "deaths", "harm", "imd_known", "deprived"]
     empty = dict.fromkeys(keys, 0)
     lines = [(label, by_region.get(code, empty), code) for code, label in RegionCode.choices]

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -39,13 +38,14 @@ from openpyxl.utils import get_column_letter
 from safeguarding.audit import audit_log
 from safeguarding.codes import PANEL_ORGANISATION_NAME
 from safeguarding.models import AuditAction, User
+from safeguarding.pdf import html_to_pdf
 
 from .charts import chart_svg
+from .layout import NOT_AVAILABLE, Figure, TableLayout, second_figure, table_layout
 from .models import StatisticsSnapshot
-from .suppression import SUPPRESSED, suppress_table
+from .suppression import suppress_table
 
 CSV_HEADER = ["table", "group", "row", "column", "n", "pct"]
-NOT_AVAILABLE = "x"
 
 
 def _text(value: Any) -> str:
@@ -65,7 +65,7 @@ def snapshot_csv(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) 
         for group in table["groups"]:
             for row in group["rows"]:
                 for column, c in zip(columns, row["cells"], strict=True):
-                    pct = c.get("pct") if c.get("pct") is not None else c.get("value")
+                    pct = second_figure(c)
                     writer.writerow(
                         [
                             table["id"],
@@ -156,12 +156,6 @@ def export_tables(
     return [suppress_table(t, threshold) if public else t for t in snapshot.tables]
 
 
-def _denominator_rule(table: dict[str, Any]) -> str:
-    """The table's percentage rule; none for the special tables (regions, themes), whose
-    columns say what each figure is."""
-    return table.get("denominators") or "" if table.get("percent") != "mixed" else ""
-
-
 def _decimal(raw: Any) -> Decimal | None:
     if isinstance(raw, bool) or not isinstance(raw, (int, str)):
         return None
@@ -170,82 +164,6 @@ def _decimal(raw: Any) -> Decimal | None:
     except InvalidOperation:
         return None
     return value if value.is_finite() else None
-
-
-def figure_text(raw: Any, *, is_count: bool) -> str:
-    """A figure as printed: a count with thousands separators, a percentage or statistic as
-    stored ("48.8"), `c` suppressed, `x` not available."""
-    if raw is None:
-        return NOT_AVAILABLE
-    if raw == SUPPRESSED:
-        return SUPPRESSED
-    if is_count and isinstance(raw, int):
-        return f"{raw:,}"
-    return str(raw)
-
-
-@dataclass(frozen=True)
-class ExportColumn:
-    label: str
-    figures: tuple[tuple[str, str], ...]  # (cell key, sub-header): ("n", "N"), ("pct", "%")
-
-    @property
-    def span(self) -> int:
-        return len(self.figures)
-
-
-@dataclass(frozen=True)
-class ExportLayout:
-    """A table as the XLSX and the PDF lay it out: each column with the sub-columns that have
-    any figure in it, and per row the raw figures in that order."""
-
-    columns: tuple[ExportColumn, ...]
-    groups: tuple[dict[str, Any], ...]  # {"label", "rows": [{"label", "bold", "figures"}]}
-
-    @property
-    def keys(self) -> list[str]:
-        return [key for column in self.columns for key, _ in column.figures]
-
-    @property
-    def subheaders(self) -> list[str]:
-        return [label for column in self.columns for _, label in column.figures]
-
-
-BOLD_KINDS = frozenset({"total", "subtotal"})
-
-
-def export_layout(table: dict[str, Any]) -> ExportLayout:
-    cells = [row["cells"] for group in table["groups"] for row in group["rows"]]
-    percentages = table.get("percent") in ("column", "row")
-    columns = []
-    for j, column in enumerate(table["columns"]):
-        label = str(column["label"])
-        present = [k for k in ("n", "pct", "value") if any(r[j].get(k) is not None for r in cells)]
-        if percentages and "n" in present and "pct" not in present:
-            # A column whose percentages are all unavailable (no records) keeps its % column,
-            # so that every column of the table has the same shape.
-            present.insert(1, "pct")
-        subheaders = {"n": "N", "pct": "%", "value": "Rate" if "rate" in label.lower() else "Value"}
-        columns.append(ExportColumn(label, tuple((k, subheaders[k]) for k in present or ["n"])))
-    groups = tuple(
-        {
-            "label": group["label"],
-            "rows": [
-                {
-                    "label": row["label"],
-                    "bold": row.get("kind") in BOLD_KINDS,
-                    "figures": [
-                        row["cells"][j].get(key)
-                        for j, column in enumerate(columns)
-                        for key, _ in column.figures
-                    ],
-                }
-                for row in group["rows"]
-            ],
-        }
-        for group in table["groups"]
-    )
-    return ExportLayout(tuple(columns), groups)
 
 
 # --- XLSX ---------------------------------------------------------------------------------------
@@ -279,12 +197,13 @@ def _number_format(raw: str) -> str:
     return "0." + "0" * places if places else "0"
 
 
-def _write_figure(cell, raw: Any, *, is_count: bool) -> None:
+def _write_figure(cell, figure: Figure) -> None:
+    raw = figure.value
     number = _decimal(raw)
     if number is None:
-        cell.value = figure_text(raw, is_count=is_count)
+        cell.value = figure.text
         cell.alignment = Alignment(horizontal="right")
-    elif is_count and isinstance(raw, int):
+    elif figure.is_count and isinstance(raw, int):
         cell.value = raw
         cell.number_format = "#,##0"
     else:
@@ -293,23 +212,16 @@ def _write_figure(cell, raw: Any, *, is_count: bool) -> None:
         cell.number_format = _number_format(text)
 
 
-def _table_sheet(sheet, table: dict[str, Any], *, public: bool, threshold: int) -> None:
-    layout = export_layout(table)
-    keys = layout.keys
-    sheet["A1"] = table["title"]
-    sheet["A1"].font = TITLE_FONT
-    if _denominator_rule(table):
-        sheet["A2"] = _denominator_rule(table)
-        sheet["A2"].font = Font(italic=True)
-    # Two header rows: each column's label over its N and % (or statistic) sub-headers.
-    top, sub = 4, 5
+def _sheet_header(sheet, layout: TableLayout, *, top: int, sub: int) -> int:
+    """Two header rows: each column's label (merged across its sub-columns) over its N and %
+    (or statistic) sub-headers. Returns the last column used."""
     sheet.cell(top, 1, "").fill = HEADER_FILL
     sheet.cell(sub, 1, "").fill = HEADER_FILL
     col = 2
     for column in layout.columns:
         first = col
         sheet.cell(top, col, column.label)
-        for _, label in column.figures:
+        for label in column.subheaders:
             header = sheet.cell(sub, col, label)
             header.font = BOLD
             header.alignment = Alignment(horizontal="right")
@@ -321,25 +233,41 @@ def _table_sheet(sheet, table: dict[str, Any], *, public: bool, threshold: int) 
         label_cell = sheet.cell(top, first)
         label_cell.font = BOLD
         label_cell.alignment = Alignment(horizontal="center", wrap_text=True)
-    last_column = col - 1
-    r = sub + 1
+    return col - 1
+
+
+def _sheet_rows(sheet, layout: TableLayout, *, first_row: int) -> int:
+    """Group headings and rows, totals in bold. Returns the next free row."""
+    r = first_row
     for group in layout.groups:
-        if group["label"]:
-            sheet.cell(r, 1, group["label"]).font = BOLD
+        if group.label:
+            sheet.cell(r, 1, group.label).font = BOLD
             r += 1
-        for row in group["rows"]:
-            label = sheet.cell(r, 1, row["label"])
-            label.alignment = Alignment(indent=1 if group["label"] else 0, wrap_text=True)
-            for j, raw in enumerate(row["figures"]):
+        for row in group.rows:
+            label = sheet.cell(r, 1, row.label)
+            label.alignment = Alignment(indent=1 if group.label else 0, wrap_text=True)
+            for j, figure in enumerate(row.cells):
                 cell = sheet.cell(r, 2 + j)
-                _write_figure(cell, raw, is_count=keys[j] == "n")
-                if row["bold"]:
+                _write_figure(cell, figure)
+                if row.bold:
                     cell.font = BOLD
-            if row["bold"]:
+            if row.bold:
                 label.font = BOLD
             r += 1
-    r += 1
-    notes = list(table.get("notes") or [])
+    return r
+
+
+def _table_sheet(sheet, table: dict[str, Any], *, public: bool, threshold: int) -> None:
+    layout = table_layout(table)
+    sheet["A1"] = layout.title
+    sheet["A1"].font = TITLE_FONT
+    if layout.denominators:
+        sheet["A2"] = layout.denominators
+        sheet["A2"].font = Font(italic=True)
+    top, sub = 4, 5
+    last_column = _sheet_header(sheet, layout, top=top, sub=sub)
+    r = _sheet_rows(sheet, layout, first_row=sub + 1) + 1
+    notes = layout.notes
     if public:
         notes.append(suppression_rule(public=True, threshold=threshold))
     else:
@@ -347,8 +275,8 @@ def _table_sheet(sheet, table: dict[str, Any], *, public: bool, threshold: int) 
     for note in notes:
         sheet.cell(r, 1, note).alignment = Alignment(wrap_text=False)
         r += 1
-    labels = [row["label"] for group in layout.groups for row in group["rows"]]
-    labels += [group["label"] for group in layout.groups]
+    labels = [row.label for group in layout.groups for row in group.rows]
+    labels += [group.label for group in layout.groups]
     sheet.column_dimensions["A"].width = min(max((len(x) for x in labels), default=20) + 4, 60)
     for j in range(2, last_column + 1):
         sheet.column_dimensions[get_column_letter(j)].width = 12
@@ -390,37 +318,13 @@ def snapshot_xlsx(snapshot: StatisticsSnapshot, *, public: bool, threshold: int)
 # --- PDF ----------------------------------------------------------------------------------------
 
 
+# More data columns than this print in a smaller type, to fit the page's width.
+PDF_WIDE_TABLE = 8
+
+
 def _pdf_table(table: dict[str, Any]) -> dict[str, Any]:
-    layout = export_layout(table)
-    keys = layout.keys
-    groups = [
-        {
-            "label": group["label"],
-            "rows": [
-                {
-                    "label": row["label"],
-                    "bold": row["bold"],
-                    "cells": [
-                        figure_text(raw, is_count=keys[j] == "n")
-                        for j, raw in enumerate(row["figures"])
-                    ],
-                }
-                for row in group["rows"]
-            ],
-        }
-        for group in layout.groups
-    ]
-    return {
-        "id": table["id"],
-        "title": table["title"],
-        "columns": layout.columns,
-        "subheaders": layout.subheaders,
-        "groups": groups,
-        "notes": table.get("notes") or [],
-        "denominators": _denominator_rule(table),
-        "chart": chart_svg(table),
-        "wide": len(keys) > 8,
-    }
+    layout = table_layout(table)
+    return {"layout": layout, "chart": chart_svg(table), "wide": layout.width > PDF_WIDE_TABLE}
 
 
 def snapshot_pdf_html(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -> str:
@@ -441,8 +345,7 @@ def snapshot_pdf_html(snapshot: StatisticsSnapshot, *, public: bool, threshold: 
 
 def snapshot_pdf(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -> bytes:
     """The "annual figures" document: a cover, then every table with its chart, A4."""
-    html = snapshot_pdf_html(snapshot, public=public, threshold=threshold)
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return html_to_pdf(snapshot_pdf_html(snapshot, public=public, threshold=threshold))
 
 
 # --- Files to download --------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from safeguarding import policy
 from . import display, exports, importer, selectors, services
 from .charts import chart_svg
 from .forms import RecordsImportForm
+from .layout import table_layout
 from .models import StatisticsSnapshot
 
 logger = logging.getLogger(__name__)
@@ -174,7 +175,7 @@ def _snapshot_page(request: HttpRequest, snapshot: StatisticsSnapshot | None, co
     tables = []
     if snapshot is not None and snapshot.succeeded:
         for table in snapshot.tables:
-            layout = display.table_layout(table)
+            layout = table_layout(table)
             tables.append({"layout": layout, "chart": _chart(table)})
     context |= {"shown": snapshot, "tables": tables, "downloads": _download_links(snapshot)}
     return render(request, "analytics/statistics_year.html", context)

@@ -11,7 +11,6 @@ from functools import partial
 from typing import IO
 from uuid import uuid4
 
-import weasyprint
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -28,6 +27,7 @@ from safeguarding.codes import Role
 from safeguarding.email import Attachment, email_queue
 from safeguarding.errors import DomainError, DomainInvalid, DomainNotFound
 from safeguarding.models import AuditAction, User
+from safeguarding.pdf import html_to_pdf
 
 from .models import PanelDecision, ResponseLetter
 
@@ -308,8 +308,8 @@ def _claim(letter_id: int) -> bool:
 
 
 def render_pdf(html: str) -> bytes:
-    """HTML to PDF, in-process. Relative URLs (none today) resolve against the project."""
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    """HTML to PDF, in-process (safeguarding.pdf, shared with the annual figures)."""
+    return html_to_pdf(html)
 
 
 def _letter_filename(letter: ResponseLetter) -> str:

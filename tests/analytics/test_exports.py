@@ -22,6 +22,7 @@ from safeguarding.codes import Role
 from safeguarding.models import AuditAction, AuditEvent
 
 from ..factories import AdministratorFactory
+from ..pdf import normalised, pdf_layout_text, pdf_text
 from .factories import submitted_suicides
 
 pytestmark = pytest.mark.django_db
@@ -151,27 +152,20 @@ def test_public_xlsx_suppresses_exactly_as_the_csv_and_reveals_nothing(synthetic
 # --- PDF ----------------------------------------------------------------------------------------
 
 
-def _pdf_text(data: bytes, tmp_path: Path, *args: str) -> str:
-    path = tmp_path / "figures.pdf"
-    path.write_bytes(data)
-    return subprocess.run(
-        ["pdftotext", *args, str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-
-
 def test_pdf_has_a_cover_every_table_and_its_figures(snapshot, tmp_path):
     data = snapshot_pdf(snapshot, public=False, threshold=THRESHOLD)
     assert data.startswith(b"%PDF")
-    text = " ".join(_pdf_text(data, tmp_path).split())
+    text = pdf_text(data)
     assert "Annual figures 2023 to 2024" in text
     assert "Internal: not for publication" in text
     for table in snapshot.tables:
-        assert " ".join(table["title"].split()) in text, table["id"]
+        assert normalised(table["title"]) in text, table["id"]
     assert re.search(r"Page 2 of \d+", text)
     # Table 2's Suicide row: no girls (x: no percentage), 3 boys, 100%.
-    layout = _pdf_text(data, tmp_path, "-layout")
+    layout = pdf_layout_text(data)
     assert re.search(r"Suicide\s+0\s+x\s+3\s+100\.0\s+3\s+100\.0", layout)
 
+    (tmp_path / "figures.pdf").write_bytes(data)
     subprocess.run(
         ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(tmp_path / "figures.pdf")]
         + [str(tmp_path / "p")],
@@ -181,12 +175,12 @@ def test_pdf_has_a_cover_every_table_and_its_figures(snapshot, tmp_path):
     assert Image.open(png).convert("L").getextrema()[0] < 128, "the first page is blank"
 
 
-def test_public_pdf_shows_c_and_explains_it(snapshot, tmp_path):
+def test_public_pdf_shows_c_and_explains_it(snapshot):
     data = snapshot_pdf(snapshot, public=True, threshold=THRESHOLD)
-    text = " ".join(_pdf_text(data, tmp_path).split())
+    text = pdf_text(data)
     assert "Public: small numbers suppressed" in text
     assert "c: suppressed" in text and "x: not available" in text
-    layout = _pdf_text(data, tmp_path, "-layout")
+    layout = pdf_layout_text(data)
     assert re.search(r"Suicide\s+0\s+x\s+c\s+c\s+c\s+c", layout)
     assert not re.search(r"Suicide\s+0\s+x\s+3", layout)
     assert "Ada Analyst" not in text

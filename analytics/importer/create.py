@@ -1,0 +1,158 @@
+"""Writing the records of a file of historic records: each row becomes a submitted SIN with
+its child in focus, its submitted rapid review and the Panel's decision on it, as the service
+would have recorded them, made by the account the import runs as."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from notifications import rules as sin_rules
+from notifications.models import Notification, NotificationChild
+from notifications.services import _next_reference  # the one SIN reference sequence
+from notifications.timescales import notification_on_time
+from panel.models import PanelDecision
+from rapidreviews import rules as review_rules
+from rapidreviews.models import RapidReview, RapidReviewTheme
+from rapidreviews.timescales import rapid_review_due_date, rapid_review_working_days_taken
+from safeguarding.audit import audit_log
+from safeguarding.codes import Role
+from safeguarding.models import AuditAction, User
+from safeguarding.workingdays import WorkingDayCalendar
+
+from .parse import CODED_COLUMNS, Row
+
+SYSTEM_USERNAME = "records-import"
+CHILD_REFERENCE = "Child A"
+
+
+def records_import_system_user() -> User:
+    """The account historic imports run as when no one is named (the import_records command
+    without --by): `records-import`, an administrator that cannot sign in (inactive, with no
+    usable password), so that imported records and the audit trail say where they came from.
+    Created the first time it is needed, and found after that."""
+    user = User.objects.filter(username=SYSTEM_USERNAME).first()
+    if user is None:
+        user = User(
+            username=SYSTEM_USERNAME,
+            role=Role.ADMINISTRATOR,
+            first_name="Historic records",
+            last_name="import",
+            is_active=False,
+        )
+        user.set_unusable_password()
+        user.save()
+        audit_log(
+            actor=None,
+            action=AuditAction.CREATE,
+            obj=user,
+            changes={"role": Role.ADMINISTRATOR},
+            message="System account for imports of historic records",
+        )
+    return user
+
+
+def record_create(row: Row, *, by: User, calendar: WorkingDayCalendar) -> Notification:
+    """One incident: a submitted SIN with its child in focus; its submitted rapid review with
+    its themes, when the row has one; and the Panel's decision on it, when given.
+
+    No LCSPR is opened for a review that decided to hold one: an LCSPR opened now would be
+    due 6 months after a review submitted years ago, overdue at once and chased by the
+    deadline engine, although the historic review was most likely long published (or
+    abandoned) outside the service. The partnership's decision stays on the review, where the
+    statistics count it; a lead can still commission one with `lcspr_open_later`."""
+    notification = _notification_create(row, by=by, calendar=calendar)
+    if not row.has_review:
+        # No review is opened "not started": its 15 working days ran out long ago, so it would
+        # be overdue at once and chased by the deadline engine.
+        return notification
+    review = _review_create(row, notification, by=by, calendar=calendar)
+    if row.values["panel_decision"] is not None:
+        _decision_create(row, review, by=by)
+    return notification
+
+
+def _notification_create(row: Row, *, by: User, calendar: WorkingDayCalendar) -> Notification:
+    """The submitted SIN and its child in focus, on time or late by the SIN's timescale."""
+    values = row.values
+    notified_on = timezone.localdate(values["notified_at"])
+    days = sin_rules.working_days_taken(values["date_aware"], notified_on, calendar)
+    notification = Notification.objects.create(
+        reference=_next_reference("SIN", notified_on.year),
+        status=Notification.Status.SUBMITTED,
+        local_authority=values["local_authority"],
+        incident_date=values["incident_date"],
+        date_aware=values["date_aware"],
+        reason=values["reason"],
+        abuse_or_neglect=values["abuse_or_neglect"],
+        child_looked_after_death=row.child_looked_after_death,
+        imd_decile=values["imd_decile"],
+        imd_source="entered" if values["imd_decile"] is not None else "",
+        notified_at=values["notified_at"],
+        working_days_to_notify=days,
+        notified_on_time=notification_on_time(days),
+        lateness_reason="",  # historic data holds none (DOMAIN.md §6): not given
+        source="import",
+        import_key=row.key,
+        imported_children_count=values["children_count"],
+        created_by=by,
+        submitted_by=by,
+    )
+    NotificationChild.objects.create(
+        notification=notification,
+        child_reference=CHILD_REFERENCE,
+        sex=values["sex"],
+        age_years=values["age_years"],
+        harm=values["reason"],
+        is_child_in_focus=True,
+    )
+    return notification
+
+
+def _review_create(
+    row: Row, notification: Notification, *, by: User, calendar: WorkingDayCalendar
+) -> RapidReview:
+    """The submitted rapid review with its coded answers and themes, its clock started when
+    the SIN was submitted."""
+    values = row.values
+    notified_on = timezone.localdate(values["notified_at"])
+    submitted_on = timezone.localdate(values["rr_submitted_at"])
+    due = rapid_review_due_date(notified_on, calendar)
+    answers = {name: values[name] if values[name] is not None else "" for name in CODED_COLUMNS}
+    answers["age_years"] = values["age_years"]
+    review = RapidReview.objects.create(
+        notification=notification,
+        partnership=values["local_authority"].partnership,
+        status=RapidReview.Status.SUBMITTED,
+        clock_started_on=notified_on,
+        due_date=due,
+        original_due_date=due,
+        lcspr_decision=values["lcspr_decision"] or "",
+        document_page_count=values["page_count"],
+        not_recorded_accepted=any(
+            answers[name] in not_recorded
+            for name, not_recorded in review_rules.NOT_RECORDED_ANSWERS.items()
+        ),
+        submitted_at=values["rr_submitted_at"],
+        submitted_by=by,
+        working_days_taken=rapid_review_working_days_taken(notified_on, submitted_on, calendar),
+        submitted_on_time=submitted_on <= due,
+        **answers,
+    )
+    RapidReviewTheme.objects.bulk_create(
+        RapidReviewTheme(review=review, theme=theme, present=present, good_practice=good)
+        for theme, (present, good) in row.themes.items()
+    )
+    return review
+
+
+def _decision_create(row: Row, review: RapidReview, *, by: User) -> PanelDecision:
+    """The Panel's decision, version 1. Historic decisions hold no structured feedback: its
+    answers are blank, "not recorded"."""
+    return PanelDecision.objects.create(
+        review=review,
+        version=1,
+        is_current=True,
+        outcome=row.values["panel_decision"],
+        decided_by=by,
+        decided_at=row.values["panel_decided_at"],
+    )

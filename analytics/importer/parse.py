@@ -1,0 +1,358 @@
+"""Reading a file of historic records: its columns, its cells and each row's values, parsed
+but not yet judged (analytics.importer.check does that). A cell that cannot be read for its
+column is a problem on the row, with a message saying what to enter."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import IO, Any
+
+from django.db import models
+from django.utils import timezone
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
+from notifications.models import AbuseOrNeglect
+from panel.models import Outcome
+from rapidreviews.codes import LcsprDecision, LearningTheme, LookedAfter
+from rapidreviews.models import RapidReview
+from rapidreviews.sections import SECTIONS
+from safeguarding.codes import Reason
+
+MAX_CHILDREN = 999
+MAX_PAGES = 9_999
+
+SIN_COLUMNS = (
+    "local_authority",
+    "incident_date",
+    "date_aware",
+    "notified_at",
+    "reason",
+    "abuse_or_neglect",
+    "children_count",
+    "imd_decile",
+)
+# The child in focus's sex and age: on the SIN's child and in the review alike.
+CHILD_COLUMNS = ("sex", "age_years")
+# Every coded answer of the review, in the order of its sections (narrative and the LCSPR
+# decision's rationale are not coded).
+CODED_COLUMNS = tuple(
+    name
+    for section in SECTIONS
+    if section.key not in ("narrative", "decision")
+    for name in section.fields
+)
+THEME_COLUMNS = tuple(f"theme_{theme}" for theme in LearningTheme.values)
+GOOD_PRACTICE_COLUMNS = tuple(f"good_practice_{theme}" for theme in LearningTheme.values)
+PANEL_COLUMNS = ("panel_decision", "panel_decided_at")
+COLUMNS = (
+    *SIN_COLUMNS,
+    "rr_submitted_at",
+    "page_count",
+    "lcspr_decision",
+    *CODED_COLUMNS,
+    *THEME_COLUMNS,
+    *GOOD_PRACTICE_COLUMNS,
+    *PANEL_COLUMNS,
+)
+# Any of these filled in means the row has a rapid review.
+REVIEW_COLUMNS = tuple(
+    name
+    for name in ("rr_submitted_at", "page_count", "lcspr_decision", *CODED_COLUMNS)
+    if name not in CHILD_COLUMNS
+) + (*THEME_COLUMNS, *GOOD_PRACTICE_COLUMNS)
+# The identifying columns, hashed into `Notification.import_key`.
+KEY_COLUMNS = ("local_authority", "incident_date", "date_aware", "notified_at", "reason")
+KEY_COLUMNS += CHILD_COLUMNS
+
+# Looked-after "now" (not "previously"): a death of such a child may be notified with abuse or
+# neglect not suspected (DOMAIN.md §3).
+CURRENTLY_LOOKED_AFTER = {
+    LookedAfter.FOSTER,
+    LookedAfter.OTHER_RESIDENTIAL,
+    LookedAfter.RESIDENTIAL_HOME,
+}
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """A problem with a cell: its row as a spreadsheet numbers it (the header is row 1; 0 for
+    the file as a whole), its column, the value as written and what is wrong."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+
+
+class CellError(ValueError):
+    """A value that cannot be read for its column; the message says what to enter."""
+
+
+# --- Reading the file ------------------------------------------------------------------------
+
+
+def read_cells(file: IO, filename: str) -> list[tuple[Any, ...]]:
+    """Every row of the file as a tuple of cells: strings from a CSV; strings, numbers, dates,
+    booleans or None from an XLSX (its first sheet)."""
+    file.seek(0)
+    data = file.read()
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension == "csv":
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CellError("The file must be a CSV file saved as UTF-8") from exc
+        try:
+            return [tuple(row) for row in csv.reader(io.StringIO(text, newline=""))]
+        except csv.Error as exc:
+            raise CellError(f"The file is not a CSV file that can be read ({exc})") from exc
+    if extension == "xlsx":
+        try:
+            workbook = load_workbook(io.BytesIO(data), data_only=True)
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
+            raise CellError("The file is not an Excel (.xlsx) workbook that can be read") from exc
+        return list(workbook.worksheets[0].iter_rows(values_only=True))
+    raise CellError("The file must be a CSV or Excel (.xlsx) file")
+
+
+def blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def shown(value: Any) -> str:
+    """A cell as the person who wrote it would recognise it, for messages."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="minutes" if not value.second else "seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+# --- Reading a cell ----------------------------------------------------------------------------
+
+_DATE_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_UK = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+_WHOLE = re.compile(r"[+-]?\d+")
+DATE_HINT = "Enter a real date, like 2023-05-31 or 31/05/2023"
+DATETIME_HINT = "Enter a real date, like 2023-05-31 or 31/05/2023, with a time if known (14:30)"
+
+
+def _date_from_text(text: str) -> date:
+    if _DATE_ISO.fullmatch(text):
+        return date.fromisoformat(text)
+    match = _DATE_UK.fullmatch(text)
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+        return date(year, month, day)
+    raise ValueError(text)
+
+
+def parse_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        if value.time() != time(0):
+            raise CellError(f"{DATE_HINT}, without a time")
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return _date_from_text(str(value).strip())
+    except ValueError as exc:
+        raise CellError(DATE_HINT) from exc
+
+
+def parse_datetime(value: Any) -> datetime:
+    """A date and time; naive ones (and dates alone, as midnight) are UK time."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time(0))
+    else:
+        text = str(value).strip()
+        day_text, _, time_text = text.replace("T", " ", 1).partition(" ")
+        try:
+            day = _date_from_text(day_text)
+            if not time_text.strip():
+                moment = datetime.combine(day, time(0))
+            elif _DATE_ISO.fullmatch(day_text):
+                # ISO 8601 with a time, possibly with seconds' fractions and an offset.
+                moment = datetime.fromisoformat(f"{day_text}T{time_text.strip()}")
+            else:
+                match = _TIME.fullmatch(time_text.strip())
+                if not match:
+                    raise ValueError(text)
+                hour, minute, second = (int(part or 0) for part in match.groups())
+                moment = datetime.combine(day, time(hour, minute, second))
+        except ValueError as exc:
+            raise CellError(DATETIME_HINT) from exc
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def parse_whole_number(value: Any) -> int:
+    if isinstance(value, bool):
+        raise CellError("Enter a whole number")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    text = str(value).strip()
+    if isinstance(value, float) or not _WHOLE.fullmatch(text):
+        raise CellError("Enter a whole number")
+    return int(text)
+
+
+def _counted(low: int, high: int, what: str) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        number = parse_whole_number(value)
+        if not low <= number <= high:
+            raise CellError(f"Enter {what}, a whole number from {low} to {high}")
+        return number
+
+    return parse
+
+
+def normal(text: str) -> str:
+    """Codes and labels compared the way people type them: any case, any dash, any spaces."""
+    return " ".join(text.replace("–", "-").replace("—", "-").lower().split())
+
+
+def _choice(choices: Iterable[tuple[str, str]]) -> Callable[[Any], str]:
+    """A parser accepting a code or its label, in any case."""
+    choices = list(choices)
+    lookup = {normal(str(label)): code for code, label in choices}
+    lookup.update({normal(code): code for code, _ in choices})
+    codes = ", ".join(code for code, _ in choices)
+
+    def parse(value: Any) -> str:
+        code = lookup.get(normal(shown(value)))
+        if code is None:
+            raise CellError(f"Enter one of: {codes}")
+        return code
+
+    return parse
+
+
+def parse_yes_no(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    answer = normal(shown(value))
+    if answer in ("yes", "y", "true"):
+        return True
+    if answer in ("no", "n", "false"):
+        return False
+    raise CellError("Enter yes or no")
+
+
+def _review_field_parser(name: str) -> Callable[[Any], Any]:
+    model_field = RapidReview._meta.get_field(name)
+    if model_field.choices:
+        return _choice(model_field.choices)
+    if isinstance(model_field, models.IntegerField):
+        return parse_whole_number  # the age: 0 to 17 is the rules' to judge
+    raise TypeError(f"No parser for {name}")
+
+
+PARSERS: dict[str, Callable[[Any], Any]] = {
+    "incident_date": parse_date,
+    "date_aware": parse_date,
+    "notified_at": parse_datetime,
+    "reason": _choice(Reason.choices),
+    "abuse_or_neglect": _choice(AbuseOrNeglect.choices),
+    "children_count": _counted(1, MAX_CHILDREN, "the number of children"),
+    "imd_decile": parse_whole_number,  # 1 to 10 is the rules' to judge
+    "rr_submitted_at": parse_datetime,
+    "page_count": _counted(1, MAX_PAGES, "the number of pages"),
+    "lcspr_decision": _choice(LcsprDecision.choices),
+    **{name: _review_field_parser(name) for name in CODED_COLUMNS},
+    **dict.fromkeys((*THEME_COLUMNS, *GOOD_PRACTICE_COLUMNS), parse_yes_no),
+    "panel_decision": _choice(Outcome.choices),
+    "panel_decided_at": parse_datetime,
+}
+
+
+# --- A row ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    number: int
+    raw: dict[str, Any]
+    values: dict[str, Any]
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    key: str = ""
+
+    def add(self, column: str, message: str) -> None:
+        messages = self.errors.setdefault(column, [])
+        if message not in messages:
+            messages.append(message)
+
+    def add_all(self, errors: dict[str, list[str]], columns: dict[str, str] | None = None) -> None:
+        """A rule's {field: [messages]}, each under the column the field comes from."""
+        for name, messages in errors.items():
+            column = (columns or {}).get(name, name)
+            if column not in COLUMNS:
+                column = ""  # about the row as a whole
+            for message in messages:
+                self.add(column, message)
+
+    def ok(self, *columns: str) -> bool:
+        return not any(column in self.errors for column in columns)
+
+    @property
+    def has_review(self) -> bool:
+        return any(
+            self.values.get(column) is not None or column in self.errors
+            for column in REVIEW_COLUMNS
+        )
+
+    @property
+    def child_looked_after_death(self) -> bool | None:
+        """Derived, as the file has no such column: a death of a child the review records as
+        looked after at the time. Unknown without the review's answer."""
+        if self.values["reason"] != Reason.DEATH:
+            return False
+        looked_after = self.values.get("looked_after")
+        return None if looked_after is None else looked_after in CURRENTLY_LOOKED_AFTER
+
+    @property
+    def themes(self) -> dict[str, tuple[bool, bool]]:
+        """{theme: (present, good practice)} for the themes the row answers."""
+        return {
+            theme: (
+                bool(self.values[f"theme_{theme}"]),
+                bool(self.values[f"good_practice_{theme}"]),
+            )
+            for theme in LearningTheme.values
+            if self.values[f"theme_{theme}"] is not None
+            or self.values[f"good_practice_{theme}"] is not None
+        }
+
+
+def parse_row(number: int, raw: dict[str, Any]) -> Row:
+    row = Row(number=number, raw=raw, values={})
+    for column in COLUMNS:
+        value = raw.get(column)
+        if blank(value):
+            row.values[column] = None
+            continue
+        try:
+            row.values[column] = PARSERS[column](value) if column in PARSERS else value
+        except CellError as exc:
+            row.values[column] = None
+            row.add(column, str(exc))
+    return row

@@ -1,0 +1,97 @@
+"""The annual figures, declared as data (DOMAIN.md §5; the Panel's annual report chapter 3 and
+Appendix D), one module per chapter of the report:
+
+- `spec`: the declarations' vocabulary (`TableSpec`, `RowGroup`, `Row`, `Column`) and helpers;
+- `common`: columns, rows and cohorts several chapters share (ages and answers from
+  rapidreviews.rules);
+- `sins`: Serious Incident Notifications; `children`: the child in focus; `needs`: needs of
+  the child and the parents, risk factors, learning themes; `quality`: quality of reviews;
+  `appendix_f`: the spotlight themes.
+
+`TABLES` is every table in the report's order, the order of a snapshot and of its exports.
+"""
+
+from __future__ import annotations
+
+from . import appendix_f, children, needs, quality, sins
+from .common import (
+    AGE_COLUMNS,
+    AGE_GROUP_ROWS,
+    AGED_16_17,
+    EDUCATION_ROWS,
+    HAS_MENTAL_HEALTH_CONDITION,
+    KNOWN_ETHNICITY,
+    MENTAL_HEALTH_CONDITION,
+    MOST_DEPRIVED_20_PERCENT,
+    SCHOOL_AGE,
+    SEX_COLUMNS,
+    TYPE_COLUMNS,
+    YEAR_COLUMNS,
+)
+from .spec import (
+    ALL,
+    COUNT,
+    DECISION,
+    MAX,
+    MEAN,
+    MIN,
+    REVIEW,
+    SIN,
+    SUM,
+    THEME,
+    Column,
+    Row,
+    RowGroup,
+    TableSpec,
+    code_rows,
+    split,
+    total_row,
+    yes_codes,
+    yes_row,
+)
+
+TABLES: tuple[TableSpec, ...] = (
+    *sins.TABLES,
+    *children.TABLES,
+    *needs.TABLES,
+    *quality.TABLES,
+    *appendix_f.TABLES,
+)
+
+TABLES_BY_ID: dict[str, TableSpec] = {table.id: table for table in TABLES}
+
+__all__ = [
+    "AGE_COLUMNS",
+    "AGE_GROUP_ROWS",
+    "AGED_16_17",
+    "ALL",
+    "COUNT",
+    "DECISION",
+    "EDUCATION_ROWS",
+    "HAS_MENTAL_HEALTH_CONDITION",
+    "KNOWN_ETHNICITY",
+    "MAX",
+    "MEAN",
+    "MENTAL_HEALTH_CONDITION",
+    "MIN",
+    "MOST_DEPRIVED_20_PERCENT",
+    "REVIEW",
+    "SCHOOL_AGE",
+    "SEX_COLUMNS",
+    "SIN",
+    "SUM",
+    "TABLES",
+    "TABLES_BY_ID",
+    "THEME",
+    "TYPE_COLUMNS",
+    "YEAR_COLUMNS",
+    "Column",
+    "Row",
+    "RowGroup",
+    "TableSpec",
+    "code_rows",
+    "split",
+    "total_row",
+    "yes_codes",
+    "yes_row",
+]
