@@ -1,6 +1,24 @@
 from django.apps import AppConfig
 
 
+def _seed_demo() -> str:
+    from .demo import seed_demo  # demo code is loaded only when the demo is seeded
+
+    return seed_demo()
+
+
 class AnalyticsConfig(AppConfig):
     name = "analytics"
     verbose_name = "Annual figures"
+
+    def ready(self) -> None:
+        # What this app plugs into the kernel, which never imports it.
+        from safeguarding import policy
+        from safeguarding.demo import register_demo_loader
+        from safeguarding.navigation import NavItem, register
+
+        register(
+            NavItem("Statistics", "analytics:statistics-index", policy.can_read_statistics),
+            order=50,
+        )
+        register_demo_loader(self.label, _seed_demo)

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from safeguarding import policy
-from safeguarding.codes import Role
 from safeguarding.models import User
 
 from .models import StatisticsSnapshot
@@ -37,10 +36,8 @@ def snapshot_list(year: int) -> QuerySet[StatisticsSnapshot]:
 
 # --- The statistics pages ---------------------------------------------------------------------
 
-# Who may see the annual figures: administrators (who may also recompute and import) and the
-# Panel, read-only. Everyone else is refused. The one place this rule is written: every
-# statistics page and the service navigation use it.
-STATISTICS_READER_ROLES = frozenset({Role.ADMINISTRATOR, Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT})
+# Who may see the annual figures: `safeguarding.policy.can_read_statistics` (administrators,
+# and the Panel read-only) and `can_manage_statistics` (administrators: recompute, import).
 
 
 @dataclass(frozen=True)

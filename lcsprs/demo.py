@@ -55,3 +55,8 @@ def seed_demo_lcsprs() -> int:
         )
         touched += 1
     return touched
+
+
+def seed_demo() -> str:
+    """This app's part of `manage.py seed_demo` (registered in its AppConfig.ready())."""
+    return f"Demo LCSPRs opened: {seed_demo_lcsprs()}."

@@ -168,3 +168,8 @@ def _backdate(notification: Notification, submitted_on) -> None:
     RapidReview.objects.filter(notification=notification).update(
         clock_started_on=submitted_on, due_date=due, original_due_date=due
     )
+
+
+def seed_demo() -> str:
+    """This app's part of `manage.py seed_demo` (registered in its AppConfig.ready())."""
+    return f"Demo incident notifications: {seed_demo_notifications()} added."

@@ -17,15 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapidreviews.services import rapid_review_open
+from safeguarding.audiences import notify, panel, partnership_leads
 from safeguarding.audit import audit_log
 from safeguarding.calendars import england_calendar
-from safeguarding.codes import Role
-from safeguarding.email import email_queue
 from safeguarding.errors import DomainConflict, DomainError, DomainInvalid
 from safeguarding.models import AuditAction, LocalAuthority, User
 from safeguarding.postcodes import normalise_postcode
 from safeguarding.selectors import imd_decile_for_postcode
-from safeguarding.services import inbox_notify
 
 from . import rules
 from .models import Notification, NotificationChild, ReferenceSequence
@@ -454,22 +452,6 @@ def _next_reference(prefix: str, year: int) -> str:
     return f"{prefix}-{year}-{sequence.last_number:06d}"
 
 
-def notification_recipients(notification: Notification) -> tuple[list[User], list[str]]:
-    """Who is told of a submitted SIN: the partnership's leads and the Panel (secretariat and
-    members) in the app; the leads, the secretariat and the shared inboxes by e-mail."""
-    partnership = notification.local_authority.partnership
-    leads = list(
-        User.objects.filter(role=Role.PARTNERSHIP_LEAD, partnership=partnership, is_active=True)
-    )
-    panel = list(
-        User.objects.filter(role__in=[Role.PANEL_SECRETARIAT, Role.PANEL_MEMBER], is_active=True)
-    )
-    emails = [u.email for u in leads if u.email]
-    emails += [u.email for u in panel if u.role == Role.PANEL_SECRETARIAT and u.email]
-    emails += [address for address in (partnership.email, settings.PANEL_INBOX_EMAIL) if address]
-    return leads + panel, sorted(set(emails))
-
-
 @transaction.atomic
 def notification_submit(
     *,
@@ -534,39 +516,31 @@ def notification_submit(
 
 
 def _tell_about_submission(notification: Notification, due_date: date) -> None:
-    people, emails = notification_recipients(notification)
+    """The partnership's leads and the whole Panel (safeguarding.audiences)."""
     authority = notification.local_authority
     url = reverse("notifications:notification-detail", args=[notification.pk])
-    subject = f"{notification.reference}: serious incident notified by {authority}"
     timeliness = (
         f"within {SIN_DEADLINE_WORKING_DAYS} working days"
         if notification.notified_on_time
         else f"{notification.working_days_to_notify} working days after the local authority "
         f"became aware (late: {notification.lateness_reason})"
     )
-    body = (
-        f"{authority} has notified the Child Safeguarding Practice Review Panel of a serious "
-        f"incident: {notification.reference} ({notification.get_reason_display().lower()}).\n\n"
-        f"It was notified {timeliness}.\n"
-        f"The partnership's rapid review is due by {due_date:%-d %B %Y} "
-        f"(15 working days after the notification).\n\n"
-        f"Sign in to see the notification: {settings.SERVICE_URL}{url}\n"
-    )
-    inbox_notify(
-        recipients=people,
-        subject=subject,
+    notify(
+        partnership_leads(authority.partnership) + panel(),
+        subject=f"{notification.reference}: serious incident notified by {authority}",
         body=f"Rapid review due by {due_date:%-d %B %Y}.",
         url=url,
+        email_body=(
+            f"{authority} has notified the Child Safeguarding Practice Review Panel of a serious "
+            f"incident: {notification.reference} ({notification.get_reason_display().lower()})."
+            f"\n\nIt was notified {timeliness}.\n"
+            f"The partnership's rapid review is due by {due_date:%-d %B %Y} "
+            f"(15 working days after the notification).\n\n"
+            f"Sign in to see the notification: {settings.SERVICE_URL}{url}\n"
+        ),
+        related=notification,
         dedupe_key=f"sin-submitted-{notification.pk}",
     )
-    if emails:
-        email_queue(
-            to=emails,
-            subject=subject,
-            body=body,
-            related=notification,
-            dedupe_key=f"sin-submitted-{notification.pk}",
-        )
 
 
 @dataclass

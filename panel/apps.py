@@ -1,9 +1,26 @@
 from django.apps import AppConfig
 
 
+def _seed_demo() -> str:
+    from .demo import seed_demo  # demo code is loaded only when the demo is seeded
+
+    return seed_demo()
+
+
 class PanelConfig(AppConfig):
     name = "panel"
     verbose_name = "Panel decisions"
 
     def ready(self) -> None:
+        # What this app plugs into the kernel, which never imports it.
+        from safeguarding import policy
+        from safeguarding.demo import register_demo_loader
+        from safeguarding.navigation import NavItem, register
+
         from . import attention  # noqa: F401  (registers the home page's attention items)
+
+        register(
+            NavItem("Panel queue", "panel:queue", policy.can_see_panel_queue),
+            order=40,
+        )
+        register_demo_loader(self.label, _seed_demo)

@@ -42,3 +42,8 @@ def seed_demo_panel() -> int:
     )
     services.response_letter_send(letter=letter, by=member)
     return 1
+
+
+def seed_demo() -> str:
+    """This app's part of `manage.py seed_demo` (registered in its AppConfig.ready())."""
+    return f"Demo Panel decisions with letters: {seed_demo_panel()}."

@@ -22,9 +22,9 @@ from pypdf import PdfReader
 
 from rapidreviews.models import RapidReview
 from safeguarding import policy
+from safeguarding.audiences import Audience, notify, partnership_leads
 from safeguarding.audit import audit_log
-from safeguarding.codes import Role
-from safeguarding.email import Attachment, email_queue
+from safeguarding.email import Attachment
 from safeguarding.errors import DomainError, DomainInvalid, DomainNotFound
 from safeguarding.models import AuditAction, User
 from safeguarding.pdf import html_to_pdf
@@ -316,16 +316,6 @@ def _letter_filename(letter: ResponseLetter) -> str:
     return f"{letter.review.notification.reference}-panel-response-v{letter.version}.pdf"
 
 
-def _recipients(review: RapidReview) -> list[str]:
-    leads = User.objects.filter(
-        role=Role.PARTNERSHIP_LEAD, partnership=review.partnership_id, is_active=True
-    ).exclude(email="")
-    emails = set(leads.values_list("email", flat=True))
-    if review.partnership.email:
-        emails.add(review.partnership.email)
-    return sorted(emails)
-
-
 def _render(letter: ResponseLetter) -> bytes:
     """Make and store the PDF (once: a retry after a failed e-mail reuses it)."""
     if letter.pdf:
@@ -357,8 +347,9 @@ def _render(letter: ResponseLetter) -> bytes:
 
 def response_letter_render_and_send(*, letter_id: int) -> bool:
     """Render the letter to PDF and e-mail it to the partnership's leads (and its shared inbox),
-    unless another worker has it or it has been sent. Returns whether this call did it. A
-    failure marks the letter failed with the error, then raises so the task retries."""
+    with a message in the leads' inbox, unless another worker has it or it has been sent.
+    Returns whether this call did it. A failure marks the letter failed with the error, then
+    raises so the task retries."""
     if not _claim(letter_id):
         return False
     letter = ResponseLetter.objects.select_related(
@@ -366,14 +357,14 @@ def response_letter_render_and_send(*, letter_id: int) -> bool:
     ).get(pk=letter_id)
     try:
         data = _render(letter)
-        recipients = _recipients(letter.review)
-        if not recipients:
+        audience = partnership_leads(letter.review.partnership)
+        if not audience.emails:
             raise LetterUndeliverable(
                 f"{letter.review.partnership} has no partnership lead with an e-mail address "
                 "and no shared inbox"
             )
         with transaction.atomic():
-            _email_letter(letter, data, recipients)
+            _tell_partnership_of_letter(letter, data, audience)
             ResponseLetter.objects.filter(pk=letter.pk).update(
                 status=ResponseLetter.Status.SENT, sent_at=timezone.now(), error=""
             )
@@ -381,7 +372,7 @@ def response_letter_render_and_send(*, letter_id: int) -> bool:
                 actor=None,
                 action=AuditAction.UPDATE,
                 obj=letter.review,
-                changes={"letter_version": letter.version, "to": recipients},
+                changes={"letter_version": letter.version, "to": sorted(audience.emails)},
                 message=f"Response letter version {letter.version} e-mailed to the partnership",
                 actor_username="system",
             )
@@ -393,20 +384,24 @@ def response_letter_render_and_send(*, letter_id: int) -> bool:
     return True
 
 
-def _email_letter(letter: ResponseLetter, data: bytes, recipients: list[str]) -> None:
+def _tell_partnership_of_letter(letter: ResponseLetter, data: bytes, audience: Audience) -> None:
+    """The partnership's leads (safeguarding.audiences): the letter attached to the e-mail,
+    and a message in each lead's inbox linking to the decision."""
     review = letter.review
     reference = review.notification.reference
     url = reverse("panel:decision", args=[review.pk])
-    email_queue(
-        to=recipients,
+    notify(
+        audience,
         subject=f"{reference}: the Panel's response to your rapid review",
-        body=(
+        body="The Panel's response letter is on the decision page.",
+        url=url,
+        email_body=(
             f"The Child Safeguarding Practice Review Panel has responded to {review.partnership}'s "
             f"rapid review of {reference}. The letter is attached.\n\n"
             f"Sign in to read it: {settings.SERVICE_URL}{url}\n"
         ),
         related=letter,
-        # One e-mail per letter version, however often the task runs.
+        # Once per letter version, however often the task runs.
         dedupe_key=f"panel-response-letter-{letter.pk}",
         attachments=[Attachment(_letter_filename(letter), data, "application/pdf")],
     )

@@ -200,3 +200,8 @@ def seed_demo_rapid_reviews() -> int:
             services.rapid_review_submit(review=review, by=lead, accept_not_recorded=True)
         touched += 1
     return touched
+
+
+def seed_demo() -> str:
+    """This app's part of `manage.py seed_demo` (registered in its AppConfig.ready())."""
+    return f"Demo rapid reviews brought to their states: {seed_demo_rapid_reviews()}."

@@ -17,14 +17,12 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from safeguarding import policy
+from safeguarding.audiences import notify, panel, panel_secretariat, partnership_leads
 from safeguarding.audit import audit_log
 from safeguarding.calendars import england_calendar
-from safeguarding.codes import Role
 from safeguarding.dates import long_date
-from safeguarding.email import email_queue
 from safeguarding.errors import DomainConflict, DomainError, DomainInvalid
 from safeguarding.models import AuditAction, User
-from safeguarding.services import inbox_notify
 
 from . import documents, rules
 from .models import RapidReview, RapidReviewExtension, RapidReviewTheme
@@ -270,40 +268,27 @@ def rapid_review_submit(
 
 
 def _tell_panel_of_submission(review: RapidReview) -> None:
-    panel = list(
-        User.objects.filter(role__in=[Role.PANEL_SECRETARIAT, Role.PANEL_MEMBER], is_active=True)
-    )
+    """The whole Panel (safeguarding.audiences)."""
     notification = review.notification
     url = reverse("rapidreviews:review-detail", args=[review.pk])
-    subject = f"{notification.reference}: rapid review submitted by {review.partnership}"
     timeliness = (
         "on time"
         if review.submitted_on_time
         else f"after its due date of {review.due_date:%-d %B %Y}"
     )
-    inbox_notify(
-        recipients=panel,
-        subject=subject,
+    notify(
+        panel(),
+        subject=f"{notification.reference}: rapid review submitted by {review.partnership}",
         body=f"Submitted {timeliness}, {review.working_days_taken} working days after the SIN.",
         url=url,
+        email_body=(
+            f"{review.partnership} has submitted its rapid review of "
+            f"{notification.reference} ({timeliness}, {review.working_days_taken} working "
+            f"days after the SIN).\n\nSign in to read it: {settings.SERVICE_URL}{url}\n"
+        ),
+        related=review,
         dedupe_key=f"rapid-review-submitted-{review.pk}-{review.submitted_at:%Y%m%d%H%M%S}",
     )
-    emails = sorted(
-        {u.email for u in panel if u.role == Role.PANEL_SECRETARIAT and u.email}
-        | ({settings.PANEL_INBOX_EMAIL} if settings.PANEL_INBOX_EMAIL else set())
-    )
-    if emails:
-        email_queue(
-            to=emails,
-            subject=subject,
-            body=(
-                f"{review.partnership} has submitted its rapid review of "
-                f"{notification.reference} ({timeliness}, {review.working_days_taken} working "
-                f"days after the SIN).\n\nSign in to read it: {settings.SERVICE_URL}{url}\n"
-            ),
-            related=review,
-            dedupe_key=f"rapid-review-submitted-{review.pk}-{review.submitted_at:%Y%m%d%H%M%S}",
-        )
 
 
 @transaction.atomic
@@ -468,41 +453,28 @@ def rapid_review_extension_decide(
 def _tell_secretariat_of_extension_request(
     extension: RapidReviewExtension, review: RapidReview
 ) -> None:
-    secretariat = list(User.objects.filter(role=Role.PANEL_SECRETARIAT, is_active=True))
+    """The Panel secretariat (safeguarding.audiences)."""
     reference = review.notification.reference
     url = reverse("rapidreviews:extension-decide", args=[review.pk, extension.pk])
-    subject = f"{reference}: {review.partnership} asks for more time for its rapid review"
     dates = f"from {long_date(review.due_date)} to {long_date(extension.proposed_date)}"
-    dedupe_key = f"rapid-review-extension-requested-{extension.pk}"
-    inbox_notify(
-        recipients=secretariat,
-        subject=subject,
+    notify(
+        panel_secretariat(),
+        subject=f"{reference}: {review.partnership} asks for more time for its rapid review",
         body=f"They ask to move the due date {dates}.",
         url=url,
-        dedupe_key=dedupe_key,
-    )
-    emails = sorted({u.email for u in secretariat if u.email})
-    if emails:
         # The reason may describe the case, so it stays in the service, not in the e-mail.
-        email_queue(
-            to=emails,
-            subject=subject,
-            body=(
-                f"{review.partnership} asks to move the due date of its rapid review of "
-                f"{reference} {dates}.\n\nSign in to read the reason and decide: "
-                f"{settings.SERVICE_URL}{url}\n"
-            ),
-            related=review,
-            dedupe_key=dedupe_key,
-        )
+        email_body=(
+            f"{review.partnership} asks to move the due date of its rapid review of "
+            f"{reference} {dates}.\n\nSign in to read the reason and decide: "
+            f"{settings.SERVICE_URL}{url}\n"
+        ),
+        related=review,
+        dedupe_key=f"rapid-review-extension-requested-{extension.pk}",
+    )
 
 
 def _tell_leads_of_extension_decision(extension: RapidReviewExtension, review: RapidReview) -> None:
-    leads = list(
-        User.objects.filter(
-            role=Role.PARTNERSHIP_LEAD, partnership=review.partnership_id, is_active=True
-        )
-    )
+    """The partnership's leads (safeguarding.audiences)."""
     reference = review.notification.reference
     url = reverse("rapidreviews:review-detail", args=[review.pk])
     if extension.status == RapidReviewExtension.Status.APPROVED:
@@ -519,17 +491,15 @@ def _tell_leads_of_extension_decision(extension: RapidReviewExtension, review: R
             f"{long_date(extension.proposed_date)}. The rapid review is still due on "
             f"{long_date(review.due_date)}."
         )
-    dedupe_key = f"rapid-review-extension-{extension.status}-{extension.pk}"
-    inbox_notify(recipients=leads, subject=subject, body=body, url=url, dedupe_key=dedupe_key)
-    emails = sorted({u.email for u in leads if u.email})
-    if emails:
-        email_queue(
-            to=emails,
-            subject=subject,
-            body=f"{body}\n\nSign in to read the decision: {settings.SERVICE_URL}{url}\n",
-            related=review,
-            dedupe_key=dedupe_key,
-        )
+    notify(
+        partnership_leads(review.partnership),
+        subject=subject,
+        body=body,
+        url=url,
+        email_body=f"{body}\n\nSign in to read the decision: {settings.SERVICE_URL}{url}\n",
+        related=review,
+        dedupe_key=f"rapid-review-extension-{extension.status}-{extension.pk}",
+    )
 
 
 # The full review document (a PDF or a Word DOCX), checked by rapidreviews.documents.

@@ -8,7 +8,7 @@ from django.urls import URLPattern, path
 from django.utils.html import format_html
 
 from .audit import audit_log
-from .deadlines.engine import due_dates_recompute
+from .deadlines.engine import due_dates_moved_summary, due_dates_recompute
 from .forms import ImdImportForm
 from .models import (
     AuditAction,
@@ -257,8 +257,8 @@ class OutboundEmailAdmin(admin.ModelAdmin):
 @admin.register(OneOffHoliday)
 class OneOffHolidayAdmin(AuditedAdmin):
     """Bank holidays the `holidays` package does not know yet. Adding, changing or removing one
-    moves the due dates of rapid reviews still running, at once, with the change in each
-    review's history."""
+    moves the due dates still running (the rapid reviews'), at once, with the change in each
+    case's history."""
 
     list_display = ["date", "name", "added_by", "added_at"]
     fields = ["date", "name"]
@@ -289,11 +289,8 @@ class OneOffHolidayAdmin(AuditedAdmin):
 
     def _report(self, request: HttpRequest, moved: list) -> None:
         if moved:
-            references = ", ".join(review.notification.reference for review in moved)
             self.message_user(
-                request,
-                f"Due dates moved for {len(moved)} rapid review(s) still running: {references}.",
-                messages.WARNING,
+                request, f"Due dates moved for {due_dates_moved_summary(moved)}.", messages.WARNING
             )
         else:
             self.message_user(request, "No running due date had to move.", messages.INFO)

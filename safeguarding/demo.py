@@ -1,5 +1,9 @@
-"""Synthetic demo data for the kernel: one demo account per role. Every name here is made up."""
+"""Synthetic demo data for the kernel: one demo account per role. Every name here is made up.
+Each app adds its own demo data to `seed_demo` by registering a loader here from its
+`AppConfig.ready()`; the command runs them in the order the apps are installed, which is the
+order they build on each other (SINs before their rapid reviews, before LCSPRs and letters)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -38,6 +42,17 @@ DEMO_USERS = [
     DemoUser("panel-secretariat", Role.PANEL_SECRETARIAT, "Casey", "Fictional"),
     DemoUser("administrator", Role.ADMINISTRATOR, "Avery", "Madeup"),
 ]
+
+
+# A loader adds what is missing of an app's demo data and says what it did, in one line.
+DemoLoader = Callable[[], str]
+DEMO_LOADERS: dict[str, DemoLoader] = {}
+
+
+def register_demo_loader(app_label: str, loader: DemoLoader) -> None:
+    """Add (or replace) an app's demo loader. Apps register one that imports their demo module
+    only when called, so a normal start-up does not load demo code."""
+    DEMO_LOADERS[app_label] = loader
 
 
 @transaction.atomic

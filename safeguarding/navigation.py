@@ -1,4 +1,10 @@
-"""The service navigation, by role. Each app adds its entries here as it is built."""
+"""The service navigation: each entry is shown to the people a `safeguarding.policy` predicate
+names. The kernel's own entries are below; each app adds its own from its `AppConfig.ready()`
+with `register`, at a position (`order`) that keeps the menu in the same order whatever the
+order the apps are loaded in:
+
+  0 Home · 10 Incident notifications · 20 Rapid reviews · 30 LCSPRs · 40 Panel queue ·
+  50 Statistics · 60 Inbox · 70 Local authorities · 80 Administration"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -6,13 +12,9 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
-from analytics.selectors import STATISTICS_READER_ROLES
-
-from .codes import Role
+from . import policy
 from .models import User
 from .selectors import inbox_unread_count
-
-ALL_ROLES = frozenset(Role)
 
 
 def _unread_notifications(user: User) -> int:
@@ -23,26 +25,31 @@ def _unread_notifications(user: User) -> int:
 class NavItem:
     label: str
     url_name: str
-    roles: frozenset[str]
+    # Who sees the entry: a predicate of `safeguarding.policy`.
+    shown: Callable[[User], bool]
     # Something waiting there, shown after the label: "Inbox (3)". One query each.
     count: Callable[[User], int] | None = None
 
 
-NAVIGATION: list[NavItem] = [
-    NavItem("Home", "home", ALL_ROLES),
-    NavItem("Incident notifications", "notifications:notification-list", ALL_ROLES),
-    NavItem("Rapid reviews", "rapidreviews:review-queue", ALL_ROLES),
-    NavItem("LCSPRs", "lcsprs:lcspr-list", ALL_ROLES - {Role.LA_USER}),
-    NavItem(
-        "Panel queue",
-        "panel:queue",
-        frozenset({Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT, Role.ADMINISTRATOR}),
-    ),
-    NavItem("Statistics", "analytics:statistics-index", STATISTICS_READER_ROLES),
-    NavItem("Inbox", "inbox", ALL_ROLES, count=_unread_notifications),
-    NavItem("Local authorities", "local-authority-list", ALL_ROLES),
-    NavItem("Administration", "admin:index", frozenset({Role.ADMINISTRATOR})),
-]
+# Every entry, in menu order; filled by `register`, read by `navigation_for`.
+NAVIGATION: list[NavItem] = []
+_ORDER: dict[str, int] = {}
+
+
+def register(item: NavItem, *, order: int) -> NavItem:
+    """Add an entry at `order` (see the module docstring). An entry is known by its URL name:
+    registering it again replaces it rather than showing it twice."""
+    _ORDER[item.url_name] = order
+    entries = {entry.url_name: entry for entry in NAVIGATION}
+    entries[item.url_name] = item
+    NAVIGATION[:] = sorted(entries.values(), key=lambda entry: _ORDER[entry.url_name])
+    return item
+
+
+register(NavItem("Home", "home", policy.is_signed_in), order=0)
+register(NavItem("Inbox", "inbox", policy.is_signed_in, count=_unread_notifications), order=60)
+register(NavItem("Local authorities", "local-authority-list", policy.is_signed_in), order=70)
+register(NavItem("Administration", "admin:index", policy.can_administer), order=80)
 
 
 def navigation_for(request: HttpRequest) -> list[dict]:
@@ -51,7 +58,7 @@ def navigation_for(request: HttpRequest) -> list[dict]:
         return []
     items = []
     for item in NAVIGATION:
-        if user.role in item.roles or (user.is_superuser and item.url_name == "admin:index"):
+        if item.shown(user):
             url = reverse(item.url_name)
             current = request.path == url if url == "/" else request.path.startswith(url)
             count = item.count(user) if item.count else None

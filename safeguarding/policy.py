@@ -150,6 +150,12 @@ def can_write_letter(user, review: Any = None) -> bool:
 # --- LCSPRs ------------------------------------------------------------------------------------
 
 
+def follows_lcsprs(user, obj: Any = None) -> bool:
+    """LCSPRs in the navigation: partnerships and the Panel follow them; a local authority sees
+    its own from the case (and may read them, in its scope, like anyone)."""
+    return _role(user) is not None and _role(user) != Role.LA_USER
+
+
 def can_edit_lcspr(user, lcspr: PartnershipCase) -> bool:
     return is_lead_of(user, lcspr)
 

@@ -1,34 +1,32 @@
-"""The deadline sweep: asks every rule about the cases still running, records each reminder
-it answers once (`Reminder`'s unique constraint), and tells people in the same transaction,
-e-mail leaving only after the record commits. Safe to run at any time, twice, or on two
-workers at once. Also moves running due dates when the holiday calendar changes, and sends
-each person's daily digest."""
+"""The deadline sweep: asks every registered rule about the cases still running, records each
+reminder it answers once (`Reminder`'s unique constraint), and tells people in the same
+transaction, e-mail leaving only after the record commits. Safe to run at any time, twice, or
+on two workers at once. Also has the apps move their running due dates when the holiday
+calendar changes, and sends each person's daily digest."""
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, transaction
-from django.urls import reverse
+from django.db import IntegrityError, models, transaction
 
-from rapidreviews.models import RapidReview, RapidReviewExtension
-from rapidreviews.timescales import rapid_review_due_date
 from safeguarding.attention import attention_for
+from safeguarding.audiences import notify
 from safeguarding.audit import audit_log
 from safeguarding.calendars import england_calendar
 from safeguarding.dates import long_date
 from safeguarding.email import email_queue
 from safeguarding.models import AuditAction, OutboundEmail, Reminder, User
-from safeguarding.services import inbox_notify
 from safeguarding.workingdays import WorkingDayCalendar
 
-from .rules import RULES, Occurrence, Rule, partnership_leads
+from .rules import RULES, Occurrence, Rule
 
 logger = logging.getLogger(__name__)
 
@@ -58,17 +56,18 @@ class SweepResult:
 
 
 def deadline_sweep(
-    *, today: date, dry_run: bool = False, rules: tuple[Rule, ...] = RULES
+    *, today: date, dry_run: bool = False, rules: Sequence[Rule] | None = None
 ) -> SweepResult:
-    """Send every reminder due on `today` that has not been sent. With `dry_run`, only say
-    what would be sent. Moves running due dates first if the calendar has changed."""
+    """Send every reminder due on `today` that has not been sent (by every registered rule,
+    unless `rules` are given). With `dry_run`, only say what would be sent. Moves running due
+    dates first if the calendar has changed."""
     calendar = england_calendar()
     result = SweepResult(as_of=today)
     if not dry_run:
         result.due_dates_moved = len(
             due_dates_recompute(calendar=calendar, reason="the bank holiday calendar changed")
         )
-    for rule in rules:
+    for rule in RULES if rules is None else rules:
         _sweep_rule(rule, today, calendar, result, dry_run)
     if result.failures:
         raise SweepIncomplete("; ".join(result.failures))
@@ -128,27 +127,19 @@ def reminder_send(*, rule: Rule, obj, occurrence: Occurrence, today: date) -> Re
                     subject=message.subject[:300],
                     body=message.body,
                     url=message.url,
-                    recipients=sorted({user.username for user in audience.people}),
+                    recipients=audience.usernames,
                     emailed_to=sorted(set(audience.emails)),
                 )
         except IntegrityError:
             return None
-        key = f"reminder-{reminder.pk}"
-        inbox_notify(
-            recipients=audience.people,
+        notify(
+            audience,
             subject=message.subject,
             body=message.body,
             url=message.url,
-            dedupe_key=key,
+            related=case,
+            dedupe_key=f"reminder-{reminder.pk}",
         )
-        if audience.emails:
-            email_queue(
-                to=audience.emails,
-                subject=message.subject,
-                body=f"{message.body}\n\nSign in to see it: {settings.SERVICE_URL}{message.url}\n",
-                related=case,
-                dedupe_key=key,
-            )
         audit_log(
             actor=None,
             action=AuditAction.REMINDER,
@@ -167,75 +158,48 @@ def reminder_send(*, rule: Rule, obj, occurrence: Occurrence, today: date) -> Re
 # --- The calendar changes ---------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class DueDateMover:
+    """An app's due dates counted in working days, which move when the calendar changes
+    (registered by the app: the rapid review's, in `rapidreviews.deadlines`)."""
+
+    model: type[models.Model]
+    # Moves what the calendar now says is wrong, each in its history; returns the cases moved.
+    move: Callable[..., list[Any]]
+    # What the administrator is told of the cases moved, e.g. "1 rapid review(s) still
+    # running: SIN-2024-000001".
+    summary: Callable[[list[Any]], str]
+
+
+DUE_DATE_MOVERS: list[DueDateMover] = []
+
+
+def register_due_date_mover(mover: DueDateMover) -> None:
+    if mover not in DUE_DATE_MOVERS:
+        DUE_DATE_MOVERS.append(mover)
+
+
 def due_dates_recompute(
     *, calendar: WorkingDayCalendar | None = None, reason: str, by: User | None = None
-) -> list[RapidReview]:
-    """Move the due dates of rapid reviews still running to what the calendar now says: 15
-    working days after the SIN. A review with an approved extension keeps its extended due
-    date (a date the secretariat chose) and has its original due date moved. Each move is
-    recorded in the review's history; the partnership's leads are told when the date they
-    work to moves. Returns the reviews moved."""
+) -> list[Any]:
+    """Have every app move its running due dates to what the calendar now says (after a
+    one-off bank holiday is added, changed or removed, and before each sweep), `reason` going
+    into each case's history. Returns the cases moved."""
     calendar = calendar or england_calendar()
-    moved = []
-    running = RapidReview.objects.exclude(status=RapidReview.Status.SUBMITTED).values_list(
-        "pk", "clock_started_on", "original_due_date"
-    )
-    for pk, started, original in running:
-        if rapid_review_due_date(started, calendar) != original:
-            review = _due_date_move(pk, calendar, reason, by)
-            if review is not None:
-                moved.append(review)
-    return moved
+    return [
+        case
+        for mover in DUE_DATE_MOVERS
+        for case in mover.move(calendar=calendar, reason=reason, by=by)
+    ]
 
 
-@transaction.atomic
-def _due_date_move(
-    pk: int, calendar: WorkingDayCalendar, reason: str, by: User | None
-) -> RapidReview | None:
-    review = (
-        RapidReview.objects.select_for_update()
-        .select_related("notification", "partnership")
-        .get(pk=pk)
+def due_dates_moved_summary(moved: list[Any]) -> str:
+    """The cases moved, in their apps' words: "1 rapid review(s) still running: …"."""
+    return "; ".join(
+        mover.summary(cases)
+        for mover in DUE_DATE_MOVERS
+        if (cases := [case for case in moved if isinstance(case, mover.model)])
     )
-    expected = rapid_review_due_date(review.clock_started_on, calendar)
-    if review.status == RapidReview.Status.SUBMITTED or expected == review.original_due_date:
-        return None
-    extended = review.extensions.filter(status=RapidReviewExtension.Status.APPROVED).exists()
-    changes = {"original_due_date": [review.original_due_date.isoformat(), expected.isoformat()]}
-    if extended:
-        text = (
-            f"Original due date moved from {long_date(review.original_due_date)} to "
-            f"{long_date(expected)} because {reason}; the extended due date "
-            f"{long_date(review.due_date)} stays"
-        )
-    else:
-        changes["due_date"] = [review.due_date.isoformat(), expected.isoformat()]
-        text = (
-            f"Due date moved from {long_date(review.due_date)} to {long_date(expected)} "
-            f"because {reason}"
-        )
-        review.due_date = expected
-    review.original_due_date = expected
-    review.save(update_fields=["due_date", "original_due_date", "updated_at"])
-    audit_log(actor=by, action=AuditAction.UPDATE, obj=review, changes=changes, message=text)
-    if not extended:
-        audience = partnership_leads(review.partnership)
-        reference = review.notification.reference
-        subject = f"{reference}: rapid review now due {long_date(expected)}"
-        key = f"due-date-moved-{review.pk}-{expected.isoformat()}"
-        url = reverse("rapidreviews:review-detail", args=[review.pk])
-        inbox_notify(
-            recipients=audience.people, subject=subject, body=text, url=url, dedupe_key=key
-        )
-        if audience.emails:
-            email_queue(
-                to=audience.emails,
-                subject=subject,
-                body=f"{text}.\n\nSign in to see the review: {settings.SERVICE_URL}{url}\n",
-                related=review,
-                dedupe_key=key,
-            )
-    return review
 
 
 # --- The daily digest -------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""The deadline rules (safeguarding/deadlines/rules.py), one by one, around weekends and England's
-bank holidays (DOMAIN.md §1). Each rule is a pure function of a case, "today" and a working-day
-calendar, so these tests use unsaved model instances and explicit calendars: no database.
+"""The deadline rules (each app's deadlines.py, registered with safeguarding/deadlines/rules.py),
+one by one, around weekends and England's bank holidays (DOMAIN.md §1). Each rule is a pure
+function of a case, "today" and a working-day calendar, so these tests use unsaved model
+instances and explicit calendars: no database.
 
 Bank holidays used below: Christmas 2023 (Mon 25 and Tue 26 December), Easter 2024 (Good
 Friday 29 March, Easter Monday 1 April), the early May bank holiday (Mon 6 May 2024), the
@@ -12,10 +13,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from lcsprs import deadlines as lcspr_rules
 from lcsprs.models import Lcspr
+from notifications import deadlines as sin_rules
 from notifications.models import Notification
+from rapidreviews import deadlines as review_rules
 from rapidreviews.models import RapidReview, RapidReviewExtension
-from safeguarding.deadlines import rules
 from safeguarding.deadlines.rules import RULE_BY_NAME, RULES, Occurrence
 from safeguarding.workingdays import ENGLAND, WorkingDayCalendar
 
@@ -139,7 +142,7 @@ def test_1_day_reminder_skips_the_spring_bank_holiday():
     # the due date is Fri 24 May.
     due = date(2024, 5, 28)
     fired = firing_days(
-        rules.rapid_review_due_in_1_working_day,
+        review_rules.rapid_review_due_in_1_working_day,
         review(due),
         days_between(date(2024, 5, 20), date(2024, 5, 31)),
     )
@@ -150,7 +153,7 @@ def test_1_day_reminder_skips_christmas():
     # Due Wed 27 Dec 2023: the working day before is Fri 22 Dec (25 and 26 Dec are holidays).
     due = date(2023, 12, 27)
     fired = firing_days(
-        rules.rapid_review_due_in_1_working_day,
+        review_rules.rapid_review_due_in_1_working_day,
         review(due),
         days_between(date(2023, 12, 18), date(2023, 12, 29)),
     )
@@ -161,7 +164,7 @@ def test_1_day_reminder_skips_easter():
     # Due Tue 2 Apr 2024: the working day before is Thu 28 Mar (Good Friday, Easter Monday).
     due = date(2024, 4, 2)
     fired = firing_days(
-        rules.rapid_review_due_in_1_working_day,
+        review_rules.rapid_review_due_in_1_working_day,
         review(due),
         days_between(date(2024, 3, 25), date(2024, 4, 5)),
     )
@@ -174,7 +177,7 @@ def test_5_day_reminder_window_and_catch_up():
     # with 1 left (Fri 24 May: the 1-day reminder's day) or on the due date.
     due = date(2024, 5, 28)
     fired = firing_days(
-        rules.rapid_review_due_in_5_working_days,
+        review_rules.rapid_review_due_in_5_working_days,
         review(due),
         days_between(date(2024, 5, 13), date(2024, 5, 31)),
     )
@@ -185,7 +188,7 @@ def test_5_day_reminder_window_and_catch_up():
 def test_5_day_reminder_counts_christmas_as_not_working():
     # Due Wed 27 Dec 2023: 5 working days before is Mon 18 Dec (19, 20, 21, 22, 27).
     due = date(2023, 12, 27)
-    check = rules.rapid_review_due_in_5_working_days
+    check = review_rules.rapid_review_due_in_5_working_days
     assert check(review(due), date(2023, 12, 15), ENGLAND) is None  # 6 left
     assert check(review(due), date(2023, 12, 18), ENGLAND) == Occurrence(due)
     assert check(review(due), date(2023, 12, 21), ENGLAND) == Occurrence(due)  # 2 left
@@ -207,9 +210,9 @@ def test_5_day_reminder_counts_christmas_as_not_working():
 def test_only_one_of_the_before_due_reminders_answers_each_day(today, expected):
     due = date(2024, 5, 28)
     answers = {
-        "5-day": rules.rapid_review_due_in_5_working_days(review(due), today, ENGLAND),
-        "1-day": rules.rapid_review_due_in_1_working_day(review(due), today, ENGLAND),
-        "today": rules.rapid_review_due_today(review(due), today, ENGLAND),
+        "5-day": review_rules.rapid_review_due_in_5_working_days(review(due), today, ENGLAND),
+        "1-day": review_rules.rapid_review_due_in_1_working_day(review(due), today, ENGLAND),
+        "today": review_rules.rapid_review_due_today(review(due), today, ENGLAND),
     }
     fired = [name for name, answer in answers.items() if answer is not None]
     assert fired == ([expected] if expected else [])
@@ -218,7 +221,9 @@ def test_only_one_of_the_before_due_reminders_answers_each_day(today, expected):
 def test_due_today_answers_on_the_due_date_only():
     due = date(2024, 5, 28)
     fired = firing_days(
-        rules.rapid_review_due_today, review(due), days_between(date(2024, 5, 20), date(2024, 6, 7))
+        review_rules.rapid_review_due_today,
+        review(due),
+        days_between(date(2024, 5, 20), date(2024, 6, 7)),
     )
     assert fired == {due: Occurrence(due)}
 
@@ -226,8 +231,8 @@ def test_due_today_answers_on_the_due_date_only():
 @pytest.mark.parametrize("status", RUNNING)
 def test_a_running_review_of_any_status_gets_reminders(status):
     due = date(2024, 5, 28)
-    assert rules.rapid_review_due_today(review(due, status), due, ENGLAND) == Occurrence(due)
-    assert rules.rapid_review_overdue(review(due, status), date(2024, 5, 29), ENGLAND) == (
+    assert review_rules.rapid_review_due_today(review(due, status), due, ENGLAND) == Occurrence(due)
+    assert review_rules.rapid_review_overdue(review(due, status), date(2024, 5, 29), ENGLAND) == (
         Occurrence(due)
     )
 
@@ -235,11 +240,11 @@ def test_a_running_review_of_any_status_gets_reminders(status):
 @pytest.mark.parametrize(
     ("check", "due", "today"),
     [
-        (rules.rapid_review_due_in_5_working_days, date(2024, 5, 28), date(2024, 5, 20)),
-        (rules.rapid_review_due_in_1_working_day, date(2024, 5, 28), date(2024, 5, 24)),
-        (rules.rapid_review_due_today, date(2024, 5, 28), date(2024, 5, 28)),
-        (rules.rapid_review_overdue, date(2024, 5, 24), date(2024, 5, 28)),
-        (rules.rapid_review_overdue_weekly, date(2024, 5, 24), date(2024, 6, 4)),
+        (review_rules.rapid_review_due_in_5_working_days, date(2024, 5, 28), date(2024, 5, 20)),
+        (review_rules.rapid_review_due_in_1_working_day, date(2024, 5, 28), date(2024, 5, 24)),
+        (review_rules.rapid_review_due_today, date(2024, 5, 28), date(2024, 5, 28)),
+        (review_rules.rapid_review_overdue, date(2024, 5, 24), date(2024, 5, 28)),
+        (review_rules.rapid_review_overdue_weekly, date(2024, 5, 24), date(2024, 6, 4)),
     ],
     ids=lambda value: getattr(value, "__name__", str(value)),
 )
@@ -254,7 +259,7 @@ def test_a_submitted_review_never_gets_a_reminder(check, due, today):
 def test_overdue_escalates_on_the_first_working_day_after_the_due_date():
     # Due Fri 24 May 2024: the weekend and the spring bank holiday pass, then Tue 28 May.
     due = date(2024, 5, 24)
-    check = rules.rapid_review_overdue
+    check = review_rules.rapid_review_overdue
     for quiet in days_between(date(2024, 5, 20), date(2024, 5, 27)):
         assert check(review(due), quiet, ENGLAND) is None, quiet
     assert check(review(due), date(2024, 5, 28), ENGLAND) == Occurrence(due)
@@ -263,7 +268,7 @@ def test_overdue_escalates_on_the_first_working_day_after_the_due_date():
 
 
 def test_overdue_after_christmas_and_after_easter():
-    check = rules.rapid_review_overdue
+    check = review_rules.rapid_review_overdue
     # Due Fri 22 Dec 2023: 25 and 26 Dec are holidays, so Wed 27 Dec.
     assert check(review(date(2023, 12, 22)), date(2023, 12, 26), ENGLAND) is None
     assert check(review(date(2023, 12, 22)), date(2023, 12, 27), ENGLAND) == Occurrence(
@@ -282,7 +287,7 @@ def test_weekly_escalation_numbers_each_week_from_the_first_escalation():
     # repeat 2 a fortnight later (Tue 11 Jun); a sweep later in a week answers that week's.
     due = date(2024, 5, 24)
     fired = firing_days(
-        rules.rapid_review_overdue_weekly,
+        review_rules.rapid_review_overdue_weekly,
         review(due),
         days_between(date(2024, 5, 24), date(2024, 6, 18)),
     )
@@ -292,15 +297,15 @@ def test_weekly_escalation_numbers_each_week_from_the_first_escalation():
     assert fired[date(2024, 6, 11)] == Occurrence(due, repeat=2)
     assert fired[date(2024, 6, 18)] == Occurrence(due, repeat=3)
     # The first escalation's own week has no repeat.
-    assert rules.rapid_review_overdue_weekly(review(due), date(2024, 5, 28), ENGLAND) is None
-    assert rules.rapid_review_overdue_weekly(review(due), date(2024, 6, 3), ENGLAND) is None
+    assert review_rules.rapid_review_overdue_weekly(review(due), date(2024, 5, 28), ENGLAND) is None
+    assert review_rules.rapid_review_overdue_weekly(review(due), date(2024, 6, 3), ENGLAND) is None
 
 
 def test_weekly_escalation_on_a_bank_holiday_moves_to_the_next_working_day():
     # Due Fri 17 May 2024; first escalation Mon 20 May. A week later is Mon 27 May, the spring
     # bank holiday, so repeat 1 goes out on Tue 28 May.
     due = date(2024, 5, 17)
-    check = rules.rapid_review_overdue_weekly
+    check = review_rules.rapid_review_overdue_weekly
     assert check(review(due), date(2024, 5, 27), ENGLAND) is None
     assert check(review(due), date(2024, 5, 28), ENGLAND) == Occurrence(due, repeat=1)
     assert check(review(due), date(2024, 6, 3), ENGLAND) == Occurrence(due, repeat=2)
@@ -311,7 +316,7 @@ def test_weekly_escalation_over_easter():
     # Easter Monday: repeat 1 goes out on Tue 2 Apr, repeat 2 on Fri 5 Apr.
     due = date(2024, 3, 21)
     fired = firing_days(
-        rules.rapid_review_overdue_weekly,
+        review_rules.rapid_review_overdue_weekly,
         review(due),
         days_between(date(2024, 3, 22), date(2024, 4, 5)),
     )
@@ -322,11 +327,11 @@ def test_weekly_escalation_over_easter():
 
 def test_an_extended_review_is_overdue_against_its_extended_due_date():
     extended = review(date(2024, 6, 11), original=date(2024, 5, 28))
-    assert rules.rapid_review_overdue(extended, date(2024, 5, 29), ENGLAND) is None
-    assert rules.rapid_review_due_in_5_working_days(extended, date(2024, 6, 4), ENGLAND) == (
+    assert review_rules.rapid_review_overdue(extended, date(2024, 5, 29), ENGLAND) is None
+    assert review_rules.rapid_review_due_in_5_working_days(extended, date(2024, 6, 4), ENGLAND) == (
         Occurrence(date(2024, 6, 11))
     )
-    assert rules.rapid_review_overdue(extended, date(2024, 6, 12), ENGLAND) == Occurrence(
+    assert review_rules.rapid_review_overdue(extended, date(2024, 6, 12), ENGLAND) == Occurrence(
         date(2024, 6, 11)
     )
 
@@ -339,7 +344,7 @@ def test_extension_pending_over_2_working_days_counts_past_the_bank_holiday():
     # holiday) and Wed 29 May, the first day it has waited more than 2 working days.
     pending = extension(datetime(2024, 5, 23, 14, 30, tzinfo=LONDON))
     fired = firing_days(
-        rules.extension_pending_over_2_working_days,
+        review_rules.extension_pending_over_2_working_days,
         pending,
         days_between(date(2024, 5, 23), date(2024, 5, 31)),
     )
@@ -352,7 +357,7 @@ def test_extension_request_day_is_the_day_in_england():
     # 23:30 UTC on Thu 23 May 2024 is 00:30 on Fri 24 May in London (BST): requested on the
     # Friday, so it is flagged on Thu 30 May, not Wed 29 May.
     pending = extension(datetime(2024, 5, 23, 23, 30, tzinfo=UTC))
-    check = rules.extension_pending_over_2_working_days
+    check = review_rules.extension_pending_over_2_working_days
     assert check(pending, date(2024, 5, 29), ENGLAND) is None
     assert check(pending, date(2024, 5, 30), ENGLAND) == Occurrence(date(2024, 5, 29))
 
@@ -362,14 +367,14 @@ def test_extension_request_day_is_the_day_in_england():
 )
 def test_a_decided_extension_is_not_flagged(status):
     requested = datetime(2024, 5, 23, 14, 30, tzinfo=LONDON)
-    check = rules.extension_pending_over_2_working_days
+    check = review_rules.extension_pending_over_2_working_days
     assert check(extension(requested, status), date(2024, 6, 5), ENGLAND) is None
 
 
 def test_a_one_off_holiday_delays_the_extension_flag():
     pending = extension(datetime(2024, 5, 23, 14, 30, tzinfo=LONDON))
     one_off = WorkingDayCalendar(extra_holidays=frozenset({date(2024, 5, 24)}))
-    check = rules.extension_pending_over_2_working_days
+    check = review_rules.extension_pending_over_2_working_days
     assert check(pending, date(2024, 5, 29), one_off) is None
     assert check(pending, date(2024, 5, 30), one_off) == Occurrence(date(2024, 5, 29))
 
@@ -380,7 +385,7 @@ def test_a_one_off_holiday_delays_the_extension_flag():
 def test_lcspr_due_within_a_calendar_month():
     # Due Fri 28 Feb 2025: from Tue 28 Jan 2025 (a calendar month before) to the due date.
     due = date(2025, 2, 28)
-    check = rules.lcspr_due_within_1_month
+    check = lcspr_rules.lcspr_due_within_1_month
     assert check(lcspr(due), date(2025, 1, 27), ENGLAND) is None
     assert check(lcspr(due), date(2025, 1, 28), ENGLAND) == Occurrence(due)
     assert check(lcspr(due), date(2025, 2, 28), ENGLAND) == Occurrence(due)
@@ -390,7 +395,7 @@ def test_lcspr_due_within_a_calendar_month():
 def test_lcspr_due_at_the_end_of_a_longer_month():
     # Due Fri 31 May 2024: a month before is Tue 30 April (April has 30 days).
     due = date(2024, 5, 31)
-    check = rules.lcspr_due_within_1_month
+    check = lcspr_rules.lcspr_due_within_1_month
     assert check(lcspr(due), date(2024, 4, 29), ENGLAND) is None
     assert check(lcspr(due), date(2024, 4, 30), ENGLAND) == Occurrence(due)
 
@@ -400,12 +405,12 @@ def test_lcspr_overdue_after_its_due_date_on_working_days():
     # is Fri 23 Aug, and it is overdue from Tue 27 Aug.
     due = date(2024, 8, 26)
     fired_soon = firing_days(
-        rules.lcspr_due_within_1_month,
+        lcspr_rules.lcspr_due_within_1_month,
         lcspr(due),
         days_between(date(2024, 8, 19), date(2024, 9, 2)),
     )
     fired_overdue = firing_days(
-        rules.lcspr_overdue, lcspr(due), days_between(date(2024, 8, 19), date(2024, 9, 2))
+        lcspr_rules.lcspr_overdue, lcspr(due), days_between(date(2024, 8, 19), date(2024, 9, 2))
     )
     assert max(fired_soon) == date(2024, 8, 23)
     assert sorted(fired_overdue) == [date(2024, 8, d) for d in (27, 28, 29, 30)] + [
@@ -418,7 +423,7 @@ def test_lcspr_final_report_not_received_from_7_days_before_publication():
     # Publication planned for Fri 14 Jun 2024: the Panel must have the final report by
     # Fri 7 Jun.
     planned = date(2024, 6, 14)
-    check = rules.lcspr_final_report_not_received
+    check = lcspr_rules.lcspr_final_report_not_received
     waiting = lcspr(date(2024, 7, 31), planned=planned)
     assert check(waiting, date(2024, 6, 6), ENGLAND) is None
     assert check(waiting, date(2024, 6, 7), ENGLAND) == Occurrence(date(2024, 6, 7))
@@ -433,7 +438,7 @@ def test_lcspr_final_report_not_received_from_7_days_before_publication():
 def test_lcspr_final_report_deadline_on_a_bank_holiday_is_flagged_the_next_working_day():
     # Publication planned Mon 3 Jun 2024: deadline Mon 27 May, the spring bank holiday.
     waiting = lcspr(date(2024, 7, 31), planned=date(2024, 6, 3))
-    check = rules.lcspr_final_report_not_received
+    check = lcspr_rules.lcspr_final_report_not_received
     assert check(waiting, date(2024, 5, 24), ENGLAND) is None
     assert check(waiting, date(2024, 5, 27), ENGLAND) is None
     assert check(waiting, date(2024, 5, 28), ENGLAND) == Occurrence(date(2024, 5, 27))
@@ -452,9 +457,9 @@ def test_a_published_lcspr_never_gets_a_reminder():
             assert rule.check(published, today, ENGLAND) is None, (rule.name, today)
     # The same dates on an unpublished LCSPR do answer.
     running = lcspr(date(2024, 6, 14), planned=date(2024, 6, 20))
-    assert rules.lcspr_due_within_1_month(running, date(2024, 6, 3), ENGLAND)
-    assert rules.lcspr_overdue(running, date(2024, 6, 17), ENGLAND)
-    assert rules.lcspr_final_report_not_received(running, date(2024, 6, 17), ENGLAND)
+    assert lcspr_rules.lcspr_due_within_1_month(running, date(2024, 6, 3), ENGLAND)
+    assert lcspr_rules.lcspr_overdue(running, date(2024, 6, 17), ENGLAND)
+    assert lcspr_rules.lcspr_final_report_not_received(running, date(2024, 6, 17), ENGLAND)
 
 
 # --- SINs --------------------------------------------------------------------------------------
@@ -465,7 +470,7 @@ def test_draft_sin_due_within_1_working_day_across_the_bank_holiday():
     # day Mon 3 Jun. The reminder answers on Fri 31 May and Mon 3 Jun.
     draft = draft_sin(date(2024, 5, 24))
     fired = firing_days(
-        rules.sin_draft_due_within_1_working_day,
+        sin_rules.sin_draft_due_within_1_working_day,
         draft,
         days_between(date(2024, 5, 24), date(2024, 6, 7)),
     )
@@ -478,7 +483,7 @@ def test_draft_sin_due_within_1_working_day_across_the_bank_holiday():
 def test_draft_sin_overdue_after_its_5th_working_day():
     draft = draft_sin(date(2024, 5, 24))
     fired = firing_days(
-        rules.sin_draft_overdue, draft, days_between(date(2024, 5, 24), date(2024, 6, 10))
+        sin_rules.sin_draft_overdue, draft, days_between(date(2024, 5, 24), date(2024, 6, 10))
     )
     assert min(fired) == date(2024, 6, 4)
     assert sorted(fired)[:3] == [date(2024, 6, 4), date(2024, 6, 5), date(2024, 6, 6)]
@@ -490,27 +495,27 @@ def test_draft_sin_over_christmas():
     # Aware Thu 21 Dec 2023: 22, 27, 28, 29 Dec and 2 Jan 2024 (1 Jan is New Year's Day).
     draft = draft_sin(date(2023, 12, 21))
     due = date(2024, 1, 2)
-    assert rules.sin_draft_due_within_1_working_day(draft, date(2023, 12, 28), ENGLAND) is None
-    assert rules.sin_draft_due_within_1_working_day(draft, date(2023, 12, 29), ENGLAND) == (
+    assert sin_rules.sin_draft_due_within_1_working_day(draft, date(2023, 12, 28), ENGLAND) is None
+    assert sin_rules.sin_draft_due_within_1_working_day(draft, date(2023, 12, 29), ENGLAND) == (
         Occurrence(due)
     )
-    assert rules.sin_draft_overdue(draft, date(2024, 1, 2), ENGLAND) is None
-    assert rules.sin_draft_overdue(draft, date(2024, 1, 3), ENGLAND) == Occurrence(due)
+    assert sin_rules.sin_draft_overdue(draft, date(2024, 1, 2), ENGLAND) is None
+    assert sin_rules.sin_draft_overdue(draft, date(2024, 1, 3), ENGLAND) == Occurrence(due)
 
 
 def test_a_draft_without_a_date_aware_or_a_submitted_sin_gets_no_draft_reminder():
     today = date(2024, 6, 4)
-    for check in (rules.sin_draft_due_within_1_working_day, rules.sin_draft_overdue):
+    for check in (sin_rules.sin_draft_due_within_1_working_day, sin_rules.sin_draft_overdue):
         assert check(draft_sin(None), today, ENGLAND) is None
         sent = submitted_sin(date(2024, 5, 24), datetime(2024, 5, 29, 10, tzinfo=LONDON), True)
         assert check(sent, today, ENGLAND) is None
-    assert rules.sin_draft_overdue(draft_sin(date(2024, 5, 24)), today, ENGLAND) is not None
+    assert sin_rules.sin_draft_overdue(draft_sin(date(2024, 5, 24)), today, ENGLAND) is not None
 
 
 def test_sin_recorded_late_within_30_days_with_the_5th_working_day_as_due_date():
     # Aware Fri 24 May 2024, due Mon 3 Jun; submitted late on Wed 5 Jun.
     late = submitted_sin(date(2024, 5, 24), datetime(2024, 6, 5, 16, tzinfo=LONDON))
-    check = rules.sin_recorded_late
+    check = sin_rules.sin_recorded_late
     assert check(late, date(2024, 6, 5), ENGLAND) == Occurrence(date(2024, 6, 3))
     assert check(late, date(2024, 7, 5), ENGLAND) == Occurrence(date(2024, 6, 3))  # 30 days on
     assert check(late, date(2024, 7, 8), ENGLAND) is None  # 33 days on: too old to flag
@@ -520,14 +525,14 @@ def test_sin_recorded_late_not_before_it_was_submitted():
     # A sweep run as of an earlier day (run_deadline_checks --date) must not flag a SIN that
     # had not yet been submitted on that day.
     late = submitted_sin(date(2024, 5, 24), datetime(2024, 6, 5, 16, tzinfo=LONDON))
-    assert rules.sin_recorded_late(late, date(2024, 6, 4), ENGLAND) is None
+    assert sin_rules.sin_recorded_late(late, date(2024, 6, 4), ENGLAND) is None
 
 
 def test_sin_recorded_late_only_for_late_submitted_sins():
     today = date(2024, 6, 6)
     on_time = submitted_sin(date(2024, 5, 24), datetime(2024, 5, 31, 10, tzinfo=LONDON), True)
-    assert rules.sin_recorded_late(on_time, today, ENGLAND) is None
-    assert rules.sin_recorded_late(draft_sin(date(2024, 5, 24)), today, ENGLAND) is None
+    assert sin_rules.sin_recorded_late(on_time, today, ENGLAND) is None
+    assert sin_rules.sin_recorded_late(draft_sin(date(2024, 5, 24)), today, ENGLAND) is None
 
 
 # --- The one-off holiday calendar -------------------------------------------------------------
@@ -539,7 +544,7 @@ def test_a_one_off_holiday_moves_the_1_day_reminder():
     due = date(2024, 5, 28)
     one_off = WorkingDayCalendar(extra_holidays=frozenset({date(2024, 5, 24)}))
     days = days_between(date(2024, 5, 20), date(2024, 5, 31))
-    check = rules.rapid_review_due_in_1_working_day
+    check = review_rules.rapid_review_due_in_1_working_day
     assert firing_days(check, review(due), days) == {date(2024, 5, 24): Occurrence(due)}
     assert firing_days(check, review(due), days, one_off) == {date(2024, 5, 23): Occurrence(due)}
 
@@ -548,8 +553,10 @@ def test_a_one_off_holiday_moves_the_draft_sins_due_date():
     # Aware Fri 24 May 2024; a one-off holiday on Wed 29 May makes the 5th working day Tue 4 Jun.
     draft = draft_sin(date(2024, 5, 24))
     one_off = WorkingDayCalendar(extra_holidays=frozenset({date(2024, 5, 29)}))
-    assert rules.sin_draft_overdue(draft, date(2024, 6, 4), ENGLAND) == Occurrence(date(2024, 6, 3))
-    assert rules.sin_draft_overdue(draft, date(2024, 6, 4), one_off) is None
-    assert rules.sin_draft_due_within_1_working_day(draft, date(2024, 6, 4), one_off) == (
+    assert sin_rules.sin_draft_overdue(draft, date(2024, 6, 4), ENGLAND) == Occurrence(
+        date(2024, 6, 3)
+    )
+    assert sin_rules.sin_draft_overdue(draft, date(2024, 6, 4), one_off) is None
+    assert sin_rules.sin_draft_due_within_1_working_day(draft, date(2024, 6, 4), one_off) == (
         Occurrence(date(2024, 6, 4))
     )

@@ -1,12 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from analytics.demo import seed_demo_statistics
-from lcsprs.demo import seed_demo_lcsprs
-from notifications.demo import seed_demo_notifications
-from panel.demo import seed_demo_panel
-from rapidreviews.demo import seed_demo_rapid_reviews
-from safeguarding.demo import DEMO_PASSWORD, seed_demo_reminders, seed_demo_users
+from safeguarding.demo import DEMO_LOADERS, DEMO_PASSWORD, seed_demo_reminders, seed_demo_users
 from safeguarding.services import reference_data_load
 
 
@@ -35,17 +30,9 @@ class Command(BaseCommand):
             f"{reference.partnerships} partnerships, {reference.regions} regions."
         )
         users = seed_demo_users()
-        notifications = seed_demo_notifications()
-        self.stdout.write(f"Demo incident notifications: {notifications} added.")
-        reviews = seed_demo_rapid_reviews()
-        self.stdout.write(f"Demo rapid reviews brought to their states: {reviews}.")
-        self.stdout.write(f"Demo LCSPRs opened: {seed_demo_lcsprs()}.")
-        self.stdout.write(f"Demo Panel decisions with letters: {seed_demo_panel()}.")
-        added, snapshot = seed_demo_statistics()
-        self.stdout.write(
-            f"Demo annual figures: {added} synthetic 2023-24 record(s) imported"
-            + (f"; 2023 to 2024 computed as version {snapshot.version}." if snapshot else ".")
-        )
+        # Each app's demo data, registered from its AppConfig.ready() (safeguarding.demo).
+        for load in DEMO_LOADERS.values():
+            self.stdout.write(load())
         swept = seed_demo_reminders()
         self.stdout.write(
             f"Deadline checks as of {swept.as_of:%-d %B %Y}: "
