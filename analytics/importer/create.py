@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from notifications import rules as sin_rules
 from notifications.models import Notification, NotificationChild
-from notifications.services import _next_reference  # the one SIN reference sequence
+from notifications.services import reference_next  # the one SIN reference sequence
 from notifications.timescales import notification_on_time
 from panel.models import PanelDecision
 from rapidreviews import rules as review_rules
@@ -77,7 +77,7 @@ def _notification_create(row: Row, *, by: User, calendar: WorkingDayCalendar) ->
     notified_on = timezone.localdate(values["notified_at"])
     days = sin_rules.working_days_taken(values["date_aware"], notified_on, calendar)
     notification = Notification.objects.create(
-        reference=_next_reference("SIN", notified_on.year),
+        reference=reference_next("SIN", notified_on.year),
         status=Notification.Status.SUBMITTED,
         local_authority=values["local_authority"],
         incident_date=values["incident_date"],

@@ -1,23 +1,17 @@
-"""Writes for Serious Incident Notifications: one function per action, each in a transaction,
-each checking the rules in `rules.py`, the status and the version the user started from."""
+"""Writes for a SIN being written or amended: starting it, its sections and its children. One
+function per action, each in a transaction, each checking the rules in `rules.py`, the status
+and the version the user started from; a submitted SIN is amended only with a reason."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 
-from rapidreviews.services import rapid_review_open
-from safeguarding.audiences import notify, panel, partnership_leads
 from safeguarding.audit import audit_log
 from safeguarding.calendars import england_calendar
 from safeguarding.errors import DomainConflict, DomainError, DomainInvalid
@@ -25,9 +19,9 @@ from safeguarding.models import AuditAction, LocalAuthority, User
 from safeguarding.postcodes import normalise_postcode
 from safeguarding.selectors import imd_decile_for_postcode
 
-from . import rules
-from .models import Notification, NotificationChild, ReferenceSequence
-from .timescales import SIN_DEADLINE_WORKING_DAYS, notification_on_time
+from .. import rules
+from ..models import Notification, NotificationChild
+from ..timescales import notification_on_time
 
 CHILD_FIELDS = ("child_reference", "name", "date_of_birth", "age_years", "sex", "harm")
 
@@ -439,191 +433,4 @@ def notification_child_in_focus_set(
             ]
         },
     )
-    return notification
-
-
-def _next_reference(prefix: str, year: int) -> str:
-    sequence, _ = ReferenceSequence.objects.select_for_update().get_or_create(
-        prefix=prefix, year=year
-    )
-    sequence.last_number = F("last_number") + 1
-    sequence.save(update_fields=["last_number"])
-    sequence.refresh_from_db(fields=["last_number"])
-    return f"{prefix}-{year}-{sequence.last_number:06d}"
-
-
-@transaction.atomic
-def notification_submit(
-    *,
-    notification: Notification,
-    by: User,
-    lateness_reason: str = "",
-    expected_version: int | None,
-) -> Notification:
-    """Submit a draft SIN: give it its reference, store the working days from the date aware
-    to today and whether that was within 5, open the partnership's rapid review (due 15
-    working days after the SIN) and tell the partnership and the Panel once this commits."""
-    notification = _lock(notification, expected_version)
-    if notification.status not in Notification.TRANSITIONS[Notification.Status.SUBMITTED]:
-        raise NotificationError(f"{notification} has already been submitted")
-    today = _today()
-    calendar = england_calendar()
-    children = list(notification.children.all())
-    errors = rules.submission_errors(notification, children=children, today=today)
-    for field, messages in rules.lateness_errors(
-        date_aware=notification.date_aware,
-        submitted_on=today,
-        lateness_reason=lateness_reason,
-        calendar=calendar,
-    ).items():
-        errors.setdefault(field, []).extend(messages)
-    _raise_if(errors)
-
-    now = timezone.now()
-    days = rules.working_days_taken(notification.date_aware, today, calendar)
-    notification.reference = _next_reference("SIN", today.year)
-    notification.status = Notification.Status.SUBMITTED
-    notification.notified_at = now
-    notification.working_days_to_notify = days
-    notification.notified_on_time = notification_on_time(days)
-    notification.lateness_reason = "" if notification.notified_on_time else lateness_reason.strip()
-    notification.submitted_by = by
-    notification.version = F("version") + 1
-    notification.save(
-        update_fields=[
-            "reference",
-            "status",
-            "notified_at",
-            "working_days_to_notify",
-            "notified_on_time",
-            "lateness_reason",
-            "submitted_by",
-            "version",
-            "updated_at",
-        ]
-    )
-    notification.refresh_from_db()
-    review = rapid_review_open(notification=notification, sin_date=today)
-    audit_log(
-        actor=by,
-        action=AuditAction.SUBMIT,
-        obj=notification,
-        changes={"working_days_to_notify": days, "on_time": notification.notified_on_time},
-        message=f"Submitted; rapid review due {review.due_date:%-d %B %Y}",
-    )
-    _tell_about_submission(notification, review.due_date)
-    return notification
-
-
-def _tell_about_submission(notification: Notification, due_date: date) -> None:
-    """The partnership's leads and the whole Panel (safeguarding.audiences)."""
-    authority = notification.local_authority
-    url = reverse("notifications:notification-detail", args=[notification.pk])
-    timeliness = (
-        f"within {SIN_DEADLINE_WORKING_DAYS} working days"
-        if notification.notified_on_time
-        else f"{notification.working_days_to_notify} working days after the local authority "
-        f"became aware (late: {notification.lateness_reason})"
-    )
-    notify(
-        partnership_leads(authority.partnership) + panel(),
-        subject=f"{notification.reference}: serious incident notified by {authority}",
-        body=f"Rapid review due by {due_date:%-d %B %Y}.",
-        url=url,
-        email_body=(
-            f"{authority} has notified the Child Safeguarding Practice Review Panel of a serious "
-            f"incident: {notification.reference} ({notification.get_reason_display().lower()})."
-            f"\n\nIt was notified {timeliness}.\n"
-            f"The partnership's rapid review is due by {due_date:%-d %B %Y} "
-            f"(15 working days after the notification).\n\n"
-            f"Sign in to see the notification: {settings.SERVICE_URL}{url}\n"
-        ),
-        related=notification,
-        dedupe_key=f"sin-submitted-{notification.pk}",
-    )
-
-
-@dataclass
-class _Problems:
-    """Every problem found while creating a SIN in one go, reported together as the API
-    reports them: each child's under `children[i]`."""
-
-    children: int
-    errors: dict = dataclasses.field(default_factory=dict)
-
-    def collect(self, call: Callable[[], object], child_index: int | None = None) -> None:
-        try:
-            call()
-        except NotificationInvalid as exc:
-            if child_index is None:
-                for name, messages in exc.errors.items():
-                    self.errors.setdefault(name, []).extend(messages)
-            else:
-                per_child = self.errors.setdefault("children", [{} for _ in range(self.children)])
-                per_child[child_index] = {**per_child[child_index], **exc.errors}
-
-
-@transaction.atomic
-def notification_create(
-    *,
-    local_authority: LocalAuthority,
-    by: User,
-    incident_date: date | None = None,
-    date_aware: date | None = None,
-    reason: str = "",
-    abuse_or_neglect: str = "",
-    child_looked_after_death: bool | None = None,
-    placement_postcode: str = "",
-    imd_decile: int | None = None,
-    summary: str = "",
-    children: list[ChildData] | None = None,
-    submit: bool = False,
-    lateness_reason: str = "",
-) -> Notification:
-    """Create a SIN in one go (the API's path), as a draft or submitted. Every rule is checked
-    by the same services the web journey uses; all problems are reported together, with each
-    child's under `children[i]`, and nothing is saved unless everything is."""
-    notification = notification_start(local_authority=local_authority, by=by)
-    problems = _Problems(children=len(children or []))
-    incident = partial(
-        notification_incident_update,
-        notification=notification,
-        by=by,
-        incident_date=incident_date,
-        date_aware=date_aware,
-        expected_version=None,
-    )
-    # The reason is checked against the children's harm, so it is set once they are added.
-    problems.collect(partial(incident, reason=""))
-    for index, child in enumerate(children or []):
-        add = partial(
-            notification_child_add,
-            notification=notification,
-            by=by,
-            data=child,
-            expected_version=None,
-        )
-        problems.collect(add, child_index=index)
-    if not problems.errors:
-        problems.collect(partial(incident, reason=reason))
-    problems.collect(
-        partial(
-            notification_circumstances_update,
-            notification=notification,
-            by=by,
-            abuse_or_neglect=abuse_or_neglect,
-            child_looked_after_death=child_looked_after_death,
-            placement_postcode=placement_postcode,
-            imd_decile=imd_decile,
-            summary=summary,
-            expected_version=None,
-        )
-    )
-    if problems.errors:
-        raise NotificationInvalid(problems.errors)
-    if submit:
-        notification_submit(
-            notification=notification, by=by, lateness_reason=lateness_reason, expected_version=None
-        )
-    notification.refresh_from_db()
     return notification

@@ -1,33 +1,29 @@
-"""Writes for rapid reviews: one function per action, each in a transaction."""
+"""Writes for a rapid review itself: opening it, its sections and themes, submission and
+reopening. One function per action, each in a transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from types import SimpleNamespace
-from typing import IO, Any
-from uuid import uuid4
+from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile, File
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Notification
 from safeguarding import policy
-from safeguarding.audiences import notify, panel, panel_secretariat, partnership_leads
+from safeguarding.audiences import notify, panel
 from safeguarding.audit import audit_log
 from safeguarding.calendars import england_calendar
-from safeguarding.dates import long_date
 from safeguarding.errors import DomainConflict, DomainError, DomainInvalid
 from safeguarding.models import AuditAction, User
 
-from . import documents, rules
-from .models import RapidReview, RapidReviewExtension, RapidReviewTheme
-from .sections import SECTION_BY_KEY
-from .timescales import rapid_review_due_date, rapid_review_working_days_taken
+from .. import rules
+from ..models import RapidReview, RapidReviewTheme
+from ..sections import SECTION_BY_KEY
+from ..timescales import rapid_review_due_date, rapid_review_working_days_taken
 
 
 def rapid_review_open(*, notification: Notification, sin_date: date) -> RapidReview:
@@ -328,263 +324,3 @@ def rapid_review_reopen(*, review: RapidReview, by: User, reason: str) -> RapidR
         message=f"Reopened by the Panel secretariat: {reason.strip()}",
     )
     return review
-
-
-# Extensions to the due date (DOMAIN.md §1: the partnership may ask; the Panel decides).
-
-
-def rapid_review_extension_refusal(*, review: RapidReview, by: User) -> str | None:
-    """Why `by` cannot ask for an extension to the review now, or None when they can. The
-    request service applies it; pages use it to offer the request only when it would work."""
-    if not policy.can_edit_review(by, review):
-        return "Only a lead of the review's partnership can ask for an extension"
-    if review.status == RapidReview.Status.SUBMITTED:
-        return (
-            "This rapid review has been submitted to the Panel, so its due date can no longer "
-            "be extended"
-        )
-    if review.extensions.filter(status=RapidReviewExtension.Status.PENDING).exists():
-        return (
-            "An extension has already been requested and is waiting for a decision from the "
-            "Panel secretariat"
-        )
-    return None
-
-
-@transaction.atomic
-def rapid_review_extension_request(
-    *, review: RapidReview, by: User, reason: str, proposed_date: date | None
-) -> RapidReviewExtension:
-    """A partnership lead asks for more time: a reason and a proposed due date, a working day
-    after the current one. One request waits for a decision at a time. The Panel secretariat
-    is told after this commits."""
-    review = RapidReview.objects.select_for_update().get(pk=review.pk)
-    refusal = rapid_review_extension_refusal(review=review, by=by)
-    if refusal:
-        raise RapidReviewError(refusal)
-    errors = rules.extension_request_errors(
-        reason=reason, proposed_date=proposed_date, due_date=review.due_date
-    )
-    if errors:
-        raise RapidReviewInvalid(errors)
-    extension = RapidReviewExtension.objects.create(
-        review=review, requested_by=by, reason=reason.strip(), proposed_date=proposed_date
-    )
-    audit_log(
-        actor=by,
-        action=AuditAction.CREATE,
-        obj=review,
-        changes={
-            "extension": extension.pk,
-            "due_date": review.due_date.isoformat(),
-            "proposed_date": proposed_date.isoformat(),
-        },
-        message=f"Asked for an extension to {long_date(proposed_date)}: {extension.reason}",
-    )
-    _tell_secretariat_of_extension_request(extension, review)
-    return extension
-
-
-@transaction.atomic
-def rapid_review_extension_decide(
-    *,
-    extension: RapidReviewExtension,
-    by: User,
-    approve: bool,
-    decision_reason: str = "",
-    new_due_date: date | None = None,
-) -> RapidReviewExtension:
-    """The Panel secretariat approves a pending request, moving the review's due date to
-    `new_due_date` (the proposed date when not given), or declines it with a reason. The
-    original due date never changes. A review already submitted is judged on time or late
-    against the new due date. The partnership's leads are told after this commits."""
-    if not policy.can_decide_extension(by, extension.review):
-        raise RapidReviewError("Only the Panel secretariat can decide on an extension")
-    review = RapidReview.objects.select_for_update().get(pk=extension.review_id)
-    extension = RapidReviewExtension.objects.select_for_update().get(pk=extension.pk)
-    status = RapidReviewExtension.Status
-    target = status.APPROVED if approve else status.DECLINED
-    if extension.status not in RapidReviewExtension.TRANSITIONS[target]:
-        raise RapidReviewError("This extension request has already been decided")
-    new_due_date = (new_due_date or extension.proposed_date) if approve else None
-    errors = rules.extension_decision_errors(
-        approve=approve,
-        decision_reason=decision_reason,
-        new_due_date=new_due_date,
-        due_date=review.due_date,
-    )
-    if errors:
-        raise RapidReviewInvalid(errors)
-    extension.status = target
-    extension.decided_by = by
-    extension.decided_at = timezone.now()
-    extension.decision_reason = decision_reason.strip()
-    extension.new_due_date = new_due_date
-    extension.save(
-        update_fields=["status", "decided_by", "decided_at", "decision_reason", "new_due_date"]
-    )
-    changes: dict[str, Any] = {"extension": extension.pk, "status": ["pending", str(target)]}
-    if approve:
-        changes["due_date"] = [review.due_date.isoformat(), new_due_date.isoformat()]
-        review.due_date = new_due_date
-        fields = ["due_date", "updated_at"]
-        if review.status == RapidReview.Status.SUBMITTED and review.submitted_at:
-            on_time = timezone.localdate(review.submitted_at) <= new_due_date
-            if on_time != review.submitted_on_time:
-                changes["submitted_on_time"] = [review.submitted_on_time, on_time]
-                review.submitted_on_time = on_time
-                fields.append("submitted_on_time")
-        review.save(update_fields=fields)
-        message = (
-            f"Extension approved by the Panel secretariat: now due {long_date(new_due_date)} "
-            f"(originally {long_date(review.original_due_date)})"
-        )
-    else:
-        message = (
-            f"Extension to {long_date(extension.proposed_date)} declined by the Panel secretariat"
-        )
-    if extension.decision_reason:
-        message += f": {extension.decision_reason}"
-    audit_log(actor=by, action=AuditAction.UPDATE, obj=review, changes=changes, message=message)
-    _tell_leads_of_extension_decision(extension, review)
-    return extension
-
-
-def _tell_secretariat_of_extension_request(
-    extension: RapidReviewExtension, review: RapidReview
-) -> None:
-    """The Panel secretariat (safeguarding.audiences)."""
-    reference = review.notification.reference
-    url = reverse("rapidreviews:extension-decide", args=[review.pk, extension.pk])
-    dates = f"from {long_date(review.due_date)} to {long_date(extension.proposed_date)}"
-    notify(
-        panel_secretariat(),
-        subject=f"{reference}: {review.partnership} asks for more time for its rapid review",
-        body=f"They ask to move the due date {dates}.",
-        url=url,
-        # The reason may describe the case, so it stays in the service, not in the e-mail.
-        email_body=(
-            f"{review.partnership} asks to move the due date of its rapid review of "
-            f"{reference} {dates}.\n\nSign in to read the reason and decide: "
-            f"{settings.SERVICE_URL}{url}\n"
-        ),
-        related=review,
-        dedupe_key=f"rapid-review-extension-requested-{extension.pk}",
-    )
-
-
-def _tell_leads_of_extension_decision(extension: RapidReviewExtension, review: RapidReview) -> None:
-    """The partnership's leads (safeguarding.audiences)."""
-    reference = review.notification.reference
-    url = reverse("rapidreviews:review-detail", args=[review.pk])
-    if extension.status == RapidReviewExtension.Status.APPROVED:
-        subject = f"{reference}: extension approved, now due {long_date(review.due_date)}"
-        body = (
-            f"The Panel secretariat has approved your request for more time. The rapid review "
-            f"is now due on {long_date(review.due_date)} (originally "
-            f"{long_date(review.original_due_date)})."
-        )
-    else:
-        subject = f"{reference}: extension declined"
-        body = (
-            f"The Panel secretariat has declined your request to move the due date to "
-            f"{long_date(extension.proposed_date)}. The rapid review is still due on "
-            f"{long_date(review.due_date)}."
-        )
-    notify(
-        partnership_leads(review.partnership),
-        subject=subject,
-        body=body,
-        url=url,
-        email_body=f"{body}\n\nSign in to read the decision: {settings.SERVICE_URL}{url}\n",
-        related=review,
-        dedupe_key=f"rapid-review-extension-{extension.status}-{extension.pk}",
-    )
-
-
-# The full review document (a PDF or a Word DOCX), checked by rapidreviews.documents.
-
-
-@transaction.atomic
-def rapid_review_document_upload(
-    *, review: RapidReview, by: User, uploaded_file: File, expected_version: int | None
-) -> RapidReview:
-    """Attach the full review document, replacing any earlier one. The file is judged by its
-    content (a PDF or a Word DOCX within the size limit), never by its name or the browser's
-    content type. It is stored under a generated name; the name it was uploaded with is kept,
-    cleaned, only to show and to name downloads. The replaced file is deleted after commit."""
-    review = _lock_for_section(review, "document", expected_version, by)
-    max_bytes = documents.document_max_bytes()
-    # Refuse an oversized file before reading it; the read is capped too, should the size lie.
-    if uploaded_file.size is not None and uploaded_file.size > max_bytes:
-        raise RapidReviewInvalid({"document": [documents.too_large_message(max_bytes)]})
-    uploaded_file.seek(0)
-    data = uploaded_file.read(max_bytes + 1)
-    try:
-        info = documents.inspect_document(data, max_bytes=max_bytes)
-    except documents.DocumentRejected as exc:
-        raise RapidReviewInvalid({"document": [exc.message]}) from exc
-
-    old_path, old_name = review.document.name, review.document_name
-    storage = review.document.storage
-    review.document.save(f"{uuid4().hex}.{info.kind}", ContentFile(data), save=False)
-    new_path = review.document.name
-    review.document_name = documents.document_display_name(uploaded_file.name or "", info.kind)
-    review.document_page_count = info.page_count
-    pages = "page count not known" if info.page_count is None else f"{info.page_count} pages"
-    try:
-        review.save(
-            update_fields=[
-                "document",
-                "document_name",
-                "document_page_count",
-                *_bump(review, "document"),
-            ]
-        )
-        audit_log(
-            actor=by,
-            action=AuditAction.UPDATE,
-            obj=review,
-            changes={
-                "document_name": [old_name, review.document_name],
-                "size_bytes": len(data),
-                "pages": info.page_count,
-                "type": info.kind,
-            },
-            message=f"{'Replaced' if old_path else 'Uploaded'} the full review document: "
-            f"{review.document_name} ({pages})",
-        )
-    except Exception:
-        storage.delete(new_path)  # nothing refers to it
-        raise
-    if old_path and old_path != new_path:
-        transaction.on_commit(partial(storage.delete, old_path), robust=True)
-    return review
-
-
-@dataclass(frozen=True)
-class DocumentDownload:
-    file: IO[bytes]
-    filename: str
-    content_type: str
-
-
-def rapid_review_document_download(*, review: RapidReview, by: User) -> DocumentDownload:
-    """Open the review's document for `by` to download, and record that they did. The caller
-    reads the review through `selectors.rapid_review_get_for_user`, so `by` may see it."""
-    if not review.document:
-        raise RapidReviewError("This rapid review has no document")
-    extension = review.document.name.rsplit(".", 1)[-1].lower()
-    opened = review.document.storage.open(review.document.name, "rb")
-    audit_log(
-        actor=by,
-        action=AuditAction.EXPORT,
-        obj=review,
-        changes={"document_name": review.document_name},
-        message="Downloaded the full review document",
-    )
-    return DocumentDownload(
-        file=opened,
-        filename=review.document_name or f"rapid-review.{extension}",
-        content_type=documents.CONTENT_TYPES.get(extension, "application/octet-stream"),
-    )

@@ -1,0 +1,36 @@
+"""Writes for Serious Incident Notifications, one function per action: writing and amending a
+SIN (`drafts`) and sending it to the Panel (`submission`)."""
+
+from .drafts import (
+    CHILD_FIELDS,
+    ChildData,
+    NotificationConflict,
+    NotificationError,
+    NotificationInvalid,
+    notification_child_add,
+    notification_child_in_focus_set,
+    notification_child_remove,
+    notification_child_update,
+    notification_circumstances_update,
+    notification_incident_update,
+    notification_start,
+)
+from .submission import notification_create, notification_submit, reference_next
+
+__all__ = [
+    "CHILD_FIELDS",
+    "ChildData",
+    "NotificationConflict",
+    "NotificationError",
+    "NotificationInvalid",
+    "notification_child_add",
+    "notification_child_in_focus_set",
+    "notification_child_remove",
+    "notification_child_update",
+    "notification_circumstances_update",
+    "notification_create",
+    "notification_incident_update",
+    "notification_start",
+    "notification_submit",
+    "reference_next",
+]

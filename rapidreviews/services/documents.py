@@ -1,0 +1,106 @@
+"""Writes for the full rapid review document (a PDF or a Word DOCX), checked by
+rapidreviews.documents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import IO
+from uuid import uuid4
+
+from django.core.files.base import ContentFile, File
+from django.db import transaction
+
+from safeguarding.audit import audit_log
+from safeguarding.models import AuditAction, User
+
+from .. import documents
+from ..models import RapidReview
+from .reviews import RapidReviewError, RapidReviewInvalid, _bump, _lock_for_section
+
+# The full review document (a PDF or a Word DOCX), checked by rapidreviews.documents.
+
+
+@transaction.atomic
+def rapid_review_document_upload(
+    *, review: RapidReview, by: User, uploaded_file: File, expected_version: int | None
+) -> RapidReview:
+    """Attach the full review document, replacing any earlier one. The file is judged by its
+    content (a PDF or a Word DOCX within the size limit), never by its name or the browser's
+    content type. It is stored under a generated name; the name it was uploaded with is kept,
+    cleaned, only to show and to name downloads. The replaced file is deleted after commit."""
+    review = _lock_for_section(review, "document", expected_version, by)
+    max_bytes = documents.document_max_bytes()
+    # Refuse an oversized file before reading it; the read is capped too, should the size lie.
+    if uploaded_file.size is not None and uploaded_file.size > max_bytes:
+        raise RapidReviewInvalid({"document": [documents.too_large_message(max_bytes)]})
+    uploaded_file.seek(0)
+    data = uploaded_file.read(max_bytes + 1)
+    try:
+        info = documents.inspect_document(data, max_bytes=max_bytes)
+    except documents.DocumentRejected as exc:
+        raise RapidReviewInvalid({"document": [exc.message]}) from exc
+
+    old_path, old_name = review.document.name, review.document_name
+    storage = review.document.storage
+    review.document.save(f"{uuid4().hex}.{info.kind}", ContentFile(data), save=False)
+    new_path = review.document.name
+    review.document_name = documents.document_display_name(uploaded_file.name or "", info.kind)
+    review.document_page_count = info.page_count
+    pages = "page count not known" if info.page_count is None else f"{info.page_count} pages"
+    try:
+        review.save(
+            update_fields=[
+                "document",
+                "document_name",
+                "document_page_count",
+                *_bump(review, "document"),
+            ]
+        )
+        audit_log(
+            actor=by,
+            action=AuditAction.UPDATE,
+            obj=review,
+            changes={
+                "document_name": [old_name, review.document_name],
+                "size_bytes": len(data),
+                "pages": info.page_count,
+                "type": info.kind,
+            },
+            message=f"{'Replaced' if old_path else 'Uploaded'} the full review document: "
+            f"{review.document_name} ({pages})",
+        )
+    except Exception:
+        storage.delete(new_path)  # nothing refers to it
+        raise
+    if old_path and old_path != new_path:
+        transaction.on_commit(partial(storage.delete, old_path), robust=True)
+    return review
+
+
+@dataclass(frozen=True)
+class DocumentDownload:
+    file: IO[bytes]
+    filename: str
+    content_type: str
+
+
+def rapid_review_document_download(*, review: RapidReview, by: User) -> DocumentDownload:
+    """Open the review's document for `by` to download, and record that they did. The caller
+    reads the review through `selectors.rapid_review_get_for_user`, so `by` may see it."""
+    if not review.document:
+        raise RapidReviewError("This rapid review has no document")
+    extension = review.document.name.rsplit(".", 1)[-1].lower()
+    opened = review.document.storage.open(review.document.name, "rb")
+    audit_log(
+        actor=by,
+        action=AuditAction.EXPORT,
+        obj=review,
+        changes={"document_name": review.document_name},
+        message="Downloaded the full review document",
+    )
+    return DocumentDownload(
+        file=opened,
+        filename=review.document_name or f"rapid-review.{extension}",
+        content_type=documents.CONTENT_TYPES.get(extension, "application/octet-stream"),
+    )
