@@ -208,7 +208,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's DatabaseScheduler, made safe to stop with SIGTERM mid-query (see the module).
+CELERY_BEAT_SCHEDULER = "safeguarding.beat:DatabaseScheduler"
 # With late acknowledgement, a task whose worker died (killed, out of memory) is handed out
 # again when it has gone unacknowledged this long: Redis's visibility timeout, in seconds.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
