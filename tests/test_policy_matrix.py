@@ -13,7 +13,8 @@ a real record of Leeds:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -74,21 +75,33 @@ def test_every_url_the_service_answers_is_in_the_policy_table():
     assert not in_table - _url_names(), "entries for URLs that no longer exist"
 
 
-@dataclass
-class World:
-    users: dict[str, Any]
-    cases: dict[str, tuple[dict, set[str]]]  # kind -> (URL kwargs, actors who can see it)
-
-
 NATIONAL = {"panel_member", "panel_secretariat", "administrator"}
 # Who can see a submitted Leeds case at all (its scope): Leeds, its partnership, the Panel.
 LEEDS_SCOPE = {"la_own", "lead_own", *NATIONAL}
 EVERYONE_SIGNED_IN = set(ACTORS) - {"signed_out"}
 
 
+@dataclass
+class World:
+    """The users, and each kind of record a URL can point at, built when a test first asks
+    for it (a letter's PDF and a year's figures take a while to make)."""
+
+    users: dict[str, Any]
+    builders: dict[str | None, Callable[[], tuple[dict, set[str]]]]
+    built: dict[str | None, tuple[dict, set[str]]] = field(default_factory=dict)
+
+    def case(self, kind: str | None) -> tuple[dict, set[str]]:
+        """The URL's keyword arguments for a record of `kind`, and who can see it."""
+        if kind not in self.built:
+            self.built[kind] = self.builders[kind]()
+        return self.built[kind]
+
+
 @pytest.fixture
 def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Seven accounts a test: a fast hash for their (unused) passwords; they sign in by session.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     leeds = LocalAuthority.objects.get(name="Leeds")
     bristol = LocalAuthority.objects.get(name="Bristol")
     make = {role: FACTORY_FOR_ROLE[role] for role in Role}
@@ -102,49 +115,66 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         "administrator": make[Role.ADMINISTRATOR](),
         "signed_out": None,
     }
-    draft = DraftNotificationFactory(local_authority=leeds, created_by=users["la_own"])
-    child = NotificationChildFactory(notification=draft)
-    review = CompleteReviewFactory()  # drafting, with its document
-    extension = PendingExtensionFactory(review=review)
-    submitted = PanelReviewFactory()
-    decision = PanelDecisionFactory()
-    member = users["panel_member"]
-    letter = panel_services.response_letter_draft(review=decision.review, by=member, body="Text")
-    with django_capture_on_commit_callbacks(execute=True):
-        panel_services.response_letter_send(letter=letter, by=member)
-    lcspr = LcsprFactory()
-    message = InboxMessage.objects.create(
-        recipient=users["la_own"], subject="A message", body="", url="/"
-    )
-    snapshot = statistics_compute(year=2023, by=users["administrator"])
-    cases = {
-        "notification": ({"pk": review.notification_id}, LEEDS_SCOPE),
-        "draft": ({"pk": draft.pk}, {"la_own"}),
-        "draft_child": ({"pk": draft.pk, "child_pk": child.pk}, {"la_own"}),
-        "review": ({"pk": review.pk}, LEEDS_SCOPE),
-        "review_section": ({"pk": review.pk, "section_key": "incident"}, LEEDS_SCOPE),
-        "submitted_review": ({"review_pk": submitted.pk}, LEEDS_SCOPE),
-        "submitted_review_page": ({"pk": submitted.pk}, LEEDS_SCOPE),
-        "decided_review": ({"review_pk": decision.review_id}, LEEDS_SCOPE),
-        "extension": ({"pk": review.pk, "ext_pk": extension.pk}, LEEDS_SCOPE),
-        "decision": ({"pk": decision.pk}, LEEDS_SCOPE),
-        "letter": ({"pk": letter.pk}, LEEDS_SCOPE),
-        "lcspr": ({"pk": lcspr.pk}, LEEDS_SCOPE),
-        "local_authority": ({"ons_code": leeds.ons_code}, {"la_own", "lead_own", *NATIONAL}),
-        "message": ({"message_id": message.pk}, {"la_own"}),
-        "year": ({"year": 2023}, EVERYONE_SIGNED_IN),
-        "snapshot": ({"year": 2023, "version": snapshot.version}, EVERYONE_SIGNED_IN),
-        "snapshot_download": (
-            {"year": 2023, "version": snapshot.version, "fmt": "csv"},
-            EVERYONE_SIGNED_IN,
+
+    def draft():
+        notification = DraftNotificationFactory(local_authority=leeds, created_by=users["la_own"])
+        return notification, NotificationChildFactory(notification=notification)
+
+    def extension():
+        pending = PendingExtensionFactory(review=CompleteReviewFactory())
+        return {"pk": pending.review_id, "ext_pk": pending.pk}, LEEDS_SCOPE
+
+    def letter():
+        decision = PanelDecisionFactory()
+        member = users["panel_member"]
+        made = panel_services.response_letter_draft(review=decision.review, by=member, body="Text")
+        with django_capture_on_commit_callbacks(execute=True):
+            panel_services.response_letter_send(letter=made, by=member)
+        return {"pk": made.pk}, LEEDS_SCOPE
+
+    def snapshot(**extra):
+        made = statistics_compute(year=2023, by=users["administrator"])
+        return {"year": 2023, "version": made.version, **extra}, EVERYONE_SIGNED_IN
+
+    def message():
+        made = InboxMessage.objects.create(
+            recipient=users["la_own"], subject="A message", body="", url="/"
+        )
+        return {"message_id": made.pk}, {"la_own"}
+
+    def child_of_draft():
+        notification, child = draft()
+        return {"pk": notification.pk, "child_pk": child.pk}, {"la_own"}
+
+    # CompleteReviewFactory: a review being drafted, with its document.
+    builders = {
+        "notification": lambda: ({"pk": CompleteReviewFactory().notification_id}, LEEDS_SCOPE),
+        "draft": lambda: ({"pk": draft()[0].pk}, {"la_own"}),
+        "draft_child": child_of_draft,
+        "review": lambda: ({"pk": CompleteReviewFactory().pk}, LEEDS_SCOPE),
+        "review_section": lambda: (
+            {"pk": CompleteReviewFactory().pk, "section_key": "incident"},
+            LEEDS_SCOPE,
         ),
-        "password_reset": (
+        "submitted_review": lambda: ({"review_pk": PanelReviewFactory().pk}, LEEDS_SCOPE),
+        "submitted_review_page": lambda: ({"pk": PanelReviewFactory().pk}, LEEDS_SCOPE),
+        "decided_review": lambda: ({"review_pk": PanelDecisionFactory().review_id}, LEEDS_SCOPE),
+        "extension": extension,
+        "decision": lambda: ({"pk": PanelDecisionFactory().pk}, LEEDS_SCOPE),
+        "letter": letter,
+        "lcspr": lambda: ({"pk": LcsprFactory().pk}, LEEDS_SCOPE),
+        "local_authority": lambda: ({"ons_code": leeds.ons_code}, LEEDS_SCOPE),
+        "message": message,
+        "year": lambda: ({"year": 2023}, EVERYONE_SIGNED_IN),
+        "snapshot": snapshot,
+        "snapshot_download": lambda: snapshot(fmt="csv"),
+        "password_reset": lambda: (
             {"uidb64": urlsafe_base64_encode(b"1"), "token": "set-password"},
             set(ACTORS),
         ),
-        None: ({}, EVERYONE_SIGNED_IN),
+        None: lambda: ({}, EVERYONE_SIGNED_IN),
     }
-    return World(users=users, cases=cases)
+    return World(users=users, builders=builders)
 
 
 def _is_api(url_name: str) -> bool:
@@ -174,7 +204,7 @@ DENIED = {403, 404, 405}
 
 
 def _check(world: World, endpoint: policy.Endpoint, verbs: tuple[str, ...], listed: bool):
-    kwargs, visible_to = world.cases[endpoint.case]
+    kwargs, visible_to = world.case(endpoint.case)
     url = reverse(endpoint.url_name, kwargs=kwargs)
     api = _is_api(endpoint.url_name)
     obj = _objects(world, endpoint.case)
