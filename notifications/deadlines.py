@@ -16,7 +16,7 @@ from safeguarding.dates import long_date
 from safeguarding.deadlines.rules import Message, Occurrence, Rule, register, working_days_only
 
 from .models import Notification
-from .timescales import notification_due_date
+from .timescales import SIN_DEADLINE_WORKING_DAYS, notification_due_date
 
 # A late SIN is flagged to the Panel if it was submitted within this many days of the sweep:
 # enough to catch up after an outage, not so much that a new deployment flags old cases.
@@ -79,7 +79,8 @@ def _draft_sin_message(when: str) -> Callable[[Notification, Occurrence, date], 
             subject=f"Draft notification {when}",
             body=(
                 f"A draft serious incident notification for {notification.local_authority} is "
-                f"{when}: it must reach the Panel within 5 working days of the local authority "
+                f"{when}: it must reach the Panel within {SIN_DEADLINE_WORKING_DAYS} working "
+                "days of the local authority "
                 f"becoming aware ({long_date(notification.date_aware)}), by "
                 f"{long_date(occurrence.due_date)}. Submit it, with the reason if it is late."
             ),

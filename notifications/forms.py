@@ -340,6 +340,16 @@ class NotificationFilterForm(forms.Form):
         ],
     )
 
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("incident_from"), data.get("incident_to")
+        if start and end and end < start:
+            self.add_error(
+                "incident_to",
+                "Incident on or before must be the same as or after incident on or after",
+            )
+        return data
+
     def __init__(self, *args, authorities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["local_authority"].choices = [("", "Any")] + [

@@ -11,7 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from safeguarding import policy
-from safeguarding.codes import Reason, Role
+from safeguarding.codes import Reason
 from safeguarding.filters import INVALID_CHOICE, IsoDateFilter, filters_apply
 from safeguarding.models import User
 from safeguarding.scoping import authority_scope
@@ -94,9 +94,7 @@ def notification_list(
     """The SINs the user may see, newest first, filtered by `NotificationFilter` (raises
     FilterInvalid on a filter that does not parse)."""
     visible = authority_scope(user, "local_authority")
-    if getattr(user, "role", None) != Role.LA_USER:
-        # A draft is the local authority's work in progress: nobody else sees it until it is
-        # submitted.
+    if not policy.sees_drafts(user):
         visible &= ~Q(status=Notification.Status.DRAFT)
     notifications = (
         Notification.objects.filter(visible)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from safeguarding import policy
 from safeguarding.audit import audit_events_for
 from safeguarding.calendars import england_calendar
+from safeguarding.filters import FilterInvalid
 from safeguarding.forms import form_add_errors
 from safeguarding.models import AuditAction
 from safeguarding.selectors import local_authority_list
@@ -110,7 +111,13 @@ def notification_index(request: HttpRequest) -> HttpResponse:
         request.GET or None, authorities=local_authority_list(user=request.user)
     )
     filters = _parse_filters(form) if request.GET else None
-    notifications = selectors.notification_list(user=request.user, filters=filters)
+    try:
+        notifications = selectors.notification_list(user=request.user, filters=filters)
+    except FilterInvalid as exc:
+        # The page's form checks what the filters check; should one still refuse a value,
+        # say so next to its field and list without the filters rather than fail.
+        form_add_errors(form, {k: v for k, v in exc.errors.items() if k in form.fields})
+        notifications = selectors.notification_list(user=request.user)
     page = Paginator(notifications, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -11,6 +11,7 @@ from safeguarding.models import User
 from safeguarding.workingdays import add_working_days
 
 from . import selectors
+from .timescales import RAPID_REVIEW_DEADLINE_WORKING_DAYS
 
 DUE_SOON_WORKING_DAYS = 5
 
@@ -40,8 +41,11 @@ def rapid_reviews_due_soon(user: User) -> list[AttentionItem]:
             title=f"Rapid reviews due within {DUE_SOON_WORKING_DAYS} working days or overdue",
             count=selectors.rapid_review_due_soon_count(user=user, due_by=due_by),
             url=reverse("rapidreviews:review-queue"),
-            description="Rapid reviews are due with the Panel 15 working days after the "
-            "notification. Ask for an extension from the review's page if you need more time.",
+            description=(
+                f"Rapid reviews are due with the Panel {RAPID_REVIEW_DEADLINE_WORKING_DAYS} "
+                "working days after the notification. Ask for an extension from the review's "
+                "page if you need more time."
+            ),
             urgent=True,
         )
     ]

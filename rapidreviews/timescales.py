@@ -19,9 +19,3 @@ def rapid_review_working_days_taken(
 ) -> int:
     """Working days from the SIN to the review's submission."""
     return calendar.working_days_between(clock_started_on, submitted_on)
-
-
-def rapid_review_within_deadline(working_days_taken: int) -> bool:
-    """Submitted within the statutory 15 working days (extensions aside): the annual figures'
-    timeliness measure."""
-    return working_days_taken <= RAPID_REVIEW_DEADLINE_WORKING_DAYS

@@ -235,7 +235,7 @@ def review_section(request: HttpRequest, pk: int, section_key: str) -> HttpRespo
 @login_required
 def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.rapid_review_get_for_editing(user=request.user, pk=pk)
-    if review.status == RapidReview.Status.SUBMITTED:
+    if not review.step_allowed(RapidReview.Step.SUBMIT, request.user):
         return redirect("rapidreviews:review-detail", pk=review.pk)
     check = services.rapid_review_completeness(review)
     form = forms.SubmitReviewForm(
@@ -300,7 +300,7 @@ DOCUMENT_CONFLICT = (
 def review_document(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload (or replace) the full review document."""
     review = selectors.rapid_review_get_for_editing(user=request.user, pk=pk)
-    if review.status == RapidReview.Status.SUBMITTED:
+    if not review.step_allowed(RapidReview.Step.EDIT, request.user):
         messages.error(request, "This rapid review has been submitted and is read-only.")
         return redirect("rapidreviews:review-detail", pk=review.pk)
     if request.method == "POST":

@@ -100,6 +100,12 @@ def can_notify(user, obj: Any = None) -> bool:
     return _role(user) == Role.LA_USER and user.local_authority_id is not None
 
 
+def sees_drafts(user, obj: Any = None) -> bool:
+    """A draft SIN is its local authority's work in progress: nobody else sees it (its own
+    authority's drafts only: scope still applies)."""
+    return can_notify(user)
+
+
 def can_edit_notification(user, notification: AuthorityCase) -> bool:
     """Drafts and amendments: users of the notifying authority only."""
     return is_user_of_authority(user, notification)

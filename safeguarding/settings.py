@@ -109,6 +109,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "safeguarding.context_processors.service",
+                # The statutory timescales the pages state (each app's own).
+                "notifications.context_processors.timescales",
+                "rapidreviews.context_processors.timescales",
             ],
         },
     },

@@ -32,7 +32,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "safeguarding/home.html",
-        {"attention": attention_for(request.user), "role": request.user.role},
+        {"attention": attention_for(request.user)},
     )
 
 

@@ -51,12 +51,16 @@ AGE_COLUMNS = (
 ETHNIC_GROUP_ROWS = code_rows(EthnicGroup.choices)
 KNOWN_ETHNICITY = ~Q(ethnicity__in=[Ethnicity.UNKNOWN, ""])
 # The "Yes" answers of mental health (a condition, diagnosed or not), in the code list's order.
-MENTAL_HEALTH_CONDITION = tuple(c for c in rr.MentalHealth if c in rules.MENTAL_HEALTH_CONDITION)
+MENTAL_HEALTH_CONDITION_ORDERED = tuple(
+    c for c in rr.MentalHealth if c in rules.MENTAL_HEALTH_CONDITION
+)
 # 4.5: "a 'mental health condition' where reviews report that the child has either a diagnosed
 # or undiagnosed mental health condition, illness or need" (Table A's four "Yes" answers).
-HAS_MENTAL_HEALTH_CONDITION = Q(mental_health__in=MENTAL_HEALTH_CONDITION)
+HAS_MENTAL_HEALTH_CONDITION = Q(mental_health__in=MENTAL_HEALTH_CONDITION_ORDERED)
 # Children of school age (Chart 9, Table C: n=101): 4 to 15, leaving out those still at nursery.
-SCHOOL_AGE = aged(rules.SCHOOL_AGE) & ~Q(education_status__in=[rr.EducationStatus.NURSERY, ""])
+SCHOOL_AGE_COHORT = aged(rules.SCHOOL_AGE) & ~Q(
+    education_status__in=[rr.EducationStatus.NURSERY, ""]
+)
 # Asked whether they are NEET: 16 and 17.
 AGED_16_17 = aged(rules.POST_16)
 SCHOOL_AGE_NOTE = f"children aged {ages_text(rules.SCHOOL_AGE)}, leaving out those still at nursery"

@@ -9,9 +9,9 @@ from rapidreviews import codes as rr
 from .common import (
     AGED_16_17,
     EDUCATION_ROWS,
-    MENTAL_HEALTH_CONDITION,
+    MENTAL_HEALTH_CONDITION_ORDERED,
     NEET_AGE_NOTE,
-    SCHOOL_AGE,
+    SCHOOL_AGE_COHORT,
     SCHOOL_AGE_NOTE,
     SEX_COLUMNS,
     TOTAL_INCLUDES_OTHER,
@@ -44,7 +44,7 @@ TABLES: tuple[TableSpec, ...] = (
         "Chart 9: Proportion breakdown of educational status of 4- to 15-year-olds at the time "
         "of the incident, {fy}",
         REVIEW,
-        filter=SCHOOL_AGE,
+        filter=SCHOOL_AGE_COHORT,
         groups=(
             RowGroup("Education status", EDUCATION_ROWS + (total_row(),), field="education_status"),
         ),
@@ -56,15 +56,18 @@ TABLES: tuple[TableSpec, ...] = (
         "Table C: Needs of the child",
         REVIEW,
         groups=(
-            RowGroup("", (total_row("Total 4- to 15-year-olds"),), filter=SCHOOL_AGE),
+            RowGroup("", (total_row("Total 4- to 15-year-olds"),), filter=SCHOOL_AGE_COHORT),
             RowGroup(
-                "Education status", EDUCATION_ROWS, field="education_status", filter=SCHOOL_AGE
+                "Education status",
+                EDUCATION_ROWS,
+                field="education_status",
+                filter=SCHOOL_AGE_COHORT,
             ),
             RowGroup(
                 "Child missing school",
                 code_rows(rr.MissingEducation.choices, yes_codes(rr.MissingEducation.choices)),
                 field="missing_education",
-                filter=SCHOOL_AGE,
+                filter=SCHOOL_AGE_COHORT,
             ),
             RowGroup("", (total_row("Total 16- to 17-year-olds"),), filter=AGED_16_17),
             RowGroup(
@@ -107,7 +110,7 @@ TABLES: tuple[TableSpec, ...] = (
                 + (
                     Row(
                         "One or more mental health conditions",
-                        MENTAL_HEALTH_CONDITION,
+                        MENTAL_HEALTH_CONDITION_ORDERED,
                         kind="subtotal",
                     ),
                     total_row(),
@@ -118,7 +121,7 @@ TABLES: tuple[TableSpec, ...] = (
                 "Condition linked to the incident (children with a condition)",
                 code_rows(rr.YesNoUnclear.choices) + (total_row(),),
                 field="mental_health_linked",
-                filter=Q(mental_health__in=MENTAL_HEALTH_CONDITION),
+                filter=Q(mental_health__in=MENTAL_HEALTH_CONDITION_ORDERED),
             ),
         ),
         columns=SEX_COLUMNS,

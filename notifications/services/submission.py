@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rapidreviews.services import rapid_review_open
+from rapidreviews.timescales import RAPID_REVIEW_DEADLINE_WORKING_DAYS
 from safeguarding.audiences import notify, panel, partnership_leads
 from safeguarding.audit import audit_log
 from safeguarding.calendars import england_calendar
@@ -132,7 +133,7 @@ def _tell_about_submission(notification: Notification, due_date: date) -> None:
             f"incident: {notification.reference} ({notification.get_reason_display().lower()})."
             f"\n\nIt was notified {timeliness}.\n"
             f"The partnership's rapid review is due by {due_date:%-d %B %Y} "
-            f"(15 working days after the notification).\n\n"
+            f"({RAPID_REVIEW_DEADLINE_WORKING_DAYS} working days after the notification).\n\n"
             f"Sign in to see the notification: {settings.SERVICE_URL}{url}\n"
         ),
         related=notification,

@@ -278,6 +278,22 @@ def test_list_filters_sorts_and_searches(client, make_user, leeds):
     assert "Enter a date, like 31/3/2025" in html
 
 
+def test_a_date_range_the_wrong_way_round_is_an_error_next_to_the_field(client, make_user):
+    death = SubmittedNotificationFactory(reason="death", incident_date=date(2024, 5, 1))
+    client.force_login(make_user(Role.PANEL_SECRETARIAT))
+
+    response = client.get(
+        url("notification-list"), {"incident_from": "1/6/2024", "incident_to": "1/5/2024"}
+    )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Incident on or before must be the same as or after incident on or after" in html
+    assert 'href="#id_incident_to"' in html  # the error summary links to the field
+    assert 'value="1/6/2024"' in html  # what was typed stays in the form
+    assert death.reference in html  # listed without the dates rather than failing
+
+
 def test_la_user_list_shows_only_their_authority(client, make_user, leeds):
     own = SubmittedNotificationFactory()
     other = SubmittedNotificationFactory(local_authority=LocalAuthority.objects.get(name="Bristol"))
