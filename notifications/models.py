@@ -79,6 +79,11 @@ class Notification(models.Model):
     # Optimistic locking: every write bumps it, and a write based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
 
+    # The retention schedule (README, Retention): when an abandoned draft's authority was last
+    # warned of its deletion, and when the closed case's identifying data was removed.
+    retention_warned_at = models.DateTimeField(null=True, blank=True)
+    anonymised_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [

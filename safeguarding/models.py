@@ -167,13 +167,20 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", "Failed sign-in"
     PASSWORD_RESET = "password_reset", "Password reset"
     REMINDER = "reminder", "Reminder sent"
+    # The retention schedule (safeguarding/retention.py).
+    RETENTION_WARNING = "retention_warning", "Retention warning sent"
+    ANONYMISE = "anonymise", "Anonymised"
+    RETENTION_PURGE = "retention_purge", "Expired audit entries deleted"
+    RETENTION_RUN = "retention_run", "Retention schedule applied"
 
 
 class AuditEvent(models.Model):
     """Append-only record of who did what to which object, when and from where.
 
     Rows are never updated or deleted: the service layer only inserts, the admin is read-only,
-    and a database trigger rejects UPDATE and DELETE (migration 0002).
+    and a database trigger rejects UPDATE and DELETE (migration 0002). The one exception: the
+    retention schedule deletes entries older than RETENTION_AUDIT_YEARS (migration 0061,
+    `safeguarding.retention`).
     """
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)

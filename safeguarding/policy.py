@@ -235,6 +235,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("inbox-open", POST, is_owner, case="message"),
     Endpoint("api-schema", GET, anyone),
     Endpoint("api-docs", GET, anyone),
+    Endpoint("retention", FORM, can_administer),
     # Serious Incident Notifications
     Endpoint("notifications:notification-list", GET, is_signed_in),
     Endpoint("notifications:notification-start", POST, can_notify),

@@ -276,3 +276,26 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# --- Retention (issue 12, item 6) --------------------------------------------------------------
+# A case (its notification, rapid review, decisions, letters and LCSPR) is anonymised this many
+# years after it closes: child names, dates of birth, the placement postcode, the narrative and
+# the review document are removed; the coded data the statistics need stays (README, Retention).
+RETENTION_CASE_YEARS = env_int("RETENTION_CASE_YEARS", 7)
+# A draft notification not edited for this many days is deleted, after a warning to its
+# authority RETENTION_DRAFT_WARNING_DAYS before.
+RETENTION_DRAFT_DAYS = env_int("RETENTION_DRAFT_DAYS", 90)
+RETENTION_DRAFT_WARNING_DAYS = env_int("RETENTION_DRAFT_WARNING_DAYS", 14)
+# The audit trail outlives the records it describes.
+RETENTION_AUDIT_YEARS = env_int("RETENTION_AUDIT_YEARS", RETENTION_CASE_YEARS + 2)
+if RETENTION_CASE_YEARS < 1:
+    raise ImproperlyConfigured("RETENTION_CASE_YEARS must be at least 1.")
+if RETENTION_AUDIT_YEARS <= RETENTION_CASE_YEARS:
+    raise ImproperlyConfigured(
+        "RETENTION_AUDIT_YEARS must be longer than RETENTION_CASE_YEARS: the audit trail must "
+        "outlive the records it describes."
+    )
+if not 0 < RETENTION_DRAFT_WARNING_DAYS < RETENTION_DRAFT_DAYS:
+    raise ImproperlyConfigured(
+        "RETENTION_DRAFT_WARNING_DAYS must be more than 0 and less than RETENTION_DRAFT_DAYS."
+    )

@@ -14,6 +14,7 @@ from .calendars import england_calendar
 from .deadlines.engine import SweepIncomplete, deadline_sweep, digest_send
 from .email import STALE_CLAIM, email_send
 from .models import OutboundEmail, User
+from .retention import retention_apply
 
 TRANSIENT_EMAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
 TRANSIENT_ERRORS = (DatabaseError, ConnectionError, TimeoutError, SweepIncomplete)
@@ -85,3 +86,15 @@ def daily_digest_task(as_of: str | None = None) -> int:
 def digest_send_task(user_id: int, as_of: str | None = None) -> bool:
     user = User.objects.filter(pk=user_id).first()
     return bool(user and digest_send(user=user, today=_as_of(as_of)))
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(DatabaseError, ConnectionError, TimeoutError),
+    retry_backoff=60,
+    retry_backoff_max=1800,
+    max_retries=8,
+)
+def retention_apply_task() -> dict:
+    """Apply the retention schedule now (safe to run twice: the second run does nothing)."""
+    return retention_apply().as_dict()

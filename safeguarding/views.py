@@ -8,13 +8,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import forms
+from . import forms, policy
 from .attention import attention_for
 from .audit import audit_log
 from .health import check_broker, check_database
 from .models import AuditAction
+from .retention import RULES, retention_apply, retention_plan
 from .selectors import (
     inbox_messages,
     inbox_unread_count,
@@ -100,6 +101,31 @@ def inbox_read_all(request: HttpRequest) -> HttpResponse:
     if inbox_mark_all_read(user=request.user):
         messages.success(request, "All your messages are marked as read.")
     return redirect("inbox")
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def retention(request: HttpRequest) -> HttpResponse:
+    """The retention schedule's dry run (what a run now would do), and a button to run it."""
+    policy.require(policy.can_administer(request.user))
+    if request.method == "POST":
+        done = retention_apply(by=request.user).as_dict()
+        messages.success(
+            request,
+            "Retention schedule applied: {warned} warned, {anonymised} anonymised, {deleted} "
+            "deleted, {audit_entries_deleted} expired audit entries deleted.".format(**done),
+        )
+        return redirect("retention")
+    context = {
+        "report": retention_plan(),
+        "rules": RULES,
+        "case_years": settings.RETENTION_CASE_YEARS,
+        "draft_days": settings.RETENTION_DRAFT_DAYS,
+        "warning_days": settings.RETENTION_DRAFT_WARNING_DAYS,
+        "audit_years": settings.RETENTION_AUDIT_YEARS,
+    }
+    return render(request, "safeguarding/retention.html", context)
 
 
 class SignInView(auth_views.LoginView):

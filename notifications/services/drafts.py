@@ -283,8 +283,12 @@ def _child_values(data: ChildData, incident_date: date | None) -> dict[str, Any]
 
 
 def _touch(notification: Notification, *, by: User, message: str, changes: dict) -> None:
-    Notification.objects.filter(pk=notification.pk).update(version=F("version") + 1)
-    notification.refresh_from_db(fields=["version"])
+    # A change to a child is an edit of the notification: its `updated_at` moves too, as the
+    # retention schedule deletes drafts by how long they have gone without an edit.
+    Notification.objects.filter(pk=notification.pk).update(
+        version=F("version") + 1, updated_at=timezone.now()
+    )
+    notification.refresh_from_db(fields=["version", "updated_at"])
     audit_log(
         actor=by, action=AuditAction.UPDATE, obj=notification, changes=changes, message=message
     )
