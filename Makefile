@@ -14,13 +14,15 @@ RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejav
 TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server chromium poppler-utils docker-compose
 STACK_PACKAGES := $(RUN_PACKAGES) postgresql redis-server
 
-.PHONY: help run test stack lint format lock frontend system-run system-test system-stack clean
+.PHONY: help run test stack lint format lock frontend system-run system-test system-stack clean backup restore
 
 help:
 	@echo "make run    install what is needed, load reference and demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test   lint, then the whole test suite on a throwaway PostgreSQL and Redis"
 	@echo "make stack  PostgreSQL, Redis, gunicorn, a Celery worker and beat (no Docker)"
 	@echo "make lock   recompile requirements*.lock from pyproject.toml"
+	@echo "make backup                 dump DATABASE_URL and MEDIA_ROOT into BACKUP_DIR (./backups)"
+	@echo "make restore BACKUP=<dir>   restore a backup into DATABASE_URL and MEDIA_ROOT"
 
 $(STAMPS):
 	@mkdir -p $(STAMPS)
@@ -80,6 +82,14 @@ lock:
 	$(PYTHON) -m pip install --quiet uv
 	uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -o requirements.lock
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements-dev.lock
+
+# Backup and restore (README, "Backup and restore"): PostgreSQL only; never the encryption keys.
+backup:
+	$(PYTHON) scripts/backup.py backup
+
+restore:
+	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=backups/backup-<time>"; exit 2; }
+	$(PYTHON) scripts/backup.py restore "$(BACKUP)"
 
 clean:
 	rm -rf $(STAMPS) staticfiles static/govuk
