@@ -4,7 +4,7 @@ with `register`, at a position (`order`) that keeps the menu in the same order w
 order the apps are loaded in:
 
   0 Home · 10 Incident notifications · 20 Rapid reviews · 30 LCSPRs · 40 Panel queue ·
-  50 Statistics · 60 Inbox · 70 Local authorities · 80 Administration"""
+  50 Statistics · 60 Inbox · 70 Local authorities · 80 Administration · 85 Retention"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -50,6 +50,7 @@ register(NavItem("Home", "home", policy.is_signed_in), order=0)
 register(NavItem("Inbox", "inbox", policy.is_signed_in, count=_unread_notifications), order=60)
 register(NavItem("Local authorities", "local-authority-list", policy.is_signed_in), order=70)
 register(NavItem("Administration", "admin:index", policy.can_administer), order=80)
+register(NavItem("Retention", "retention", policy.can_administer), order=85)
 
 
 def navigation_for(request: HttpRequest) -> list[dict]:

@@ -314,3 +314,19 @@ def test_the_retention_page_is_forbidden_to_everyone_else(client, leeds, method)
     client.force_login(LaUserFactory(local_authority=leeds))
     assert getattr(client, method)(reverse("retention")).status_code == 403
     assert Notification.objects.get(pk=draft.pk).retention_warned_at is None
+
+
+@pytest.mark.django_db
+def test_the_schedule_runs_nightly_through_its_task():
+    from django_celery_beat.models import PeriodicTask
+
+    from safeguarding.tasks import retention_apply_task
+
+    task = PeriodicTask.objects.get(name="Retention schedule")
+    assert task.enabled and task.task == "safeguarding.tasks.retention_apply_task"
+    assert (task.crontab.hour, task.crontab.minute) == ("2", "30")
+    due = no_lcspr_case(date(2025, 6, 1))
+    with at(RUN_AT):
+        assert retention_apply_task.delay().get()["anonymised"] == 1
+        assert retention_apply_task.delay().get()["anonymised"] == 0
+    assert anonymised(due)
