@@ -62,10 +62,10 @@ def test_empty_sign_in_names_each_missing_field(client, db):
 @pytest.mark.parametrize(
     ("role", "visible", "hidden"),
     [
-        (Role.LA_USER, ["Home", "Local authorities"], ["Administration"]),
-        (Role.PARTNERSHIP_LEAD, ["Home", "Local authorities"], ["Administration"]),
-        (Role.PANEL_MEMBER, ["Home", "Local authorities"], ["Administration"]),
-        (Role.ADMINISTRATOR, ["Home", "Administration"], []),
+        (Role.LA_USER, ["Home", "Local authorities"], ["Administration", "Retention"]),
+        (Role.PARTNERSHIP_LEAD, ["Home", "Local authorities"], ["Administration", "Retention"]),
+        (Role.PANEL_MEMBER, ["Home", "Local authorities"], ["Administration", "Retention"]),
+        (Role.ADMINISTRATOR, ["Home", "Administration", "Retention"], []),
     ],
 )
 def test_navigation_depends_on_the_role(client, make_user, role, visible, hidden):
