@@ -96,6 +96,8 @@ def audit_cutoff(now: datetime) -> datetime:
 
 @dataclass(frozen=True)
 class Item:
+    """One record the schedule acts on (or would, in a dry run)."""
+
     rule: str
     action: str
     model: str
@@ -105,6 +107,8 @@ class Item:
 
 @dataclass
 class RetentionReport:
+    """What a run did, or a dry run would do: the records, and the expired audit entries."""
+
     now: datetime
     dry_run: bool
     items: list[Item] = field(default_factory=list)
@@ -147,7 +151,9 @@ def retention_plan(*, now: datetime | None = None) -> RetentionReport:
     return report
 
 
-def _apply_one(rule: RetentionRule, model: type[models.Model], pk: int, now: datetime, by):
+def _apply_one(
+    rule: RetentionRule, model: type[models.Model], pk: int, now: datetime, by
+) -> tuple[Item, dict] | None:
     with transaction.atomic():
         obj = model.objects.select_for_update().filter(pk=pk).first()
         # Asked again under the lock: a record edited, or done by another run, is left alone.
@@ -194,7 +200,9 @@ def _audit_purge(now: datetime, by) -> int:
     return deleted
 
 
-def retention_apply(*, now: datetime | None = None, by=None, dry_run: bool = False):
+def retention_apply(
+    *, now: datetime | None = None, by=None, dry_run: bool = False
+) -> RetentionReport:
     """Apply the retention schedule at `now`: warn, anonymise and delete exactly what is due,
     one audit entry each, then delete expired audit entries. With `dry_run`, only report."""
     now = now or timezone.now()

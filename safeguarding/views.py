@@ -15,7 +15,7 @@ from .attention import attention_for
 from .audit import audit_log
 from .health import check_broker, check_database
 from .models import AuditAction
-from .retention import RULES, retention_apply, retention_plan
+from .retention import retention_apply, retention_plan
 from .selectors import (
     inbox_messages,
     inbox_unread_count,
@@ -119,7 +119,6 @@ def retention(request: HttpRequest) -> HttpResponse:
         return redirect("retention")
     context = {
         "report": retention_plan(),
-        "rules": RULES,
         "case_years": settings.RETENTION_CASE_YEARS,
         "draft_days": settings.RETENTION_DRAFT_DAYS,
         "warning_days": settings.RETENTION_DRAFT_WARNING_DAYS,
