@@ -7,7 +7,10 @@ class SafeguardingConfig(AppConfig):
     verbose_name = "Reference data, people and audit"
 
     def ready(self) -> None:
-        from . import audit  # noqa: F401  (connects the sign-in audit receivers)
+        from . import (
+            audit,  # noqa: F401  (connects the sign-in audit receivers)
+            sessions,  # noqa: F401  (starts the session clock at sign-in)
+        )
 
 
 class SafeguardingAdminConfig(AdminConfig):

@@ -100,7 +100,9 @@ def _record_login(sender, request, user, **kwargs) -> None:
 @receiver(user_logged_out)
 def _record_logout(sender, request, user, **kwargs) -> None:
     if user is not None:
-        audit_log(actor=user, action=AuditAction.LOGOUT, obj=user)
+        # A session ended by the idle or absolute timeout says so (safeguarding.sessions).
+        reason = getattr(request, "session_end_reason", "")
+        audit_log(actor=user, action=AuditAction.LOGOUT, obj=user, message=reason)
 
 
 @receiver(user_login_failed)

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils.crypto import salted_hmac
 
 from .codes import NATIONAL_ROLES, PANEL_ORGANISATION_NAME, RegionCode, Role
 
@@ -110,6 +111,9 @@ class User(AbstractUser):
     partnership = models.ForeignKey(
         Partnership, null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
+    # Mixed into the session hash: changing it ends every session the person has signed in
+    # with (Django signs out a session whose stored hash no longer matches). Sign-out bumps it.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     REQUIRED_FIELDS = ["email", "role"]
 
@@ -137,6 +141,12 @@ class User(AbstractUser):
                 ),
             ),
         ]
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        key_salt = "safeguarding.User.get_session_auth_hash"
+        return salted_hmac(
+            key_salt, f"{self.password}:{self.session_epoch}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     @property
     def organisation(self) -> LocalAuthority | Partnership | str:

@@ -233,8 +233,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("inbox", GET, is_signed_in),
     Endpoint("inbox-read-all", POST, is_signed_in),
     Endpoint("inbox-open", POST, is_owner, case="message"),
-    Endpoint("api-schema", GET, anyone),
-    Endpoint("api-docs", GET, anyone),
+    Endpoint("session-keep-alive", POST, is_signed_in),
+    Endpoint("api-schema", GET, is_signed_in),
+    Endpoint("api-docs", GET, is_signed_in),
     Endpoint("retention", FORM, can_administer),
     # Serious Incident Notifications
     Endpoint("notifications:notification-list", GET, is_signed_in),

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "django_celery_beat",
     "crispy_forms",
     "crispy_forms_gds",
@@ -86,11 +88,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files are served without them.
+    "csp.middleware.CSPMiddleware",
+    "safeguarding.headers.ResponseHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends idle and too-old sessions; needs the user and messages, so comes after both.
+    "safeguarding.sessions.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "safeguarding.audit.AuditRequestMiddleware",
 ]
@@ -147,10 +154,21 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Two hours without a request signs the user out; each request extends the session.
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 2 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
 PASSWORD_RESET_TIMEOUT = 60 * 60
+
+# --- Sessions that end (issue 12, item 4) -------------------------------------------------
+# `safeguarding.sessions.SessionLifetimeMiddleware` signs a person out after this long without
+# a request (idle) and this long after they signed in (absolute), whatever they do. Pages warn
+# SESSION_TIMEOUT_WARNING_SECONDS before the idle timeout (the GOV.UK timeout warning) and
+# "Stay signed in" calls the keep-alive endpoint. Sign-out ends all the person's sessions.
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
+SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 12)
+SESSION_IDLE_TIMEOUT_SECONDS = SESSION_IDLE_TIMEOUT_MINUTES * 60
+SESSION_ABSOLUTE_SECONDS = SESSION_ABSOLUTE_HOURS * 60 * 60
+SESSION_TIMEOUT_WARNING_SECONDS = env_int("SESSION_TIMEOUT_WARNING_SECONDS", 2 * 60)
+# The stored session outlives neither limit; the middleware enforces both exactly.
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+SESSION_SAVE_EVERY_REQUEST = False
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -243,6 +261,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API for local authority and partnership case-management systems.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its documentation are for signed-in people and token holders only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Swagger UI without a remote validator badge (CSP allows images from the service only).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # Swagger UI is served from our own static files, not a CDN.
     "ENUM_NAME_OVERRIDES": {"ReasonEnum": "safeguarding.codes.Reason"},
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -253,15 +275,47 @@ SPECTACULAR_SETTINGS = {
 # Behind a proxy that sets X-Forwarded-For, the audit trail records the client address from it.
 AUDIT_TRUST_X_FORWARDED_FOR = env_bool("AUDIT_TRUST_X_FORWARDED_FOR", False)
 
+# --- Headers and cookies (issue 12, items 3 and 9) -----------------------------------------
+# Content-Security-Policy (django-csp): no inline script or style anywhere; the service's own
+# static files only; never framed. Swagger UI is served as separate files for the same reason.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Sent by safeguarding.headers.ResponseHeadersMiddleware: no powerful browser feature is used.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 if PRODUCTION:
     HTTPS_ONLY = env_bool("HTTPS_ONLY", True)
     SESSION_COOKIE_SECURE = HTTPS_ONLY
     CSRF_COOKIE_SECURE = HTTPS_ONLY
-    SECURE_SSL_REDIRECT = HTTPS_ONLY and env_bool("SECURE_SSL_REDIRECT", False)
+    # Plain HTTP is redirected to HTTPS, except the health check the load balancer calls.
+    SECURE_SSL_REDIRECT = HTTPS_ONLY and env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS_ONLY else 0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    # The proxy in front must set X-Forwarded-Proto and drop any copy the client sent.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

@@ -24,6 +24,7 @@ from .selectors import (
     local_authority_users,
 )
 from .services import inbox_mark_all_read, inbox_mark_read
+from .sessions import sessions_end_all
 
 INBOX_PAGE_SIZE = 25
 
@@ -130,6 +131,24 @@ def retention(request: HttpRequest) -> HttpResponse:
 class SignInView(auth_views.LoginView):
     form_class = forms.SignInForm
     redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    """Signing out here signs the person out everywhere: every other session they have (another
+    browser, another computer) ends too."""
+
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            sessions_end_all(user=request.user)
+        return super().post(request, *args, **kwargs)
+
+
+@login_required
+@require_POST
+def session_keep_alive(request: HttpRequest) -> HttpResponse:
+    """ "Stay signed in" in the timeout warning: the request itself restarts the idle clock
+    (safeguarding.sessions.SessionLifetimeMiddleware)."""
+    return HttpResponse(status=204)
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -19,6 +19,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# axe-core is served to the page from this same-origin address (answered by Playwright, never
+# by the server), so injecting it obeys the Content-Security-Policy: no bypass is needed.
+AXE_URL = "/__browser-tests__/axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
 BLOCKING_IMPACTS = {"serious", "critical"}
 
@@ -37,7 +40,21 @@ def browser():
 def page(browser, live_server, reference_data, request):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
+    context.route(
+        f"**{AXE_URL}",
+        lambda route: route.fulfill(path=str(AXE_SCRIPT), content_type="text/javascript"),
+    )
     page = context.new_page()
+    # What the browser refused under the Content-Security-Policy (see csp_violations).
+    page.csp_violations = []
+    page.on(
+        "console",
+        lambda message: (
+            page.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     if getattr(request.node, "rep_call", None) and request.node.rep_call.failed:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -55,7 +72,10 @@ def pytest_runtest_makereport(item, call):
 def axe_violations(page: Page) -> list[dict]:
     """Serious and critical axe-core violations on the page as it is now."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_SCRIPT))
+        if page.url.startswith("http"):
+            page.add_script_tag(url=AXE_URL)
+        else:  # content set by the test itself (about:blank): no policy, no origin to serve from
+            page.add_script_tag(path=str(AXE_SCRIPT))
     results = page.evaluate(
         """async () => await axe.run(document, {
             runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
@@ -73,6 +93,11 @@ def axe_violations(page: Page) -> list[dict]:
         for violation in results["violations"]
         if violation["impact"] in BLOCKING_IMPACTS
     ]
+
+
+def csp_violations(page: Page) -> list[str]:
+    """The browser's console messages about content the Content-Security-Policy refused."""
+    return list(page.csp_violations)
 
 
 def assert_accessible(page: Page) -> None:

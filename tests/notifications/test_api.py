@@ -653,7 +653,9 @@ def test_page_size_defaults_to_50_and_stops_at_200(panel_client, varied, setting
 # --- OpenAPI schema and docs --------------------------------------------------------------
 
 
-def test_the_schema_documents_the_notifications_api(client):
+def test_the_schema_documents_the_notifications_api(client, make_user):
+    # The schema is for signed-in people and token holders only.
+    client.force_login(make_user("administrator"))
     response = client.get(reverse("api-schema"), {"format": "json"})
 
     assert response.status_code == 200
@@ -704,7 +706,10 @@ def test_a_signed_in_user_can_browse_the_api(client, leeds_user, sins):
     assert sins["leeds"].reference in response.content.decode()
 
 
-def test_the_browsable_docs_answer(client):
+def test_the_browsable_docs_answer_signed_in_people_only(client, leeds_user):
+    assert client.get(reverse("api-docs"))["Location"].startswith("/sign-in/")
+    client.force_login(leeds_user)
+
     response = client.get(reverse("api-docs"))
 
     assert response.status_code == 200
