@@ -3,6 +3,7 @@
 
 from datetime import date
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from cryptography.fernet import Fernet
@@ -11,8 +12,11 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.urls import reverse
 
 from notifications.models import Notification, NotificationChild
+from safeguarding import crypto
+from safeguarding.codes import Role
 from safeguarding.models import AuditEvent
 from tests.notifications.factories import NotificationChildFactory, SubmittedNotificationFactory
 
@@ -179,3 +183,28 @@ def test_stored_files_are_ciphertext_on_disk_and_plaintext_when_opened():
     with default_storage.open(path, "rb") as handle:
         assert handle.read() == PDF
     assert default_storage.size(path) == len(PDF)
+
+
+def test_the_list_page_decrypts_only_the_page_it_shows(client, make_user):
+    notifications = SubmittedNotificationFactory.create_batch(
+        60, placement_postcode=POSTCODE, children=[]
+    )
+    NotificationChild.objects.bulk_create(
+        NotificationChild(
+            notification=n,
+            child_reference="Child A",
+            name=NAME,
+            date_of_birth=date(2016, 5, 4),
+            age_years=8,
+            sex="female",
+            harm="serious_harm",
+            is_child_in_focus=True,
+        )
+        for n in notifications
+    )
+    client.force_login(make_user(Role.PANEL_SECRETARIAT))
+    with mock.patch.object(crypto, "decrypt_str", wraps=crypto.decrypt_str) as decrypt:
+        response = client.get(reverse("notifications:notification-list"))
+    assert response.status_code == 200
+    # A page of 25 SINs: at most its postcodes and its children's names and dates of birth.
+    assert decrypt.call_count <= 25 * 3
