@@ -177,6 +177,7 @@ RAPID_REVIEW_DOCUMENT_MAX_BYTES = env_int("RAPID_REVIEW_DOCUMENT_MAX_BYTES", 20 
 # `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.
 # Outside production a fixed development key (not a secret, and named so) is the default;
 # production refuses to start without real keys.
+# The development key is base64 of the 32 bytes "development-only-not-a-secret!!!".
 DEVELOPMENT_FIELD_ENCRYPTION_KEY = "ZGV2ZWxvcG1lbnQtb25seS1ub3QtYS1zZWNyZXQhISE="  # noqa: S105
 FIELD_ENCRYPTION_KEYS = env_list(
     "FIELD_ENCRYPTION_KEYS", [] if PRODUCTION else [DEVELOPMENT_FIELD_ENCRYPTION_KEY]

@@ -2,6 +2,7 @@
 (issue 12, item 9)."""
 
 from datetime import date
+from io import StringIO
 from pathlib import Path
 from unittest import mock
 
@@ -208,3 +209,17 @@ def test_the_list_page_decrypts_only_the_page_it_shows(client, make_user):
     assert response.status_code == 200
     # A page of 25 SINs: at most its postcodes and its children's names and dates of birth.
     assert decrypt.call_count <= 25 * 3
+
+
+def test_a_dry_run_counts_and_changes_nothing(settings):
+    settings.FIELD_ENCRYPTION_KEYS = [KEY_A]
+    child = make_case()
+    stored = raw_child(child)
+    settings.FIELD_ENCRYPTION_KEYS = [KEY_B, KEY_A]
+    out = StringIO()
+
+    call_command("rotate_encryption_keys", dry_run=True, stdout=out)
+
+    assert "Would rewrite 3 values and 0 files" in out.getvalue()
+    assert raw_child(child) == stored
+    assert not AuditEvent.objects.filter(actor_username="rotate_encryption_keys").exists()
