@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from safeguarding.codes import Reason, Sex
+from safeguarding.encrypted import EncryptedDateField, EncryptedTextField
 from safeguarding.models import LocalAuthority
 
 
@@ -37,7 +38,8 @@ class Notification(models.Model):
     child_looked_after_death = models.BooleanField(
         "death of a looked-after child", null=True, blank=True
     )
-    placement_postcode = models.CharField(max_length=8, blank=True)
+    # Identifying, so encrypted at rest; statistics use the coded imd_decile beside it.
+    placement_postcode = EncryptedTextField(max_length=8, blank=True)
     imd_decile = models.PositiveSmallIntegerField(
         "IMD decile", null=True, blank=True, help_text="1 (most deprived 10%) to 10; blank: unknown"
     )
@@ -131,8 +133,10 @@ class NotificationChild(models.Model):
     child_reference = models.CharField(
         max_length=40, help_text="Pseudonymous reference, e.g. Child A"
     )
-    name = models.CharField(max_length=200, blank=True, help_text="Identifying; optional")
-    date_of_birth = models.DateField(null=True, blank=True)
+    # Identifying, so encrypted at rest (safeguarding.encrypted): the database cannot filter or
+    # sort on them. Statistics use age_years, worked out from the date of birth when saved.
+    name = EncryptedTextField(max_length=200, blank=True, help_text="Identifying; optional")
+    date_of_birth = EncryptedDateField(null=True, blank=True)
     age_years = models.PositiveSmallIntegerField(null=True, blank=True)
     sex = models.CharField(max_length=10, choices=Sex.choices)
     harm = models.CharField(max_length=20, choices=Reason.choices)

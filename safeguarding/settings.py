@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -184,8 +185,40 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 RAPID_REVIEW_DOCUMENT_MAX_BYTES = env_int("RAPID_REVIEW_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
+
+# --- Encryption at rest (issue 12, item 9) --------------------------------------------------
+# FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys, newest first. The first encrypts; any of
+# them decrypts (cryptography's MultiFernet), so a new key is added in front, then
+# `manage.py rotate_encryption_keys` re-encrypts everything under it, then the old key is
+# removed. Used for children's names, dates of birth, placement postcodes and every file in
+# the default storage (review documents, Panel letters, e-mail attachments). Make a key with
+# `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`.
+# Outside production a fixed development key (not a secret, and named so) is the default;
+# production refuses to start without real keys.
+# The development key is base64 of the 32 bytes "development-only-not-a-secret!!!".
+DEVELOPMENT_FIELD_ENCRYPTION_KEY = "ZGV2ZWxvcG1lbnQtb25seS1ub3QtYS1zZWNyZXQhISE="  # noqa: S105
+FIELD_ENCRYPTION_KEYS = env_list(
+    "FIELD_ENCRYPTION_KEYS", [] if PRODUCTION else [DEVELOPMENT_FIELD_ENCRYPTION_KEY]
+)
+if PRODUCTION and (
+    not FIELD_ENCRYPTION_KEYS or DEVELOPMENT_FIELD_ENCRYPTION_KEY in FIELD_ENCRYPTION_KEYS
+):
+    raise ImproperlyConfigured(
+        "ENVIRONMENT=production needs FIELD_ENCRYPTION_KEYS: one or more Fernet keys, newest "
+        "first, not the development key."
+    )
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        Fernet(_key)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key (32 url-safe "
+            "base64-encoded bytes)."
+        ) from exc
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files are encrypted with FIELD_ENCRYPTION_KEYS before they reach the disk.
+    "default": {"BACKEND": "safeguarding.storage.EncryptedFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

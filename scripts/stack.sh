@@ -7,8 +7,10 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
 mkdir -p .stack
 [ -s .stack/secret_key ] || python -c 'import secrets; print(secrets.token_urlsafe(50))' > .stack/secret_key
+[ -s .stack/field_encryption_key ] || python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' > .stack/field_encryption_key
 export ENVIRONMENT=production DEBUG=0
 export SECRET_KEY="${SECRET_KEY:-$(cat .stack/secret_key)}"
+export FIELD_ENCRYPTION_KEYS="${FIELD_ENCRYPTION_KEYS:-$(cat .stack/field_encryption_key)}"
 export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
 export HTTPS_ONLY="${HTTPS_ONLY:-0}"   # plain http on loopback; put TLS in front in production
 export EMAIL_BACKEND="${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}"

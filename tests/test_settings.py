@@ -9,6 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "k" * 50
+FERNET_KEY = "TUFERS1VUC1GT1ItVEVTVFMtT05MWS0zMi1CWVRFUyE="  # noqa: S105 (a test's, not a secret)
 
 
 def load_settings(**env: str) -> subprocess.CompletedProcess:
@@ -31,6 +32,15 @@ def load_settings(**env: str) -> subprocess.CompletedProcess:
         ({"SECRET_KEY": "short"}, "needs SECRET_KEY"),
         ({"SECRET_KEY": GOOD_KEY, "DEBUG": "1"}, "refuses to start with DEBUG on"),
         ({"SECRET_KEY": GOOD_KEY, "ALLOWED_HOSTS": ""}, "needs ALLOWED_HOSTS"),
+        ({"SECRET_KEY": GOOD_KEY}, "needs FIELD_ENCRYPTION_KEYS"),
+        (
+            {
+                "SECRET_KEY": GOOD_KEY,
+                "FIELD_ENCRYPTION_KEYS": "ZGV2ZWxvcG1lbnQtb25seS1ub3QtYS1zZWNyZXQhISE=",
+            },
+            "needs FIELD_ENCRYPTION_KEYS",
+        ),
+        ({"SECRET_KEY": GOOD_KEY, "FIELD_ENCRYPTION_KEYS": "not-a-key"}, "not a Fernet key"),
     ],
 )
 def test_production_refuses_unsafe_settings(env, message):
@@ -41,7 +51,12 @@ def test_production_refuses_unsafe_settings(env, message):
 
 
 def test_production_starts_with_a_real_key_and_debug_off():
-    result = load_settings(ENVIRONMENT="production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="x.org")
+    result = load_settings(
+        ENVIRONMENT="production",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="x.org",
+        FIELD_ENCRYPTION_KEYS=FERNET_KEY,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
 
