@@ -7,7 +7,11 @@ class SafeguardingConfig(AppConfig):
     verbose_name = "Reference data, people and audit"
 
     def ready(self) -> None:
-        from . import audit  # noqa: F401  (connects the sign-in audit receivers)
+        from . import (
+            api_tokens,  # noqa: F401  (revokes API tokens when a password changes)
+            audit,  # noqa: F401  (connects the sign-in audit receivers)
+            lockout,  # noqa: F401  (audits sign-in lockouts)
+        )
 
 
 class SafeguardingAdminConfig(AdminConfig):
