@@ -6,6 +6,8 @@ settings.API_USER_RATE."""
 from __future__ import annotations
 
 from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication
 from rest_framework import exceptions
 from rest_framework.authentication import get_authorization_header
@@ -34,6 +36,18 @@ class ThrottledTokenAuthentication(TokenAuthentication):
         except exceptions.AuthenticationFailed:
             rate_count(scope=FAILED_TOKEN_SCOPE, ident=ip, rate=rate)
             raise
+
+
+class ThrottledTokenScheme(OpenApiAuthenticationExtension):
+    """The schema's security scheme for it: `Authorization: Token <token>`, as before knox."""
+
+    target_class = ThrottledTokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix=self.target.authenticate_header(None)
+        )
 
 
 class ApiUserRateThrottle(UserRateThrottle):
