@@ -1,6 +1,7 @@
 """Throttles: token guessing answered 429 after a burst, a per-token rate for authenticated
 clients, and password-reset requests limited without revealing which addresses have accounts."""
 
+import importlib
 import re
 
 import pytest
@@ -146,3 +147,24 @@ def test_the_admin_shows_the_reset_e_mail_without_a_live_link(
     html = page.content.decode()
     assert "[password reset link removed]" in html
     assert not re.search(r"/password-reset/[^/\s\"]+/[^/\s\"]+/", html)
+
+
+def test_the_migration_blanks_reset_links_already_in_the_e_mail_log(db):
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "safeguarding.migrations.0006_lockout_api_tokens_secret_links"
+    )
+    old = OutboundEmail.objects.create(
+        to=["a@example.org"],
+        subject="Reset your password",
+        body="Choose a new password here:\nhttps://csir.example/password-reset/MTI/abc-123def/\n",
+    )
+    other = OutboundEmail.objects.create(to=["b@example.org"], subject="SIN", body="Nothing.")
+
+    migration.redact_reset_links(apps, None)
+
+    old.refresh_from_db()
+    assert old.body == "Choose a new password here:\n[password reset link removed]\n"
+    other.refresh_from_db()
+    assert other.body == "Nothing."
