@@ -63,7 +63,7 @@ def lockout_response(
 @receiver(user_locked_out)
 def _audit_lockout(sender, request, username, ip_address, **kwargs) -> None:
     # Axes sends this for the failure that locks and again for each try refused while locked;
-    # only the first counted failures (axes_failures_since_start) is a new lockout.
+    # only a failure that was counted (axes_failures_since_start is set) makes a new lockout.
     if getattr(request, "axes_failures_since_start", None) is None:
         return
     audit_log(
@@ -72,8 +72,8 @@ def _audit_lockout(sender, request, username, ip_address, **kwargs) -> None:
         actor_username=str(username or "")[:150],
         message=(
             f"Sign-in locked for {settings.LOCKOUT_MINUTES} minutes after "
-            f"{request.axes_failures_since_start} failed attempts (username or address "
-            f"{ip_address})"
+            f"{request.axes_failures_since_start} failed attempts for this username or from "
+            f"{ip_address}"
         ),
     )
 
@@ -88,8 +88,9 @@ def second_factor_locked(user: User) -> bool:
 
 @transaction.atomic
 def record_second_factor_failure(user: User, request: HttpRequest | None = None) -> bool:
-    """Count one wrong second-factor code for the account; at settings.AXES_FAILURE_LIMIT in a
-    row, lock it for settings.LOCKOUT_MINUTES (audited). Returns whether the account is locked.
+    """Count one wrong second-factor code for the account; at settings.AXES_FAILURE_LIMIT in
+    a row, lock it for settings.LOCKOUT_MINUTES (audited; the audit middleware adds the
+    request's address, so `request` is optional). Returns whether the account is locked.
     A lockout that has run out starts the count again."""
     now = timezone.now()
     lock, _ = SecondFactorLock.objects.select_for_update().get_or_create(
