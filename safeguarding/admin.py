@@ -6,11 +6,15 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.html import format_html
+from knox.models import AuthToken as KnoxAuthToken
 
+from . import policy
 from .audit import audit_log
 from .deadlines.engine import due_dates_moved_summary, due_dates_recompute
 from .forms import ImdImportForm
+from .lockout import lockout_lift
 from .models import (
+    ApiToken,
     AuditAction,
     AuditEvent,
     CensusEthnicityShare,
@@ -219,10 +223,57 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         )
     ]
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["lift_lockout"]
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         # People leave by being deactivated, so that their history stays attributable.
         return False
+
+    def has_lift_lockout_permission(self, request: HttpRequest) -> bool:
+        return policy.can_lift_lockout(request.user)
+
+    @admin.action(description="Lift sign-in lockout", permissions=["lift_lockout"])
+    def lift_lockout(self, request: HttpRequest, queryset) -> None:
+        """Ends the chosen people's sign-in and second-factor lockouts (each audited)."""
+        people = list(queryset)
+        for person in people:
+            lockout_lift(user=person, by=request.user)
+        self.message_user(
+            request,
+            f"Lockout lifted for {', '.join(p.get_username() for p in people)}. They can sign "
+            "in again now.",
+            messages.SUCCESS,
+        )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """API tokens without their secrets: only a digest is stored, and not shown. Tokens are
+    made with `manage.py create_api_token` (shown once); deleting one here revokes it."""
+
+    list_display = ["name", "user", "created", "expiry"]
+    search_fields = ["name", "user__username"]
+    fields = ["name", "user", "created", "expiry"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: ApiToken) -> None:
+        audit_log(
+            actor=request.user,
+            action=AuditAction.DELETE,
+            obj=obj.user,
+            message=f"API token {obj.name!r} revoked in the admin",
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 @admin.register(AuditEvent)
@@ -312,3 +363,9 @@ class ReminderAdmin(ReadOnlyAdmin):
     @admin.display(description="Case")
     def case_link(self, obj: Reminder) -> str:
         return format_html('<a href="{}">{}</a>', obj.url, obj.object_repr) if obj.url else "-"
+
+
+# Knox's own token model is swapped for ApiToken (settings.KNOX_TOKEN_MODEL): its admin, which
+# would show digests and read a table that is not used, is taken away.
+if admin.site.is_registered(KnoxAuthToken):
+    admin.site.unregister(KnoxAuthToken)

@@ -8,7 +8,9 @@ class SafeguardingConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            api_tokens,  # noqa: F401  (revokes API tokens when a password changes)
             audit,  # noqa: F401  (connects the sign-in audit receivers)
+            lockout,  # noqa: F401  (audits sign-in lockouts)
             sessions,  # noqa: F401  (starts the session clock at sign-in)
         )
 

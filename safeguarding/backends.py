@@ -7,7 +7,8 @@ from django.contrib.auth.backends import ModelBackend
 from . import policy
 
 # App labels whose models administrators may manage in the admin.
-ADMINISTERED_APPS = frozenset({"safeguarding", "authtoken", "django_celery_beat"})
+# (axes: its access attempts and logs, where a locked-out address is lifted.)
+ADMINISTERED_APPS = frozenset({"safeguarding", "axes", "django_celery_beat"})
 
 
 class RoleBackend(ModelBackend):

@@ -8,15 +8,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
-from .models import OutboundEmail
+from .models import OutboundEmail, SecretLink, User
+
+# What the e-mail log holds in place of a link that would open an account.
+SECRET_LINK_PLACEHOLDER = "[password reset link removed]"  # noqa: S105
 
 # A claim older than this is taken to belong to a worker that died mid-send.
 STALE_CLAIM = timedelta(minutes=10)
@@ -37,11 +45,14 @@ def email_queue(
     related: models.Model | None = None,
     dedupe_key: str | None = None,
     attachments: Iterable[Attachment] = (),
+    secret_link: SecretLink | str = "",
 ) -> OutboundEmail:
     """Record an e-mail and send it once the current transaction commits.
 
     With a `dedupe_key` already used, nothing new is recorded or sent and the earlier e-mail
-    is returned."""
+    is returned. With a `secret_link`, `body` holds SECRET_LINK_PLACEHOLDER where the link goes
+    and `related` is the user it is for: the link is made when the e-mail is sent, so the log
+    never holds it."""
     if dedupe_key:
         existing = OutboundEmail.objects.filter(dedupe_key=dedupe_key).first()
         if existing:
@@ -66,6 +77,7 @@ def email_queue(
                 dedupe_key=dedupe_key,
                 content_type=ContentType.objects.get_for_model(related) if related else None,
                 object_id=str(related.pk) if related else "",
+                secret_link=secret_link,
             )
     except IntegrityError:
         # Another process recorded the same dedupe_key between our check and our insert.
@@ -92,7 +104,7 @@ def email_send(*, email_id: int) -> bool:
     if not claimed:
         return False
     email = OutboundEmail.objects.get(pk=email_id)
-    message = EmailMessage(subject=email.subject, body=email.body, to=email.to)
+    message = EmailMessage(subject=email.subject, body=_body_to_send(email), to=email.to)
     for item in email.attachments:
         with default_storage.open(item["path"], "rb") as handle:
             message.attach(item["filename"], handle.read(), item["content_type"])
@@ -107,3 +119,23 @@ def email_send(*, email_id: int) -> bool:
         status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error=""
     )
     return True
+
+
+def password_reset_link(user: User) -> str:
+    """A fresh link to choose a new password, valid for settings.PASSWORD_RESET_TIMEOUT. On
+    the service's own address (settings.SERVICE_URL), never the request's Host header."""
+    path = reverse(
+        "password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return f"{settings.SERVICE_URL}{path}"
+
+
+def _body_to_send(email: OutboundEmail) -> str:
+    if email.secret_link != SecretLink.PASSWORD_RESET:
+        return email.body
+    user = User.objects.get(pk=email.object_id)
+    return email.body.replace(SECRET_LINK_PLACEHOLDER, password_reset_link(user))

@@ -5,10 +5,13 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.template.loader import render_to_string
 
-from .email import email_queue
+from .email import SECRET_LINK_PLACEHOLDER, email_queue
+from .lockout import lockout_message
+from .models import SecretLink
 
 
 class GovukFormMixin:
@@ -38,6 +41,13 @@ class SignInForm(GovukFormMixin, auth_forms.AuthenticationForm):
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
 
+    def get_invalid_login_error(self) -> ValidationError:
+        # django-axes marks the request when this failure locked the username or address, or
+        # when they were locked already: the message is the same whether the account exists.
+        if getattr(self.request, "axes_locked_out", False):
+            return ValidationError(lockout_message(), code="locked_out")
+        return super().get_invalid_login_error()
+
 
 class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
     submit_label = "Send reset link"
@@ -51,13 +61,17 @@ class PasswordResetForm(GovukFormMixin, auth_forms.PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ) -> None:
-        """Queue the reset e-mail through the outbox, like every e-mail the service sends."""
+        """Queue the reset e-mail through the outbox, like every e-mail the service sends. The
+        outbox keeps the message without its link; the link is made as the e-mail is sent."""
         subject = "".join(render_to_string(subject_template_name, context).splitlines())
         email_queue(
             to=[to_email],
             subject=subject,
-            body=render_to_string(email_template_name, context),
+            body=render_to_string(
+                email_template_name, {**context, "reset_link": SECRET_LINK_PLACEHOLDER}
+            ),
             related=context["user"],
+            secret_link=SecretLink.PASSWORD_RESET,
         )
 
     def __init__(self, *args, **kwargs):

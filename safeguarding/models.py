@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
+from knox.models import AbstractAuthToken
 
 from .codes import NATIONAL_ROLES, PANEL_ORGANISATION_NAME, RegionCode, Role
 
@@ -182,6 +183,8 @@ class AuditAction(models.TextChoices):
     ANONYMISE = "anonymise", "Anonymised"
     RETENTION_PURGE = "retention_purge", "Expired audit entries deleted"
     RETENTION_RUN = "retention_run", "Retention schedule applied"
+    LOCKED_OUT = "locked_out", "Locked out"
+    LOCKOUT_LIFTED = "lockout_lifted", "Lockout lifted"
 
 
 class AuditEvent(models.Model):
@@ -189,7 +192,7 @@ class AuditEvent(models.Model):
 
     Rows are never updated or deleted: the service layer only inserts, the admin is read-only,
     and a database trigger rejects UPDATE and DELETE (migration 0002). The one exception: the
-    retention schedule deletes entries older than RETENTION_AUDIT_YEARS (migration 0061,
+    retention schedule deletes entries older than RETENTION_AUDIT_YEARS (migration 0008,
     `safeguarding.retention`).
     """
 
@@ -226,6 +229,13 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {who} {self.get_action_display().lower()}{what}"
 
 
+class SecretLink(models.TextChoices):
+    """Links that open an account: stored as a placeholder, made afresh when the e-mail is sent
+    (safeguarding.email), so the e-mail log never holds one readable."""
+
+    PASSWORD_RESET = "password_reset", "Password reset link"
+
+
 class OutboundEmail(models.Model):
     """Every e-mail the service sends, recorded before it is sent: queued inside the
     transaction of the change it reports, handed to a worker after commit, and marked sent.
@@ -254,6 +264,12 @@ class OutboundEmail(models.Model):
         ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     object_id = models.CharField(max_length=64, blank=True)
+    secret_link = models.CharField(
+        max_length=30,
+        choices=SecretLink.choices,
+        blank=True,
+        help_text="A secret link put into the message when it is sent, never stored",
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -372,3 +388,34 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} ({self.as_of:%-d %B %Y})"
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token of a case-management system (django-rest-knox, settings.KNOX_TOKEN_MODEL).
+    Only a SHA-512 digest of the token is stored; the token itself is shown once, when it is
+    made (`safeguarding.api_tokens.api_token_create`). Expires after settings.API_TOKEN_DAYS and
+    is deleted when its owner's password changes or the account is deactivated."""
+
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. the system")
+
+    class Meta:
+        verbose_name = "API token"
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
+
+
+class SecondFactorLock(models.Model):
+    """Consecutive wrong second-factor codes of one account (safeguarding.lockout): at
+    settings.AXES_FAILURE_LIMIT the account is locked until `locked_until`."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="second_factor_lock"
+    )
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.failures} wrong codes"

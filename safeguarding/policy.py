@@ -187,6 +187,12 @@ def can_administer(user, obj: Any = None) -> bool:
     return is_administrator(user)
 
 
+def can_lift_lockout(user, obj: Any = None) -> bool:
+    """End someone's sign-in or second-factor lockout: administrators (the account's
+    organisation's approvers, too, once the service has approvers)."""
+    return is_administrator(user)
+
+
 def is_owner(user, message: Any) -> bool:
     """A person's own inbox messages."""
     return _role(user) is not None and message.recipient_id == user.pk

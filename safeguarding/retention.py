@@ -15,7 +15,7 @@ by a child's name. A dry run (`dry_run=True`) reports the same list and changes 
 
 The audit trail is append-only: a database trigger refuses UPDATE and DELETE (migration
 0002). The one exception is here: `_audit_purge` sets the transaction-local flag
-`safeguarding.audit_retention` that the trigger (migration 0061) lets delete rows, and only
+`safeguarding.audit_retention` that the trigger (migration 0008) lets delete rows, and only
 rows older than the audit retention period are deleted.
 """
 

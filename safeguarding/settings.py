@@ -6,11 +6,12 @@ production checks: no default SECRET_KEY, DEBUG off, explicit ALLOWED_HOSTS, sec
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF
 from cryptography.fernet import Fernet
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -70,7 +71,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -96,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Turns a sign-in refused by a lockout into the sign-in page with its message (lockout.py).
+    "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends idle and too-old sessions; needs the user and messages, so comes after both.
     "safeguarding.sessions.SessionLifetimeMiddleware",
@@ -142,7 +146,11 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "safeguarding.User"
-AUTHENTICATION_BACKENDS = ["safeguarding.backends.RoleBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out account or address is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "safeguarding.backends.RoleBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -276,11 +284,67 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # Notification releases); internal exports show everything.
 STATISTICS_SUPPRESSION_THRESHOLD = env_int("STATISTICS_SUPPRESSION_THRESHOLD", 5)
 
+# --- Lockout, throttling and API tokens (issue 12, items 2 and 9) --------------------------------
+# Sign-in lockout (django-axes): after AXES_FAILURE_LIMIT consecutive failures for one username,
+# or from one address across usernames, sign-in is refused for LOCKOUT_MINUTES. Second-factor
+# codes follow the same rule per account (safeguarding/lockout.py). Attempts are kept in the
+# database, so an administrator can lift a lockout in the admin.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 10)
+LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 30)
+AXES_COOLOFF_TIME = timedelta(minutes=LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_RESET_ON_SUCCESS = True
+# A lockout lasts LOCKOUT_MINUTES from the failure that caused it; tries during it do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The client address as the audit trail reads it (AUDIT_TRUST_X_FORWARDED_FOR).
+AXES_CLIENT_IP_CALLABLE = "safeguarding.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "safeguarding.lockout.lockout_response"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Axes stores the GET and POST data of failed sign-ins: never the password.
+AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
+# API: failed token authentication from one address is answered 429 beyond this rate;
+# authenticated clients (per user, so per token) beyond API_USER_RATE.
+API_FAILED_TOKEN_RATE = env_str("API_FAILED_TOKEN_RATE", "30/minute")
+API_USER_RATE = env_str("API_USER_RATE", "600/minute")
+# Password-reset requests, per client address and per e-mail address typed.
+PASSWORD_RESET_RATE = env_str("PASSWORD_RESET_RATE", "5/hour")
+# API tokens (django-rest-knox): only a SHA-512 digest is stored; the token is shown once.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
+KNOX_TOKEN_MODEL = "safeguarding.ApiToken"  # noqa: S105 (a model name)
+# Knox's own migrations would create its AuthToken table although ApiToken replaces it (they
+# predate swapping it): without them no such table exists, which `flush` would trip over.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(days=API_TOKEN_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+# Throttle counters live here: Redis when REDIS_URL is set (shared by every worker), else
+# this process's memory.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "csir",
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "KEY_PREFIX": "csir"}
+    )
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # Knox tokens (hashed at rest, expiring), counting failures per address (throttling.py).
+        "safeguarding.api.throttling.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["safeguarding.api.throttling.ApiUserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": API_USER_RATE},
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "safeguarding.api.pagination.ApiPagination",
@@ -361,6 +425,8 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes narrates every sign-in at INFO; failures and lockouts are WARNING.
+        "axes": {"level": "WARNING"},
     },
 }
 

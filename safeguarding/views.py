@@ -1,3 +1,5 @@
+import hashlib
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -14,6 +16,7 @@ from . import forms, policy
 from .attention import attention_for
 from .audit import audit_log
 from .health import check_broker, check_database
+from .lockout import client_ip
 from .models import AuditAction
 from .retention import retention_apply, retention_plan
 from .selectors import (
@@ -25,6 +28,7 @@ from .selectors import (
 )
 from .services import inbox_mark_all_read, inbox_mark_read
 from .sessions import sessions_end_all
+from .throttling import parse_rate, rate_count
 
 INBOX_PAGE_SIZE = 25
 
@@ -151,10 +155,36 @@ def session_keep_alive(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=204)
 
 
+RESET_LIMIT_MESSAGE = (
+    "You have asked for too many password reset links. Wait an hour and try again, or contact "
+    "your administrator."
+)
+
+
 class PasswordResetView(auth_views.PasswordResetView):
+    """The same page follows whether or not the address has an account; requests are limited
+    per client address and per e-mail address typed (settings.PASSWORD_RESET_RATE), for any
+    address, so the limit says nothing about accounts either."""
+
     form_class = forms.PasswordResetForm
     success_url = reverse_lazy("password_reset_done")
     extra_email_context = {"site_name": settings.SERVICE_NAME}
+
+    def form_valid(self, form):
+        rate = settings.PASSWORD_RESET_RATE
+        allowed, _ = parse_rate(rate)
+        # Counted under a digest: the cache holds no e-mail addresses.
+        email = hashlib.sha256(form.cleaned_data["email"].strip().lower().encode()).hexdigest()
+        counts = [
+            rate_count(scope="password-reset-ip", ident=client_ip(self.request) or "", rate=rate),
+            rate_count(scope="password-reset-email", ident=email, rate=rate),
+        ]
+        if max(counts) > allowed:
+            form.add_error(None, RESET_LIMIT_MESSAGE)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            return response
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

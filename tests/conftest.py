@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from safeguarding.celery import app as celery_app
 from safeguarding.codes import Role
-from safeguarding.models import LocalAuthority
+from safeguarding.models import ApiToken, LocalAuthority
 from safeguarding.services import reference_data_load
 
 from .factories import FACTORY_FOR_ROLE, TEST_PASSWORD
@@ -115,11 +115,31 @@ def api_client():
 
     def make(user) -> APIClient:
         client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        _, token = ApiToken.objects.create(user=user, name="Case-management system")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _throttles_reset():
+    """Each test starts with no request counted (throttles, rate limits): the cache is the
+    test Redis, which Celery's broker shares, so only the cache's own keys are removed."""
+    _cache_keys_delete()
+    yield
+
+
+def _cache_keys_delete() -> None:
+    backend = settings.CACHES["default"]["BACKEND"]
+    if not backend.endswith("RedisCache"):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
 
 
 # The e-mail file backend appends every message it writes to a file with this line after it;

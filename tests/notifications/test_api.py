@@ -6,12 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
-from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from drf_spectacular.validation import validate_schema
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from notifications import rules
@@ -715,37 +713,7 @@ def test_the_browsable_docs_answer_signed_in_people_only(client, leeds_user):
     assert response.status_code == 200
 
 
-# --- Tokens for case-management systems ---------------------------------------------------
-
-
-def test_create_api_token_prints_the_key_and_is_idempotent(leeds_user, capsys):
-    call_command("create_api_token", leeds_user.username)
-    first = capsys.readouterr().out.strip()
-    call_command("create_api_token", leeds_user.username)
-    second = capsys.readouterr().out.strip()
-
-    assert first == second == Token.objects.get(user=leeds_user).key
-    assert Token.objects.count() == 1
-    assert AuditEvent.objects.filter(message="API token created").count() == 1
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {first}")
-    assert client.get(LIST_URL).status_code == 200
-
-
-def test_create_api_token_refuses_an_unknown_user(db):
-    with pytest.raises(CommandError, match="no user called"):
-        call_command("create_api_token", "nobody")
-
-
-def test_administrator_creates_a_token_in_the_admin(client, make_user, leeds_user):
-    client.force_login(make_user(Role.ADMINISTRATOR))
-
-    index = client.get(reverse("admin:index"))
-    assert reverse("admin:authtoken_tokenproxy_changelist") in index.content.decode()
-    response = client.post(reverse("admin:authtoken_tokenproxy_add"), {"user": leeds_user.pk})
-
-    assert response.status_code == 302
-    assert Token.objects.filter(user=leeds_user).exists()
+# --- Tokens for case-management systems: tests/safeguarding/test_api_tokens.py -------------
 
 
 def test_a_draft_not_suspected_looked_after_death_without_a_reason_is_not_a_500(leeds_client):

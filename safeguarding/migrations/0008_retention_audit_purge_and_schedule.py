@@ -68,7 +68,7 @@ def remove_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("safeguarding", "0005_periodic_tasks"),
+        ("safeguarding", "0007_sessions_user_session_epoch"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("safeguarding", "0005_periodic_tasks"),
+        ("safeguarding", "0006_lockout_api_tokens_secret_links"),
     ]
 
     operations = [

@@ -1,0 +1,59 @@
+"""API throttling. Failed token authentication is counted per client address and answered
+429 beyond settings.API_FAILED_TOKEN_RATE, so that tokens cannot be guessed at speed;
+authenticated clients are limited per user (and so per token) by DRF's UserRateThrottle at
+settings.API_USER_RATE."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
+from knox.auth import TokenAuthentication
+from rest_framework import exceptions
+from rest_framework.authentication import get_authorization_header
+from rest_framework.throttling import UserRateThrottle
+
+from safeguarding.lockout import client_ip
+from safeguarding.throttling import parse_rate, rate_count, rate_exceeded
+
+FAILED_TOKEN_SCOPE = "api-token-failure"  # noqa: S105 (a cache key)
+
+
+class ThrottledTokenAuthentication(TokenAuthentication):
+    """Knox's token authentication (`Authorization: Token <token>`), refusing with 429 an
+    address that has sent too many wrong tokens, before its next token is even checked."""
+
+    def authenticate(self, request):
+        header = get_authorization_header(request).split()
+        if not header or header[0].lower() != self.authenticate_header(request).lower().encode():
+            return None  # no token: another authentication (the session) may apply
+        ip = client_ip(request._request) or "unknown"
+        rate = settings.API_FAILED_TOKEN_RATE
+        if rate_exceeded(scope=FAILED_TOKEN_SCOPE, ident=ip, rate=rate):
+            raise exceptions.Throttled(wait=parse_rate(rate)[1])
+        try:
+            return super().authenticate(request)
+        except exceptions.AuthenticationFailed:
+            rate_count(scope=FAILED_TOKEN_SCOPE, ident=ip, rate=rate)
+            raise
+
+
+class ThrottledTokenScheme(OpenApiAuthenticationExtension):
+    """The schema's security scheme for it: `Authorization: Token <token>`, as before knox."""
+
+    target_class = ThrottledTokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix=self.target.authenticate_header(None)
+        )
+
+
+class ApiUserRateThrottle(UserRateThrottle):
+    """Requests per signed-in user (so per token), settings.API_USER_RATE."""
+
+    scope = "user"
+
+    def get_rate(self) -> str:
+        return settings.API_USER_RATE
