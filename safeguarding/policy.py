@@ -187,6 +187,12 @@ def can_administer(user, obj: Any = None) -> bool:
     return is_administrator(user)
 
 
+def can_see_access_log(user, obj: Any = None) -> bool:
+    """Who read a case, and a person's whole access history: administrators, for
+    investigations. The log names people and what they opened, so nobody else sees it."""
+    return is_administrator(user)
+
+
 def is_owner(user, message: Any) -> bool:
     """A person's own inbox messages."""
     return _role(user) is not None and message.recipient_id == user.pk
@@ -233,6 +239,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("inbox", GET, is_signed_in),
     Endpoint("inbox-read-all", POST, is_signed_in),
     Endpoint("inbox-open", POST, is_owner, case="message"),
+    Endpoint("access-history", GET, can_see_access_log),
     Endpoint("api-schema", GET, anyone),
     Endpoint("api-docs", GET, anyone),
     # Serious Incident Notifications
