@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from rapidreviews.models import RapidReview
 from safeguarding import policy
+from safeguarding.audit import audit_read
 from safeguarding.filters import BooleanFilter, choices_message, filters_apply
 from safeguarding.models import User
 from safeguarding.scoping import authority_scope
@@ -98,7 +99,10 @@ def lcspr_queue(
 
 
 def lcspr_get_for_user(*, user: User, pk: int) -> Lcspr:
-    return get_object_or_404(lcspr_list(user=user), pk=pk)
+    """The LCSPR, or 404 out of scope; the read is recorded in the audit trail."""
+    lcspr = get_object_or_404(lcspr_list(user=user), pk=pk)
+    audit_read(user=user, obj=lcspr)
+    return lcspr
 
 
 def lcspr_get_for_review(*, user: User, review: RapidReview) -> Lcspr | None:

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from rapidreviews.selectors import rapid_review_get_for_user
 from safeguarding import policy
-from safeguarding.audit import audit_events_for
+from safeguarding.audit import audit_events_for, audit_list, case_access_log
 from safeguarding.forms import form_add_errors
 
 from . import forms, selectors, services
@@ -34,6 +34,7 @@ def lcspr_list(request: HttpRequest) -> HttpResponse:
         {"lcspr": lcspr, "status": _list_status(lcspr)}
         for lcspr in selectors.lcspr_queue(user=request.user, today=today)[:200]
     ]
+    audit_list(user=request.user, model=Lcspr, ids=[row["lcspr"].pk for row in rows])
     return render(
         request,
         "lcsprs/lcspr_list.html",
@@ -89,6 +90,10 @@ def _render_detail(request: HttpRequest, lcspr: Lcspr, bound: dict | None = None
             "timeline": selectors.lcspr_timeline(lcspr=lcspr),
             "notice_days": PANEL_NOTICE_DAYS,
             "history": audit_events_for(lcspr)[:50],
+            "access_log": case_access_log(
+                user=request.user,
+                records=[lcspr, lcspr.rapid_review, lcspr.rapid_review.notification],
+            ),
             "error_form": error_form,
             "form": error_form,  # base.html prefixes the title with "Error:"
             **step,

@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from safeguarding import policy
+from safeguarding.audit import audit_read
 from safeguarding.codes import Reason
 from safeguarding.filters import INVALID_CHOICE, IsoDateFilter, filters_apply
 from safeguarding.models import User
@@ -108,8 +109,11 @@ def notification_list(
 
 
 def notification_get_for_user(*, user: User, pk: int) -> Notification:
-    """The SIN, or 404 when it does not exist or is outside the user's scope."""
-    return get_object_or_404(notification_list(user=user), pk=pk)
+    """The SIN, or 404 when it does not exist or is outside the user's scope. The read is
+    recorded in the audit trail (written once the page or answer is served)."""
+    notification = get_object_or_404(notification_list(user=user), pk=pk)
+    audit_read(user=user, obj=notification)
+    return notification
 
 
 def notification_get_for_editing(*, user: User, pk: int) -> Notification:

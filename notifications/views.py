@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from safeguarding import policy
-from safeguarding.audit import audit_events_for
+from safeguarding.audit import audit_events_for, audit_list, case_access_log
 from safeguarding.calendars import england_calendar
 from safeguarding.filters import FilterInvalid
 from safeguarding.forms import form_add_errors
@@ -119,6 +119,13 @@ def notification_index(request: HttpRequest) -> HttpResponse:
         form_add_errors(form, {k: v for k, v in exc.errors.items() if k in form.fields})
         notifications = selectors.notification_list(user=request.user)
     page = Paginator(notifications, 25).get_page(request.GET.get("page"))
+    audit_list(
+        user=request.user,
+        model=Notification,
+        ids=[n.pk for n in page.object_list],
+        filters=filters,
+        page=page.number,
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -212,6 +219,10 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 if event.action == AuditAction.UPDATE and event.at >= notification.notified_at
             ],
             "review": getattr(notification, "rapid_review", None),
+            "access_log": case_access_log(
+                user=request.user,
+                records=[notification, getattr(notification, "rapid_review", None)],
+            ),
             "can_edit": can_edit,
             "show_names": policy.can_see_child_identity(request.user, notification),
         },

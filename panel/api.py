@@ -194,7 +194,7 @@ class PanelDecisionDetailApi(APIView):
         },
     )
     def get(self, request: Request, pk: int) -> Response:
-        decision = selectors.panel_decision_list_for_user(user=request.user).filter(pk=pk).first()
+        decision = selectors.panel_decision_get_for_user(user=request.user, pk=pk)
         if decision is None:
             raise exceptions.NotFound("No such decision, or not in your scope")
         return Response(PanelDecisionOutputSerializer(decision, context={"request": request}).data)

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from rapidreviews.models import RapidReview
 from rapidreviews.selectors import rapid_review_get_for_user, rapid_review_list
 from safeguarding import policy
+from safeguarding.audit import audit_read
 from safeguarding.filters import BooleanFilter, IntegerFilter, filters_apply
 from safeguarding.models import User
 from safeguarding.scoping import authority_scope
@@ -76,6 +77,15 @@ def panel_decision_list_for_user(
     return filters_apply(PanelDecisionFilter, decisions, filters)
 
 
+def panel_decision_get_for_user(*, user: User, pk: int) -> PanelDecision | None:
+    """One version of a decision in the user's scope (None out of scope); the read is recorded
+    in the audit trail."""
+    decision = panel_decision_list_for_user(user=user).filter(pk=pk).first()
+    if decision is not None:
+        audit_read(user=user, obj=decision)
+    return decision
+
+
 def panel_decision_current(*, review: RapidReview) -> PanelDecision | None:
     return review.panel_decisions.filter(is_current=True).select_related("decided_by").first()
 
@@ -110,7 +120,10 @@ def response_letter_list_for_review(*, user: User, review: RapidReview) -> Query
 
 
 def response_letter_get_for_user(*, user: User, pk: int) -> ResponseLetter:
-    return get_object_or_404(response_letter_list(user=user), pk=pk)
+    """The letter, or 404 out of scope; the read is recorded in the audit trail."""
+    letter = get_object_or_404(response_letter_list(user=user), pk=pk)
+    audit_read(user=user, obj=letter)
+    return letter
 
 
 def response_letter_open_draft(*, review: RapidReview) -> ResponseLetter | None:

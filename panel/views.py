@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from notifications.timescales import SIN_DEADLINE_WORKING_DAYS
+from rapidreviews.models import RapidReview
 from safeguarding import policy
+from safeguarding.audit import audit_list, case_access_log
 from safeguarding.forms import form_add_errors
 
 from . import forms, selectors, services
@@ -27,6 +29,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         }
         for review in selectors.panel_queue(user=request.user)[:500]
     ]
+    audit_list(user=request.user, model=RapidReview, ids=[row["review"].pk for row in rows])
     return render(
         request,
         "panel/queue.html",
@@ -43,15 +46,19 @@ def overview(request: HttpRequest) -> HttpResponse:
 def _decision_context(request: HttpRequest, review, form) -> dict:
     user = request.user
     letters = list(selectors.response_letter_list_for_review(user=user, review=review))
+    decisions = list(selectors.panel_decision_list(review=review))
     return {
         "review": review,
         "notification": review.notification,
         "form": form,
-        "decisions": list(selectors.panel_decision_list(review=review)),
+        "decisions": decisions,
         "current": selectors.panel_decision_current(review=review),
         "can_decide": policy.can_decide(user, review),
         "can_write_letter": policy.can_write_letter(user, review),
         "letters": letters,
+        "access_log": case_access_log(
+            user=user, records=[review, review.notification, *decisions, *letters]
+        ),
     }
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from safeguarding import policy
+from safeguarding.audit import audit_read
 from safeguarding.filters import IsoDateFilter, choices_message, filters_apply
 from safeguarding.models import Partnership, User
 from safeguarding.scoping import authority_scope
@@ -121,7 +122,10 @@ def rapid_review_queue(
 
 
 def rapid_review_get_for_user(*, user: User, pk: int) -> RapidReview:
-    return get_object_or_404(rapid_review_list(user=user), pk=pk)
+    """The review, or 404 out of scope; the read is recorded in the audit trail."""
+    review = get_object_or_404(rapid_review_list(user=user), pk=pk)
+    audit_read(user=user, obj=review)
+    return review
 
 
 def rapid_review_get_for_editing(*, user: User, pk: int) -> RapidReview:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from safeguarding import policy
-from safeguarding.audit import audit_events_for
+from safeguarding.audit import audit_events_for, audit_list, case_access_log
 from safeguarding.calendars import england_calendar
 from safeguarding.dates import long_date
 from safeguarding.forms import form_add_errors
@@ -36,6 +36,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         }
         for review in selectors.rapid_review_queue(user=request.user, today=today)[:200]
     ]
+    audit_list(user=request.user, model=RapidReview, ids=[row["review"].pk for row in reviews])
     return render(
         request,
         "rapidreviews/review_queue.html",
@@ -93,6 +94,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_submit": RapidReview.Step.SUBMIT in steps,
             "can_reopen": RapidReview.Step.REOPEN in steps,
             "history": audit_events_for(review)[:50],
+            "access_log": case_access_log(user=request.user, records=[review, review.notification]),
             **_extensions_context(request.user, review),
             "type_differs": review.incident_type
             and review.incident_type != review.notification.reason,

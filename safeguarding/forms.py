@@ -1,8 +1,8 @@
 """Sign-in and password forms on the GOV.UK Design System (crispy-forms-gds), and the
-admin's IMD lookup upload."""
+admin's IMD lookup upload and the access history export."""
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Fluid, Layout, Size, Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
@@ -10,8 +10,9 @@ from django.core.validators import FileExtensionValidator
 from django.template.loader import render_to_string
 
 from .email import SECRET_LINK_PLACEHOLDER, email_queue
+from .fields import GovukDateField
 from .lockout import lockout_message
-from .models import SecretLink
+from .models import SecretLink, User
 
 
 class GovukFormMixin:
@@ -113,3 +114,43 @@ def form_add_errors(form, errors: dict[str, list[str]]) -> None:
     for field, messages in errors.items():
         for message in messages:
             form.add_error(field if field in form.fields else None, message)
+
+
+class AccessHistoryForm(forms.Form):
+    """Whose access history, and over which dates (an administrator's investigation)."""
+
+    username = forms.CharField(
+        label="Username",
+        max_length=150,
+        error_messages={"required": "Enter the username of the person"},
+    )
+    date_from = GovukDateField(
+        subject="The start date", label="From", help_text="For example, 1 4 2025"
+    )
+    date_to = GovukDateField(subject="The end date", label="To", help_text="For example, 30 4 2025")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(
+            Field.text("username", field_width=Fluid.ONE_THIRD),
+            Field("date_from"),
+            Field("date_to"),
+            Submit("download", "Download CSV"),
+        )
+
+    def clean_username(self) -> User:
+        username = self.cleaned_data["username"].strip()
+        person = User.objects.filter(username=username).first()
+        if person is None:
+            raise forms.ValidationError("No one has that username")
+        return person
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The end date must be the same as or after the start date")
+        return cleaned

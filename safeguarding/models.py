@@ -171,6 +171,7 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", "Updated"
     DELETE = "delete", "Deleted"
     VIEW = "view", "Viewed"
+    LIST = "list", "Listed"
     EXPORT = "export", "Exported"
     SUBMIT = "submit", "Submitted"
     LOGIN = "login", "Signed in"

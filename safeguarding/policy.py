@@ -193,6 +193,12 @@ def can_lift_lockout(user, obj: Any = None) -> bool:
     return is_administrator(user)
 
 
+def can_see_access_log(user, obj: Any = None) -> bool:
+    """Who read a case, and a person's whole access history: administrators, for
+    investigations. The log names people and what they opened, so nobody else sees it."""
+    return is_administrator(user)
+
+
 def is_owner(user, message: Any) -> bool:
     """A person's own inbox messages."""
     return _role(user) is not None and message.recipient_id == user.pk
@@ -243,6 +249,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("api-schema", GET, is_signed_in),
     Endpoint("api-docs", GET, is_signed_in),
     Endpoint("retention", FORM, can_administer),
+    Endpoint("access-history", GET, can_see_access_log),
     # Serious Incident Notifications
     Endpoint("notifications:notification-list", GET, is_signed_in),
     Endpoint("notifications:notification-start", POST, can_notify),

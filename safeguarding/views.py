@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import forms, policy
+from .access_history import access_history_csv, access_history_filename
 from .attention import attention_for
 from .audit import audit_log
 from .health import check_broker, check_database
@@ -211,3 +212,33 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         )
         messages.success(self.request, "Your password has been changed.")
         return response
+
+
+@login_required
+@require_GET
+def access_history(request: HttpRequest) -> HttpResponse:
+    """An administrator downloads a person's access history for a date range, as CSV. The
+    download is recorded in the audit trail: who exported whose history, for which dates."""
+    policy.require(policy.can_see_access_log(request.user))
+    if "username" not in request.GET:
+        form = forms.AccessHistoryForm(initial={"username": request.GET.get("person", "")})
+    else:
+        form = forms.AccessHistoryForm(request.GET)
+        if form.is_valid():
+            person = form.cleaned_data["username"]
+            start, end = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+            audit_log(
+                actor=request.user,
+                action=AuditAction.EXPORT,
+                obj=person,
+                changes={"from": start.isoformat(), "to": end.isoformat()},
+                message="Access history exported",
+            )
+            response = StreamingHttpResponse(
+                access_history_csv(person=person, start=start, end=end),
+                content_type="text/csv; charset=utf-8",
+            )
+            filename = access_history_filename(person=person, start=start, end=end)
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+    return render(request, "safeguarding/access_history.html", {"form": form})

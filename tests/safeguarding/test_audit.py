@@ -45,9 +45,10 @@ def test_audit_log_records_the_object_and_its_history(make_user):
     user = make_user(Role.ADMINISTRATOR)
     leeds = LocalAuthority.objects.get(name="Leeds")
     audit_log(actor=user, action=AuditAction.EXPORT, obj=leeds, changes={"format": "csv"})
-    audit_log(actor=user, action=AuditAction.VIEW, obj=leeds)
+    audit_log(actor=user, action=AuditAction.UPDATE, obj=leeds)
+    audit_log(actor=user, action=AuditAction.VIEW, obj=leeds)  # a read: not its history
     history = list(audit_events_for(leeds))
-    assert [event.action for event in history] == [AuditAction.VIEW, AuditAction.EXPORT]
+    assert [event.action for event in history] == [AuditAction.UPDATE, AuditAction.EXPORT]
     assert history[1].changes == {"format": "csv"}
     assert history[1].object_repr == "Leeds"
 
