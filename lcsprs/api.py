@@ -57,8 +57,9 @@ class LcsprOutputSerializer(serializers.ModelSerializer):
         help_text=f"The final report reached (or will reach) the Panel fewer than "
         f"{PANEL_NOTICE_DAYS} days before publication.",
     )
-    published_url = serializers.URLField(
-        read_only=True, help_text='The published report ("" until published).'
+    # A CharField, not a URLField: "" until published is not a URI, and the schema said it was.
+    published_url = serializers.CharField(
+        read_only=True, help_text='The link to the published report ("" until published).'
     )
     panel_feedback = serializers.CharField(
         read_only=True, help_text='The Panel\'s feedback on the final report ("" until given).'

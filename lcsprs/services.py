@@ -12,12 +12,16 @@ from rapidreviews.codes import LcsprDecision
 from rapidreviews.models import RapidReview
 from safeguarding import policy
 from safeguarding.audit import audit_log
-from safeguarding.dates import long_date
+from safeguarding.dates import date_window_error, long_date
 from safeguarding.errors import DomainConflict, DomainError, DomainInvalid
 from safeguarding.models import AuditAction, User
 
 from .models import Lcspr
-from .timescales import lcspr_due_date
+from .timescales import (
+    PLANNED_PUBLICATION_MAX_YEARS,
+    lcspr_due_date,
+    lcspr_planned_publication_latest,
+)
 
 DECIDED_IN_RAPID_REVIEW = "The partnership decided to hold an LCSPR in its rapid review"
 
@@ -190,6 +194,16 @@ def lcspr_planned_publication_set(
         raise LcsprError("This LCSPR has been published, so its planned date cannot change")
     if planned_on is None:
         raise LcsprInvalid({"planned_on": ["Enter the planned publication date"]})
+    window_error = date_window_error(
+        planned_on,
+        subject="The planned publication date",
+        earliest=lcspr.clock_started_on,
+        earliest_why=", when the rapid review was submitted",
+        latest=lcspr_planned_publication_latest(lcspr.due_date),
+        latest_why=f", {PLANNED_PUBLICATION_MAX_YEARS} years after the due date",
+    )
+    if window_error:
+        raise LcsprInvalid({"planned_on": [window_error]})
     before = lcspr.planned_publication_date
     lcspr.planned_publication_date = planned_on
     _save(lcspr, ["planned_publication_date"])

@@ -9,6 +9,13 @@ from dateutil.relativedelta import relativedelta
 PUBLICATION_DEADLINE_MONTHS = 6
 # ... and the final report sent to the Panel at least 7 days before publication.
 PANEL_NOTICE_DAYS = 7
+# A planned publication date is at most this long after the due date: later is a slip (9999).
+PLANNED_PUBLICATION_MAX_YEARS = 2
+
+
+def lcspr_planned_publication_latest(due_date: date) -> date:
+    """The latest planned publication date an LCSPR due on `due_date` may be given."""
+    return due_date + relativedelta(years=PLANNED_PUBLICATION_MAX_YEARS)
 
 
 def lcspr_due_date(clock_started_on: date) -> date:

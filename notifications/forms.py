@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from safeguarding.codes import Reason, Sex
+from safeguarding.dates import validate_date_in_service_range
 from safeguarding.fields import GovukDateField
 
 from . import rules
@@ -322,10 +323,16 @@ class NotificationFilterForm(forms.Form):
     )
     local_authority = forms.ChoiceField(label="Local authority", required=False)
     incident_from = forms.DateField(
-        label="Incident on or after", required=False, help_text="For example, 1/4/2024"
+        label="Incident on or after",
+        required=False,
+        help_text="For example, 1/4/2024",
+        validators=[validate_date_in_service_range],
     )
     incident_to = forms.DateField(
-        label="Incident on or before", required=False, help_text="For example, 31/3/2025"
+        label="Incident on or before",
+        required=False,
+        help_text="For example, 31/3/2025",
+        validators=[validate_date_in_service_range],
     )
     sort = forms.ChoiceField(
         label="Sort by",

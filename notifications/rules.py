@@ -12,11 +12,14 @@ from datetime import date
 from typing import Protocol
 
 from safeguarding.codes import HARM_SEVERITY, Reason
+from safeguarding.dates import date_window_error
 from safeguarding.postcodes import is_valid_postcode
 from safeguarding.workingdays import ENGLAND, WorkingDayCalendar
 
 from .models import AbuseOrNeglect
 from .timescales import (
+    DATE_OF_BIRTH_EARLIEST,
+    INCIDENT_EARLIEST,
     SIN_DEADLINE_WORKING_DAYS,
     notification_on_time,
     notification_working_days_taken,
@@ -48,13 +51,31 @@ def incident_errors(*, incident_date: date | None, date_aware: date | None, toda
     errors: Errors = {}
     if incident_date and incident_date > today:
         _add(errors, "incident_date", "Date of the incident must be today or in the past")
+    elif incident_date and incident_date < INCIDENT_EARLIEST:
+        _add(
+            errors,
+            "incident_date",
+            date_window_error(
+                incident_date, subject="Date of the incident", earliest=INCIDENT_EARLIEST
+            ),
+        )
     if date_aware and date_aware > today:
         _add(
             errors,
             "date_aware",
             "Date the local authority became aware must be today or in the past",
         )
-    if incident_date and date_aware and date_aware < incident_date:
+    elif date_aware and date_aware < INCIDENT_EARLIEST:
+        _add(
+            errors,
+            "date_aware",
+            date_window_error(
+                date_aware,
+                subject="Date the local authority became aware",
+                earliest=INCIDENT_EARLIEST,
+            ),
+        )
+    elif incident_date and date_aware and date_aware < incident_date:
         _add(
             errors,
             "date_aware",
@@ -81,6 +102,18 @@ def child_errors(
         return errors
     if date_of_birth > today:
         _add(errors, "date_of_birth", "Date of birth must be today or in the past")
+        return errors
+    if date_of_birth < DATE_OF_BIRTH_EARLIEST:
+        _add(
+            errors,
+            "date_of_birth",
+            date_window_error(
+                date_of_birth,
+                subject="Date of birth",
+                earliest=DATE_OF_BIRTH_EARLIEST,
+                earliest_why=": a SIN is for children under 18",
+            ),
+        )
         return errors
     if incident_date is None:
         return errors

@@ -5,6 +5,13 @@ from datetime import date
 
 from safeguarding.workingdays import ENGLAND, WorkingDayCalendar
 
+# The window of each date on a SIN (the rules in rules.py apply them; the latest is always today).
+# SINs began with the Children and Social Work Act 2017's Panel: no incident is earlier.
+INCIDENT_EARLIEST = date(2018, 1, 1)
+# A child under 18 on an incident on or after INCIDENT_EARLIEST was born on or after 2 January
+# 2000; the first of January leaves a day's leeway for a date of birth given without an incident.
+DATE_OF_BIRTH_EARLIEST = date(2000, 1, 1)
+
 # A SIN is due within 5 working days of the local authority becoming aware of the incident.
 SIN_DEADLINE_WORKING_DAYS = 5
 

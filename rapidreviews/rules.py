@@ -13,6 +13,7 @@ from safeguarding.workingdays import is_working_day
 
 from . import codes
 from .sections import SECTIONS, Section
+from .timescales import EXTENSION_MAX_YEARS, extension_latest_date
 
 SCHOOL_AGE = range(4, 16)  # education status and missing education: 4 to 15
 POST_16 = range(16, 18)  # NEET: 16 and 17
@@ -159,6 +160,11 @@ def _extended_date_error(day: date, due_date: date, *, subject: str) -> str | No
     # shortens the time the partnership has.
     if day <= due_date:
         return f"{subject} must be after the current due date, {long_date(due_date)}"
+    if day > extension_latest_date(due_date):
+        return (
+            f"{subject} must be the same as or before {long_date(extension_latest_date(due_date))}"
+            f", {EXTENSION_MAX_YEARS} years after the current due date"
+        )
     if not is_working_day(day):
         return f"{subject} must be a working day"
     return None

@@ -3,10 +3,20 @@ apply it, written once. Pure: dates and a working-day calendar in, no database."
 
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
+
 from safeguarding.workingdays import ENGLAND, WorkingDayCalendar
 
 # The partnership sends its rapid review within 15 working days of the SIN.
 RAPID_REVIEW_DEADLINE_WORKING_DAYS = 15
+
+# An extension moves the due date by at most this much: a later date is a slip (9999), not a plan.
+EXTENSION_MAX_YEARS = 2
+
+
+def extension_latest_date(due_date: date) -> date:
+    """The latest date an extension may move the review's due date to."""
+    return due_date + relativedelta(years=EXTENSION_MAX_YEARS)
 
 
 def rapid_review_due_date(clock_started_on: date, calendar: WorkingDayCalendar = ENGLAND) -> date:

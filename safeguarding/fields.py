@@ -6,6 +6,8 @@ from crispy_forms_gds.fields import DateInputField
 from django import forms
 from django.core.exceptions import ValidationError
 
+from .dates import date_window_error
+
 
 class GovukDateField(DateInputField):
     """A GOV.UK date input (day, month, year boxes) whose errors name the date and say what is
@@ -36,9 +38,15 @@ class GovukDateField(DateInputField):
         if not (day and month and year):
             return None
         try:
-            return date(day=int(day), month=int(month), year=int(year))
+            value = date(day=int(day), month=int(month), year=int(year))
         except ValueError as exc:
             raise ValidationError(f"{self.subject} must be a real date") from exc
+        # Each kind of date has its own window in its app's rules; this one only refuses what
+        # no date in the service can be (0001, 9999).
+        error = date_window_error(value, subject=self.subject)
+        if error:
+            raise ValidationError(error)
+        return value
 
 
 def subject_sentence(subject: str) -> str:

@@ -16,6 +16,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
+from .dates import validate_date_in_service_range
 from .errors import DomainInvalid
 
 # The words DRF's BooleanField takes, so `?overdue=1` and `?overdue=True` still work.
@@ -68,10 +69,12 @@ class IntegerFilter(django_filters.NumberFilter):
 
 
 class IsoDateFilter(django_filters.DateFilter):
-    """A date written YYYY-MM-DD, whatever the site's date input formats."""
+    """A date written YYYY-MM-DD, whatever the site's date input formats, within the service's
+    years (a range to 9999 is refused rather than queried)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        kwargs.setdefault("validators", [validate_date_in_service_range])
         kwargs.setdefault("error_messages", {"invalid": DATE_INVALID})
         super().__init__(*args, **kwargs)
 

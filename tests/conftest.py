@@ -109,14 +109,20 @@ def bristol(db) -> LocalAuthority:
     return LocalAuthority.objects.get(name="Bristol")
 
 
+def api_token_header(user) -> str:
+    """The Authorization header of a real API token for `user`: the one place a test makes a
+    token, so changing how tokens are issued changes only this function."""
+    _, token = ApiToken.objects.create(user=user, name="Case-management system")
+    return f"Token {token}"
+
+
 @pytest.fixture
 def api_client():
     """An API client authenticated the way a case-management system is: a real token."""
 
     def make(user) -> APIClient:
         client = APIClient()
-        _, token = ApiToken.objects.create(user=user, name="Case-management system")
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        client.credentials(HTTP_AUTHORIZATION=api_token_header(user))
         return client
 
     return make

@@ -139,7 +139,7 @@ def test_errors_are_next_to_the_field_and_nothing_typed_is_lost(lead_client):
 
 
 def test_a_stale_page_gets_a_conflict_message(lead_client, lead):
-    lcspr = LcsprFactory()
+    lcspr = LcsprFactory(rapid_review__submitted_at=datetime(2029, 11, 1, 10, tzinfo=LONDON))
     lead_client.post(
         url("lcspr-planned-publication", lcspr.pk),
         {"version": 0, **date_fields("planned_on", date(2030, 5, 1))},
@@ -234,3 +234,39 @@ def test_navigation_shows_lcsprs_to_leads_and_the_panel_not_la_users(client, mak
     assert url("lcspr-list") in client.get(reverse("home")).content.decode()
     client.force_login(make_user(Role.LA_USER, local_authority=leeds))
     assert url("lcspr-list") not in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("planned_on", "message"),
+    [
+        (
+            date(2027, 1, 11),
+            "The planned publication date must be the same as or before 10 January 2027, "
+            "2 years after the due date",
+        ),
+        (
+            date(9999, 12, 31),
+            "The planned publication date must be the same as or before 31 December 2100",
+        ),
+        (
+            date(2024, 7, 9),
+            "The planned publication date must be the same as or after 10 July 2024, when the "
+            "rapid review was submitted",
+        ),
+    ],
+)
+def test_a_planned_publication_date_is_within_two_years_of_the_due_date(
+    lead_client, planned_on, message
+):
+    with time_machine.travel(datetime(2024, 7, 10, 10, tzinfo=LONDON)):
+        lcspr = LcsprFactory()  # due 10 January 2025
+        response = lead_client.post(
+            url("lcspr-planned-publication", lcspr.pk),
+            {"version": 0, **date_fields("planned_on", planned_on)},
+        )
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="#id_planned_on' in html and message in html
+    lcspr.refresh_from_db()
+    assert lcspr.planned_publication_date is None

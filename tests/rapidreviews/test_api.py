@@ -297,6 +297,8 @@ def test_filters_combine_within_the_callers_scope(lead_client, varied, bristol):
         ({"partnership": "nowhere"}, "partnership"),
         ({"due_before": "2024-02-30"}, "due_before"),
         ({"due_after": "1 June 2024"}, "due_after"),
+        ({"due_before": "9999-12-31"}, "due_before"),  # no range over millennia
+        ({"due_after": "0001-01-01"}, "due_after"),
         ({"due_after": "2024-07-01", "due_before": "2024-06-01"}, "due_before"),
         ({"due_after": "2024-07-01", "due_before": "2024-07-01"}, "due_before"),
     ],

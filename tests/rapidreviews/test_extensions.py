@@ -29,6 +29,10 @@ pytestmark = pytest.mark.django_db
 
 DUE = date(2024, 7, 1)  # the factories' due date, a Monday
 REASON = "The police chronology arrives on 10 July."
+TOO_LATE = (
+    "The proposed date must be the same as or before 1 July 2026, 2 years after the current due "
+    "date"
+)
 
 
 @pytest.fixture
@@ -80,6 +84,8 @@ def test_a_request_needs_a_reason(lead):
         (date(2024, 7, 6), "The proposed date must be a working day"),  # a Saturday
         (date(2024, 8, 26), "The proposed date must be a working day"),  # summer bank holiday
         (None, "Enter the proposed date"),
+        (date(2026, 7, 2), TOO_LATE),  # a Thursday, two years and a day after the due date
+        (date(9999, 12, 31), TOO_LATE),
     ],
 )
 def test_the_proposed_date_is_a_working_day_after_the_due_date(lead, proposed, message):
@@ -203,6 +209,11 @@ def test_the_secretariat_may_approve_a_different_date(secretariat):
     [
         (DUE, "The new due date must be after the current due date, 1 July 2024"),
         (date(2024, 8, 26), "The new due date must be a working day"),
+        (
+            date(2026, 7, 2),
+            "The new due date must be the same as or before 1 July 2026, 2 years after the "
+            "current due date",
+        ),
     ],
 )
 def test_an_approved_date_is_a_working_day_after_the_due_date(secretariat, new_due_date, message):

@@ -90,6 +90,31 @@ def test_submit_page_blocks_until_complete_then_submits(lead_client):
     assert lead_client.get(url("review-section", review.pk, "narrative")).status_code == 302
 
 
+@pytest.mark.parametrize(
+    ("role", "extra"),
+    [
+        (Role.PARTNERSHIP_LEAD, "partnership"),
+        (Role.LA_USER, "local_authority"),
+        (Role.PANEL_MEMBER, None),
+        (Role.ADMINISTRATOR, None),
+    ],
+)
+def test_the_reopen_page_is_a_403_for_every_role_but_the_secretariat(
+    client, make_user, leeds, role, extra
+):
+    review = SubmittedReviewFactory()
+    scope = {"partnership": leeds.partnership, "local_authority": leeds}
+    client.force_login(make_user(role, **({extra: scope[extra]} if extra else {})))
+    for response in (
+        client.get(url("review-reopen", review.pk)),
+        client.post(url("review-reopen", review.pk), {"reason": "Needs the chronology"}),
+    ):
+        assert response.status_code == 403
+        assert "You cannot do that" in response.content.decode()  # the GOV.UK 403 page
+    review.refresh_from_db()
+    assert review.status == RapidReview.Status.SUBMITTED
+
+
 def test_secretariat_reopens_from_the_page(client, make_user):
     review = SubmittedReviewFactory()
     client.force_login(make_user(Role.PANEL_SECRETARIAT))

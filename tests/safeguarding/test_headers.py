@@ -56,6 +56,7 @@ def production_settings(**env: str) -> dict:
             "ENVIRONMENT": "production",
             "SECRET_KEY": "p" * 50,
             "ALLOWED_HOSTS": "testserver",
+            "FIELD_ENCRYPTION_KEYS": "TUFERS1VUC1GT1ItVEVTVFMtT05MWS0zMi1CWVRFUyE=",
             **env,
         },
         cwd=ROOT,
