@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.html import format_html
 
+from . import policy
 from .audit import audit_log
 from .deadlines.engine import due_dates_moved_summary, due_dates_recompute
 from .forms import ImdImportForm
@@ -25,6 +26,7 @@ from .models import (
     User,
 )
 from .postcodes import is_valid_postcode, normalise_postcode
+from .second_factor import second_factor_reset
 from .services import ImdImportError, imd_deciles_import
 
 
@@ -219,10 +221,26 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         )
     ]
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["reset_second_factor"]
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         # People leave by being deactivated, so that their history stays attributable.
         return False
+
+    @admin.action(description="Reset second factor (they set up a new authenticator app)")
+    def reset_second_factor(self, request: HttpRequest, queryset) -> None:
+        if not policy.can_reset_second_factor(request.user):
+            self.message_user(request, "You cannot reset second factors.", messages.ERROR)
+            return
+        people = list(queryset)
+        for person in people:
+            second_factor_reset(user=person, by=request.user)
+        self.message_user(
+            request,
+            f"Reset the second factor of {len(people)} person(s): each sets up an "
+            "authenticator app at their next sign-in.",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(AuditEvent)

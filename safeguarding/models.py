@@ -167,6 +167,13 @@ class AuditAction(models.TextChoices):
     LOGIN_FAILED = "login_failed", "Failed sign-in"
     PASSWORD_RESET = "password_reset", "Password reset"
     REMINDER = "reminder", "Reminder sent"
+    # The second factor (safeguarding.second_factor).
+    SECOND_FACTOR_SET_UP = "second_factor_set_up", "Second factor set up"
+    SECOND_FACTOR_VERIFIED = "second_factor_verified", "Second factor verified"
+    SECOND_FACTOR_FAILED = "second_factor_failed", "Wrong second-factor code"
+    RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
+    RECOVERY_CODES_CREATED = "recovery_codes_created", "Recovery codes created"
+    SECOND_FACTOR_RESET = "second_factor_reset", "Second factor reset"
 
 
 class AuditEvent(models.Model):

@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "crispy_forms",
     "crispy_forms_gds",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "safeguarding.apps.SafeguardingConfig",
     "notifications",
     "rapidreviews",
@@ -90,6 +93,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the second factor? Then ours sends
+    # whoever has not to set-up or the code page (see "A second factor" below).
+    "django_otp.middleware.OTPMiddleware",
+    "safeguarding.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "safeguarding.audit.AuditRequestMiddleware",
@@ -151,6 +158,20 @@ LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 2 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 PASSWORD_RESET_TIMEOUT = 60 * 60
+
+# --- A second factor (django-otp) -------------------------------------------------------------
+# After the password every account enters a code from an authenticator app (TOTP) or a one-time
+# recovery code before any page but sign-in, sign-out, set-up and password reset is served;
+# the API's tokens are unchanged. MFA_REQUIRED may be false only outside production.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", True)
+if PRODUCTION and not MFA_REQUIRED:
+    raise ImproperlyConfigured("ENVIRONMENT=production refuses to start with MFA_REQUIRED off.")
+# The name an authenticator app shows next to the account.
+OTP_TOTP_ISSUER = SERVICE_NAME
+# Each wrong code doubles the wait before the next is checked (django-otp's throttling):
+# 1 s, 2 s, 4 s ... seconds times this factor.
+OTP_TOTP_THROTTLE_FACTOR = env_int("OTP_TOTP_THROTTLE_FACTOR", 1)
+OTP_STATIC_THROTTLE_FACTOR = env_int("OTP_STATIC_THROTTLE_FACTOR", 1)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -228,7 +249,7 @@ STATISTICS_SUPPRESSION_THRESHOLD = env_int("STATISTICS_SUPPRESSION_THRESHOLD", 5
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "safeguarding.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from . import views
+from . import second_factor_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,6 +25,23 @@ urlpatterns = [
         "password-reset/complete/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    path("second-factor/", second_factor_views.verify, name="second-factor-verify"),
+    path("second-factor/set-up/", second_factor_views.setup, name="second-factor-setup"),
+    path(
+        "second-factor/recovery-code/",
+        second_factor_views.recovery,
+        name="second-factor-recovery",
+    ),
+    path(
+        "account/recovery-codes/",
+        second_factor_views.recovery_codes,
+        name="second-factor-recovery-codes",
+    ),
+    path(
+        "account/recovery-codes/new/",
+        second_factor_views.recovery_codes_regenerate,
+        name="second-factor-recovery-codes-regenerate",
     ),
     path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("local-authorities/", views.local_authority_index, name="local-authority-list"),
