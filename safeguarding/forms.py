@@ -122,7 +122,6 @@ class SecondFactorCodeForm(forms.Form):
                 inputmode="numeric",
                 autocomplete="one-time-code",
                 spellcheck="false",
-                autofocus="",
             ),
             Submit("submit", submit_label),
         )

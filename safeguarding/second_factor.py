@@ -72,9 +72,8 @@ def secret_for_display(device: TOTPDevice) -> str:
 
 def qr_code_svg(device: TOTPDevice) -> str:
     """The set-up QR code, as SVG markup to put in the page: no image request, no script and
-    no inline style (the Content-Security-Policy allows neither). Twice the default size, for
-    phone cameras."""
-    image = qrcode.make(device.config_url, image_factory=SvgPathImage, box_size=20)
+    no inline style (the Content-Security-Policy allows neither)."""
+    image = qrcode.make(device.config_url, image_factory=SvgPathImage)
     svg = image.to_string(encoding="unicode")
     return svg.replace(
         "<svg ", '<svg role="img" aria-label="QR code to scan with your authenticator app" ', 1
