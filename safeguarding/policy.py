@@ -240,6 +240,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("second-factor-recovery", FORM, is_signed_in),
     Endpoint("second-factor-recovery-codes", GET, is_signed_in),
     Endpoint("second-factor-recovery-codes-regenerate", POST, is_signed_in),
+    Endpoint("second-factor-reset", POST, can_reset_second_factor, case="person"),
     Endpoint("local-authority-list", GET, is_signed_in),
     Endpoint("local-authority-detail", GET, is_signed_in, case="local_authority"),
     Endpoint("inbox", GET, is_signed_in),

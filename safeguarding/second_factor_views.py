@@ -6,15 +6,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from . import policy
 from . import second_factor as sf
 from .forms import RecoveryCodeForm, SecondFactorCodeForm
+from .models import User
 
 # Recovery codes wait here between the set-up (or renewal) and the page that shows them, once.
 RECOVERY_CODES_SESSION_KEY = "second_factor_recovery_codes"
@@ -137,3 +139,21 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 def recovery_codes_regenerate(request: HttpRequest) -> HttpResponse:
     request.session[RECOVERY_CODES_SESSION_KEY] = sf.recovery_codes_regenerate(user=request.user)
     return redirect("second-factor-recovery-codes")
+
+
+@login_required
+@require_POST
+def reset(request: HttpRequest, user_pk: int) -> HttpResponse:
+    """Reset someone's second factor (a lost phone): they set up a new authenticator app at
+    their next sign-in. The admin's user list does the same as an action."""
+    person = get_object_or_404(User, pk=user_pk)
+    policy.require(policy.can_reset_second_factor(request.user, person))
+    sf.second_factor_reset(user=person, by=request.user)
+    messages.success(
+        request,
+        f"{person.get_full_name() or person.get_username()} will set up a new authenticator app "
+        "at their next sign-in.",
+    )
+    if policy.can_administer(request.user):
+        return redirect("admin:safeguarding_user_change", person.pk)
+    return redirect("home")

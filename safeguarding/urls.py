@@ -43,6 +43,11 @@ urlpatterns = [
         second_factor_views.recovery_codes_regenerate,
         name="second-factor-recovery-codes-regenerate",
     ),
+    path(
+        "people/<int:user_pk>/second-factor/reset/",
+        second_factor_views.reset,
+        name="second-factor-reset",
+    ),
     path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("local-authorities/", views.local_authority_index, name="local-authority-list"),
     path(

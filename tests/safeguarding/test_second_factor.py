@@ -249,6 +249,21 @@ def test_an_administrator_resets_a_second_factor_in_the_admin(client, make_user,
     assert their_session.get("/")["Location"].startswith(SETUP)
 
 
+def test_an_administrator_resets_a_second_factor_with_the_reset_page(client, make_user, la_user):
+    authenticator_for(la_user)
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    url = reverse("second-factor-reset", args=[la_user.pk])
+
+    response = client.post(url)
+
+    assert response["Location"] == reverse("admin:safeguarding_user_change", args=[la_user.pk])
+    assert not TOTPDevice.objects.filter(user=la_user).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.SECOND_FACTOR_RESET).count() == 1
+    panel = client_class()
+    panel.force_login(make_user(Role.PANEL_SECRETARIAT))
+    assert panel.post(url).status_code == 403
+
+
 def test_only_administrators_may_reset_a_second_factor(make_user, la_user):
     from django.core.exceptions import PermissionDenied
 
