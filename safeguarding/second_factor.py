@@ -31,7 +31,7 @@ AUTHENTICATOR_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
 WRONG_CODE = "The code is not right. Enter the 6-digit code your authenticator app shows now"
 WRONG_RECOVERY_CODE = "The recovery code is not right, or it has been used. Check it and try again"
-THROTTLED = "You have entered too many wrong codes. Wait a minute, then try again"
+THROTTLED = "You have entered too many wrong codes. Wait a few minutes, then try again"
 
 
 class SecondFactorError(Exception):
