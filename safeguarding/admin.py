@@ -29,6 +29,7 @@ from .models import (
     User,
 )
 from .postcodes import is_valid_postcode, normalise_postcode
+from .second_factor import second_factor_reset
 from .services import ImdImportError, imd_deciles_import
 
 
@@ -223,7 +224,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         )
     ]
     readonly_fields = ["last_login", "date_joined"]
-    actions = ["lift_lockout"]
+    actions = ["lift_lockout", "reset_second_factor"]
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         # People leave by being deactivated, so that their history stays attributable.
@@ -242,6 +243,21 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
             request,
             f"Lockout lifted for {', '.join(p.get_username() for p in people)}. They can sign "
             "in again now.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Reset second factor (they set up a new authenticator app)")
+    def reset_second_factor(self, request: HttpRequest, queryset) -> None:
+        if not policy.can_reset_second_factor(request.user):
+            self.message_user(request, "You cannot reset second factors.", messages.ERROR)
+            return
+        people = list(queryset)
+        for person in people:
+            second_factor_reset(user=person, by=request.user)
+        self.message_user(
+            request,
+            f"Reset the second factor of {len(people)} person(s): each sets up an "
+            "authenticator app at their next sign-in.",
             messages.SUCCESS,
         )
 

@@ -3,6 +3,7 @@ Each app adds its own demo data to `seed_demo` by registering a loader here from
 `AppConfig.ready()`; the command runs them in the order the apps are installed, which is the
 order they build on each other (SINs before their rapid reviews, before LCSPRs and letters)."""
 
+from base64 import b32decode
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -12,9 +13,18 @@ from django.utils import timezone
 
 from .codes import Role
 from .models import LocalAuthority, Partnership, User
+from .second_factor import authenticator_set_for_demo
 from .services import user_create
 
 DEMO_PASSWORD = "demo-safeguarding-2026"  # noqa: S105 - printed by `make run`; demo only
+# Every demo account's authenticator app secret (base32, as an app asks for it): printed by
+# `make run`, so one app entry (or `oathtool --totp -b`) signs in to every demo account.
+DEMO_AUTHENTICATOR_SECRET = "DEMOSAFEGUARDINGCSIRPANELREVIEWS"  # noqa: S105 - demo only
+
+
+def demo_authenticator_key_hex() -> str:
+    """The demo secret as django-otp stores a TOTP key (hex)."""
+    return b32decode(DEMO_AUTHENTICATOR_SECRET).hex()
 
 
 @dataclass(frozen=True)
@@ -57,7 +67,8 @@ def register_demo_loader(app_label: str, loader: DemoLoader) -> None:
 
 @transaction.atomic
 def seed_demo_users() -> list[tuple[User, bool]]:
-    """Create the demo accounts that are missing; existing ones are left as they are."""
+    """Create the demo accounts that are missing; existing ones are left as they are. Every
+    one has the demo authenticator secret as its second factor."""
     seeded = []
     for demo in DEMO_USERS:
         user = User.objects.filter(username=demo.username).first()
@@ -79,6 +90,7 @@ def seed_demo_users() -> list[tuple[User, bool]]:
                     Partnership.objects.get(code=demo.partnership) if demo.partnership else None
                 ),
             )
+        authenticator_set_for_demo(user=user, key_hex=demo_authenticator_key_hex())
         seeded.append((user, created))
     return seeded
 

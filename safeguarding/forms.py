@@ -154,3 +154,53 @@ class AccessHistoryForm(forms.Form):
         if start and end and end < start:
             self.add_error("date_to", "The end date must be the same as or after the start date")
         return cleaned
+
+
+class SecondFactorCodeForm(forms.Form):
+    """A 6-digit code from an authenticator app (GOV.UK's "security code" pattern)."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="The 6-digit code the app shows for this service, for example 123456",
+        max_length=20,
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )
+
+    def __init__(self, *args, submit_label: str = "Continue", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(
+            Field.text(
+                "code",
+                field_width=10,
+                inputmode="numeric",
+                autocomplete="one-time-code",
+                spellcheck="false",
+            ),
+            Submit("submit", submit_label),
+        )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split()).replace("-", "")
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise forms.ValidationError("Enter the code as 6 digits, for example 123456")
+        return code
+
+
+class RecoveryCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Recovery code",
+        help_text="One of the 10 codes you saved when you set up your authenticator app",
+        max_length=40,
+        error_messages={"required": "Enter one of your recovery codes"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(
+            Field.text("code", field_width=10, autocomplete="off", spellcheck="false"),
+            Submit("submit", "Continue"),
+        )

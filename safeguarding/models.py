@@ -186,6 +186,13 @@ class AuditAction(models.TextChoices):
     RETENTION_RUN = "retention_run", "Retention schedule applied"
     LOCKED_OUT = "locked_out", "Locked out"
     LOCKOUT_LIFTED = "lockout_lifted", "Lockout lifted"
+    # The second factor (safeguarding.second_factor).
+    SECOND_FACTOR_SET_UP = "second_factor_set_up", "Second factor set up"
+    SECOND_FACTOR_VERIFIED = "second_factor_verified", "Second factor verified"
+    SECOND_FACTOR_FAILED = "second_factor_failed", "Wrong second-factor code"
+    RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
+    RECOVERY_CODES_CREATED = "recovery_codes_created", "Recovery codes created"
+    SECOND_FACTOR_RESET = "second_factor_reset", "Second factor reset"
 
 
 class AuditEvent(models.Model):

@@ -199,6 +199,12 @@ def can_see_access_log(user, obj: Any = None) -> bool:
     return is_administrator(user)
 
 
+def can_reset_second_factor(user, person: Any = None) -> bool:
+    """Remove someone's authenticator and recovery codes so that they set up again (a lost
+    phone): administrators. (Approvers of the person's organisation will join them.)"""
+    return is_administrator(user)
+
+
 def is_owner(user, message: Any) -> bool:
     """A person's own inbox messages."""
     return _role(user) is not None and message.recipient_id == user.pk
@@ -240,6 +246,13 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("password_reset_confirm", GET, anyone, case="password_reset"),
     Endpoint("password_reset_complete", GET, anyone),
     Endpoint("password_change", FORM, is_signed_in),
+    # The second factor: set-up and the code pages are served before it is passed.
+    Endpoint("second-factor-setup", FORM, is_signed_in),
+    Endpoint("second-factor-verify", FORM, is_signed_in),
+    Endpoint("second-factor-recovery", FORM, is_signed_in),
+    Endpoint("second-factor-recovery-codes", GET, is_signed_in),
+    Endpoint("second-factor-recovery-codes-regenerate", POST, is_signed_in),
+    Endpoint("second-factor-reset", POST, can_reset_second_factor, case="person"),
     Endpoint("local-authority-list", GET, is_signed_in),
     Endpoint("local-authority-detail", GET, is_signed_in, case="local_authority"),
     Endpoint("inbox", GET, is_signed_in),

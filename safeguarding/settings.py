@@ -80,6 +80,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "crispy_forms",
     "crispy_forms_gds",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "safeguarding.apps.SafeguardingConfig",
     "notifications",
     "rapidreviews",
@@ -103,6 +106,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Ends idle and too-old sessions; needs the user and messages, so comes after both.
     "safeguarding.sessions.SessionLifetimeMiddleware",
+    # request.user.is_verified(): has this session passed the second factor? Then ours sends
+    # whoever has not to set-up or the code page (see "A second factor" below).
+    "django_otp.middleware.OTPMiddleware",
+    "safeguarding.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "safeguarding.audit.AuditRequestMiddleware",
 ]
@@ -178,6 +185,20 @@ SESSION_TIMEOUT_WARNING_SECONDS = env_int("SESSION_TIMEOUT_WARNING_SECONDS", 2 *
 # The stored session outlives neither limit; the middleware enforces both exactly.
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = False
+
+# --- A second factor (django-otp) -------------------------------------------------------------
+# After the password every account enters a code from an authenticator app (TOTP) or a one-time
+# recovery code before any page but sign-in, sign-out, set-up and password reset is served;
+# the API's tokens are unchanged. MFA_REQUIRED may be false only outside production.
+MFA_REQUIRED = env_bool("MFA_REQUIRED", True)
+if PRODUCTION and not MFA_REQUIRED:
+    raise ImproperlyConfigured("ENVIRONMENT=production refuses to start with MFA_REQUIRED off.")
+# The name an authenticator app shows next to the account.
+OTP_TOTP_ISSUER = SERVICE_NAME
+# Each wrong code doubles the wait before the next is checked (django-otp's throttling):
+# 1 s, 2 s, 4 s ... seconds times this factor.
+OTP_TOTP_THROTTLE_FACTOR = env_int("OTP_TOTP_THROTTLE_FACTOR", 1)
+OTP_STATIC_THROTTLE_FACTOR = env_int("OTP_STATIC_THROTTLE_FACTOR", 1)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -341,7 +362,8 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Knox tokens (hashed at rest, expiring), counting failures per address (throttling.py).
         "safeguarding.api.throttling.ThrottledTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # Sessions only once the second factor is passed (api/authentication.py).
+        "safeguarding.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["safeguarding.api.throttling.ApiUserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"user": API_USER_RATE},

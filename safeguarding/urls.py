@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import second_factor_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,6 +27,28 @@ urlpatterns = [
         "password-reset/complete/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    path("second-factor/", second_factor_views.verify, name="second-factor-verify"),
+    path("second-factor/set-up/", second_factor_views.setup, name="second-factor-setup"),
+    path(
+        "second-factor/recovery-code/",
+        second_factor_views.recovery,
+        name="second-factor-recovery",
+    ),
+    path(
+        "account/recovery-codes/",
+        second_factor_views.recovery_codes,
+        name="second-factor-recovery-codes",
+    ),
+    path(
+        "account/recovery-codes/new/",
+        second_factor_views.recovery_codes_regenerate,
+        name="second-factor-recovery-codes-regenerate",
+    ),
+    path(
+        "people/<int:user_pk>/second-factor/reset/",
+        second_factor_views.reset,
+        name="second-factor-reset",
     ),
     path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("local-authorities/", views.local_authority_index, name="local-authority-list"),

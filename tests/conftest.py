@@ -26,6 +26,7 @@ from safeguarding.models import ApiToken, LocalAuthority
 from safeguarding.services import reference_data_load
 
 from .factories import FACTORY_FOR_ROLE, TEST_PASSWORD
+from .second_factor import force_login_verified, login_verified
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the
 # test body are still synchronous and safe.
@@ -84,6 +85,18 @@ def _celery_eager(request):
     celery_app.conf.task_always_eager = eager
     yield
     celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _signed_in_with_second_factor(monkeypatch):
+    """MFA_REQUIRED stays on in tests, and a test client's `force_login` / `login` also pass the
+    second factor (with an authenticator made for the person), since most tests are about what
+    a signed-in person may do. Tests of the second factor itself sign in with the password only:
+    `tests.second_factor.force_login_password_only`."""
+    from django.test.client import ClientMixin
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login_verified)
+    monkeypatch.setattr(ClientMixin, "login", login_verified)
 
 
 @pytest.fixture

@@ -165,6 +165,8 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         "lcspr": lambda: ({"pk": LcsprFactory().pk}, LEEDS_SCOPE),
         "local_authority": lambda: ({"ons_code": leeds.ons_code}, LEEDS_SCOPE),
         "message": message,
+        # Someone whose second factor an administrator may reset.
+        "person": lambda: ({"user_pk": users["la_own"].pk}, EVERYONE_SIGNED_IN),
         "year": lambda: ({"year": 2023}, EVERYONE_SIGNED_IN),
         "snapshot": snapshot,
         "snapshot_download": lambda: snapshot(fmt="csv"),

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 
 from analytics.importer import SYSTEM_USERNAME
 from safeguarding.codes import Role
-from safeguarding.demo import DEMO_PASSWORD
+from safeguarding.demo import DEMO_AUTHENTICATOR_SECRET, DEMO_PASSWORD
 from safeguarding.models import User
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,31 @@ def test_seed_demo_creates_one_account_per_role_and_prints_the_logins():
         assert user.username in output
         assert user.check_password(DEMO_PASSWORD)
     assert f"Demo password: {DEMO_PASSWORD}" in output
+
+
+def test_seed_demo_prints_the_authenticator_secret_and_its_codes_sign_in(client):
+    from base64 import b32decode
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    output = run_seed()
+
+    assert f"Demo authenticator secret: {DEMO_AUTHENTICATOR_SECRET}" in output.splitlines()
+    demo_users = User.objects.filter(is_active=True)
+    key = b32decode(DEMO_AUTHENTICATOR_SECRET).hex()
+    assert TOTPDevice.objects.filter(user__in=demo_users, confirmed=True, key=key).count() == (
+        demo_users.count()
+    )
+    # What `oathtool --totp -b <secret>` or an authenticator app shows.
+    code = f"{TOTP(b32decode(DEMO_AUTHENTICATOR_SECRET)).token():06d}"
+    response = client.post("/sign-in/", {"username": "panel-member", "password": DEMO_PASSWORD})
+    assert response["Location"] == "/"
+    response = client.post("/second-factor/", {"code": code}, follow=True)
+    assert response.redirect_chain == [("/", 302)]
+    assert "What needs your attention" in response.content.decode()
+    run_seed()  # again: the same secret, one device each
+    assert TOTPDevice.objects.filter(user__in=demo_users).count() == demo_users.count()
 
 
 def test_seed_demo_twice_duplicates_nothing():

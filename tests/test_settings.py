@@ -41,6 +41,7 @@ def load_settings(**env: str) -> subprocess.CompletedProcess:
             "needs FIELD_ENCRYPTION_KEYS",
         ),
         ({"SECRET_KEY": GOOD_KEY, "FIELD_ENCRYPTION_KEYS": "not-a-key"}, "not a Fernet key"),
+        ({"SECRET_KEY": GOOD_KEY, "MFA_REQUIRED": "false"}, "MFA_REQUIRED off"),
     ],
 )
 def test_production_refuses_unsafe_settings(env, message):
@@ -59,6 +60,12 @@ def test_production_starts_with_a_real_key_and_debug_off():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_the_second_factor_may_be_turned_off_only_outside_production():
+    assert load_settings(ENVIRONMENT="development", MFA_REQUIRED="false").returncode == 0
+    result = load_settings(ENVIRONMENT="production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="x.org")
+    assert result.returncode == 0, result.stderr  # on by default
 
 
 def test_without_database_url_the_app_uses_sqlite_and_eager_tasks():

@@ -9,7 +9,7 @@ from safeguarding.demo import DEMO_PASSWORD, seed_demo_users
 from safeguarding.models import User
 from safeguarding.services import inbox_notify
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -25,10 +25,7 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(page: Page):
     )
     inbox_notify(recipients=[la_user], subject="An older message")
 
-    page.goto("/sign-in/")
-    page.get_by_label("Username").fill("la-user")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "la-user", DEMO_PASSWORD)
 
     navigation = page.get_by_role("navigation", name="Menu")
     navigation.get_by_role("link", name="Inbox (2)").click()

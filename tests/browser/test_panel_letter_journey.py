@@ -15,6 +15,7 @@ from safeguarding.demo import DEMO_PASSWORD, seed_demo_users
 from ..panel.factories import PanelReviewFactory
 from ..pdf import normalised, pdf_text
 from .conftest import assert_accessible
+from .conftest import sign_in as sign_in_with_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 
@@ -55,11 +56,7 @@ def radio(page: Page, legend: str, label: str):
 
 
 def sign_in(page: Page, username: str) -> None:
-    page.goto("/")
-    expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_with_code(page, username, DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="What needs your attention")).to_be_visible()
 
 

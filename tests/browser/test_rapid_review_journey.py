@@ -19,7 +19,7 @@ from safeguarding.workingdays import add_working_days
 
 from ..notifications.factories import NotificationChildFactory, SubmittedNotificationFactory
 from ..rapidreviews.factories import RapidReviewFactory, pdf_bytes
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -65,10 +65,7 @@ def test_partnership_lead_drafts_and_submits_a_rapid_review(page: Page, settings
     assert notification.local_authority.name == "Leeds"
     assert notification.reason == Reason.SERIOUS_HARM
 
-    page.goto("/")
-    page.get_by_label("Username").fill("partnership-lead")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "partnership-lead", DEMO_PASSWORD)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Rapid reviews").click()
     expect(page.get_by_role("heading", name="Rapid reviews", level=1)).to_be_visible()
     assert_accessible(page)

@@ -8,21 +8,11 @@ from playwright.sync_api import Page, expect
 from safeguarding.codes import Role
 from safeguarding.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo_users
 
-from .conftest import assert_accessible, axe_violations
+from .conftest import CODE_PAGE_HEADING, assert_accessible, axe_violations, enter_code, sign_in
 
 pytestmark = pytest.mark.browser
 
 ONE_DEMO_USER_PER_ROLE = {demo.role: demo for demo in reversed(DEMO_USERS)}
-
-
-def sign_in(page: Page, username: str, password: str) -> None:
-    page.goto("/")
-    expect(page).to_have_url(re.compile(r"/sign-in/\?next=/$"))
-    expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
-    assert_accessible(page)
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 @pytest.mark.parametrize("role", list(Role), ids=str)
@@ -58,6 +48,8 @@ def test_wrong_password_shows_the_error_summary_and_keeps_the_username(page: Pag
 
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name=CODE_PAGE_HEADING)).to_be_visible()
+    enter_code(page, "la-user")
     expect(page.get_by_role("heading", name="What needs your attention")).to_be_visible()
 
 

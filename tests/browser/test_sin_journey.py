@@ -12,7 +12,7 @@ from notifications.models import Notification
 from safeguarding.demo import DEMO_PASSWORD, seed_demo_users
 from safeguarding.workingdays import add_working_days, working_days_between
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -43,10 +43,7 @@ def test_la_user_submits_a_sin_with_two_children(page: Page):
     incident = aware - timedelta(days=1)
     days_taken = working_days_between(aware, today)
 
-    page.goto("/")
-    page.get_by_label("Username").fill("la-user")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, "la-user", DEMO_PASSWORD)
     page.get_by_role("navigation", name="Menu").get_by_role(
         "link", name="Incident notifications"
     ).click()

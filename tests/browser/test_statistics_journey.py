@@ -27,8 +27,7 @@ from safeguarding.models import AuditAction, AuditEvent, User
 
 from ..analytics import published_2023_24 as published
 from ..pdf import normalised, pdf_text
-from .conftest import assert_accessible
-from .test_sign_in_journeys import sign_in
+from .conftest import assert_accessible, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.worker]
 

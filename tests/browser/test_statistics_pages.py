@@ -11,8 +11,7 @@ from safeguarding.demo import DEMO_PASSWORD, seed_demo_users
 from safeguarding.models import User
 
 from ..analytics.test_pages import _records
-from .conftest import assert_accessible
-from .test_sign_in_journeys import sign_in
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -7,6 +7,8 @@ from django.urls import reverse
 from safeguarding.codes import Role
 from safeguarding.models import AuditAction, AuditEvent, OutboundEmail
 
+from ..second_factor import authenticator_for, current_code
+
 pytestmark = pytest.mark.django_db
 
 
@@ -29,8 +31,13 @@ def test_sign_in_page_uses_the_govuk_layout(client):
 @pytest.mark.parametrize("role", list(Role))
 def test_each_role_signs_in_to_its_home_page(client, make_user, password, role):
     user = make_user(role)
+    device = authenticator_for(user)
     response = client.post(
         reverse("login"), {"username": user.username, "password": password}, follow=True
+    )
+    assert response.redirect_chain == [("/", 302), ("/second-factor/?next=%2F", 302)]
+    response = client.post(
+        response.request["PATH_INFO"] + "?next=/", {"code": current_code(device)}, follow=True
     )
     assert response.redirect_chain == [("/", 302)]
     html = response.content.decode()

@@ -1,7 +1,13 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from safeguarding.demo import DEMO_LOADERS, DEMO_PASSWORD, seed_demo_reminders, seed_demo_users
+from safeguarding.demo import (
+    DEMO_AUTHENTICATOR_SECRET,
+    DEMO_LOADERS,
+    DEMO_PASSWORD,
+    seed_demo_reminders,
+    seed_demo_users,
+)
 from safeguarding.services import reference_data_load
 
 
@@ -46,3 +52,6 @@ class Command(BaseCommand):
                 f"({status})"
             )
         self.stdout.write(self.style.SUCCESS(f"Demo password: {DEMO_PASSWORD}"))
+        # The second factor of every demo account: add it to any authenticator app, or print
+        # the current code with `oathtool --totp -b <secret>` (see the README).
+        self.stdout.write(f"Demo authenticator secret: {DEMO_AUTHENTICATOR_SECRET}")
