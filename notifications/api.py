@@ -32,6 +32,7 @@ from safeguarding.api.serializers import (
     LocalAuthorityOutputSerializer,
 )
 from safeguarding.codes import Reason, Sex
+from safeguarding.limits import NARRATIVE_MAX_CHARS, REASON_MAX_CHARS, too_long_message
 
 from . import rules
 from .models import AbuseOrNeglect, Notification, NotificationChild
@@ -148,7 +149,12 @@ class NotificationCreateInputSerializer(serializers.Serializer):
         help_text="1 (most deprived 10%) to 10. Null: looked up from the postcode when possible.",
         error_messages={"invalid": "IMD decile must be a whole number from 1 to 10"},
     )
-    summary = serializers.CharField(allow_blank=True, default="")
+    summary = serializers.CharField(
+        allow_blank=True,
+        default="",
+        max_length=NARRATIVE_MAX_CHARS,
+        error_messages={"max_length": too_long_message(NARRATIVE_MAX_CHARS)},
+    )
     children = NotificationChildInputSerializer(many=True, required=False)
     submit = serializers.BooleanField(
         default=False,
@@ -157,6 +163,8 @@ class NotificationCreateInputSerializer(serializers.Serializer):
     lateness_reason = serializers.CharField(
         allow_blank=True,
         default="",
+        max_length=REASON_MAX_CHARS,
+        error_messages={"max_length": too_long_message(REASON_MAX_CHARS)},
         help_text="Required when submitting more than 5 working days after the date aware.",
     )
 

@@ -9,6 +9,7 @@ from django.core.validators import FileExtensionValidator
 from django.template.loader import render_to_string
 
 from .email import email_queue
+from .limits import too_long_message
 
 
 class GovukFormMixin:
@@ -99,3 +100,24 @@ def form_add_errors(form, errors: dict[str, list[str]]) -> None:
     for field, messages in errors.items():
         for message in messages:
             form.add_error(field if field in form.fields else None, message)
+
+
+class LongTextField(forms.CharField):
+    """Free text with a cap (safeguarding.limits) and a GOV.UK message when it is over. The
+    textarea gets no `maxlength`: GOV.UK's character count tells the user instead of cutting
+    what they paste (lay the field out with `character_count`)."""
+
+    def __init__(self, *, max_length: int, **kwargs):
+        super().__init__(max_length=max_length, **kwargs)
+        if "max_length" not in (kwargs.get("error_messages") or {}):
+            self.error_messages["max_length"] = too_long_message(max_length)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
+def character_count(form, name: str, **kwargs):
+    """A textarea laid out with GOV.UK's character count, for the field's cap."""
+    return Field.textarea(name, max_characters=form.fields[name].max_length, **kwargs)

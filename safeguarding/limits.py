@@ -68,3 +68,16 @@ class RequestSizeLimitMiddleware:
             except (TooManyFieldsSent, TooManyFilesSent):
                 return too_large(request, "The form has too many fields or files")
         return self.get_response(request)
+
+
+# --- Free text --------------------------------------------------------------------------------
+# The most characters a free-text answer may have, on the web forms (with GOV.UK's character
+# count) and in the API alike: enough for any real answer, and a cap on what one request can
+# make the service store, index and render into a PDF.
+NARRATIVE_MAX_CHARS = 10_000  # a SIN's summary, a review's narrative, the Panel's reasons
+REASON_MAX_CHARS = 2_000  # why something was late, changed, reopened, extended or decided
+LETTER_MAX_CHARS = 20_000  # the text of a response letter
+
+
+def too_long_message(maximum: int) -> str:
+    return f"Enter {maximum:,} characters or fewer"
