@@ -115,6 +115,9 @@ class LongTextField(forms.CharField):
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
         attrs.pop("maxlength", None)
+        # crispy-forms-gds's character count appends to this attribute and fails when a field
+        # without a hint has none; it always fills it in.
+        attrs.setdefault("aria-describedby", "")
         return attrs
 
 

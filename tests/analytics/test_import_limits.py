@@ -183,3 +183,13 @@ def test_limits_come_from_the_settings(admin, settings):
         file=io.BytesIO(b"x" * 101), filename="records.csv", by=admin, dry_run=True
     )
     assert "The file is too large: the most one import takes is" in result.errors[0].reason
+
+
+def test_an_upload_over_the_import_limit_is_a_form_error(client, admin, settings):
+    settings.IMPORT_MAX_BYTES = 1_000
+    client.force_login(admin)
+    response = client.post(URL, {"file": SimpleUploadedFile("records.csv", b"a," * 1_000)})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "govuk-error-summary" in page
+    assert "The file is too large: the most one import takes is" in page
