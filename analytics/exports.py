@@ -37,6 +37,7 @@ from openpyxl.utils import get_column_letter
 
 from safeguarding.audit import audit_log
 from safeguarding.codes import PANEL_ORGANISATION_NAME
+from safeguarding.exports import safe_row, safe_workbook
 from safeguarding.models import AuditAction, User
 from safeguarding.pdf import html_to_pdf
 
@@ -48,8 +49,9 @@ from .suppression import suppress_table
 CSV_HEADER = ["table", "group", "row", "column", "n", "pct"]
 
 
-def _text(value: Any) -> str:
-    return NOT_AVAILABLE if value is None else str(value)
+def _text(value: Any) -> Any:
+    """A figure as written to the CSV: numbers stay numbers (safe_cell leaves them alone)."""
+    return NOT_AVAILABLE if value is None else value
 
 
 def snapshot_csv(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -> str:
@@ -57,7 +59,7 @@ def snapshot_csv(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) 
     `threshold` (counts from 1 to threshold - 1 are suppressed)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_HEADER)
+    writer.writerow(safe_row(CSV_HEADER))
     for table in snapshot.tables:
         if public:
             table = suppress_table(table, threshold)
@@ -67,14 +69,16 @@ def snapshot_csv(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) 
                 for column, c in zip(columns, row["cells"], strict=True):
                     pct = second_figure(c)
                     writer.writerow(
-                        [
-                            table["id"],
-                            group["label"],
-                            row["label"],
-                            column,
-                            _text(c["n"]),
-                            _text(pct),
-                        ]
+                        safe_row(
+                            [
+                                table["id"],
+                                group["label"],
+                                row["label"],
+                                column,
+                                _text(c["n"]),
+                                _text(pct),
+                            ]
+                        )
                     )
     return buffer.getvalue()
 
@@ -310,6 +314,7 @@ def snapshot_xlsx(snapshot: StatisticsSnapshot, *, public: bool, threshold: int)
     about.column_dimensions["B"].width = 100
     for name, table in zip(names, tables, strict=True):
         _table_sheet(workbook.create_sheet(name), table, public=public, threshold=threshold)
+    safe_workbook(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -6,6 +6,8 @@ from crispy_forms_gds.layout import Field, Layout
 from django import forms
 
 from safeguarding.fields import GovukDateField
+from safeguarding.forms import LongTextField, character_count
+from safeguarding.limits import NARRATIVE_MAX_CHARS, REASON_MAX_CHARS
 
 
 def _helper(*fields) -> FormHelper:
@@ -72,7 +74,8 @@ class PublishForm(VersionedForm):
 
 
 class FeedbackForm(VersionedForm):
-    feedback = forms.CharField(
+    feedback = LongTextField(
+        max_length=NARRATIVE_MAX_CHARS,
         label="The Panel's feedback on the final report",
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Enter the Panel's feedback"},
@@ -80,11 +83,12 @@ class FeedbackForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("feedback"))
+        self.helper = _helper(character_count(self, "feedback"))
 
 
 class CommissionForm(forms.Form):
-    reason = forms.CharField(
+    reason = LongTextField(
+        max_length=REASON_MAX_CHARS,
         label="Why is the partnership now commissioning an LCSPR?",
         help_text="For example, the Panel's response to the rapid review. It is kept in the "
         "LCSPR's history.",
@@ -94,4 +98,4 @@ class CommissionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(Field.textarea("reason"))
+        self.helper = _helper(character_count(self, "reason"))

@@ -7,6 +7,7 @@ The serializers only parse types and choices; every rule about a SIN is applied 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -16,7 +17,6 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,13 +25,16 @@ from rest_framework.views import APIView
 from safeguarding import policy
 from safeguarding.api.fields import DATE_INVALID, choices_message
 from safeguarding.api.pagination import ApiPagination, paginated_response
+from safeguarding.api.parsers import LimitedJSONParser
 from safeguarding.api.schema import BAD_FILTER, UNAUTHENTICATED, filter_parameters
 from safeguarding.api.serializers import (
     AlignedErrorsListSerializer,
     LocalAuthorityOutputSerializer,
 )
 from safeguarding.codes import Reason, Sex
+from safeguarding.limits import NARRATIVE_MAX_CHARS, REASON_MAX_CHARS, too_long_message
 
+from . import rules
 from .models import AbuseOrNeglect, Notification, NotificationChild
 from .selectors import NotificationFilter, notification_get_for_user, notification_list
 from .services import ChildData, notification_create
@@ -146,7 +149,12 @@ class NotificationCreateInputSerializer(serializers.Serializer):
         help_text="1 (most deprived 10%) to 10. Null: looked up from the postcode when possible.",
         error_messages={"invalid": "IMD decile must be a whole number from 1 to 10"},
     )
-    summary = serializers.CharField(allow_blank=True, default="")
+    summary = serializers.CharField(
+        allow_blank=True,
+        default="",
+        max_length=NARRATIVE_MAX_CHARS,
+        error_messages={"max_length": too_long_message(NARRATIVE_MAX_CHARS)},
+    )
     children = NotificationChildInputSerializer(many=True, required=False)
     submit = serializers.BooleanField(
         default=False,
@@ -155,8 +163,22 @@ class NotificationCreateInputSerializer(serializers.Serializer):
     lateness_reason = serializers.CharField(
         allow_blank=True,
         default="",
+        max_length=REASON_MAX_CHARS,
+        error_messages={"max_length": too_long_message(REASON_MAX_CHARS)},
         help_text="Required when submitting more than 5 working days after the date aware.",
     )
+
+    def to_internal_value(self, data):
+        # Refused before the children are read one by one: a request with thousands of them
+        # costs no more than one with a few.
+        children = data.get("children") if hasattr(data, "get") else None
+        if isinstance(children, list):
+            errors = rules.children_count_errors(
+                count=len(children), maximum=settings.NOTIFICATION_MAX_CHILDREN
+            )
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
 
 
 # --- Output ------------------------------------------------------------------------------
@@ -270,7 +292,7 @@ FIELD_ERRORS_EXAMPLE = OpenApiExample(
 
 class NotificationListCreateApi(APIView):
     permission_classes = [IsAuthenticated, IsLocalAuthorityUserOrReadOnly]
-    parser_classes = [JSONParser]  # children are a nested list: JSON only
+    parser_classes = [LimitedJSONParser]  # children are a nested list: JSON only
     pagination_class = ApiPagination
 
     @extend_schema(

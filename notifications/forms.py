@@ -9,6 +9,8 @@ from django.utils import timezone
 from safeguarding.codes import Reason, Sex
 from safeguarding.dates import validate_date_in_service_range
 from safeguarding.fields import GovukDateField
+from safeguarding.forms import LongTextField, character_count
+from safeguarding.limits import NARRATIVE_MAX_CHARS, REASON_MAX_CHARS
 
 from . import rules
 from .models import AbuseOrNeglect, Notification
@@ -29,7 +31,8 @@ class SectionForm(forms.Form):
     "Save and continue" asks for every answer. On a submitted SIN every change needs a reason."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
-    amendment_reason = forms.CharField(
+    amendment_reason = LongTextField(
+        max_length=REASON_MAX_CHARS,
         label="Why are you changing this notification?",
         help_text="The Panel sees this reason in the notification's history.",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -57,7 +60,7 @@ class SectionForm(forms.Form):
         self.helper.render_hidden_fields = True  # the version the user started from
         self.helper.label_size = Size.SMALL
         self.helper.legend_size = Size.SMALL
-        amendment = [] if notification.is_draft else [Field.textarea("amendment_reason")]
+        amendment = [] if notification.is_draft else [character_count(self, "amendment_reason")]
         self.helper.layout = Layout(*self.layout_fields(), *amendment)
 
     def layout_fields(self) -> list:
@@ -207,7 +210,8 @@ class ChildInFocusForm(SectionForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select the child in focus"},
     )
-    override_reason = forms.CharField(
+    override_reason = LongTextField(
+        max_length=REASON_MAX_CHARS,
         label="Why is this child the child in focus? (only if you chose a different child "
         "from the one suggested)",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -226,7 +230,10 @@ class ChildInFocusForm(SectionForm):
         ]
 
     def layout_fields(self) -> list:
-        return [Field.radios("child", legend_size=Size.SMALL), Field.textarea("override_reason")]
+        return [
+            Field.radios("child", legend_size=Size.SMALL),
+            character_count(self, "override_reason"),
+        ]
 
 
 class CircumstancesForm(SectionForm):
@@ -257,7 +264,8 @@ class CircumstancesForm(SectionForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         error_messages={"invalid": "IMD decile must be a whole number from 1 to 10"},
     )
-    summary = forms.CharField(
+    summary = LongTextField(
+        max_length=NARRATIVE_MAX_CHARS,
         label="Summary of what happened",
         help_text="Do not include the names of children or adults.",
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -284,13 +292,14 @@ class CircumstancesForm(SectionForm):
             Field.radios("child_looked_after_death", legend_size=Size.SMALL, inline=True),
             Field.text("placement_postcode", field_width=10),
             Field.text("imd_decile", field_width=2),
-            Field.textarea("summary"),
+            character_count(self, "summary"),
         ]
 
 
 class SubmitForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    lateness_reason = forms.CharField(
+    lateness_reason = LongTextField(
+        max_length=REASON_MAX_CHARS,
         label="Why is the notification being sent after 5 working days?",
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
@@ -304,7 +313,7 @@ class SubmitForm(forms.Form):
         self.helper.form_tag = False
         self.helper.render_hidden_fields = True
         self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(*([Field.textarea("lateness_reason")] if late else []))
+        self.helper.layout = Layout(*([character_count(self, "lateness_reason")] if late else []))
 
 
 class NotificationFilterForm(forms.Form):

@@ -166,6 +166,20 @@ def circumstances_errors(
     return errors
 
 
+def children_count_errors(*, count: int, maximum: int) -> Errors:
+    """A notification lists at most `maximum` children (settings.NOTIFICATION_MAX_CHILDREN):
+    the statutory form has room for 4, and a limit keeps one request from exhausting the
+    server."""
+    if count > maximum:
+        return {
+            "children": [
+                f"A notification can have at most {maximum} children: this one would have "
+                f"{count}. Notify the rest in another notification, or tell the Panel"
+            ]
+        }
+    return {}
+
+
 def choose_child_in_focus(children: Sequence[ChildLike], incident_date: date | None):
     """The child with the most serious harm (death, then serious harm, then other); on a tie,
     the eldest (DOMAIN.md §1). Among equals, the child entered first."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -298,6 +299,7 @@ def notification_children(request: HttpRequest, pk: int) -> HttpResponse:
             "notification": notification,
             "children": children,
             "suggested": rules.choose_child_in_focus(children, notification.incident_date),
+            "max_children": settings.NOTIFICATION_MAX_CHILDREN,
         },
     )
 

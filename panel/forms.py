@@ -5,6 +5,8 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
 from safeguarding.fields import GovukChoiceField
+from safeguarding.forms import LongTextField, character_count
+from safeguarding.limits import LETTER_MAX_CHARS, NARRATIVE_MAX_CHARS, REASON_MAX_CHARS
 
 from .models import Extent, Outcome, PanelDecision, Quality
 from .services import DecisionAnswers
@@ -19,7 +21,8 @@ class DecisionForm(forms.Form):
     """The decision and its structured feedback. With `correcting`, also the reason for the
     correction, asked first."""
 
-    correction_reason = forms.CharField(
+    correction_reason = LongTextField(
+        max_length=REASON_MAX_CHARS,
         label="Why is the decision being corrected?",
         help_text="The earlier version and this reason stay in the decision's history.",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -31,7 +34,8 @@ class DecisionForm(forms.Form):
         choices=Outcome.choices,
         widget=forms.RadioSelect,
     )
-    reasons = forms.CharField(
+    reasons = LongTextField(
+        max_length=NARRATIVE_MAX_CHARS,
         label="Reasons for the Panel's view",
         widget=forms.Textarea(attrs={"rows": 5}),
         error_messages={"required": "Enter the reasons for the Panel's view"},
@@ -66,7 +70,8 @@ class DecisionForm(forms.Form):
         choices=Extent.choices,
         widget=forms.RadioSelect,
     )
-    feedback = forms.CharField(
+    feedback = LongTextField(
+        max_length=NARRATIVE_MAX_CHARS,
         label="Feedback on the review's quality (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -79,15 +84,15 @@ class DecisionForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            *([Field.textarea("correction_reason")] if correcting else []),
+            *([character_count(self, "correction_reason")] if correcting else []),
             Field.radios("outcome", legend_size=Size.MEDIUM),
-            Field.textarea("reasons"),
+            character_count(self, "reasons"),
             Field.radios("analysis_quality", legend_size=Size.SMALL, inline=True),
             Field.radios("lived_experience", legend_size=Size.SMALL, inline=True),
             Field.radios("race_ethnicity_culture", legend_size=Size.SMALL, inline=True),
             Field.radios("characteristics_recorded", legend_size=Size.SMALL, inline=True),
             Field.radios("good_practice_identified", legend_size=Size.SMALL, inline=True),
-            Field.textarea("feedback"),
+            character_count(self, "feedback"),
         )
 
     def answers(self) -> DecisionAnswers:
@@ -113,7 +118,8 @@ def decision_initial(decision: PanelDecision) -> dict:
 
 
 class LetterForm(forms.Form):
-    body = forms.CharField(
+    body = LongTextField(
+        max_length=LETTER_MAX_CHARS,
         label="Text of the letter",
         help_text="Plain text; a blank line starts a new paragraph. The heading, date, "
         "addressee and references are added for you.",
@@ -125,4 +131,4 @@ class LetterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(Field.textarea("body"))
+        self.helper.layout = Layout(character_count(self, "body"))

@@ -25,7 +25,6 @@ from drf_spectacular.utils import (
     extend_schema_field,
 )
 from rest_framework import exceptions, serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -33,6 +32,7 @@ from rest_framework.views import APIView
 from safeguarding import codes as safeguarding_codes
 from safeguarding.api.fields import CodeField, CodeLists, answer_field_for, choices_message
 from safeguarding.api.pagination import ApiPagination, paginated_response
+from safeguarding.api.parsers import LimitedJSONParser
 from safeguarding.api.schema import BAD_FILTER, UNAUTHENTICATED, filter_parameters
 from safeguarding.api.serializers import (
     AlignedErrorsListSerializer,
@@ -463,7 +463,7 @@ SECTION_EXAMPLES = [
 
 
 class RapidReviewSectionApi(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [LimitedJSONParser]
     # The exception handler's hooks: the services' field errors are the answers' (the request
     # nests them under `answers`), and a stale save's 409 shows what is saved now.
     invalid_errors_key = "answers"
@@ -545,7 +545,7 @@ def _section_save(review: RapidReview, section: Section, data: dict, *, by: User
 
 
 class RapidReviewSubmitApi(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [LimitedJSONParser]
 
     @extend_schema(
         operation_id="rapid_review_submit",

@@ -10,6 +10,8 @@ from django.db import models
 
 from safeguarding.dates import long_date
 from safeguarding.fields import GovukChoiceField, GovukDateField
+from safeguarding.forms import LongTextField, character_count
+from safeguarding.limits import NARRATIVE_MAX_CHARS, REASON_MAX_CHARS
 from safeguarding.workingdays import add_working_days
 
 from . import codes, documents, rules
@@ -58,12 +60,13 @@ class ReviewSectionForm(forms.Form):
                 )
                 layout.append(Field.text(name, field_width=2))
             else:
-                self.fields[name] = forms.CharField(
+                self.fields[name] = LongTextField(
+                    max_length=NARRATIVE_MAX_CHARS,
                     label=_question(name),
                     required=False,
                     widget=forms.Textarea(attrs={"rows": 6}),
                 )
-                layout.append(Field.textarea(name))
+                layout.append(character_count(self, name))
         if section.key == "needs":
             self.fields[
                 "mental_health_linked"
@@ -143,7 +146,8 @@ class SubmitReviewForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(
+    reason = LongTextField(
+        max_length=REASON_MAX_CHARS,
         label="Why is the review being reopened?",
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter why the review is being reopened"},
@@ -153,14 +157,15 @@ class ReopenForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(Field.textarea("reason"))
+        self.helper.layout = Layout(character_count(self, "reason"))
 
 
 class ExtensionRequestForm(forms.Form):
     """A partnership lead's request for more time. The rules are the service's, run here too so
     that every problem on the page is shown at once."""
 
-    reason = forms.CharField(
+    reason = LongTextField(
+        max_length=REASON_MAX_CHARS,
         label="Why do you need an extension?",
         help_text="The Panel secretariat reads this to decide. It is kept in the review's history.",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -181,7 +186,7 @@ class ExtensionRequestForm(forms.Form):
         )
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(Field.textarea("reason"), Field("proposed_date"))
+        self.helper.layout = Layout(character_count(self, "reason"), Field("proposed_date"))
 
     def clean(self):
         data = super().clean()
@@ -208,7 +213,8 @@ class ExtensionDecisionForm(forms.Form):
         "date is kept as well.",
         required=False,
     )
-    decision_reason = forms.CharField(
+    decision_reason = LongTextField(
+        max_length=REASON_MAX_CHARS,
         label="Reason for your decision",
         help_text="Required if you decline. The partnership's leads will read it.",
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -224,7 +230,7 @@ class ExtensionDecisionForm(forms.Form):
         self.helper.layout = Layout(
             Field.radios("decision", legend_size=Size.MEDIUM, inline=True),
             Field("new_due_date"),
-            Field.textarea("decision_reason"),
+            character_count(self, "decision_reason"),
         )
 
     @property

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 
 from .email import SECRET_LINK_PLACEHOLDER, email_queue
 from .fields import GovukDateField
+from .limits import too_long_message
 from .lockout import lockout_message
 from .models import SecretLink, User
 
@@ -204,3 +205,27 @@ class RecoveryCodeForm(forms.Form):
             Field.text("code", field_width=10, autocomplete="off", spellcheck="false"),
             Submit("submit", "Continue"),
         )
+
+
+class LongTextField(forms.CharField):
+    """Free text with a cap (safeguarding.limits) and a GOV.UK message when it is over. The
+    textarea gets no `maxlength`: GOV.UK's character count tells the user instead of cutting
+    what they paste (lay the field out with `character_count`)."""
+
+    def __init__(self, *, max_length: int, **kwargs):
+        super().__init__(max_length=max_length, **kwargs)
+        if "max_length" not in (kwargs.get("error_messages") or {}):
+            self.error_messages["max_length"] = too_long_message(max_length)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        # crispy-forms-gds's character count appends to this attribute and fails when a field
+        # without a hint has none; it always fills it in.
+        attrs.setdefault("aria-describedby", "")
+        return attrs
+
+
+def character_count(form, name: str, **kwargs):
+    """A textarea laid out with GOV.UK's character count, for the field's cap."""
+    return Field.textarea(name, max_characters=form.fields[name].max_length, **kwargs)

@@ -97,6 +97,8 @@ MIDDLEWARE = [
     # Below WhiteNoise, so static files are served without them.
     "csp.middleware.CSPMiddleware",
     "safeguarding.headers.ResponseHeadersMiddleware",
+    # Refuses an oversized body (413) before anything reads it: ahead of sessions and CSRF.
+    "safeguarding.limits.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -245,6 +247,35 @@ for _key in FIELD_ENCRYPTION_KEYS:
             "base64-encoded bytes)."
         ) from exc
 
+# --- Requests that cannot exhaust the server (issue 12, item 7) -------------------------------
+# Every limit is checked before the body (or the spreadsheet inside it) is read into memory;
+# what is refused is answered 400/413 with a clear message, never a 500. The proxy and gunicorn
+# limits that go with these are in the README ("Request and upload limits").
+MB = 1024 * 1024
+# The whole request body, checked from Content-Length by safeguarding.limits before anything
+# reads it (413). Large enough for the biggest upload, a rapid review's document.
+REQUEST_MAX_BODY_BYTES = env_int(
+    "REQUEST_MAX_BODY_BYTES", max(25 * MB, RAPID_REVIEW_DOCUMENT_MAX_BYTES + MB)
+)
+# The API takes JSON only, and no SIN or review needs more than this (413).
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1 * MB)
+# JSON nested deeper than this is refused (400) before it is parsed.
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 32)
+# Django's own: a form's fields (not its files) over this are refused; files over
+# FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to a temporary file rather than held in memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", int(2.5 * MB))
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", int(2.5 * MB))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DATA_UPLOAD_MAX_NUMBER_FIELDS", 1000)
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 10)
+# A SIN lists at most this many children (the statutory form has room for 4).
+NOTIFICATION_MAX_CHILDREN = env_int("NOTIFICATION_MAX_CHILDREN", 20)
+# The historic records import: the file as uploaded, a workbook's uncompressed size (a zip
+# bomb is refused before it is opened), and its first sheet's rows and columns.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * MB)
+IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES", 50 * MB)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
+# --- end of request limits --------------------------------------------------------------------
 STORAGES = {
     # Files are encrypted with FIELD_ENCRYPTION_KEYS before they reach the disk.
     "default": {"BACKEND": "safeguarding.storage.EncryptedFileSystemStorage"},
@@ -369,6 +400,12 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"user": API_USER_RATE},
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON with a size and depth limit (safeguarding.api.parsers).
+    "DEFAULT_PARSER_CLASSES": [
+        "safeguarding.api.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "safeguarding.api.pagination.ApiPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

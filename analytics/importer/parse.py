@@ -7,16 +7,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from notifications.models import AbuseOrNeglect
 from panel.models import Outcome
@@ -24,6 +22,8 @@ from rapidreviews.codes import LcsprDecision, LearningTheme, LookedAfter
 from rapidreviews.models import RapidReview
 from rapidreviews.sections import SECTIONS
 from safeguarding.codes import Reason
+
+from .xlsx import WorkbookRefused, read_xlsx
 
 MAX_CHILDREN = 999
 MAX_PAGES = 9_999
@@ -100,7 +100,15 @@ class CellError(ValueError):
 
 def read_cells(file: IO, filename: str) -> list[tuple[Any, ...]]:
     """Every row of the file as a tuple of cells: strings from a CSV; strings, numbers, dates,
-    booleans or None from an XLSX (its first sheet)."""
+    booleans or None from an XLSX (its first sheet, read within the limits in
+    analytics.importer.xlsx). A file over settings.IMPORT_MAX_BYTES is refused unread."""
+    limit = settings.IMPORT_MAX_BYTES
+    file.seek(0, io.SEEK_END)
+    if file.tell() > limit:
+        raise CellError(
+            f"The file is too large: the most one import takes is {limit / (1024 * 1024):g} MB. "
+            "Split the records into smaller files"
+        )
     file.seek(0)
     data = file.read()
     if isinstance(data, str):
@@ -112,15 +120,22 @@ def read_cells(file: IO, filename: str) -> list[tuple[Any, ...]]:
         except UnicodeDecodeError as exc:
             raise CellError("The file must be a CSV file saved as UTF-8") from exc
         try:
-            return [tuple(row) for row in csv.reader(io.StringIO(text, newline=""))]
+            rows = []
+            for row in csv.reader(io.StringIO(text, newline="")):
+                if len(rows) > settings.IMPORT_MAX_ROWS:
+                    raise CellError(
+                        f"The file has more than {settings.IMPORT_MAX_ROWS:,} rows: the most "
+                        "one import takes. Split the records into smaller files"
+                    )
+                rows.append(tuple(row))
+            return rows
         except csv.Error as exc:
             raise CellError(f"The file is not a CSV file that can be read ({exc})") from exc
     if extension == "xlsx":
         try:
-            workbook = load_workbook(io.BytesIO(data), data_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError) as exc:
-            raise CellError("The file is not an Excel (.xlsx) workbook that can be read") from exc
-        return list(workbook.worksheets[0].iter_rows(values_only=True))
+            return read_xlsx(data)
+        except WorkbookRefused as exc:
+            raise CellError(str(exc)) from exc
     raise CellError("The file must be a CSV or Excel (.xlsx) file")
 
 

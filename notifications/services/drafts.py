@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -253,24 +254,41 @@ class ChildData:
     age_years: int | None = None
 
 
-def _child_rules(notification: Notification, data: ChildData, *, exclude_pk=None) -> None:
+def _child_problems(notification: Notification, data: ChildData, taken: set[str]) -> dict:
+    """A child's problems, checked without the database: `taken` holds the (lower-case)
+    references already on the notification."""
     reference = data.child_reference.strip()
     if not reference:
-        _raise_if({"child_reference": ["Enter a reference for the child"]})
+        return {"child_reference": ["Enter a reference for the child"]}
     errors = rules.child_errors(
         date_of_birth=data.date_of_birth,
         age_years=data.age_years,
         incident_date=notification.incident_date,
         today=_today(),
     )
-    duplicate = notification.children.filter(child_reference__iexact=reference)
-    if exclude_pk:
-        duplicate = duplicate.exclude(pk=exclude_pk)
-    if duplicate.exists():
+    if reference.lower() in taken:
         errors.setdefault("child_reference", []).append(
             "Each child on a notification needs a different reference"
         )
-    _raise_if(errors)
+    return errors
+
+
+def _references(notification: Notification, *, exclude_pk=None) -> set[str]:
+    children = notification.children.exclude(pk=exclude_pk) if exclude_pk else notification.children
+    return {reference.lower() for reference in children.values_list("child_reference", flat=True)}
+
+
+def _child_rules(notification: Notification, data: ChildData, *, exclude_pk=None) -> None:
+    _raise_if(_child_problems(notification, data, _references(notification, exclude_pk=exclude_pk)))
+
+
+def _children_limit(notification: Notification, adding: int) -> None:
+    _raise_if(
+        rules.children_count_errors(
+            count=notification.children.count() + adding,
+            maximum=settings.NOTIFICATION_MAX_CHILDREN,
+        )
+    )
 
 
 def _child_values(data: ChildData, incident_date: date | None) -> dict[str, Any]:
@@ -308,6 +326,7 @@ def notification_child_add(
     amendment_reason: str = "",
 ) -> NotificationChild:
     notification = _lock_for_change(notification, expected_version, amendment_reason)
+    _children_limit(notification, 1)
     _child_rules(notification, data)
     child = NotificationChild.objects.create(
         notification=notification, **_child_values(data, notification.incident_date)
@@ -322,6 +341,53 @@ def notification_child_add(
         changes={"children": [None, child.child_reference]},
     )
     return child
+
+
+@transaction.atomic
+def notification_children_add(
+    *,
+    notification: Notification,
+    by: User,
+    children: list[ChildData],
+    expected_version: int | None,
+    amendment_reason: str = "",
+) -> list[NotificationChild]:
+    """Add several children at once (the API's path): the limit checked before anything
+    else, every child checked (problems as a list aligned with `children`), all inserted in
+    one statement and the child in focus worked out once, so that the cost of a save does not
+    grow with the square of the children."""
+    notification = _lock_for_change(notification, expected_version, amendment_reason)
+    _children_limit(notification, len(children))
+    taken = _references(notification)
+    problems = []
+    for data in children:
+        errors = _child_problems(notification, data, taken)
+        problems.append(errors)
+        if not errors:
+            taken.add(data.child_reference.strip().lower())
+    if any(problems):
+        raise NotificationInvalid({"children": problems})
+    if not children:
+        return []
+    created = NotificationChild.objects.bulk_create(
+        [
+            NotificationChild(
+                notification=notification, **_child_values(data, notification.incident_date)
+            )
+            for data in children
+        ]
+    )
+    _refresh_child_in_focus(notification)
+    references = [child.child_reference for child in created]
+    _touch(
+        notification,
+        by=by,
+        message=_amendment_message(
+            notification, f"Added {', '.join(references)}", amendment_reason
+        ),
+        changes={"children": [None, references]},
+    )
+    return created
 
 
 @transaction.atomic

@@ -33,7 +33,7 @@ from .drafts import (
     _lock,
     _raise_if,
     _today,
-    notification_child_add,
+    notification_children_add,
     notification_circumstances_update,
     notification_incident_update,
     notification_start,
@@ -144,21 +144,16 @@ def _tell_about_submission(notification: Notification, due_date: date) -> None:
 @dataclass
 class _Problems:
     """Every problem found while creating a SIN in one go, reported together as the API
-    reports them: each child's under `children[i]`."""
+    reports them (each child's in the list under `children`, aligned with the children)."""
 
-    children: int
     errors: dict = dataclasses.field(default_factory=dict)
 
-    def collect(self, call: Callable[[], object], child_index: int | None = None) -> None:
+    def collect(self, call: Callable[[], object]) -> None:
         try:
             call()
         except NotificationInvalid as exc:
-            if child_index is None:
-                for name, messages in exc.errors.items():
-                    self.errors.setdefault(name, []).extend(messages)
-            else:
-                per_child = self.errors.setdefault("children", [{} for _ in range(self.children)])
-                per_child[child_index] = {**per_child[child_index], **exc.errors}
+            for name, messages in exc.errors.items():
+                self.errors.setdefault(name, []).extend(messages)
 
 
 @transaction.atomic
@@ -182,7 +177,7 @@ def notification_create(
     by the same services the web journey uses; all problems are reported together, with each
     child's under `children[i]`, and nothing is saved unless everything is."""
     notification = notification_start(local_authority=local_authority, by=by)
-    problems = _Problems(children=len(children or []))
+    problems = _Problems()
     incident = partial(
         notification_incident_update,
         notification=notification,
@@ -193,15 +188,15 @@ def notification_create(
     )
     # The reason is checked against the children's harm, so it is set once they are added.
     problems.collect(partial(incident, reason=""))
-    for index, child in enumerate(children or []):
-        add = partial(
-            notification_child_add,
+    problems.collect(
+        partial(
+            notification_children_add,
             notification=notification,
             by=by,
-            data=child,
+            children=children or [],
             expected_version=None,
         )
-        problems.collect(add, child_index=index)
+    )
     if not problems.errors:
         problems.collect(partial(incident, reason=reason))
     problems.collect(

@@ -13,6 +13,7 @@ from drf_spectacular.settings import spectacular_settings
 from rest_framework import serializers
 
 from safeguarding.filters import DATE_INVALID, choices_message
+from safeguarding.limits import NARRATIVE_MAX_CHARS, too_long_message
 
 __all__ = ["DATE_INVALID", "CodeField", "CodeFieldExtension", "CodeLists", "choices_message"]
 
@@ -105,5 +106,9 @@ def answer_field_for(
             **kwargs,
         )
     return serializers.CharField(
-        allow_blank=True, help_text=f'{label}. "" when unanswered.', **kwargs
+        allow_blank=True,
+        max_length=NARRATIVE_MAX_CHARS,
+        help_text=f'{label}. "" when unanswered; at most {NARRATIVE_MAX_CHARS:,} characters.',
+        error_messages={"max_length": f"{label}: {too_long_message(NARRATIVE_MAX_CHARS)}"},
+        **kwargs,
     )

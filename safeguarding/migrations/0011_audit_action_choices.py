@@ -4,15 +4,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('safeguarding', '0010_mfa_audit_actions'),
+        ("safeguarding", "0010_mfa_audit_actions"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('create', 'Created'), ('update', 'Updated'), ('delete', 'Deleted'), ('view', 'Viewed'), ('list', 'Listed'), ('export', 'Exported'), ('submit', 'Submitted'), ('login', 'Signed in'), ('logout', 'Signed out'), ('login_failed', 'Failed sign-in'), ('password_reset', 'Password reset'), ('reminder', 'Reminder sent'), ('retention_warning', 'Retention warning sent'), ('anonymise', 'Anonymised'), ('retention_purge', 'Expired audit entries deleted'), ('retention_run', 'Retention schedule applied'), ('locked_out', 'Locked out'), ('lockout_lifted', 'Lockout lifted'), ('second_factor_set_up', 'Second factor set up'), ('second_factor_verified', 'Second factor verified'), ('second_factor_failed', 'Wrong second-factor code'), ('recovery_code_used', 'Recovery code used'), ('recovery_codes_created', 'Recovery codes created'), ('second_factor_reset', 'Second factor reset')], db_index=True, max_length=30),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("create", "Created"),
+                    ("update", "Updated"),
+                    ("delete", "Deleted"),
+                    ("view", "Viewed"),
+                    ("list", "Listed"),
+                    ("export", "Exported"),
+                    ("submit", "Submitted"),
+                    ("login", "Signed in"),
+                    ("logout", "Signed out"),
+                    ("login_failed", "Failed sign-in"),
+                    ("password_reset", "Password reset"),
+                    ("reminder", "Reminder sent"),
+                    ("retention_warning", "Retention warning sent"),
+                    ("anonymise", "Anonymised"),
+                    ("retention_purge", "Expired audit entries deleted"),
+                    ("retention_run", "Retention schedule applied"),
+                    ("locked_out", "Locked out"),
+                    ("lockout_lifted", "Lockout lifted"),
+                    ("second_factor_set_up", "Second factor set up"),
+                    ("second_factor_verified", "Second factor verified"),
+                    ("second_factor_failed", "Wrong second-factor code"),
+                    ("recovery_code_used", "Recovery code used"),
+                    ("recovery_codes_created", "Recovery codes created"),
+                    ("second_factor_reset", "Second factor reset"),
+                ],
+                db_index=True,
+                max_length=30,
+            ),
         ),
     ]

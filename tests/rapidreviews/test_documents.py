@@ -427,3 +427,17 @@ def test_the_task_list_shows_the_document_section(lead_client):
     html = lead_client.get(url("review-detail", review.pk)).content.decode()
     assert url("review-document", review.pk) in html
     assert "Full review document" in html
+
+
+@pytest.mark.django_db
+def test_an_upload_over_the_request_limit_is_a_413_page_with_the_worker_unharmed(
+    lead_client, settings
+):
+    settings.REQUEST_MAX_BODY_BYTES = 4096
+    review = RapidReviewFactory()
+    data = b"%PDF-1.4\n" + b"0" * 8192
+    response = upload(lead_client, review, "big.pdf", data)
+    assert response.status_code == 413
+    assert "What you sent is too large" in response.content.decode()
+    review.refresh_from_db()
+    assert not review.document

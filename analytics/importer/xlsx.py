@@ -1,0 +1,116 @@
+"""Reading an uploaded workbook without letting it exhaust the server. A 1.4 KB workbook with
+one cell at XFD1048576 once grew a worker to 22 GB: openpyxl, in its normal mode, builds every
+cell of the range. Here the file is checked as a zip first (its uncompressed size, before
+anything is inflated: a zip bomb is refused unopened), then opened read-only, its sheet's
+declared size checked, and its rows read with both bounds given, so that no range larger than
+the limits is ever walked. Anything openpyxl cannot read is a message for the person who
+uploaded the file, never a 500."""
+
+from __future__ import annotations
+
+import io
+import logging
+import zipfile
+from typing import Any
+
+from django.conf import settings
+from openpyxl import load_workbook
+
+logger = logging.getLogger(__name__)
+
+# Encrypted (password-protected) workbooks and old .xls files are OLE2 compound files.
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_ZIP_ENTRIES = 1_000
+
+NOT_A_WORKBOOK = "The file is not an Excel (.xlsx) workbook that can be read"
+ENCRYPTED = (
+    "The workbook is protected with a password, or is an old Excel (.xls) file: save it as an "
+    "Excel (.xlsx) workbook without a password and upload it again"
+)
+
+
+class WorkbookRefused(ValueError):
+    """The workbook cannot or will not be read; the message says why, for its uploader."""
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB"
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse what is not a workbook, or would inflate past the limit, before openpyxl opens
+    it (from the zip's directory: nothing is decompressed here)."""
+    if data.startswith(OLE2_SIGNATURE):
+        raise WorkbookRefused(ENCRYPTED)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise WorkbookRefused(NOT_A_WORKBOOK) from exc
+    names = {entry.filename for entry in entries}
+    if "xl/workbook.xml" not in names and "[Content_Types].xml" not in names:
+        raise WorkbookRefused(NOT_A_WORKBOOK)
+    limit = settings.IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES
+    if len(entries) > MAX_ZIP_ENTRIES or sum(entry.file_size for entry in entries) > limit:
+        raise WorkbookRefused(
+            f"The workbook is too large: unpacked it is more than {_megabytes(limit)}. Save "
+            "only the sheet of records, or split it into smaller files"
+        )
+    if any(entry.flag_bits & 0x1 for entry in entries):
+        raise WorkbookRefused(ENCRYPTED)
+
+
+def _too_many(what: str, limit: int) -> WorkbookRefused:
+    return WorkbookRefused(
+        f"The sheet has more than {limit:,} {what}: the most one import takes. Split the "
+        "records into smaller files, or delete empty rows and columns after the records"
+    )
+
+
+def _check_size(sheet: Any, max_rows: int, max_columns: int) -> None:
+    """The sheet's declared size (its <dimension ref="...">), where it gives one."""
+    if sheet.max_row is not None and sheet.max_row > max_rows:
+        raise _too_many("rows", max_rows)
+    if sheet.max_column is not None and sheet.max_column > max_columns:
+        raise _too_many("columns", max_columns)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _read(data: bytes, max_rows: int, max_columns: int) -> list[tuple[Any, ...]]:
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        if not workbook.worksheets:
+            raise WorkbookRefused("The workbook has no sheets: put the records on its first sheet")
+        sheet = workbook.worksheets[0]
+        _check_size(sheet, max_rows, max_columns)
+        # One more row and column than allowed, to see whether the sheet goes past them: the
+        # declared size may be missing or wrong.
+        rows = []
+        for cells in sheet.iter_rows(
+            min_row=1, max_row=max_rows + 1, max_col=max_columns + 1, values_only=True
+        ):
+            if len(rows) == max_rows:
+                raise _too_many("rows", max_rows)
+            if len(cells) > max_columns and not _blank(cells[max_columns]):
+                raise _too_many("columns", max_columns)
+            rows.append(tuple(cells[:max_columns]))
+        return rows
+    finally:
+        workbook.close()
+
+
+def read_xlsx(data: bytes) -> list[tuple[Any, ...]]:
+    """Every row of the workbook's first sheet, as values (formulas' cached results)."""
+    _check_zip(data)
+    try:
+        return _read(data, settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS)
+    except WorkbookRefused:
+        raise
+    except Exception as exc:
+        # openpyxl raises whatever its XML and zip readers raise (KeyError, ParseError,
+        # TypeError, ...) for a damaged file: all of them mean the same to the uploader.
+        logger.info("Unreadable workbook refused: %r", exc)
+        raise WorkbookRefused(NOT_A_WORKBOOK) from exc
