@@ -13,15 +13,14 @@ from safeguarding.models import LocalAuthority
 from tests.notifications.factories import DraftNotificationFactory, SubmittedNotificationFactory
 
 from .conftest import assert_accessible, csp_violations
+from .conftest import sign_in as sign_in_with_code
 
 pytestmark = pytest.mark.browser
 
 
 def sign_in(page: Page, username: str) -> None:
-    page.goto("/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    """The password, then the code from the authenticator app (conftest), to the home page."""
+    sign_in_with_code(page, username, DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="What needs your attention")).to_be_visible()
 
 
