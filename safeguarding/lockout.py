@@ -24,6 +24,7 @@ from django.db.models import Sum
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django_otp import devices_for_user
 
 from .audit import audit_log, request_origin
 from .models import AuditAction, SecondFactorLock, User
@@ -143,6 +144,10 @@ def lockout_lift(*, user: User, by: User) -> int:
     by themselves. Returns how many records of failures were removed."""
     removed = AxesProxyHandler.reset_attempts(username=user.get_username())
     removed += SecondFactorLock.objects.filter(user=user).delete()[0]
+    # django-otp's own back-off (each wrong code doubles the wait) starts again too.
+    for device in devices_for_user(user, confirmed=None):
+        if hasattr(device, "throttle_reset"):
+            device.throttle_reset()
     audit_log(
         actor=by,
         action=AuditAction.LOCKOUT_LIFTED,

@@ -24,6 +24,11 @@ from qrcode.image.svg import SvgPathImage
 
 from . import policy
 from .audit import audit_log
+from .lockout import (
+    clear_second_factor_failures,
+    record_second_factor_failure,
+    second_factor_locked,
+)
 from .models import AuditAction, User
 
 RECOVERY_CODE_COUNT = 10
@@ -32,6 +37,10 @@ RECOVERY_NAME = "Recovery codes"
 WRONG_CODE = "The code is not right. Enter the 6-digit code your authenticator app shows now"
 WRONG_RECOVERY_CODE = "The recovery code is not right, or it has been used. Check it and try again"
 THROTTLED = "You have entered too many wrong codes. Wait a few minutes, then try again"
+LOCKED = (
+    "You have entered too many wrong codes. You cannot enter a code for {minutes} minutes. "
+    "If you need to sign in sooner, contact your administrator"
+)
 
 
 class SecondFactorError(Exception):
@@ -110,6 +119,7 @@ def authenticator_confirm(
     would roll back."""
     if device.user_id != user.pk or device.confirmed:
         raise SecondFactorError("Start setting up your authenticator app again")
+    _refuse_if_locked(user)
     throttled = _throttled_message(device)
     if throttled or not device.verify_token(_digits(code)):
         audit_log(
@@ -118,7 +128,9 @@ def authenticator_confirm(
             obj=user,
             message="Wrong code while setting up an authenticator app",
         )
+        _count_failure(user, request)
         raise SecondFactorError(throttled or WRONG_CODE)
+    clear_second_factor_failures(user)
     with transaction.atomic():
         # One authenticator per person: the new one replaces any other.
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
@@ -135,13 +147,16 @@ def second_factor_verify(*, request: HttpRequest, user: User, code: str) -> Veri
     device = authenticator_get(user=user)
     if device is None:
         raise SecondFactorError("Set up your authenticator app first")
+    _refuse_if_locked(user)
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
         throttled = _throttled_message(device)
         accepted = not throttled and device.verify_token(_digits(code))
     if not accepted:
         audit_log(actor=user, action=AuditAction.SECOND_FACTOR_FAILED, obj=user)
+        _count_failure(user, request)
         raise SecondFactorError(throttled or WRONG_CODE)
+    clear_second_factor_failures(user)
     django_otp.login(request, device)
     audit_log(actor=user, action=AuditAction.SECOND_FACTOR_VERIFIED, obj=user)
     return Verified(device=device)
@@ -153,6 +168,7 @@ def recovery_code_use(*, request: HttpRequest, user: User, code: str) -> Verifie
     device = StaticDevice.objects.filter(user=user, confirmed=True).first()
     if device is None:
         raise SecondFactorError("You have no recovery codes. Contact your administrator")
+    _refuse_if_locked(user)
     with transaction.atomic():
         device = StaticDevice.objects.select_for_update().get(pk=device.pk)
         throttled = _throttled_message(device)
@@ -164,7 +180,9 @@ def recovery_code_use(*, request: HttpRequest, user: User, code: str) -> Verifie
             obj=user,
             message="Wrong recovery code",
         )
+        _count_failure(user, request)
         raise SecondFactorError(throttled or WRONG_RECOVERY_CODE)
+    clear_second_factor_failures(user)
     left = device.token_set.count()
     django_otp.login(request, device)
     audit_log(
@@ -214,6 +232,18 @@ def authenticator_set_for_demo(*, user: User, key_hex: str) -> TOTPDevice:
 
 
 # --- Messages ----------------------------------------------------------------------------------
+
+
+def _refuse_if_locked(user: User) -> None:
+    """The sign-in lockout's rule for codes (safeguarding.lockout): after AXES_FAILURE_LIMIT
+    wrong codes in a row the account may not try another for LOCKOUT_MINUTES, right or not."""
+    if second_factor_locked(user):
+        raise SecondFactorError(LOCKED.format(minutes=settings.LOCKOUT_MINUTES))
+
+
+def _count_failure(user: User, request: HttpRequest) -> None:
+    if record_second_factor_failure(user, request):
+        raise SecondFactorError(LOCKED.format(minutes=settings.LOCKOUT_MINUTES))
 
 
 def _digits(code: str) -> str:

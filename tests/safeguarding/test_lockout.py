@@ -79,7 +79,8 @@ def test_the_right_password_is_refused_while_locked_and_accepted_after_30_minute
         traveller.shift(timedelta(minutes=2))
         response = sign_in(client, user.username, password)
         assert response.status_code == 302
-        assert client.get("/").status_code == 200
+        # The password is accepted: the next step is the second factor, not sign-in again.
+        assert client.get("/")["Location"].startswith("/second-factor/")
     # Tries while locked neither lock again nor extend the lockout: one lockout, audited once.
     assert AuditEvent.objects.filter(action=AuditAction.LOCKED_OUT).count() == 1
 

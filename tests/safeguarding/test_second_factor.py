@@ -2,13 +2,17 @@
 one-time recovery code) before any case is served; the API's tokens are unchanged."""
 
 import re
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguarding.codes import Role
+from safeguarding.lockout import lockout_lift
 from safeguarding.models import AuditAction, AuditEvent
 
 from ..factories import TEST_PASSWORD
@@ -298,3 +302,53 @@ def test_signing_out_needs_no_second_factor(client, la_user):
     response = client.post(reverse("logout"))
     assert response["Location"] == reverse("login")
     assert client.get("/")["Location"].startswith("/sign-in/")
+
+
+def test_ten_wrong_codes_lock_the_second_factor_until_lifted_or_30_minutes(
+    client, la_user, make_user
+):
+    """The sign-in lockout's rule for codes: after 10 wrong codes in a row even the right code
+    is refused for 30 minutes (audited), unless an administrator lifts it."""
+    device = authenticator_for(la_user)
+    force_login_password_only(client, la_user)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for _ in range(10):
+            client.post(VERIFY, {"code": wrong_code(device)})
+        assert AuditEvent.objects.filter(
+            action=AuditAction.LOCKED_OUT, object_id=str(la_user.pk)
+        ).exists()
+        device.refresh_from_db()
+        response = client.post(VERIFY, {"code": current_code(device)})
+        assert "You cannot enter a code for 30 minutes" in response.content.decode()
+        assert client.get("/")["Location"].startswith(VERIFY)
+
+    with time_machine.travel(start + timedelta(minutes=29), tick=False):
+        device.refresh_from_db()
+        response = client.post(VERIFY, {"code": current_code(device)})
+        assert "You cannot enter a code for 30 minutes" in response.content.decode()
+
+    # An administrator lifts it: the next right code is accepted at once.
+    administrator = make_user(Role.ADMINISTRATOR)
+    with time_machine.travel(start + timedelta(minutes=29, seconds=30), tick=False):
+        lockout_lift(user=la_user, by=administrator)
+        device.refresh_from_db()
+        response = client.post(VERIFY, {"code": current_code(device)})
+        assert response.status_code == 302
+        assert client.get("/").status_code == 200
+
+
+def test_a_second_factor_lockout_ends_after_30_minutes(client, la_user, settings):
+    settings.SESSION_IDLE_TIMEOUT_SECONDS = 60 * 60  # the half-hour wait is not idleness here
+    device = authenticator_for(la_user)
+    force_login_password_only(client, la_user)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        for _ in range(10):
+            client.post(VERIFY, {"code": wrong_code(device)})
+    with time_machine.travel(start + timedelta(minutes=31), tick=False):
+        TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
+        device.refresh_from_db()
+        response = client.post(VERIFY, {"code": current_code(device)})
+        assert response.status_code == 302
+        assert client.get("/").status_code == 200
