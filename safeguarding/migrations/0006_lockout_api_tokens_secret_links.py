@@ -44,29 +44,6 @@ class Migration(migrations.Migration):
                 max_length=30,
             ),
         ),
-        migrations.AlterField(
-            model_name="auditevent",
-            name="action",
-            field=models.CharField(
-                choices=[
-                    ("create", "Created"),
-                    ("update", "Updated"),
-                    ("delete", "Deleted"),
-                    ("view", "Viewed"),
-                    ("export", "Exported"),
-                    ("submit", "Submitted"),
-                    ("login", "Signed in"),
-                    ("logout", "Signed out"),
-                    ("login_failed", "Failed sign-in"),
-                    ("password_reset", "Password reset"),
-                    ("reminder", "Reminder sent"),
-                    ("locked_out", "Locked out"),
-                    ("lockout_lifted", "Lockout lifted"),
-                ],
-                db_index=True,
-                max_length=30,
-            ),
-        ),
         migrations.CreateModel(
             name="ApiToken",
             fields=[

@@ -4,7 +4,7 @@ append-only audit trail (a DELETE is allowed inside a transaction that has set
 older than RETENTION_AUDIT_YEARS; UPDATE stays refused); and its nightly beat schedule,
 created only where missing, as in migration 0005."""
 
-from django.db import migrations, models
+from django.db import migrations
 
 POSTGRES_UP = """
 CREATE OR REPLACE FUNCTION safeguarding_auditevent_append_only() RETURNS trigger AS $$
@@ -73,31 +73,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="auditevent",
-            name="action",
-            field=models.CharField(
-                choices=[
-                    ("create", "Created"),
-                    ("update", "Updated"),
-                    ("delete", "Deleted"),
-                    ("view", "Viewed"),
-                    ("export", "Exported"),
-                    ("submit", "Submitted"),
-                    ("login", "Signed in"),
-                    ("logout", "Signed out"),
-                    ("login_failed", "Failed sign-in"),
-                    ("password_reset", "Password reset"),
-                    ("reminder", "Reminder sent"),
-                    ("retention_warning", "Retention warning sent"),
-                    ("anonymise", "Anonymised"),
-                    ("retention_purge", "Expired audit entries deleted"),
-                    ("retention_run", "Retention schedule applied"),
-                ],
-                db_index=True,
-                max_length=30,
-            ),
-        ),
         migrations.RunPython(_run(POSTGRES_UP), _run(POSTGRES_DOWN)),
         migrations.RunPython(create_schedule, remove_schedule),
     ]
