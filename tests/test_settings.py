@@ -64,7 +64,12 @@ def test_production_starts_with_a_real_key_and_debug_off():
 
 def test_the_second_factor_may_be_turned_off_only_outside_production():
     assert load_settings(ENVIRONMENT="development", MFA_REQUIRED="false").returncode == 0
-    result = load_settings(ENVIRONMENT="production", SECRET_KEY=GOOD_KEY, ALLOWED_HOSTS="x.org")
+    result = load_settings(
+        ENVIRONMENT="production",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="x.org",
+        FIELD_ENCRYPTION_KEYS=FERNET_KEY,
+    )
     assert result.returncode == 0, result.stderr  # on by default
 
 

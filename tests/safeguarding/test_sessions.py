@@ -7,9 +7,12 @@ import pytest
 import time_machine
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from safeguarding.codes import Role
 from safeguarding.models import AuditAction, AuditEvent
+
+from ..second_factor import authenticator_for, current_code
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +25,13 @@ def user(make_user, leeds):
 
 
 def sign_in(client: Client, user, password: str) -> None:
+    """The password, then the code from the person's authenticator app."""
     response = client.post(reverse("login"), {"username": user.username, "password": password})
+    assert response.status_code == 302
+    device = authenticator_for(user)
+    # A code is accepted once; a second sign-in at the same (frozen) moment types it again.
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    response = client.post(reverse("second-factor-verify"), {"code": current_code(device)})
     assert response.status_code == 302
 
 
