@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from .exports import safe_row
 from .models import AuditEvent, User
 
 CSV_HEADER = [
@@ -24,16 +25,7 @@ CSV_HEADER = [
     "address",
     "browser",
 ]
-# A cell starting with one of these is read as a formula by spreadsheet programs.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_ROWS = 2000
-
-
-def csv_safe(value: object) -> str:
-    """The cell as text a spreadsheet shows rather than runs (OWASP's CSV injection advice):
-    a leading quote before a cell that would start a formula."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 
 def access_history(*, person: User, start: date, end: date):
@@ -52,9 +44,8 @@ def access_history(*, person: User, start: date, end: date):
 def _row(event: AuditEvent) -> list[str]:
     content_type = event.content_type
     ids = event.changes.get("ids") if isinstance(event.changes, dict) else None
-    return [
-        csv_safe(cell)
-        for cell in (
+    return safe_row(
+        (
             timezone.localtime(event.at).isoformat(timespec="seconds"),
             event.get_action_display(),
             f"{content_type.app_label}.{content_type.model}" if content_type else "",
@@ -65,7 +56,7 @@ def _row(event: AuditEvent) -> list[str]:
             event.ip_address or "",
             event.user_agent,
         )
-    ]
+    )
 
 
 def access_history_csv(*, person: User, start: date, end: date) -> Iterator[str]:
