@@ -1,10 +1,8 @@
 """The REST API for local authority case-management systems: /api/v1/notifications/."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,7 +17,7 @@ from rapidreviews.models import RapidReview
 from safeguarding.codes import Role
 from safeguarding.models import AuditEvent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_10_june_2024")]
 
 TODAY = dt.date(2024, 6, 10)  # a Monday; 27 May 2024 was a bank holiday
 LIST_URL = "/api/v1/notifications/"
@@ -27,18 +25,6 @@ LIST_URL = "/api/v1/notifications/"
 
 def detail_url(pk: int) -> str:
     return f"/api/v1/notifications/{pk}/"
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    moment = dt.datetime(2024, 6, 10, 10, 0, tzinfo=ZoneInfo("Europe/London"))
-    with time_machine.travel(moment, tick=False):
-        yield
-
-
-@pytest.fixture
-def leeds_user(make_user, leeds):
-    return make_user(Role.LA_USER, local_authority=leeds)
 
 
 @pytest.fixture

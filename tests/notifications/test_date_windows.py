@@ -3,34 +3,24 @@
 (0001-01-01, 31/12/9999) is refused everywhere, list filters included, never a 500."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from notifications import rules
 from notifications.models import Notification
-from safeguarding.codes import Role
 
 from .factories import DraftNotificationFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_10_june_2024")]
 
 TODAY = dt.date(2024, 6, 10)
 LIST_URL = "/api/v1/notifications/"
 
 
-@pytest.fixture(autouse=True)
-def _today():
-    moment = dt.datetime(2024, 6, 10, 10, 0, tzinfo=ZoneInfo("Europe/London"))
-    with time_machine.travel(moment, tick=False):
-        yield
-
-
 @pytest.fixture
-def la_user(make_user, leeds):
-    return make_user(Role.LA_USER, local_authority=leeds)
+def la_user(leeds_user):
+    return leeds_user
 
 
 def date_fields(name: str, day: dt.date) -> dict:

@@ -2,34 +2,18 @@
 them costs the same number of queries however many there are: a request with thousands of
 children is refused quickly, without the worker's memory growing."""
 
-import datetime as dt
 import time
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from notifications.models import Notification, NotificationChild
-from safeguarding.codes import Role
 from tests.memory import MB, peak_growth
 
 from .factories import DraftNotificationFactory, NotificationChildFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_10_june_2024")]
 LIST_URL = "/api/v1/notifications/"
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    moment = dt.datetime(2024, 6, 10, 10, 0, tzinfo=ZoneInfo("Europe/London"))
-    with time_machine.travel(moment, tick=False):
-        yield
-
-
-@pytest.fixture
-def leeds_user(make_user, leeds):
-    return make_user(Role.LA_USER, local_authority=leeds)
 
 
 def children(count: int) -> list[dict]:

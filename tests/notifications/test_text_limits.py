@@ -1,32 +1,15 @@
 """Free text is capped (safeguarding.limits): the web form says so with GOV.UK's character
 count and an error, and the API answers 400 on the field."""
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 from django.urls import reverse
 
 from notifications.models import Notification
-from safeguarding.codes import Role
 from safeguarding.limits import NARRATIVE_MAX_CHARS, REASON_MAX_CHARS
 
 from .factories import CompleteDraftFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _today():
-    moment = dt.datetime(2024, 6, 10, 10, 0, tzinfo=ZoneInfo("Europe/London"))
-    with time_machine.travel(moment, tick=False):
-        yield
-
-
-@pytest.fixture
-def leeds_user(make_user, leeds):
-    return make_user(Role.LA_USER, local_authority=leeds)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_10_june_2024")]
 
 
 def test_the_summary_has_a_character_count_and_a_cap(client, leeds_user):
