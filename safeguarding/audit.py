@@ -61,7 +61,8 @@ def request_origin(request: HttpRequest) -> RequestOrigin:
     if settings.AUDIT_TRUST_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            ip = forwarded.split(",")[0].strip() or ip
+            # The entry our proxy appended (the last): those before it are the client's word.
+            ip = forwarded.split(",")[-1].strip() or ip
     return RequestOrigin(
         ip_address=ip,
         user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],

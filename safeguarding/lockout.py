@@ -19,6 +19,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.db.models import Sum
 from django.dispatch import receiver
@@ -77,6 +78,13 @@ def _audit_lockout(sender, request, username, ip_address, **kwargs) -> None:
             f"{ip_address}"
         ),
     )
+
+
+@receiver(user_logged_in)
+def _forget_the_usernames_failures(sender, request, user, **kwargs) -> None:
+    """A right password ends that username's run of failures, and only that username's: the
+    address's failures for other usernames still count towards its lockout."""
+    AxesProxyHandler.reset_attempts(username=user.get_username())
 
 
 # --- Second-factor codes -----------------------------------------------------------------------

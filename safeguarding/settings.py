@@ -103,6 +103,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The request's address and browser for every audit entry written below it (sign-in
+    # lockouts and timeouts included), and the reads of cases, written once per request.
+    "safeguarding.audit.AuditRequestMiddleware",
     # Turns a sign-in refused by a lockout into the sign-in page with its message (lockout.py).
     "axes.middleware.AxesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -113,7 +116,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "safeguarding.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "safeguarding.audit.AuditRequestMiddleware",
 ]
 
 ROOT_URLCONF = "safeguarding.urls"
@@ -346,7 +348,10 @@ LOCKOUT_MINUTES = env_int("LOCKOUT_MINUTES", 30)
 AXES_COOLOFF_TIME = timedelta(minutes=LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
-AXES_RESET_ON_SUCCESS = True
+# A successful sign-in forgets that username's failures only (safeguarding.lockout), never the
+# address's failures for other usernames: otherwise one valid password would let its owner keep
+# guessing another account's from the same address without ever being locked out.
+AXES_RESET_ON_SUCCESS = False
 # A lockout lasts LOCKOUT_MINUTES from the failure that caused it; tries during it do not extend it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The client address as the audit trail reads it (AUDIT_TRUST_X_FORWARDED_FOR).
@@ -434,7 +439,8 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# Behind a proxy that sets X-Forwarded-For, the audit trail records the client address from it.
+# Behind a proxy that appends to X-Forwarded-For, the audit trail (and the lockout and throttles)
+# take the client address from its last entry: the entries before it are the client's own claim.
 AUDIT_TRUST_X_FORWARDED_FOR = env_bool("AUDIT_TRUST_X_FORWARDED_FOR", False)
 
 # --- Headers and cookies (issue 12, items 3 and 9) -----------------------------------------

@@ -36,6 +36,11 @@ class ThrottledTokenAuthentication(TokenAuthentication):
         except exceptions.AuthenticationFailed:
             rate_count(scope=FAILED_TOKEN_SCOPE, ident=ip, rate=rate)
             raise
+        except (UnicodeDecodeError, ValueError) as exc:
+            # Knox decodes the token as UTF-8 and as hex: bytes that are neither are a wrong
+            # token like any other (counted), not a 500.
+            rate_count(scope=FAILED_TOKEN_SCOPE, ident=ip, rate=rate)
+            raise exceptions.AuthenticationFailed("Invalid token.") from exc
 
 
 class ThrottledTokenScheme(OpenApiAuthenticationExtension):

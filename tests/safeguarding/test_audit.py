@@ -29,7 +29,8 @@ def test_sign_in_is_recorded_with_who_and_where(client, make_user, password):
 def test_forwarded_address_is_used_only_when_trusted(client, make_user, password, settings):
     user = make_user(Role.LA_USER)
     credentials = {"username": user.username, "password": password}
-    headers = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.7, 10.0.0.1"}
+    # The proxy (10.0.0.1) appended the address it saw; the first entry is the client's claim.
+    headers = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9, 198.51.100.7"}
     client.post(reverse("login"), credentials, **headers)
     settings.AUDIT_TRUST_X_FORWARDED_FOR = True
     Client().post(reverse("login"), credentials, **headers)

@@ -96,6 +96,18 @@ def test_a_success_starts_the_count_again(client, make_user, password):
     assert all(r.status_code == 200 for r in responses)
 
 
+def test_a_success_does_not_forget_the_addresss_failures_for_other_accounts(
+    client, make_user, password
+):
+    """One valid password must not let its owner keep guessing another account's."""
+    mine, theirs = make_user(Role.LA_USER), make_user(Role.LA_USER)
+    fail(client, theirs.username, 9)
+    assert sign_in(client, mine.username, password).status_code == 302
+    client.logout()
+
+    assert sign_in(client, theirs.username, "still-guessing").status_code == 429
+
+
 def test_ten_failures_from_one_address_across_accounts_lock_the_address(
     client, make_user, password
 ):
@@ -115,8 +127,10 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(
     client, make_user, password, settings
 ):
     settings.AUDIT_TRUST_X_FORWARDED_FOR = True
+    # The proxy appends the address it saw; what the client wrote before it changes nothing.
     for n in range(10):
-        sign_in(client, f"guess-{n}", "wrong", HTTP_X_FORWARDED_FOR="203.0.113.1, 10.0.0.1")
+        forged = f"10.0.0.{n}, 203.0.113.1"
+        sign_in(client, f"guess-{n}", "wrong", HTTP_X_FORWARDED_FOR=forged)
     assert AuditEvent.objects.get(action=AuditAction.LOCKED_OUT).ip_address == "203.0.113.1"
 
     user = make_user(Role.LA_USER)

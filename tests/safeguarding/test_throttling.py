@@ -45,6 +45,18 @@ def test_the_failed_token_burst_is_a_setting(settings):
     assert answers == [401, 401, 401, 429]
 
 
+@pytest.mark.parametrize(
+    "token", [b"Token \xc3\xa9t\xc3\xa9", b"Token \xff\xfe", b"Token zz-not-hex"], ids=repr
+)
+def test_a_token_that_is_not_text_or_hex_is_a_counted_401_not_a_500(token, settings):
+    settings.API_FAILED_TOKEN_RATE = "2/minute"
+    client = APIClient()
+
+    answers = [client.get(URL, HTTP_AUTHORIZATION=token).status_code for _ in range(3)]
+
+    assert answers == [401, 401, 429]
+
+
 def test_sign_in_by_session_is_not_throttled_by_failed_tokens(client, make_user, settings):
     settings.API_FAILED_TOKEN_RATE = "1/minute"
     guess(1).get(URL)
