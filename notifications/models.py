@@ -16,6 +16,18 @@ class AbuseOrNeglect(models.TextChoices):
     NOT_SUSPECTED = "not_suspected", "Not suspected (looked-after child's death)"
 
 
+# What identifies a child or tells their circumstances in words. The audit trail records that
+# these changed, never their values (safeguarding.audit.redact), and the retention schedule
+# removes them when a closed case is anonymised.
+PERSONAL_FIELDS = (
+    "placement_postcode",
+    "summary",
+    "child_in_focus_override_reason",
+    "lateness_reason",
+)
+CHILD_IDENTIFYING_FIELDS = ("name", "date_of_birth")
+
+
 class Notification(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"

@@ -22,6 +22,17 @@ def coded(choices, verbose_name: str) -> models.CharField:
     return models.CharField(verbose_name, max_length=30, choices=choices, blank=True)
 
 
+# The review's narrative: the audit trail records that it changed, never what it says
+# (safeguarding.audit.redact); the retention schedule removes it when the case is anonymised.
+NARRATIVE_FIELDS = (
+    "summary_of_facts",
+    "relevant_information",
+    "reflection",
+    "immediate_action",
+    "lcspr_rationale",
+)
+
+
 class RapidReview(models.Model):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"

@@ -27,26 +27,20 @@ from datetime import datetime, time
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from notifications.models import Notification, NotificationChild
+from notifications.models import (
+    CHILD_IDENTIFYING_FIELDS,
+    PERSONAL_FIELDS,
+    Notification,
+    NotificationChild,
+)
 from notifications.rules import age_on
 from safeguarding.retention import Action, RetentionRule, case_cutoff, register
 
 from . import codes
-from .models import RapidReview
+from .models import NARRATIVE_FIELDS, RapidReview
 
-NOTIFICATION_TEXT = (
-    "placement_postcode",
-    "summary",
-    "child_in_focus_override_reason",
-    "lateness_reason",
-)
-REVIEW_TEXT = (
-    "summary_of_facts",
-    "relevant_information",
-    "reflection",
-    "immediate_action",
-    "lcspr_rationale",
-)
+NOTIFICATION_TEXT = PERSONAL_FIELDS
+REVIEW_TEXT = NARRATIVE_FIELDS
 
 
 def cases_to_anonymise(now: datetime) -> QuerySet[Notification]:
@@ -89,7 +83,7 @@ def case_anonymise(notification: Notification, now: datetime) -> dict:
     Notification.objects.filter(pk=notification.pk).update(
         anonymised_at=now, **dict.fromkeys(NOTIFICATION_TEXT, "")
     )
-    removed = [f"children.{name}" for name in ("name", "date_of_birth")] + list(NOTIFICATION_TEXT)
+    removed = [f"children.{name}" for name in CHILD_IDENTIFYING_FIELDS] + list(NOTIFICATION_TEXT)
     review = RapidReview.objects.filter(notification=notification).first()
     if review is not None:
         if review.document:

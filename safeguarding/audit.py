@@ -5,7 +5,7 @@ the request being served, so services need only say who acted and on what."""
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -202,6 +202,24 @@ def _write_reads(reads: _RequestReads) -> None:
 
 
 READ_ACTIONS = (AuditAction.VIEW, AuditAction.LIST)
+
+
+REDACTED = "(changed)"
+
+
+def redact(changes: dict, fields: Collection[str]) -> dict:
+    """`changes` with the values of `fields` (a key's last dotted part: "Child A.name" is
+    "name") replaced by "(changed)": what identifies a child or tells their circumstances in
+    words is never copied into the append-only trail, which outlives the case's own record
+    (retention anonymises the case, not its history)."""
+    return {
+        key: (
+            ([REDACTED, REDACTED] if isinstance(value, list) else REDACTED)
+            if key.rsplit(".", 1)[-1] in fields
+            else value
+        )
+        for key, value in changes.items()
+    }
 
 
 def audit_events_for(obj: models.Model) -> models.QuerySet[AuditEvent]:

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from safeguarding.audit import audit_log
+from safeguarding.audit import audit_log, redact
 from safeguarding.calendars import england_calendar
 from safeguarding.errors import DomainConflict, DomainError, DomainInvalid
 from safeguarding.models import AuditAction, LocalAuthority, User
@@ -21,7 +21,12 @@ from safeguarding.postcodes import normalise_postcode
 from safeguarding.selectors import imd_decile_for_postcode
 
 from .. import rules
-from ..models import Notification, NotificationChild
+from ..models import (
+    CHILD_IDENTIFYING_FIELDS,
+    PERSONAL_FIELDS,
+    Notification,
+    NotificationChild,
+)
 from ..timescales import notification_on_time
 
 CHILD_FIELDS = ("child_reference", "name", "date_of_birth", "age_years", "sex", "harm")
@@ -87,6 +92,7 @@ def _save_changes(
     }
     for field, value in values.items():
         setattr(notification, field, value)
+    changes = redact(changes, PERSONAL_FIELDS)
     notification.version = F("version") + 1
     notification.save(update_fields=[*values, "version", "updated_at"])
     notification.refresh_from_db(fields=["version"])
@@ -408,10 +414,9 @@ def notification_child_update(
             _display(value),
         ]
         for field, value in values.items()
-        if getattr(child, field) != value and field != "name"
+        if getattr(child, field) != value
     }
-    if child.name != values["name"]:
-        changes[f"{child.child_reference}.name"] = ["(changed)", "(changed)"]  # never logged
+    changes = redact(changes, CHILD_IDENTIFYING_FIELDS)
     NotificationChild.objects.filter(pk=child.pk).update(**values)
     child.refresh_from_db()
     _refresh_child_in_focus(notification)
@@ -488,12 +493,9 @@ def notification_child_in_focus_set(
         by=by,
         message=_amendment_message(
             notification,
+            # The reason is the child's circumstances in words: kept on the record, not here.
             f"Child in focus: {child.child_reference}"
-            + (
-                f" (instead of {automatic.child_reference}: {override_reason.strip()})"
-                if is_override
-                else ""
-            ),
+            + (f" (instead of {automatic.child_reference})" if is_override else ""),
             amendment_reason,
         ),
         changes={

@@ -11,7 +11,7 @@ from uuid import uuid4
 from django.core.files.base import ContentFile, File
 from django.db import transaction
 
-from safeguarding.audit import audit_log
+from safeguarding.audit import REDACTED, audit_log
 from safeguarding.models import AuditAction, User
 
 from .. import documents
@@ -62,13 +62,14 @@ def rapid_review_document_upload(
             action=AuditAction.UPDATE,
             obj=review,
             changes={
-                "document_name": [old_name, review.document_name],
+                # A file's name may name the child: that it changed, never what it says.
+                "document_name": [REDACTED if old_name else None, REDACTED],
                 "size_bytes": len(data),
                 "pages": info.page_count,
                 "type": info.kind,
             },
-            message=f"{'Replaced' if old_path else 'Uploaded'} the full review document: "
-            f"{review.document_name} ({pages})",
+            message=f"{'Replaced' if old_path else 'Uploaded'} the full review document "
+            f"({info.kind.upper()}, {pages})",
         )
     except Exception:
         storage.delete(new_path)  # nothing refers to it
@@ -96,7 +97,7 @@ def rapid_review_document_download(*, review: RapidReview, by: User) -> Document
         actor=by,
         action=AuditAction.EXPORT,
         obj=review,
-        changes={"document_name": review.document_name},
+        changes={"type": extension},
         message="Downloaded the full review document",
     )
     return DocumentDownload(

@@ -15,13 +15,13 @@ from django.utils import timezone
 from notifications.models import Notification
 from safeguarding import policy
 from safeguarding.audiences import notify, panel
-from safeguarding.audit import audit_log
+from safeguarding.audit import audit_log, redact
 from safeguarding.calendars import england_calendar
 from safeguarding.errors import DomainConflict, DomainError, DomainInvalid
 from safeguarding.models import AuditAction, User
 
 from .. import rules
-from ..models import RapidReview, RapidReviewTheme
+from ..models import NARRATIVE_FIELDS, RapidReview, RapidReviewTheme
 from ..sections import SECTION_BY_KEY
 from ..timescales import rapid_review_due_date, rapid_review_working_days_taken
 
@@ -125,11 +125,14 @@ def rapid_review_section_save(
         cause = SECTION_BY_KEY["cause"]
         still_visible = set(rules.visible_fields(cause, proposed))
         new_values.update({f: "" for f in cause.fields if f not in still_visible})
-    changes = {
-        field: [getattr(review, field), value]
-        for field, value in new_values.items()
-        if getattr(review, field) != value
-    }
+    changes = redact(
+        {
+            field: [getattr(review, field), value]
+            for field, value in new_values.items()
+            if getattr(review, field) != value
+        },
+        NARRATIVE_FIELDS,
+    )
     if not changes and review.section_version(section_key):
         return review  # nothing changed: no new version, so nobody else gets a conflict
     for field, value in new_values.items():

@@ -380,3 +380,53 @@ def test_the_access_history_is_for_administrators_only(client, reader):
 
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(message="Access history exported").exists()
+
+
+def test_edits_record_that_identifying_fields_changed_never_their_values(make_user, leeds):
+    """The trail is kept longer than the case (retention anonymises the case, not its
+    history), so a child's name, date of birth, postcode and the narrative are never in it."""
+    from datetime import date
+
+    from notifications.services.drafts import (
+        ChildData,
+        notification_child_update,
+        notification_circumstances_update,
+    )
+    from tests.notifications.factories import DraftNotificationFactory, NotificationChildFactory
+
+    user = make_user(Role.LA_USER, local_authority=leeds)
+    draft = DraftNotificationFactory(created_by=user, local_authority=leeds)
+    child = NotificationChildFactory(notification=draft, name="Synthetic Lowther")
+    draft.refresh_from_db()
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+
+    notification_circumstances_update(
+        notification=draft,
+        by=user,
+        abuse_or_neglect=draft.abuse_or_neglect or "known",
+        child_looked_after_death=draft.child_looked_after_death,
+        placement_postcode="LS1 4AP",
+        imd_decile=3,
+        summary="Synthetic Lowther was found",
+        expected_version=draft.version,
+    )
+    draft.refresh_from_db()
+    notification_child_update(
+        child=child,
+        by=user,
+        data=ChildData(
+            child_reference=child.child_reference,
+            sex=child.sex,
+            harm=child.harm,
+            name="Synthetic Renamed",
+            date_of_birth=date(2016, 1, 2),
+        ),
+        expected_version=draft.version,
+    )
+
+    events = AuditEvent.objects.exclude(pk__in=before)
+    assert events.count() == 2
+    text = " ".join(str(e.changes) + e.message for e in events)
+    assert "(changed)" in text
+    for secret in ("Lowther", "Renamed", "LS1", "2016-01-02", "was found"):
+        assert secret not in text
