@@ -14,6 +14,21 @@ class SafeguardingConfig(AppConfig):
             sessions,  # noqa: F401  (starts the session clock at sign-in)
         )
 
+        _hide_authenticator_secrets()
+
+
+def _hide_authenticator_secrets() -> None:
+    """django-otp's admin pages show authenticator keys, QR codes and recovery codes. Nobody
+    reads them, administrators included: a lost authenticator is reset (the people list's
+    action), never looked up. (Runs after the admin's autodiscovery, which registered them.)"""
+    from django.contrib import admin
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    for model in (TOTPDevice, StaticDevice):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+
 
 class SafeguardingAdminConfig(AdminConfig):
     default_site = "safeguarding.admin_site.SafeguardingAdminSite"

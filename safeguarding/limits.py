@@ -12,7 +12,13 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+    UnreadablePostError,
+)
 from django.shortcuts import render
 
 API_PREFIX = "/api/"
@@ -67,6 +73,9 @@ class RequestSizeLimitMiddleware:
                 )
             except (TooManyFieldsSent, TooManyFilesSent):
                 return too_large(request, "The form has too many fields or files")
+            except UnreadablePostError:
+                # The client went away mid-upload: nobody is waiting for the answer.
+                return HttpResponseBadRequest("The request body could not be read")
         return self.get_response(request)
 
 

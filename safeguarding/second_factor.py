@@ -103,8 +103,13 @@ def authenticator_start(*, user: User) -> TOTPDevice:
 
 
 def _recovery_codes_replace(*, user: User) -> list[str]:
-    StaticDevice.objects.filter(user=user).delete()
-    device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+    """New codes on the person's one recovery-code device. The device itself is kept: a session
+    verified with a recovery code stays verified (django-otp ties the session to the device)."""
+    device = StaticDevice.objects.filter(user=user).order_by("pk").first()
+    if device is None:
+        device = StaticDevice.objects.create(user=user, name=RECOVERY_NAME, confirmed=True)
+    StaticDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes

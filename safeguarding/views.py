@@ -20,6 +20,7 @@ from .health import check_broker, check_database
 from .lockout import client_ip
 from .models import AuditAction
 from .retention import retention_apply, retention_plan
+from .second_factor import second_factor_pending
 from .selectors import (
     inbox_messages,
     inbox_unread_count,
@@ -143,7 +144,9 @@ class SignOutView(auth_views.LogoutView):
     browser, another computer) ends too."""
 
     def post(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
+        # Only a session that has passed the second factor speaks for the person: a password
+        # alone signs out this browser, not the person's other sessions.
+        if request.user.is_authenticated and not second_factor_pending(request.user):
             sessions_end_all(user=request.user)
         return super().post(request, *args, **kwargs)
 

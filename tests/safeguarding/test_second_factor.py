@@ -352,3 +352,35 @@ def test_a_second_factor_lockout_ends_after_30_minutes(client, la_user, settings
         response = client.post(VERIFY, {"code": current_code(device)})
         assert response.status_code == 302
         assert client.get("/").status_code == 200
+
+
+def test_nobody_reads_authenticator_secrets_or_recovery_codes_in_the_admin(client, make_user):
+    client.force_login(make_user(Role.ADMINISTRATOR))
+    for url in ("/admin/otp_totp/totpdevice/", "/admin/otp_static/staticdevice/"):
+        assert client.get(url).status_code == 404
+
+
+def test_new_recovery_codes_keep_a_session_verified_by_a_recovery_code(client, la_user):
+    codes = _set_up_with_recovery_codes(client, la_user)
+    client.logout()
+    force_login_password_only(client, la_user)
+    client.post(reverse("second-factor-recovery"), {"code": codes[0]})
+    assert client.get("/").status_code == 200
+
+    client.post(reverse("second-factor-recovery-codes-regenerate"))
+
+    assert client.get("/").status_code == 200
+    assert not StaticToken.objects.filter(token=codes[1]).exists()
+
+
+def test_a_password_alone_does_not_sign_the_person_out_elsewhere(client, la_user):
+    from django.test import Client
+
+    elsewhere = Client()
+    elsewhere.force_login(la_user)  # the person, verified, on another computer
+    authenticator_for(la_user)
+    force_login_password_only(client, la_user)
+
+    client.post(reverse("logout"))
+
+    assert elsewhere.get("/").status_code == 200
