@@ -32,6 +32,7 @@ import tarfile
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from services import postgres_bindir  # noqa: E402
@@ -75,8 +76,25 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def run(command: list[str]) -> None:
-    result = subprocess.run(command, capture_output=True, text=True)
+def libpq_environment(url: str) -> dict[str, str]:
+    """DATABASE_URL as libpq's environment variables, so that the password never appears on a
+    command line (where any local user could read it in the process list)."""
+    parts = urlsplit(url)
+    values = {
+        "PGHOST": unquote(parts.hostname or ""),
+        "PGPORT": str(parts.port or ""),
+        "PGUSER": unquote(parts.username or ""),
+        "PGPASSWORD": unquote(parts.password or ""),
+        "PGDATABASE": unquote(parts.path.lstrip("/")),
+    }
+    for key, value in parse_qsl(parts.query):
+        if key == "sslmode":
+            values["PGSSLMODE"] = value
+    return {**os.environ, **{key: value for key, value in values.items() if value}}
+
+
+def run(command: list[str], env: dict[str, str] | None = None) -> None:
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
     if result.returncode:
         raise BackupError(f"{Path(command[0]).name} failed: {result.stderr.strip()}")
 
@@ -91,7 +109,7 @@ def backup(backup_dir: Path) -> Path:
     partial.mkdir(parents=True, mode=0o700)
     try:
         dump = [str(bindir / "pg_dump"), "--format=custom", "--no-owner", "--no-acl"]
-        run([*dump, f"--file={partial / DUMP}", f"--dbname={url}"])
+        run([*dump, f"--file={partial / DUMP}"], env=libpq_environment(url))
         with tarfile.open(partial / MEDIA, "w:gz") as archive:
             if media.is_dir():
                 archive.add(media, arcname="media")
@@ -125,9 +143,11 @@ def restore(source: Path) -> None:
     url, bindir, media = database_url(), postgres_bindir(), media_root()
     check(source)
     options = ["--clean", "--if-exists", "--no-owner", "--no-acl", "--exit-on-error"]
+    environment = libpq_environment(url)
     run(
-        [str(bindir / "pg_restore"), *options, "--single-transaction", f"--dbname={url}"]
-        + [str(source / DUMP)]
+        [str(bindir / "pg_restore"), *options, "--single-transaction"]
+        + [f"--dbname={environment['PGDATABASE']}", str(source / DUMP)],
+        env=environment,
     )
     # The media files: unpacked beside MEDIA_ROOT, then swapped in, so that a failure leaves
     # the current files as they were.
