@@ -56,6 +56,14 @@ LIST_FILTERS_MAX = 20
 LIST_FILTER_VALUE_MAX = 100
 
 
+def storable(value: object, limit: int) -> str:
+    """Text from the request as the database can store it: PostgreSQL refuses NUL characters
+    and unpaired surrogates (which a client can put in a query string or header) in text and
+    JSON, and the audit entry must never fail because of what a client sent."""
+    text = str(value).encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd")
+    return text[:limit]
+
+
 def request_origin(request: HttpRequest) -> RequestOrigin:
     ip = request.META.get("REMOTE_ADDR") or None
     if settings.AUDIT_TRUST_X_FORWARDED_FOR:
@@ -65,8 +73,8 @@ def request_origin(request: HttpRequest) -> RequestOrigin:
             ip = forwarded.split(",")[-1].strip() or ip
     return RequestOrigin(
         ip_address=ip,
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-        path=request.path[:300],
+        user_agent=storable(request.META.get("HTTP_USER_AGENT", ""), 300),
+        path=storable(request.path, 300),
     )
 
 
@@ -154,7 +162,7 @@ def audit_list(
     if reads is None or not getattr(user, "is_authenticated", False):
         return
     kept = {
-        str(key)[:LIST_FILTER_VALUE_MAX]: str(value)[:LIST_FILTER_VALUE_MAX]
+        storable(key, LIST_FILTER_VALUE_MAX): storable(value, LIST_FILTER_VALUE_MAX)
         for key, value in list((filters or {}).items())[:LIST_FILTERS_MAX]
         if value not in (None, "")
     }

@@ -430,3 +430,18 @@ def test_edits_record_that_identifying_fields_changed_never_their_values(make_us
     assert "(changed)" in text
     for secret in ("Lowther", "Renamed", "LS1", "2016-01-02", "was found"):
         assert secret not in text
+
+
+def test_a_list_read_with_unstorable_characters_in_its_query_is_audited_not_a_500(
+    api_client, make_user
+):
+    """NUL and unpaired surrogates (which schemathesis sends) cannot go into PostgreSQL text
+    or JSON; the audit entry keeps a replacement character instead of failing the request."""
+    admin = make_user(Role.ADMINISTRATOR)
+    query = "%00%C2%8F=%F4%82%99%B8%00&x%00y=%ED%A0%80"
+
+    response = api_client(admin).get(f"/api/v1/panel/letters/?{query}")
+
+    assert response.status_code == 200
+    event = AuditEvent.objects.filter(action=AuditAction.LIST).latest("id")
+    assert "\x00" not in str(event.changes)
