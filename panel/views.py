@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from notifications.timescales import SIN_DEADLINE_WORKING_DAYS
 from rapidreviews.models import RapidReview
+from rapidreviews.selectors import rapid_review_answers
 from safeguarding import policy
 from safeguarding.audit import audit_list, case_access_log
 from safeguarding.forms import form_add_errors
@@ -47,9 +48,14 @@ def _decision_context(request: HttpRequest, review, form) -> dict:
     user = request.user
     letters = list(selectors.response_letter_list_for_review(user=user, review=review))
     decisions = list(selectors.panel_decision_list(review=review))
+    notification = review.notification
     return {
         "review": review,
-        "notification": review.notification,
+        "notification": notification,
+        # The review itself, so that the Panel decides with it in front of it.
+        "answers": rapid_review_answers(review=review),
+        "child": notification.child_in_focus,
+        "show_names": policy.can_see_child_identity(user, notification),
         "form": form,
         "decisions": decisions,
         "current": selectors.panel_decision_current(review=review),

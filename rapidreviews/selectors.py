@@ -18,7 +18,10 @@ from safeguarding.models import Partnership, User
 from safeguarding.scoping import authority_scope
 from safeguarding.workingdays import WorkingDayCalendar
 
-from .models import RapidReview, RapidReviewExtension
+from . import rules
+from .forms import _question
+from .models import RapidReview, RapidReviewExtension, RapidReviewTheme
+from .sections import SECTIONS, Section
 
 
 def rapid_review_list(*, user: User) -> QuerySet[RapidReview]:
@@ -210,3 +213,46 @@ def rapid_review_deadline(
         if extended
         else None,
     )
+
+
+@dataclass(frozen=True)
+class SectionAnswers:
+    """A section's questions and answers as a reader sees them: labels, never codes; None for a
+    question not answered yet."""
+
+    section: Section
+    rows: list[tuple[str, str | None]]
+
+
+def rapid_review_answers(*, review: RapidReview) -> list[SectionAnswers]:
+    """Every section's questions and answers, for reading (the review's page and the Panel's
+    decision page). The document is left out: pages show it with its download link."""
+    result = []
+    for section in SECTIONS:
+        if section.key == "document":
+            continue
+        if section.key == "themes":
+            themes = review.themes.all()
+            rows = [(theme.get_theme_display(), _theme_answer(theme)) for theme in themes]
+        else:
+            rows = [
+                (_question(name), _answer(review, name))
+                for name in rules.visible_fields(section, review)
+            ]
+        result.append(SectionAnswers(section, rows))
+    return result
+
+
+def _answer(review: RapidReview, name: str) -> str | None:
+    value = getattr(review, name)
+    if value is None or value == "":
+        return None
+    if RapidReview._meta.get_field(name).choices:
+        return getattr(review, f"get_{name}_display")()
+    return str(value)
+
+
+def _theme_answer(theme: RapidReviewTheme) -> str:
+    if not theme.present:
+        return "Not present"
+    return "Present; good practice identified" if theme.good_practice else "Present"

@@ -89,7 +89,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status": deadline.status,
             "deadline": deadline,
             "sections": _section_states(review),
-            "answers": _answers(review),
+            "answers": selectors.rapid_review_answers(review=review),
             "can_edit": RapidReview.Step.EDIT in steps,
             "can_submit": RapidReview.Step.SUBMIT in steps,
             "can_reopen": RapidReview.Step.REOPEN in steps,
@@ -100,36 +100,6 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and review.incident_type != review.notification.reason,
         },
     )
-
-
-def _answers(review: RapidReview) -> list[dict]:
-    """Every section's questions and answers, for reading."""
-    result = []
-    for section in SECTIONS:
-        if section.key == "document":
-            continue  # shown with its download link at the top of the review's page
-        if section.key == "themes":
-            rows = [
-                (theme.get_theme_display(), _theme_answer(theme)) for theme in review.themes.all()
-            ]
-        else:
-            rows = [
-                (
-                    forms._question(name),
-                    getattr(review, f"get_{name}_display")()
-                    if RapidReview._meta.get_field(name).choices
-                    else getattr(review, name),
-                )
-                for name in rules.visible_fields(section, review)
-            ]
-        result.append({"section": section, "rows": rows})
-    return result
-
-
-def _theme_answer(theme) -> str:
-    if not theme.present:
-        return "Not present"
-    return "Present; good practice identified" if theme.good_practice else "Present"
 
 
 def _section_initial(review: RapidReview, section) -> dict:
@@ -219,7 +189,8 @@ def review_section(request: HttpRequest, pk: int, section_key: str) -> HttpRespo
             return redirect("rapidreviews:review-detail", pk=review.pk)
     saved = None
     if conflict is not None:
-        saved = next(a for a in _answers(conflict) if a["section"].key == section.key)
+        answers = selectors.rapid_review_answers(review=conflict)
+        saved = next(part for part in answers if part.section.key == section.key)
     return render(
         request,
         "rapidreviews/review_section.html",

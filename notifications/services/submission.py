@@ -16,9 +16,10 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from rapidreviews.models import RapidReview
 from rapidreviews.services import rapid_review_open
 from rapidreviews.timescales import RAPID_REVIEW_DEADLINE_WORKING_DAYS
-from safeguarding.audiences import notify, panel, partnership_leads
+from safeguarding.audiences import Audience, notify, panel, partnership_leads
 from safeguarding.audit import audit_log
 from safeguarding.calendars import england_calendar
 from safeguarding.models import AuditAction, LocalAuthority, User
@@ -109,14 +110,27 @@ def notification_submit(
         changes={"working_days_to_notify": days, "on_time": notification.notified_on_time},
         message=f"Submitted; rapid review due {review.due_date:%-d %B %Y}",
     )
-    _tell_about_submission(notification, review.due_date)
+    _tell_about_submission(notification, review)
     return notification
 
 
-def _tell_about_submission(notification: Notification, due_date: date) -> None:
-    """The partnership's leads and the whole Panel (safeguarding.audiences)."""
+def _tell_about_submission(notification: Notification, review: RapidReview) -> None:
+    """The partnership's leads and the whole Panel (safeguarding.audiences), in one e-mail. The
+    leads' inbox message opens the rapid review they must write; the Panel's the SIN."""
     authority = notification.local_authority
+    due_date = review.due_date
     url = reverse("notifications:notification-detail", args=[notification.pk])
+    review_url = reverse("rapidreviews:review-detail", args=[review.pk])
+    leads = partnership_leads(authority.partnership)
+    subject = f"{notification.reference}: serious incident notified by {authority}"
+    dedupe_key = f"sin-submitted-{notification.pk}"
+    notify(
+        Audience(people=leads.people),
+        subject=subject,
+        body=f"Write the rapid review, due by {due_date:%-d %B %Y}.",
+        url=review_url,
+        dedupe_key=dedupe_key,
+    )
     timeliness = (
         f"within {SIN_DEADLINE_WORKING_DAYS} working days"
         if notification.notified_on_time
@@ -124,8 +138,8 @@ def _tell_about_submission(notification: Notification, due_date: date) -> None:
         f"became aware (late: {notification.lateness_reason})"
     )
     notify(
-        partnership_leads(authority.partnership) + panel(),
-        subject=f"{notification.reference}: serious incident notified by {authority}",
+        Audience(emails=leads.emails) + panel(),
+        subject=subject,
         body=f"Rapid review due by {due_date:%-d %B %Y}.",
         url=url,
         email_body=(
@@ -135,9 +149,11 @@ def _tell_about_submission(notification: Notification, due_date: date) -> None:
             f"The partnership's rapid review is due by {due_date:%-d %B %Y} "
             f"({RAPID_REVIEW_DEADLINE_WORKING_DAYS} working days after the notification).\n\n"
             f"Sign in to see the notification: {settings.SERVICE_URL}{url}\n"
+            f"The partnership's leads write the rapid review at: "
+            f"{settings.SERVICE_URL}{review_url}\n"
         ),
         related=notification,
-        dedupe_key=f"sin-submitted-{notification.pk}",
+        dedupe_key=dedupe_key,
     )
 
 

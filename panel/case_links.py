@@ -1,0 +1,57 @@
+"""The Panel's decision and the response letters in the case's "This case" panel
+(safeguarding.case_links)."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.models import Notification
+from rapidreviews.case_links import case_review
+from rapidreviews.models import RapidReview
+from safeguarding import policy
+from safeguarding.case_links import CaseLink, register
+from safeguarding.dates import long_date
+from safeguarding.models import User
+
+from . import selectors
+from .models import ResponseLetter
+
+
+def decision_case_links(user: User, notification: Notification) -> list[CaseLink]:
+    """The decision page, for anyone who may see the review, once there is something to decide
+    (the review submitted) or a decision to read."""
+    review = case_review(user, notification)
+    if review is None or not (
+        review.status == RapidReview.Status.SUBMITTED or review.panel_decisions.exists()
+    ):
+        return []
+    return [CaseLink("decision", "Panel decision", reverse("panel:decision", args=[review.pk]))]
+
+
+def letter_case_links(user: User, notification: Notification) -> list[CaseLink]:
+    """The letter being written (for the Panel, once it has decided) and the latest sent
+    letter's PDF (for anyone who may read it)."""
+    review = case_review(user, notification)
+    if review is None:
+        return []
+    links = []
+    sent = (
+        selectors.response_letter_list_for_review(user=user, review=review)
+        .filter(status=ResponseLetter.Status.SENT)
+        .first()
+    )
+    if policy.can_write_letter(user, review) and selectors.panel_decision_current(review=review):
+        if selectors.response_letter_open_draft(review=review):
+            url = reverse("panel:letter-preview", args=[review.pk])
+            links.append(CaseLink("letter", "Draft response letter", url))
+        elif sent is None:
+            url = reverse("panel:letter-draft", args=[review.pk])
+            links.append(CaseLink("letter", "Write the response letter", url))
+    if sent is not None:
+        url = reverse("panel:letter-download", args=[sent.pk])
+        label = f"Response letter sent {long_date(timezone.localdate(sent.sent_at))} (PDF)"
+        links.append(CaseLink("letter_pdf", label, url))
+    return links
+
+
+register("panel-decision", decision_case_links, order=30)
+register("panel-letters", letter_case_links, order=40)
