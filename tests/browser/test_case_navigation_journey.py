@@ -93,9 +93,9 @@ def test_the_panel_decides_with_the_review_and_walks_the_case_by_its_links(page:
     # The decision page: the review in front of the Panel, then the form.
     follow(page, "Panel decision", "Panel decision")
     expect(page.get_by_role("heading", name="The rapid review", level=2)).to_be_visible()
-    expect(page.get_by_role("heading", name="Child in focus", level=3)).to_be_visible()
+    expect(page.get_by_role("heading", name="Child in focus", level=3, exact=True)).to_be_visible()
     for section in ("Characteristics of the child in focus", "Narrative", "Decision on an LCSPR"):
-        expect(page.get_by_role("heading", name=section, level=3)).to_be_visible()
+        expect(page.get_by_role("heading", name=section, level=3, exact=True)).to_be_visible()
     answers = page.locator(".govuk-summary-list")
     expect(answers.filter(has_text="Ethnicity").first).to_contain_text("White British")
     expect(page.get_by_text(NARRATIVE)).to_be_visible()
