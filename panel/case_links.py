@@ -45,7 +45,7 @@ def letter_case_links(user: User, notification: Notification) -> list[CaseLink]:
             links.append(CaseLink("letter", "Draft response letter", url))
         elif sent is None:
             url = reverse("panel:letter-draft", args=[review.pk])
-            links.append(CaseLink("letter", "Write the response letter", url))
+            links.append(CaseLink("letter", "Response letter", url))
     if sent is not None:
         url = reverse("panel:letter-download", args=[sent.pk])
         label = f"Response letter sent {long_date(timezone.localdate(sent.sent_at))} (PDF)"

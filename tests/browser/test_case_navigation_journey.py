@@ -122,7 +122,7 @@ def test_the_panel_decides_with_the_review_and_walks_the_case_by_its_links(page:
     check(page)
 
     # The letter page links back to the review and the decision, and on to the LCSPR.
-    page.get_by_role("link", name="Write the response letter").first.click()
+    page.get_by_role("link", name="Write the response letter").click()
     expect(page.get_by_role("heading", name="Response letter", level=1)).to_be_visible()
     for name in ("Rapid review", "Panel decision", "LCSPR"):
         expect(this_case(page).get_by_role("link", name=name, exact=True)).to_be_visible()

@@ -149,7 +149,7 @@ def test_the_letter_pages_link_to_the_review_and_the_decision(client, make_user,
     assert reverse("rapidreviews:review-detail", args=[review.pk]) in links
     assert reverse("panel:decision", args=[review.pk]) in links
     assert reverse("notifications:notification-detail", args=[review.notification.pk]) in links
-    assert current == "Write the response letter"
+    assert current == "Response letter"
 
 
 @pytest.mark.parametrize("role", ROLES)
