@@ -120,6 +120,10 @@ def test_the_panel_decides_with_the_review_and_walks_the_case_by_its_links(page:
     expect(correction).to_be_visible()
     expect(page.get_by_role("button", name="Save the correction")).to_be_visible()
     check(page)
+    # On a phone the review, the links and the open form fit the screen's width.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # The letter page links back to the review and the decision, and on to the LCSPR.
     page.get_by_role("link", name="Write the response letter").click()
