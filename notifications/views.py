@@ -7,7 +7,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from safeguarding.audit import audit_events_for, audit_list, case_access_log
 from safeguarding.calendars import england_calendar
 from safeguarding.filters import FilterInvalid
 from safeguarding.forms import form_add_errors
+from safeguarding.lists import list_page
 from safeguarding.models import AuditAction
 from safeguarding.selectors import local_authority_list
 
@@ -119,25 +119,18 @@ def notification_index(request: HttpRequest) -> HttpResponse:
         # say so next to its field and list without the filters rather than fail.
         form_add_errors(form, {k: v for k, v in exc.errors.items() if k in form.fields})
         notifications = selectors.notification_list(user=request.user)
-    page = Paginator(notifications, 25).get_page(request.GET.get("page"))
+    listing = list_page(request, notifications)
     audit_list(
         user=request.user,
         model=Notification,
-        ids=[n.pk for n in page.object_list],
+        ids=[n.pk for n in listing.page.object_list],
         filters=filters,
-        page=page.number,
+        page=listing.page.number,
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "notifications/notification_list.html",
-        {
-            "form": form,
-            "page": page,
-            "querystring": query.urlencode(),
-            "can_start": policy.can_notify(request.user),
-        },
+        {"form": form, "listing": listing, "can_start": policy.can_notify(request.user)},
     )
 
 
