@@ -315,7 +315,10 @@ def lcspr_date_correct(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, "There are no dates you can correct on this LCSPR yet.")
         return redirect("lcsprs:lcspr-detail", pk=lcspr.pk)
     bound = request.POST if request.method == "POST" else None
-    form = forms.CorrectDateForm(bound, choices=choices, initial={"version": lcspr.version})
+    initial = {"version": lcspr.version}
+    if len(choices) == 1:
+        initial["which"] = choices[0][0]  # the only date they may correct, already chosen
+    form = forms.CorrectDateForm(bound, choices=choices, initial=initial)
     extra: dict | None = {}
     if bound is not None and form.is_valid():
         extra = _correct(request, lcspr, form)
