@@ -170,6 +170,18 @@ def can_give_lcspr_feedback(user, lcspr: Any = None) -> bool:
     return is_panel(user)
 
 
+def can_record_lcspr_receipt(user, lcspr: Any = None) -> bool:
+    """The date the Panel received the final report is the Panel's to record (a Panel member
+    or the secretariat), never the partnership's: the 7-day notice is measured from it."""
+    return is_panel(user)
+
+
+def can_correct_lcspr_dates(user, lcspr: PartnershipCase) -> bool:
+    """Correct a date with a reason: the partnership's leads their planned and actual
+    publication dates, the Panel its receipt date (which dates: `Lcspr.CORRECTABLE_DATES`)."""
+    return is_lead_of(user, lcspr) or is_panel(user)
+
+
 # --- Statistics and administration ---------------------------------------------------------------
 
 
@@ -312,10 +324,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("lcsprs:lcspr-list", GET, is_signed_in),
     Endpoint("lcsprs:lcspr-detail", GET, is_signed_in, case="lcspr"),
     Endpoint("lcsprs:lcspr-start", POST, can_edit_lcspr, "lcspr"),
-    Endpoint("lcsprs:lcspr-final-report", POST, can_edit_lcspr, "lcspr"),
+    Endpoint("lcsprs:lcspr-final-report", POST, can_record_lcspr_receipt, "lcspr"),
     Endpoint("lcsprs:lcspr-planned-publication", POST, can_edit_lcspr, "lcspr"),
     Endpoint("lcsprs:lcspr-publish", POST, can_edit_lcspr, "lcspr"),
     Endpoint("lcsprs:lcspr-feedback", POST, can_give_lcspr_feedback, "lcspr"),
+    Endpoint("lcsprs:lcspr-date-correct", FORM, can_correct_lcspr_dates, "lcspr"),
     Endpoint("lcsprs:lcspr-commission", FORM, can_edit_review, "submitted_review"),
     Endpoint("lcsprs-api:lcspr-list", GET, is_signed_in),
     Endpoint("lcsprs-api:lcspr-detail", GET, is_signed_in, case="lcspr"),
