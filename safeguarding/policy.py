@@ -265,7 +265,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("access-history", GET, can_see_access_log),
     # Serious Incident Notifications
     Endpoint("notifications:notification-list", GET, is_signed_in),
-    Endpoint("notifications:notification-start", POST, can_notify),
+    Endpoint("notifications:notification-start", FORM, can_notify),
     Endpoint("notifications:notification-detail", GET, is_signed_in, case="notification"),
     Endpoint("notifications:notification-incident", FORM, can_edit_notification, "draft"),
     Endpoint("notifications:notification-children", GET, can_edit_notification, "draft"),
@@ -275,6 +275,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("notifications:child-remove", FORM, can_edit_notification, "draft_child"),
     Endpoint("notifications:notification-circumstances", FORM, can_edit_notification, "draft"),
     Endpoint("notifications:notification-check", FORM, can_edit_notification, "draft"),
+    Endpoint("notifications:notification-delete", FORM, can_edit_notification, "draft"),
     Endpoint("notifications:notification-confirmation", GET, is_signed_in, case="notification"),
     Endpoint("notifications-api:notification-list", GET, is_signed_in),
     Endpoint("notifications-api:notification-list", POST, can_notify),
