@@ -285,6 +285,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("rapidreviews:review-detail", GET, is_signed_in, case="review"),
     Endpoint("rapidreviews:review-section", FORM, can_edit_review, "review_section"),
     Endpoint("rapidreviews:review-submit", FORM, can_edit_review, "review"),
+    Endpoint("rapidreviews:review-confirmation", GET, is_signed_in, case="review"),
     Endpoint("rapidreviews:review-document", FORM, can_edit_review, "review"),
     Endpoint("rapidreviews:review-document-download", GET, is_signed_in, case="review"),
     Endpoint("rapidreviews:review-reopen", FORM, can_reopen_review, "submitted_review_page"),
