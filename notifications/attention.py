@@ -8,7 +8,7 @@ from safeguarding.dates import long_date
 from safeguarding.models import User
 
 from .models import Notification
-from .selectors import notification_drafts_earliest_due
+from .selectors import notification_draft_most_urgent
 
 
 @register
@@ -22,8 +22,8 @@ def draft_notifications(user: User) -> list[AttentionItem]:
         return []
     # Urgent while a draft's 5 working days are running: one without the date the authority
     # became aware has no deadline yet.
-    earliest = notification_drafts_earliest_due(user=user)
-    due = f" The earliest is due by {long_date(earliest)}." if earliest else ""
+    urgent = notification_draft_most_urgent(user=user)
+    due = f" {urgent[0]} is due first, by {long_date(urgent[1])}." if urgent else ""
     return [
         AttentionItem(
             title="Draft notifications not yet sent to the Panel",
@@ -31,6 +31,6 @@ def draft_notifications(user: User) -> list[AttentionItem]:
             url=reverse("notifications:notification-list") + "?status=draft",
             description="The Panel must be notified within 5 working days of the local "
             f"authority becoming aware.{due}",
-            urgent=earliest is not None,
+            urgent=urgent is not None,
         )
     ]

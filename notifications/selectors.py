@@ -149,12 +149,16 @@ def notification_due_dates_add(notifications: Iterable[Notification]) -> None:
         notification.due_by = notification_due_by(notification, calendar)
 
 
-def notification_drafts_earliest_due(*, user: User) -> date | None:
-    """The earliest due date of the user's authority's drafts, for the home page."""
-    drafts = Notification.objects.filter(
-        local_authority=user.local_authority_id,
-        status=Notification.Status.DRAFT,
-        date_aware__isnull=False,
+def notification_draft_most_urgent(*, user: User) -> tuple[Notification, date] | None:
+    """The user's authority's draft due soonest, with its due date, for the home page; None
+    when no draft has the date the authority became aware (no deadline is running)."""
+    draft = (
+        Notification.objects.filter(
+            local_authority=user.local_authority_id,
+            status=Notification.Status.DRAFT,
+            date_aware__isnull=False,
+        )
+        .order_by("date_aware", "created_at")
+        .first()
     )
-    earliest = drafts.order_by("date_aware").values_list("date_aware", flat=True).first()
-    return notification_due_date(earliest, england_calendar()) if earliest else None
+    return (draft, notification_due_by(draft)) if draft else None

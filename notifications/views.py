@@ -190,7 +190,7 @@ def notification_start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def notification_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    """ "Delete this draft": a confirmation page, then the deletion on POST."""
+    """The page behind "Delete this draft": a confirmation, then the deletion on POST."""
     notification = selectors.notification_get_for_editing(user=request.user, pk=pk)
     if not notification.is_draft:
         messages.error(request, "A submitted notification cannot be deleted.")

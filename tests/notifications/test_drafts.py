@@ -106,7 +106,7 @@ def test_drafts_are_named_by_their_incident_and_show_when_they_are_due(la_client
     assert "Draft notification" not in listing.replace("Draft notifications", "")
     assert "Draft: death, 24 May 2024" in task_list
     assert "10 June 2024" in task_list
-    assert "The earliest is due by 10 June 2024" in home
+    assert "Draft: death, 24 May 2024 is due first, by 10 June 2024." in home
 
 
 def test_a_draft_without_a_date_aware_is_not_urgent(la_client):
