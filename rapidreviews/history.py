@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from safeguarding.audit import AuditEvent
-from safeguarding.history import Rule, register, rules_describer
+from safeguarding.history import Described, Rule, register, rules_describer
 from safeguarding.models import AuditAction
 
 from . import codes
 from .models import RapidReview
+from .sections import SECTIONS
 
 CREATE, UPDATE, SUBMIT, EXPORT = (
     AuditAction.CREATE,
@@ -56,7 +57,6 @@ RULES = [
         show=(),
         lines=_theme_lines,
     ),
-    Rule(UPDATE, r"Saved (?P<part>.+)$", "saved the {part}"),
     Rule(
         UPDATE,
         r"(?P<verb>Uploaded|Replaced) the full review document \((?P<what>.*)\)",
@@ -105,4 +105,16 @@ RULES = [
     ),
 ]
 
+# The services write "Saved <section title in lower case>": the title as the pages show it.
+SECTION_TITLES = {section.title.lower(): section.title for section in SECTIONS}
+
+
+def _section_saved(event: AuditEvent) -> Described | None:
+    title = SECTION_TITLES.get(event.message.removeprefix("Saved "))
+    if event.action != UPDATE or not event.message.startswith("Saved ") or title is None:
+        return None
+    return Described(what=f"saved the {title[0].lower()}{title[1:]}")
+
+
 register(RapidReview, rules_describer(RULES))
+register(RapidReview, _section_saved)

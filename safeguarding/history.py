@@ -176,7 +176,7 @@ def change_lines(
     one, and nothing for an answer that reads the same before and after, or has no name a
     person would know. A key "Child A.sex" is a field of Child A."""
     lines = []
-    for key, value in changes.items():
+    for key, value in sorted(changes.items(), key=lambda item: _position(model, item[0])):
         prefix, _, name = key.rpartition(".")
         if show is not None and key not in show and name not in show:
             continue
@@ -192,6 +192,13 @@ def change_lines(
         if line:
             lines.append(line)
     return lines
+
+
+def _position(model: type[models.Model] | None, key: str) -> tuple[int, str]:
+    """Answers in the order the model declares them (the stored entry keeps no order)."""
+    prefix, _, name = key.rpartition(".")
+    names = [f.name for f in model._meta.get_fields()] if model is not None else []
+    return (names.index(name) if name in names else len(names), prefix)
 
 
 def _change_line(label: str, value: Any, model_field: models.Field | None) -> str:

@@ -174,13 +174,25 @@ def test_review_sections_and_themes_in_words(make_user):
         values={"incident_type": "death"},
         expected_version=None,
     )
+    review_services.rapid_review_section_save(
+        review=review,
+        by=lead,
+        section_key="decision",
+        values={"lcspr_decision": "lcspr", "lcspr_rationale": "A synthetic rationale."},
+        expected_version=None,
+    )
     review_services.rapid_review_themes_save(
         review=review,
         by=lead,
         themes={"curiosity": (True, True)},
         expected_version=None,
     )
-    themes, incident = case_history(review)[:2]
+    themes, decision, incident = case_history(review)[:3]
+    assert decision.what == "saved the decision on an LCSPR"
+    assert decision.lines == (
+        "Decision on an LCSPR: LCSPR needed",
+        "Rationale for the decision: changed",
+    )
     assert incident.what == "saved the incident type as reviewed"
     assert incident.lines == ("Incident type as reviewed: Death",)
     assert themes.what == "saved the learning and practice themes"
