@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 import time_machine
 
+from lcsprs import services as lcspr_services
 from notifications import services as sin_services
 from panel import services as panel_services
 from rapidreviews import services as review_services
@@ -17,7 +18,7 @@ from safeguarding.models import AuditAction, AuditEvent
 
 from ..notifications.factories import SubmittedNotificationFactory
 from ..panel.factories import PanelDecisionFactory, PanelReviewFactory, answers
-from ..rapidreviews.factories import DraftingReviewFactory
+from ..rapidreviews.factories import DraftingReviewFactory, SubmittedReviewFactory
 
 MONDAY = "2024-06-10 10:00 +01:00"
 
@@ -229,3 +230,25 @@ def test_an_entry_no_app_describes_shows_no_code_names(make_user):
     item = describe(AuditEvent.objects.get(pk=event.pk))
     assert (item.who, item.what, item.lines) == ("The service", "sent a reminder", ())
     assert item.note == "SIN-2024-000001: rapid review due in 2 working days"
+
+
+def test_an_lcspr_history_from_commissioning_to_its_planned_date(make_user):
+    review = SubmittedReviewFactory(lcspr_decision="lcspr")
+    lead = make_user(Role.PARTNERSHIP_LEAD, partnership=review.partnership)
+    lcspr = lcspr_services.lcspr_open(review=review, by=lead, reason="Learning for the region")
+    lcspr = lcspr_services.lcspr_start(lcspr=lcspr, by=lead, expected_version=None)
+    lcspr_services.lcspr_planned_publication_set(
+        lcspr=lcspr, by=lead, planned_on=date(2024, 11, 20), expected_version=None
+    )
+    planned, started, commissioned = case_history(lcspr)
+    assert commissioned.what == "commissioned the LCSPR"
+    assert commissioned.note == "Reason: Learning for the region"
+    assert commissioned.lines == (f"Due date: {lcspr.due_date:%-d %B %Y}",)
+    assert (started.what, started.lines) == (
+        "started the LCSPR",
+        ("Status: In progress (was Commissioned)",),
+    )
+    assert (planned.what, planned.lines) == (
+        "set the planned publication date",
+        ("Planned publication date: 20 November 2024",),
+    )
