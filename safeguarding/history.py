@@ -162,7 +162,24 @@ def _field(model: type[models.Model] | None, name: str) -> models.Field | None:
         found = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
-    return found if isinstance(found, models.Field) and not found.is_relation else None
+    if not isinstance(found, models.Field) or found.is_relation or _internal(found):
+        return None
+    return found
+
+
+# The record's own bookkeeping, never an answer a person gave: not listed in a history.
+INTERNAL_FIELDS = frozenset({"version", "sha256", "attempts", "error"})
+INTERNAL_TYPES = (models.AutoField, models.JSONField, models.FileField, models.BinaryField)
+
+
+def _internal(model_field: models.Field) -> bool:
+    return (
+        not model_field.editable
+        or model_field.primary_key
+        or isinstance(model_field, INTERNAL_TYPES)
+        or model_field.name in INTERNAL_FIELDS
+        or model_field.name.endswith(("_key", "_version", "_versions", "_at"))
+    )
 
 
 def change_lines(
@@ -223,7 +240,8 @@ def person(user: User | None, username: str = "") -> str:
     if user is None:
         return THE_SERVICE if username in SYSTEM_USERNAMES else username
     name = user.get_full_name() or user.get_username()
-    return f"{name} ({user.get_role_display()}, {user.organisation})"
+    about = ", ".join(str(part) for part in (user.get_role_display(), user.organisation) if part)
+    return f"{name} ({about})" if about else name
 
 
 # --- Entries ----------------------------------------------------------------------------------
@@ -245,7 +263,10 @@ def _kernel_describe(event: AuditEvent) -> Described:
     what = _KERNEL.get(event.action) or str(event.get_action_display()).lower()
     if event.message == "Changed in the admin":
         return Described(what="changed the record in the admin")
-    if event.action in (AuditAction.REMINDER, AuditAction.EXPORT, AuditAction.UPDATE):
+    if event.action in (AuditAction.CREATE, AuditAction.UPDATE):
+        # A change no app names yet: its message (written in words) and the answers changed.
+        return Described(what=what, note=event.message)
+    if event.action in (AuditAction.REMINDER, AuditAction.EXPORT):
         return Described(what=what, note=event.message, show=())
     # A retention entry's message names the schedule's rule in words already said by `what`.
     return Described(what=what, show=())

@@ -252,3 +252,25 @@ def test_an_lcspr_history_from_commissioning_to_its_planned_date(make_user):
         "set the planned publication date",
         ("Planned publication date: 20 November 2024",),
     )
+
+
+def test_a_change_no_app_names_keeps_its_message_and_named_answers_only(make_user, leeds):
+    notification = SubmittedNotificationFactory()
+    event = audit_log(
+        actor=make_user(Role.LA_USER, local_authority=leeds),
+        action=AuditAction.UPDATE,
+        obj=notification,
+        changes={
+            "incident_date": ["2024-06-03", "2024-05-24"],
+            "version": [3, 4],
+            "import_key": "ab" * 32,
+            "rule_code": "x_y",
+        },
+        message="Incident date corrected: the police record",
+    )
+    item = describe(event)
+    assert (item.what, item.note) == (
+        "changed the record",
+        "Incident date corrected: the police record",
+    )
+    assert item.lines == ("Incident date: 24 May 2024 (was 3 June 2024)",)
