@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 
-from safeguarding.audit import AuditEvent
 from safeguarding.history import Described, Rule, register, rules_describer
-from safeguarding.models import AuditAction
+from safeguarding.models import AuditAction, AuditEvent
 
 from .models import Notification, NotificationChild
 

@@ -9,9 +9,8 @@ from collections.abc import Sequence
 from django.utils.text import capfirst
 
 from rapidreviews.models import RapidReview
-from safeguarding.audit import AuditEvent
 from safeguarding.history import Rule, register, rules_describer
-from safeguarding.models import AuditAction
+from safeguarding.models import AuditAction, AuditEvent
 
 from .models import PanelDecision
 

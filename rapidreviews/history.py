@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from safeguarding.audit import AuditEvent
 from safeguarding.history import Described, Rule, register, rules_describer
-from safeguarding.models import AuditAction
+from safeguarding.models import AuditAction, AuditEvent
 
 from . import codes
 from .models import RapidReview

@@ -21,7 +21,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from .audit import READ_ACTIONS, REDACTED, audit_events_for
+from .audit import REDACTED, audit_events_for
 from .models import AuditAction, AuditEvent, User
 
 NOT_GIVEN = "Not given"
@@ -300,9 +300,7 @@ def describe(event: AuditEvent) -> HistoryItem:
 def case_history(obj: models.Model, *, limit: int | None = HISTORY_LIMIT) -> list[HistoryItem]:
     """What was done to `obj`, newest first, in plain English (reads are in "Who viewed this
     case", for those who may see it)."""
-    events = (
-        audit_events_for(obj)
-        .exclude(action__in=READ_ACTIONS)
-        .select_related("actor__local_authority", "actor__partnership", "content_type")
+    events = audit_events_for(obj).select_related(
+        "actor__local_authority", "actor__partnership", "content_type"
     )
     return [describe(event) for event in events[:limit]]
