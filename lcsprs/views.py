@@ -12,9 +12,10 @@ from django.views.decorators.http import require_POST
 
 from rapidreviews.selectors import rapid_review_get_for_user
 from safeguarding import policy
-from safeguarding.audit import audit_events_for, audit_list, case_access_log
+from safeguarding.audit import audit_list, case_access_log
 from safeguarding.dates import long_date
 from safeguarding.forms import form_add_errors
+from safeguarding.history import case_history
 
 from . import forms, selectors, services
 from .models import Lcspr
@@ -91,7 +92,7 @@ def _render_detail(request: HttpRequest, lcspr: Lcspr, bound: dict | None = None
             "final_report_missing": selectors.lcspr_final_report_missing(lcspr=lcspr, today=today),
             "timeline": selectors.lcspr_timeline(lcspr=lcspr),
             "notice_days": PANEL_NOTICE_DAYS,
-            "history": audit_events_for(lcspr)[:50],
+            "history": case_history(lcspr),
             "access_log": case_access_log(
                 user=request.user,
                 records=[lcspr, lcspr.rapid_review, lcspr.rapid_review.notification],

@@ -13,10 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from safeguarding import policy
-from safeguarding.audit import audit_events_for, audit_list, case_access_log
+from safeguarding.audit import audit_list, case_access_log
 from safeguarding.calendars import england_calendar
 from safeguarding.filters import FilterInvalid
 from safeguarding.forms import form_add_errors
+from safeguarding.history import case_history
 from safeguarding.lists import list_page
 from safeguarding.models import AuditAction
 from safeguarding.returns import return_to_check
@@ -245,7 +246,8 @@ def _section_statuses(notification: Notification) -> list[dict]:
 def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notification = selectors.notification_get_for_user(user=request.user, pk=pk)
     can_edit = policy.can_edit_notification(request.user, notification)
-    history = list(audit_events_for(notification))
+    # Every entry: the timeline lists each amendment.
+    history = case_history(notification, limit=None)
     if notification.is_draft:
         return render(
             request,
@@ -265,9 +267,9 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "children": notification.children.all(),
             "history": history,
             "amendments": [
-                event
-                for event in history
-                if event.action == AuditAction.UPDATE and event.at >= notification.notified_at
+                item
+                for item in history
+                if item.action == AuditAction.UPDATE and item.at >= notification.notified_at
             ],
             "review": getattr(notification, "rapid_review", None),
             "access_log": case_access_log(

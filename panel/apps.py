@@ -17,7 +17,8 @@ class PanelConfig(AppConfig):
         from safeguarding.demo import register_demo_loader
         from safeguarding.navigation import NavItem, register
 
-        from . import attention  # noqa: F401  (registers the home page's attention items)
+        # Registered on import: the home page's attention items, what its history entries mean.
+        from . import attention, history  # noqa: F401
 
         register(
             NavItem("Panel queue", "panel:queue", policy.can_see_panel_queue),

@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from safeguarding import policy
-from safeguarding.audit import audit_events_for, audit_list, case_access_log
+from safeguarding.audit import audit_list, case_access_log
 from safeguarding.calendars import england_calendar
 from safeguarding.dates import long_date
 from safeguarding.forms import form_add_errors
+from safeguarding.history import case_history
 from safeguarding.returns import change_url, return_to_check
 
 from . import codes, forms, rules, selectors, services
@@ -96,7 +97,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": RapidReview.Step.EDIT in steps,
             "can_submit": RapidReview.Step.SUBMIT in steps,
             "can_reopen": RapidReview.Step.REOPEN in steps,
-            "history": audit_events_for(review)[:50],
+            "history": case_history(review),
             "access_log": case_access_log(user=request.user, records=[review, review.notification]),
             **_extensions_context(request.user, review),
             "type_differs": review.incident_type
