@@ -1,9 +1,10 @@
 """REST API for partnership case-management systems: read the LCSPRs in the caller's scope,
 tracked to publication.
 
-Read-only: LCSPRs are commissioned and moved on on the web pages. Reads go through the
-selectors (`lcspr_queue` and `lcspr_get_for_user`, both on `lcspr_list`), so an LCSPR outside
-the caller's scope is a 404.
+Read-only: LCSPRs are commissioned and moved on on the web pages (a write here is a 405). The
+date the Panel received the final report is the Panel's to record, as on the web pages. Reads
+go through the selectors (`lcspr_queue` and `lcspr_get_for_user`, both on `lcspr_list`), so an
+LCSPR outside the caller's scope is a 404.
 """
 
 from __future__ import annotations
@@ -44,7 +45,11 @@ class LcsprOutputSerializer(serializers.ModelSerializer):
         read_only=True, help_text="The date the rapid review was submitted."
     )
     final_report_received_on = serializers.DateField(
-        read_only=True, allow_null=True, help_text="When the Panel received the final report."
+        read_only=True,
+        allow_null=True,
+        help_text="When the Panel received the final report; null until then. Recorded by the "
+        "Panel (a member or the secretariat) on the service, never set by a partnership: this "
+        "API does not accept it.",
     )
     panel_notice_days = serializers.IntegerField(
         read_only=True,

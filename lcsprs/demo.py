@@ -13,9 +13,11 @@ from safeguarding.models import User
 
 from . import services
 from .models import Lcspr
-from .timescales import lcspr_due_date
+from .timescales import PANEL_NOTICE_DAYS, lcspr_due_date
 
 PLANNED_BEFORE_DUE = timedelta(days=14)
+# A planned date is never in the past, and its 7-day notice to the Panel is still to come.
+PLANNED_AT_THE_EARLIEST = timedelta(days=2 * PANEL_NOTICE_DAYS)
 
 
 @transaction.atomic
@@ -50,7 +52,10 @@ def seed_demo_lcsprs() -> int:
         services.lcspr_planned_publication_set(
             lcspr=lcspr,
             by=lead,
-            planned_on=lcspr.due_date - PLANNED_BEFORE_DUE,
+            planned_on=max(
+                lcspr.due_date - PLANNED_BEFORE_DUE,
+                timezone.localdate() + PLANNED_AT_THE_EARLIEST,
+            ),
             expected_version=lcspr.version,
         )
         touched += 1

@@ -2,7 +2,7 @@
 version of the LCSPR the user saw, so a change made from a stale page is refused."""
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout
+from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
 from safeguarding.fields import GovukDateField
@@ -29,11 +29,12 @@ class StartForm(VersionedForm):
 
 
 class FinalReportForm(VersionedForm):
+    """The Panel records that it received the final report (today, unless changed)."""
+
     received_on = GovukDateField(
         subject="The date the Panel received the final report",
         label="When did the Panel receive the final report?",
-        help_text="The Panel must have it at least 7 days before publication. For example, "
-        "27 3 2025",
+        help_text="Today or earlier. For example, 27 3 2025",
     )
 
     def __init__(self, *args, **kwargs):
@@ -41,7 +42,19 @@ class FinalReportForm(VersionedForm):
         self.helper = _helper(Field("received_on"))
 
 
-class PlannedPublicationForm(VersionedForm):
+class NoticeConfirmedForm(VersionedForm):
+    """Carries the planned date the user was warned about and chose to keep: the warning is
+    confirmed for that date only, so a different date typed on the warning page is checked
+    again."""
+
+    notice_confirmed_for = forms.DateField(widget=forms.HiddenInput, required=False)
+
+    def notice_confirmed(self, planned_on) -> bool:
+        confirmed_for = self.cleaned_data.get("notice_confirmed_for")
+        return confirmed_for is not None and confirmed_for == planned_on
+
+
+class PlannedPublicationForm(NoticeConfirmedForm):
     planned_on = GovukDateField(
         subject="The planned publication date",
         label="When do you plan to publish the report?",
@@ -84,6 +97,41 @@ class FeedbackForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(character_count(self, "feedback"))
+
+
+class CorrectDateForm(NoticeConfirmedForm):
+    """Correct one of the LCSPR's dates, with a reason. `choices`: the dates the user may
+    correct, each labelled with its current value."""
+
+    which = forms.ChoiceField(
+        label="Which date do you want to correct?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the date you want to correct",
+            "invalid_choice": "Select the date you want to correct",
+        },
+    )
+    new_date = GovukDateField(
+        subject="The new date",
+        label="What is the correct date?",
+        help_text="For example, 27 3 2025",
+    )
+    reason = LongTextField(
+        max_length=REASON_MAX_CHARS,
+        label="Why are you correcting this date?",
+        help_text="It is kept in the LCSPR's history.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the date is being corrected"},
+    )
+
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["which"].choices = choices
+        self.helper = _helper(
+            Field.radios("which", legend_size=Size.SMALL),
+            Field("new_date"),
+            character_count(self, "reason"),
+        )
 
 
 class CommissionForm(forms.Form):

@@ -37,7 +37,7 @@ class Lcspr(models.Model):
 
     class Step(models.TextChoices):
         START = "start", "Start the review"
-        FINAL_REPORT = "final_report", "Record the final report"
+        FINAL_REPORT = "final_report", "Record that the Panel received the final report"
         PUBLISH = "publish", "Record publication"
         PLANNED_PUBLICATION = "planned_publication", "Set the planned publication date"
         FEEDBACK = "feedback", "Record the Panel's feedback"
@@ -47,10 +47,32 @@ class Lcspr(models.Model):
     # services refuse any other, so a button is never shown that the service would refuse.
     STEPS = {
         Step.START: (TRANSITIONS[Status.IN_PROGRESS], policy.can_edit_lcspr),
-        Step.FINAL_REPORT: (TRANSITIONS[Status.FINAL_REPORT_SENT], policy.can_edit_lcspr),
+        # The Panel records its receipt of the final report; the partnership cannot type it.
+        Step.FINAL_REPORT: (TRANSITIONS[Status.FINAL_REPORT_SENT], policy.can_record_lcspr_receipt),
         Step.PUBLISH: (TRANSITIONS[Status.PUBLISHED], policy.can_edit_lcspr),
         Step.PLANNED_PUBLICATION: (PLANNING_STATUSES, policy.can_edit_lcspr),
         Step.FEEDBACK: (FEEDBACK_STATUSES, policy.can_give_lcspr_feedback),
+    }
+
+    class CorrectableDate(models.TextChoices):
+        """The dates that can be corrected, with a reason, on the "Correct a date" page."""
+
+        PLANNED_PUBLICATION = "planned_publication_date", "Planned publication date"
+        ACTUAL_PUBLICATION = "actual_publication_date", "Publication date"
+        FINAL_REPORT_RECEIVED = "final_report_received_on", "Date the Panel received the report"
+
+    # Every correctable date: the statuses in which it may be corrected and who may correct it
+    # (the people who may set it). It must have been set first.
+    CORRECTABLE_DATES = {
+        CorrectableDate.PLANNED_PUBLICATION: (PLANNING_STATUSES, policy.can_edit_lcspr),
+        CorrectableDate.ACTUAL_PUBLICATION: (
+            frozenset({Status.PUBLISHED}),
+            policy.can_edit_lcspr,
+        ),
+        CorrectableDate.FINAL_REPORT_RECEIVED: (
+            FEEDBACK_STATUSES,
+            policy.can_record_lcspr_receipt,
+        ),
     }
 
     rapid_review = models.OneToOneField(RapidReview, on_delete=models.PROTECT, related_name="lcspr")
@@ -134,6 +156,24 @@ class Lcspr(models.Model):
     def available_transitions(self, user) -> list[str]:
         """The steps `user` may take now, in the order of the table."""
         return [step for step in self.STEPS if self.step_allowed(step, user)]
+
+    def correctable_dates(self, user) -> list[str]:
+        """The dates `user` may correct now: set, in a status that allows it, theirs to set."""
+        return [
+            which
+            for which, (statuses, allowed) in self.CORRECTABLE_DATES.items()
+            if self.status in statuses
+            and self.date_value(which) is not None
+            and allowed(user, self)
+        ]
+
+    def date_value(self, which: str) -> date | None:
+        """The current value of one of the `CorrectableDate`s."""
+        return {
+            self.CorrectableDate.PLANNED_PUBLICATION: self.planned_publication_date,
+            self.CorrectableDate.ACTUAL_PUBLICATION: self.actual_publication_date,
+            self.CorrectableDate.FINAL_REPORT_RECEIVED: self.final_report_received_on,
+        }[which]
 
     def is_overdue(self, today: date) -> bool:
         return self.status != self.Status.PUBLISHED and self.due_date < today

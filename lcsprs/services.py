@@ -18,8 +18,11 @@ from safeguarding.models import AuditAction, User
 
 from .models import Lcspr
 from .timescales import (
+    PANEL_NOTICE_DAYS,
     PLANNED_PUBLICATION_MAX_YEARS,
     lcspr_due_date,
+    lcspr_final_report_due_date,
+    lcspr_panel_notice_passed,
     lcspr_planned_publication_latest,
 )
 
@@ -41,6 +44,20 @@ class LcsprConflict(LcsprError, DomainConflict):
         "Someone else changed this LCSPR after you opened the page, so your change has not "
         "been saved. Check the LCSPR as it is now, then try again."
     )
+
+
+class LcsprNoticePassed(LcsprError):
+    """A planned publication date whose 7-day notice to the Panel has already passed: saved
+    only once the user has seen this warning and confirmed the date."""
+
+    def __init__(self, planned_on: date):
+        self.planned_on = planned_on
+        self.notice_on = lcspr_final_report_due_date(planned_on)
+        super().__init__(
+            f"The Panel must be told at least {PANEL_NOTICE_DAYS} days before publication. "
+            f"The notice date for {long_date(planned_on)} was {long_date(self.notice_on)}, "
+            "which has passed. Check the date or continue."
+        )
 
 
 def lcspr_open_refusal(*, review: RapidReview, by: User) -> str | None:
@@ -109,9 +126,16 @@ def lcspr_open_later(*, review: RapidReview, by: User, reason: str) -> Lcspr:
 # Steps to publication.
 
 
-def _lock(lcspr: Lcspr, by: User, expected_version: int | None) -> Lcspr:
-    if not policy.can_edit_lcspr(by, lcspr):
-        raise LcsprError("Only a lead of the LCSPR's partnership can change it")
+def _lock(
+    lcspr: Lcspr,
+    by: User,
+    expected_version: int | None,
+    *,
+    allowed=policy.can_edit_lcspr,
+    refusal: str = "Only a lead of the LCSPR's partnership can change it",
+) -> Lcspr:
+    if not allowed(by, lcspr):
+        raise LcsprError(refusal)
     locked = Lcspr.objects.select_for_update().get(pk=lcspr.pk)
     if expected_version is not None and locked.version != expected_version:
         raise LcsprConflict(locked)
@@ -156,8 +180,15 @@ def lcspr_start(*, lcspr: Lcspr, by: User, expected_version: int | None) -> Lcsp
 def lcspr_final_report_record(
     *, lcspr: Lcspr, by: User, received_on: date | None, expected_version: int | None
 ) -> Lcspr:
-    """The Panel has received the final report, on `received_on`."""
-    lcspr = _lock(lcspr, by, expected_version)
+    """The Panel has received the final report, on `received_on`: recorded by the Panel (a
+    member or the secretariat), never typed by the partnership."""
+    lcspr = _lock(
+        lcspr,
+        by,
+        expected_version,
+        allowed=policy.can_record_lcspr_receipt,
+        refusal="Only the Panel can record that it received the final report",
+    )
     previous = _move(lcspr, Lcspr.Step.FINAL_REPORT, Lcspr.Status.FINAL_REPORT_SENT, by)
     errors = _date_errors(
         "received_on",
@@ -184,16 +215,14 @@ def lcspr_final_report_record(
     return lcspr
 
 
-@transaction.atomic
-def lcspr_planned_publication_set(
-    *, lcspr: Lcspr, by: User, planned_on: date | None, expected_version: int | None
-) -> Lcspr:
-    """Set (or move) the date the partnership plans to publish the report."""
-    lcspr = _lock(lcspr, by, expected_version)
-    if not lcspr.step_allowed(Lcspr.Step.PLANNED_PUBLICATION, by):
-        raise LcsprError("This LCSPR has been published, so its planned date cannot change")
+def _planned_publication_errors(lcspr: Lcspr, planned_on: date | None) -> dict[str, list[str]]:
+    """A planned date is today or later (a plan cannot be in the past), on or after the rapid
+    review's submission, and at most 2 years after the due date."""
     if planned_on is None:
-        raise LcsprInvalid({"planned_on": ["Enter the planned publication date"]})
+        return {"planned_on": ["Enter the planned publication date"]}
+    today = timezone.localdate()
+    if planned_on < today and today > lcspr.clock_started_on:
+        return {"planned_on": ["The planned publication date must be today or in the future"]}
     window_error = date_window_error(
         planned_on,
         subject="The planned publication date",
@@ -202,8 +231,39 @@ def lcspr_planned_publication_set(
         latest=lcspr_planned_publication_latest(lcspr.due_date),
         latest_why=f", {PLANNED_PUBLICATION_MAX_YEARS} years after the due date",
     )
-    if window_error:
-        raise LcsprInvalid({"planned_on": [window_error]})
+    return {"planned_on": [window_error]} if window_error else {}
+
+
+def _check_panel_notice(lcspr: Lcspr, planned_on: date, notice_passed_confirmed: bool) -> bool:
+    """Refuse, with a warning the user can confirm, a planned date whose notice has passed.
+    True when it has passed (and the user confirmed the date knowingly)."""
+    passed = lcspr_panel_notice_passed(
+        planned_on, today=timezone.localdate(), received_on=lcspr.final_report_received_on
+    )
+    if passed and not notice_passed_confirmed:
+        raise LcsprNoticePassed(planned_on)
+    return passed
+
+
+@transaction.atomic
+def lcspr_planned_publication_set(
+    *,
+    lcspr: Lcspr,
+    by: User,
+    planned_on: date | None,
+    expected_version: int | None,
+    notice_passed_confirmed: bool = False,
+) -> Lcspr:
+    """Set (or move) the date the partnership plans to publish the report. A date whose
+    7-day notice to the Panel has already passed raises `LcsprNoticePassed` unless the user
+    has confirmed it (`notice_passed_confirmed`), so it is warned about when entered."""
+    lcspr = _lock(lcspr, by, expected_version)
+    if not lcspr.step_allowed(Lcspr.Step.PLANNED_PUBLICATION, by):
+        raise LcsprError("This LCSPR has been published, so its planned date cannot change")
+    errors = _planned_publication_errors(lcspr, planned_on)
+    if errors:
+        raise LcsprInvalid(errors)
+    notice_passed = _check_panel_notice(lcspr, planned_on, notice_passed_confirmed)
     before = lcspr.planned_publication_date
     lcspr.planned_publication_date = planned_on
     _save(lcspr, ["planned_publication_date"])
@@ -214,8 +274,10 @@ def lcspr_planned_publication_set(
         changes={
             "planned_publication_date": [before.isoformat() if before else None, str(planned_on)],
             "panel_notice_days": lcspr.panel_notice_days,
+            "notice_passed": notice_passed,
         },
-        message=f"Planned publication date set to {long_date(planned_on)}",
+        message=f"Planned publication date set to {long_date(planned_on)}"
+        + (" (the 7-day notice date had passed)" if notice_passed else ""),
     )
     return lcspr
 
@@ -285,6 +347,104 @@ def lcspr_feedback_record(
         obj=lcspr,
         changes={"panel_feedback": lcspr.panel_feedback},
         message="The Panel's feedback recorded",
+    )
+    return lcspr
+
+
+# Correcting a date, with a reason.
+
+
+def _corrected_date_errors(lcspr: Lcspr, which: str, new: date | None) -> dict[str, list[str]]:
+    """The rules for the date as when it is first entered, under the form's `new_date`."""
+    dates = Lcspr.CorrectableDate
+    if which == dates.PLANNED_PUBLICATION:
+        errors = _planned_publication_errors(lcspr, new)
+        return {"new_date": errors["planned_on"]} if errors else {}
+    if which == dates.ACTUAL_PUBLICATION:
+        return _date_errors(
+            "new_date",
+            new,
+            subject="The publication date",
+            not_before=lcspr.final_report_received_on,
+            not_before_label="the Panel received the final report",
+        )
+    errors = _date_errors(
+        "new_date",
+        new,
+        subject="The date the Panel received the final report",
+        not_before=lcspr.clock_started_on,
+        not_before_label="the rapid review was submitted",
+    )
+    published = lcspr.actual_publication_date
+    if not errors and published and new > published:
+        errors = {
+            "new_date": [
+                "The date the Panel received the final report must be on or before "
+                f"{long_date(published)}, when the report was published"
+            ]
+        }
+    return errors
+
+
+def _correction_errors(
+    lcspr: Lcspr, by: User, which: str, new: date | None, reason: str
+) -> dict[str, list[str]]:
+    if which not in lcspr.correctable_dates(by):
+        return {"which": ["Select a date you can correct"]}
+    errors = _corrected_date_errors(lcspr, which, new)
+    old = lcspr.date_value(which)
+    if not errors and new == old:
+        errors["new_date"] = [f"Enter a date different from the current one, {long_date(old)}"]
+    if not reason.strip():
+        errors["reason"] = ["Enter why the date is being corrected"]
+    return errors
+
+
+@transaction.atomic
+def lcspr_date_correct(
+    *,
+    lcspr: Lcspr,
+    by: User,
+    which: str,
+    new_date: date | None,
+    reason: str,
+    expected_version: int | None,
+    notice_passed_confirmed: bool = False,
+) -> Lcspr:
+    """Correct one of the LCSPR's dates (`Lcspr.CorrectableDate`), with a reason, by someone
+    who may set that date: the partnership's leads their planned and actual publication dates,
+    the Panel its receipt of the final report. The new date follows the rules for entering it
+    (a planned date whose notice has passed is warned about); the audit trail keeps the old
+    value, the new one and the reason."""
+    lcspr = _lock(
+        lcspr,
+        by,
+        expected_version,
+        allowed=policy.can_correct_lcspr_dates,
+        refusal="Only the LCSPR's partnership or the Panel can correct its dates",
+    )
+    errors = _correction_errors(lcspr, by, which, new_date, reason)
+    if errors:
+        raise LcsprInvalid(errors)
+    notice_passed = which == Lcspr.CorrectableDate.PLANNED_PUBLICATION and _check_panel_notice(
+        lcspr, new_date, notice_passed_confirmed
+    )
+    old = lcspr.date_value(which)
+    setattr(lcspr, which, new_date)
+    _save(lcspr, [which])
+    label = Lcspr.CorrectableDate(which).label
+    audit_log(
+        actor=by,
+        action=AuditAction.UPDATE,
+        obj=lcspr,
+        changes={
+            which: [old.isoformat(), new_date.isoformat()],
+            "reason": reason.strip(),
+            "panel_notice_days": lcspr.panel_notice_days,
+            "notice_passed": notice_passed,
+        },
+        message=f"{label} corrected from {long_date(old)} to {long_date(new_date)}. "
+        f"Reason: {reason.strip()}",
     )
     return lcspr
 

@@ -27,3 +27,15 @@ def lcspr_due_date(clock_started_on: date) -> date:
 def lcspr_final_report_due_date(planned_publication_date: date) -> date:
     """The last day for the Panel to receive the final report: 7 days before publication."""
     return planned_publication_date - timedelta(days=PANEL_NOTICE_DAYS)
+
+
+def lcspr_panel_notice_passed(
+    planned_publication_date: date, *, today: date, received_on: date | None
+) -> bool:
+    """The day by which the Panel had to have the final report for a publication on
+    `planned_publication_date` has passed without it (7 calendar days before publication):
+    today is later than that day and the Panel did not receive the report by then."""
+    notice_on = lcspr_final_report_due_date(planned_publication_date)
+    if received_on is not None and received_on <= notice_on:
+        return False
+    return today > notice_on

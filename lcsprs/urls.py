@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("<int:pk>/publish/", views.lcspr_publish, name="lcspr-publish"),
     path("<int:pk>/feedback/", views.lcspr_feedback, name="lcspr-feedback"),
+    path("<int:pk>/correct-a-date/", views.lcspr_date_correct, name="lcspr-date-correct"),
     path(
         "commission/rapid-review/<int:review_pk>/",
         views.lcspr_commission,

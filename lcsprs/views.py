@@ -12,8 +12,10 @@ from django.views.decorators.http import require_POST
 
 from rapidreviews.selectors import rapid_review_get_for_user
 from safeguarding import policy
-from safeguarding.audit import audit_events_for, audit_list, case_access_log
+from safeguarding.audit import audit_list, case_access_log
+from safeguarding.dates import long_date
 from safeguarding.forms import form_add_errors
+from safeguarding.history import case_history
 
 from . import forms, selectors, services
 from .models import Lcspr
@@ -57,6 +59,7 @@ def _step_forms(user, lcspr: Lcspr) -> dict[str, object]:
     unbound, at the LCSPR's current version."""
     initial = {
         "version": lcspr.version,
+        "received_on": timezone.localdate(),
         "planned_on": lcspr.planned_publication_date,
         "feedback": lcspr.panel_feedback,
     }
@@ -89,13 +92,15 @@ def _render_detail(request: HttpRequest, lcspr: Lcspr, bound: dict | None = None
             "final_report_missing": selectors.lcspr_final_report_missing(lcspr=lcspr, today=today),
             "timeline": selectors.lcspr_timeline(lcspr=lcspr),
             "notice_days": PANEL_NOTICE_DAYS,
-            "history": audit_events_for(lcspr)[:50],
+            "history": case_history(lcspr),
             "access_log": case_access_log(
                 user=request.user,
                 records=[lcspr, lcspr.rapid_review, lcspr.rapid_review.notification],
             ),
             "error_form": error_form,
             "form": error_form,  # base.html prefixes the title with "Error:"
+            "can_correct_dates": bool(lcspr.correctable_dates(request.user)),
+            "records_receipt": policy.can_record_lcspr_receipt(request.user, lcspr),
             **step,
         },
     )
@@ -104,6 +109,33 @@ def _render_detail(request: HttpRequest, lcspr: Lcspr, bound: dict | None = None
 @login_required
 def lcspr_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, selectors.lcspr_get_for_user(user=request.user, pk=pk))
+
+
+def _confirmed_data(request: HttpRequest, warning: services.LcsprNoticePassed, **extra):
+    """What the user typed, with the date they were warned about marked as confirmable."""
+    data = request.POST.copy()
+    data["notice_confirmed_for"] = warning.planned_on.isoformat()
+    for key, value in extra.items():
+        data[key] = value
+    return data
+
+
+def _render_notice_warning(
+    request: HttpRequest, lcspr: Lcspr, form: forms.VersionedForm, warning
+) -> HttpResponse:
+    """The planned date's 7-day notice has passed: show the warning, with the date as typed,
+    so the user corrects it or saves it knowingly."""
+    form.data = _confirmed_data(request, warning)
+    return render(
+        request,
+        "lcsprs/lcspr_planned_publication_confirm.html",
+        {
+            "lcspr": lcspr,
+            "notification": lcspr.rapid_review.notification,
+            "planned_form": form,
+            "warning": str(warning),
+        },
+    )
 
 
 def _step(
@@ -126,6 +158,8 @@ def _step(
             data = request.POST.copy()
             data["version"] = str(lcspr.version)
             form.data = data
+        except services.LcsprNoticePassed as exc:
+            return _render_notice_warning(request, lcspr, form, exc)
         except services.LcsprInvalid as exc:
             form_add_errors(form, exc.errors)
         except services.LcsprError as exc:
@@ -155,7 +189,9 @@ def lcspr_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def lcspr_final_report(request: HttpRequest, pk: int) -> HttpResponse:
-    lcspr = selectors.lcspr_get_for_editing(user=request.user, pk=pk)
+    """The Panel records that it received the final report."""
+    lcspr = selectors.lcspr_get_for_user(user=request.user, pk=pk)
+    policy.require(policy.can_record_lcspr_receipt(request.user, lcspr))
     return _step(
         request,
         lcspr,
@@ -167,7 +203,7 @@ def lcspr_final_report(request: HttpRequest, pk: int) -> HttpResponse:
             received_on=data["received_on"],
             expected_version=data["version"],
         ),
-        success="The date the Panel received the final report is recorded.",
+        success="The Panel's receipt of the final report is recorded.",
     )
 
 
@@ -175,16 +211,18 @@ def lcspr_final_report(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def lcspr_planned_publication(request: HttpRequest, pk: int) -> HttpResponse:
     lcspr = selectors.lcspr_get_for_editing(user=request.user, pk=pk)
+    form = forms.PlannedPublicationForm(request.POST)
     return _step(
         request,
         lcspr,
-        form=forms.PlannedPublicationForm(request.POST),
+        form=form,
         name="planned_form",
         save=lambda data: services.lcspr_planned_publication_set(
             lcspr=lcspr,
             by=request.user,
             planned_on=data["planned_on"],
             expected_version=data["version"],
+            notice_passed_confirmed=form.notice_confirmed(data["planned_on"]),
         ),
         success="The planned publication date is saved.",
     )
@@ -228,6 +266,68 @@ def lcspr_feedback(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         success="The Panel's feedback is recorded.",
     )
+
+
+def _correction_choices(lcspr: Lcspr, user) -> list[tuple[str, str]]:
+    return [
+        (which, f"{Lcspr.CorrectableDate(which).label}: {long_date(lcspr.date_value(which))}")
+        for which in lcspr.correctable_dates(user)
+    ]
+
+
+def _correct(request: HttpRequest, lcspr: Lcspr, form: forms.CorrectDateForm) -> dict | None:
+    """Run the correction: None once saved, else the page's extra context (the form then
+    carries the problem)."""
+    data = form.cleaned_data
+    try:
+        services.lcspr_date_correct(
+            lcspr=lcspr,
+            by=request.user,
+            which=data["which"],
+            new_date=data["new_date"],
+            reason=data["reason"],
+            expected_version=data["version"],
+            notice_passed_confirmed=form.notice_confirmed(data["new_date"]),
+        )
+    except services.LcsprConflict as exc:
+        form.add_error(None, str(exc))
+        form.data = request.POST.copy()
+        form.data["version"] = str(exc.current.version)
+        return {"lcspr": exc.current}
+    except services.LcsprNoticePassed as exc:
+        form.data = _confirmed_data(request, exc)
+        return {"warning": str(exc)}
+    except services.LcsprInvalid as exc:
+        form_add_errors(form, exc.errors)
+    except services.LcsprError as exc:
+        form.add_error(None, str(exc))
+    else:
+        return None
+    return {}
+
+
+@login_required
+def lcspr_date_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct one of the LCSPR's dates, with a reason (the dates the user may set)."""
+    lcspr = selectors.lcspr_get_for_user(user=request.user, pk=pk)
+    policy.require(policy.can_correct_lcspr_dates(request.user, lcspr))
+    choices = _correction_choices(lcspr, request.user)
+    if not choices:
+        messages.info(request, "There are no dates you can correct on this LCSPR yet.")
+        return redirect("lcsprs:lcspr-detail", pk=lcspr.pk)
+    bound = request.POST if request.method == "POST" else None
+    initial = {"version": lcspr.version}
+    if len(choices) == 1:
+        initial["which"] = choices[0][0]  # the only date they may correct, already chosen
+    form = forms.CorrectDateForm(bound, choices=choices, initial=initial)
+    extra: dict | None = {}
+    if bound is not None and form.is_valid():
+        extra = _correct(request, lcspr, form)
+        if extra is None:
+            messages.success(request, "The date is corrected.")
+            return redirect("lcsprs:lcspr-detail", pk=lcspr.pk)
+    context = {"lcspr": lcspr, "notification": lcspr.rapid_review.notification, "form": form}
+    return render(request, "lcsprs/lcspr_date_correct.html", {**context, **extra})
 
 
 @login_required

@@ -4,9 +4,11 @@ from django.urls import reverse
 
 from safeguarding import policy
 from safeguarding.attention import AttentionItem, register
+from safeguarding.dates import long_date
 from safeguarding.models import User
 
 from .models import Notification
+from .selectors import notification_draft_most_urgent
 
 
 @register
@@ -16,13 +18,19 @@ def draft_notifications(user: User) -> list[AttentionItem]:
     drafts = Notification.objects.filter(
         local_authority=user.local_authority_id, status=Notification.Status.DRAFT
     ).count()
+    if not drafts:
+        return []
+    # Urgent while a draft's 5 working days are running: one without the date the authority
+    # became aware has no deadline yet.
+    urgent = notification_draft_most_urgent(user=user)
+    due = f" {urgent[0]} is due first, by {long_date(urgent[1])}." if urgent else ""
     return [
         AttentionItem(
             title="Draft notifications not yet sent to the Panel",
             count=drafts,
             url=reverse("notifications:notification-list") + "?status=draft",
             description="The Panel must be notified within 5 working days of the local "
-            "authority becoming aware.",
-            urgent=True,
+            f"authority becoming aware.{due}",
+            urgent=urgent is not None,
         )
     ]

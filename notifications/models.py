@@ -4,8 +4,10 @@ Panel, with one or more children (DOMAIN.md §3)."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from safeguarding.codes import Reason, Sex
+from safeguarding.dates import long_date
 from safeguarding.encrypted import EncryptedDateField, EncryptedTextField
 from safeguarding.models import LocalAuthority
 
@@ -127,7 +129,18 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.reference or f"Draft notification {self.pk}"
+        return self.reference or self.draft_name
+
+    @property
+    def draft_name(self) -> str:
+        """What users call a draft, which has no reference yet: "Draft: death, 24 May 2024",
+        or "Draft started 2 December 2026" before the incident date is known."""
+        if self.incident_date:
+            reason = self.get_reason_display().lower() if self.reason else ""
+            return f"Draft: {reason + ', ' if reason else ''}{long_date(self.incident_date)}"
+        if self.created_at:
+            return f"Draft started {long_date(timezone.localdate(self.created_at))}"
+        return "New notification"
 
     @property
     def is_draft(self) -> bool:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 import django_filters
@@ -12,12 +13,15 @@ from django.shortcuts import get_object_or_404
 
 from safeguarding import policy
 from safeguarding.audit import audit_read
+from safeguarding.calendars import england_calendar
 from safeguarding.codes import Reason
 from safeguarding.filters import INVALID_CHOICE, IsoDateFilter, filters_apply
 from safeguarding.models import User
 from safeguarding.scoping import authority_scope
+from safeguarding.workingdays import WorkingDayCalendar
 
 from .models import Notification, NotificationChild
+from .timescales import notification_due_date
 
 SORTS = {
     "newest": ("-created_at", "-id"),
@@ -126,3 +130,35 @@ def notification_get_for_editing(*, user: User, pk: int) -> Notification:
 
 def child_get(*, notification: Notification, pk: int) -> NotificationChild:
     return get_object_or_404(notification.children.all(), pk=pk)
+
+
+def notification_due_by(
+    notification: Notification, calendar: WorkingDayCalendar | None = None
+) -> date | None:
+    """The day a draft must be sent to the Panel by (5 working days after the authority became
+    aware), or None for a submitted SIN or a draft without that date yet."""
+    if not notification.is_draft or notification.date_aware is None:
+        return None
+    return notification_due_date(notification.date_aware, calendar or england_calendar())
+
+
+def notification_due_dates_add(notifications: Iterable[Notification]) -> None:
+    """Give each notification of a page its `due_by` (one calendar read for the page)."""
+    calendar = england_calendar()
+    for notification in notifications:
+        notification.due_by = notification_due_by(notification, calendar)
+
+
+def notification_draft_most_urgent(*, user: User) -> tuple[Notification, date] | None:
+    """The user's authority's draft due soonest, with its due date, for the home page; None
+    when no draft has the date the authority became aware (no deadline is running)."""
+    draft = (
+        Notification.objects.filter(
+            local_authority=user.local_authority_id,
+            status=Notification.Status.DRAFT,
+            date_aware__isnull=False,
+        )
+        .order_by("date_aware", "created_at")
+        .first()
+    )
+    return (draft, notification_due_by(draft)) if draft else None

@@ -19,6 +19,7 @@ urlpatterns = [
         views.notification_circumstances,
         name="notification-circumstances",
     ),
+    path("<int:pk>/delete/", views.notification_delete, name="notification-delete"),
     path("<int:pk>/check/", views.notification_check, name="notification-check"),
     path(
         "<int:pk>/confirmation/",

@@ -7,19 +7,20 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from safeguarding import policy
-from safeguarding.audit import audit_events_for, audit_list, case_access_log
+from safeguarding.audit import audit_list, case_access_log
 from safeguarding.calendars import england_calendar
 from safeguarding.filters import FilterInvalid
 from safeguarding.forms import form_add_errors
+from safeguarding.history import case_history
+from safeguarding.lists import list_page
 from safeguarding.models import AuditAction
+from safeguarding.returns import return_to_check
 from safeguarding.selectors import local_authority_list
 
 from . import forms, rules, selectors, services
@@ -35,6 +36,10 @@ def _service_errors_to_form(form, exc: services.NotificationError) -> None:
         form.add_error(None, str(exc))
 
 
+def _check_url(notification: Notification) -> str:
+    return reverse("notifications:notification-check", args=[notification.pk])
+
+
 def _after_save(request: HttpRequest, notification: Notification, action: str, next_url: str):
     if not notification.is_draft:
         messages.success(request, "Your changes have been saved and added to the history.")
@@ -42,7 +47,14 @@ def _after_save(request: HttpRequest, notification: Notification, action: str, n
     if action == "draft":
         messages.success(request, "Saved as a draft. You can come back to it at any time.")
         return redirect(TASK_LIST, pk=notification.pk)
-    return redirect(next_url)
+    # Opened from "Check your answers": back there, not on through the journey.
+    return redirect(return_to_check(request, _check_url(notification)) or next_url)
+
+
+def _back_url(request: HttpRequest, notification: Notification) -> str:
+    return return_to_check(request, _check_url(notification)) or reverse(
+        TASK_LIST, args=[notification.pk]
+    )
 
 
 def _section(
@@ -89,6 +101,7 @@ def _section(
         "form": form,
         "title": title,
         "conflict": conflict,
+        "back_url": _back_url(request, notification),
         **(extra(notification) if extra else {}),
     }
     return render(request, template, context)
@@ -119,36 +132,73 @@ def notification_index(request: HttpRequest) -> HttpResponse:
         # say so next to its field and list without the filters rather than fail.
         form_add_errors(form, {k: v for k, v in exc.errors.items() if k in form.fields})
         notifications = selectors.notification_list(user=request.user)
-    page = Paginator(notifications, 25).get_page(request.GET.get("page"))
+    listing = list_page(request, notifications)
+    selectors.notification_due_dates_add(listing.page.object_list)
     audit_list(
         user=request.user,
         model=Notification,
-        ids=[n.pk for n in page.object_list],
+        ids=[n.pk for n in listing.page.object_list],
         filters=filters,
-        page=page.number,
+        page=listing.page.number,
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "notifications/notification_list.html",
-        {
-            "form": form,
-            "page": page,
-            "querystring": query.urlencode(),
-            "can_start": policy.can_notify(request.user),
-        },
+        {"form": form, "listing": listing, "can_start": policy.can_notify(request.user)},
     )
 
 
 @login_required
-@require_POST
 def notification_start(request: HttpRequest) -> HttpResponse:
+    """The first section, incident details, on no record yet: the draft is created by the
+    first save, so a user who starts and cancels leaves nothing behind."""
     policy.require(policy.can_notify(request.user))
-    notification = services.notification_start(
-        local_authority=request.user.local_authority, by=request.user
+    blank = Notification(local_authority=request.user.local_authority)
+    action = request.POST.get("action", "continue")
+    form = forms.IncidentForm(
+        request.POST if request.method == "POST" else None,
+        notification=blank,
+        save_as_draft=action == "draft",
+        initial={"version": blank.version},
     )
-    return redirect(TASK_LIST, pk=notification.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notification = services.notification_start(
+                local_authority=request.user.local_authority,
+                by=request.user,
+                incident_date=form.cleaned_data["incident_date"],
+                date_aware=form.cleaned_data["date_aware"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.NotificationError as exc:
+            _service_errors_to_form(form, exc)
+        else:
+            return _after_save(request, notification, action, _children_url(notification))
+    back_url = reverse("notifications:notification-list")
+    return render(
+        request,
+        "notifications/section_form.html",
+        {"notification": blank, "form": form, "title": "Incident details", "back_url": back_url},
+    )
+
+
+@login_required
+def notification_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """The page behind "Delete this draft": a confirmation, then the deletion on POST."""
+    notification = selectors.notification_get_for_editing(user=request.user, pk=pk)
+    if not notification.is_draft:
+        messages.error(request, "A submitted notification cannot be deleted.")
+        return redirect("notifications:notification-detail", pk=notification.pk)
+    if request.method == "POST":
+        name = notification.draft_name
+        try:
+            services.notification_draft_delete(notification=notification, by=request.user)
+        except services.NotificationError as exc:
+            messages.error(request, str(exc))
+            return redirect("notifications:notification-detail", pk=notification.pk)
+        messages.success(request, f"{name} has been deleted.")
+        return redirect("notifications:notification-list")
+    return render(request, "notifications/notification_delete.html", {"notification": notification})
 
 
 def _section_statuses(notification: Notification) -> list[dict]:
@@ -196,7 +246,8 @@ def _section_statuses(notification: Notification) -> list[dict]:
 def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notification = selectors.notification_get_for_user(user=request.user, pk=pk)
     can_edit = policy.can_edit_notification(request.user, notification)
-    history = list(audit_events_for(notification))
+    # Every entry: the timeline lists each amendment.
+    history = case_history(notification, limit=None)
     if notification.is_draft:
         return render(
             request,
@@ -205,6 +256,7 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "notification": notification,
                 "sections": _section_statuses(notification),
                 "children": notification.children.all(),
+                "due_by": selectors.notification_due_by(notification),
             },
         )
     return render(
@@ -215,9 +267,9 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "children": notification.children.all(),
             "history": history,
             "amendments": [
-                event
-                for event in history
-                if event.action == AuditAction.UPDATE and event.at >= notification.notified_at
+                item
+                for item in history
+                if item.action == AuditAction.UPDATE and item.at >= notification.notified_at
             ],
             "review": getattr(notification, "rapid_review", None),
             "access_log": case_access_log(

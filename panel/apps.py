@@ -17,8 +17,7 @@ class PanelConfig(AppConfig):
         from safeguarding.demo import register_demo_loader
         from safeguarding.navigation import NavItem, register
 
-        # Registered on import: the home page's attention items, the case's links.
-        from . import attention, case_links  # noqa: F401
+        from . import attention, case_links, history  # noqa: F401
 
         register(
             NavItem("Panel queue", "panel:queue", policy.can_see_panel_queue),

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.review_queue, name="review-queue"),
     path("<int:pk>/", views.review_detail, name="review-detail"),
     path("<int:pk>/submit/", views.review_submit, name="review-submit"),
+    path("<int:pk>/submitted/", views.review_confirmation, name="review-confirmation"),
     path("<int:pk>/reopen/", views.review_reopen, name="review-reopen"),
     path("<int:pk>/extension/", views.extension_request, name="extension-request"),
     path(

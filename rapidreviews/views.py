@@ -11,10 +11,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from safeguarding import policy
-from safeguarding.audit import audit_events_for, audit_list, case_access_log
+from safeguarding.audit import audit_list, case_access_log
 from safeguarding.calendars import england_calendar
 from safeguarding.dates import long_date
 from safeguarding.forms import form_add_errors
+from safeguarding.history import case_history
+from safeguarding.returns import change_url, return_to_check
 
 from . import codes, forms, rules, selectors, services
 from .attention import DUE_SOON_WORKING_DAYS
@@ -71,6 +73,7 @@ def _section_states(review: RapidReview) -> list[dict]:
 @login_required
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.rapid_review_get_for_user(user=request.user, pk=pk)
+    sections = _section_states(review)
     steps = review.available_transitions(request.user)
     today = timezone.localdate()
     calendar = england_calendar()
@@ -88,17 +91,29 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notification": review.notification,
             "status": deadline.status,
             "deadline": deadline,
-            "sections": _section_states(review),
+            "sections": sections,
+            "sections_completed": sum(1 for s in sections if s["status"] == "completed"),
             "answers": selectors.rapid_review_answers(review=review),
             "can_edit": RapidReview.Step.EDIT in steps,
             "can_submit": RapidReview.Step.SUBMIT in steps,
             "can_reopen": RapidReview.Step.REOPEN in steps,
-            "history": audit_events_for(review)[:50],
+            "history": case_history(review),
             "access_log": case_access_log(user=request.user, records=[review, review.notification]),
             **_extensions_context(request.user, review),
             "type_differs": review.incident_type
             and review.incident_type != review.notification.reason,
         },
+    )
+
+
+def _check_url(review: RapidReview) -> str:
+    return reverse("rapidreviews:review-submit", args=[review.pk])
+
+
+def _back_url(request: HttpRequest, review: RapidReview) -> str:
+    """Where Back, Cancel and a save go: check answers when opened from there."""
+    return return_to_check(request, _check_url(review)) or reverse(
+        "rapidreviews:review-detail", args=[review.pk]
     )
 
 
@@ -186,7 +201,7 @@ def review_section(request: HttpRequest, pk: int, section_key: str) -> HttpRespo
         conflict = _section_save(request, review, section, form)
         if conflict is None and not form.errors:
             messages.success(request, f"{section.title} saved.")
-            return redirect("rapidreviews:review-detail", pk=review.pk)
+            return redirect(_back_url(request, review))
     saved = None
     if conflict is not None:
         answers = selectors.rapid_review_answers(review=conflict)
@@ -201,6 +216,7 @@ def review_section(request: HttpRequest, pk: int, section_key: str) -> HttpRespo
             "form": form,
             "conflict": conflict,
             "saved": saved,
+            "back_url": _back_url(request, review),
         },
     )
 
@@ -226,8 +242,7 @@ def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
         except services.RapidReviewError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "Rapid review submitted to the Panel.")
-            return redirect("rapidreviews:review-detail", pk=review.pk)
+            return redirect("rapidreviews:review-confirmation", pk=review.pk)
     return render(
         request,
         "rapidreviews/review_submit.html",
@@ -236,8 +251,39 @@ def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
             "notification": review.notification,
             "check": check,
             "form": form,
-            "section_url": lambda key: reverse("rapidreviews:review-section", args=[pk, key]),
+            "answers": _check_answers(review),
+            "document_change_url": change_url(
+                reverse("rapidreviews:review-document", args=[review.pk])
+            ),
         },
+    )
+
+
+def _check_answers(review: RapidReview) -> list[dict]:
+    """Every section's answers with the address of its "Change" link, which comes back to
+    check answers once the section is saved."""
+    return [
+        {
+            "section": part.section,
+            "rows": part.rows,
+            "change_url": change_url(
+                reverse("rapidreviews:review-section", args=[review.pk, part.section.key])
+            ),
+        }
+        for part in selectors.rapid_review_answers(review=review)
+    ]
+
+
+@login_required
+def review_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
+    """The end of the journey: the GOV.UK confirmation panel, once the review is submitted."""
+    review = selectors.rapid_review_get_for_user(user=request.user, pk=pk)
+    if review.status != RapidReview.Status.SUBMITTED:
+        return redirect("rapidreviews:review-detail", pk=review.pk)
+    return render(
+        request,
+        "rapidreviews/review_confirmation.html",
+        {"review": review, "notification": review.notification},
     )
 
 
@@ -298,7 +344,7 @@ def review_document(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, "Full review document uploaded.")
-                return redirect("rapidreviews:review-detail", pk=review.pk)
+                return redirect(_back_url(request, review))
     else:
         form = forms.ReviewDocumentForm(initial={"version": review.section_version("document")})
     return render(
@@ -309,6 +355,7 @@ def review_document(request: HttpRequest, pk: int) -> HttpResponse:
             "notification": review.notification,
             "section": SECTION_BY_KEY["document"],
             "form": form,
+            "back_url": _back_url(request, review),
         },
     )
 

@@ -265,11 +265,24 @@ def case_access_log(
     reads = Q(opened, action__in=[AuditAction.VIEW, AuditAction.EXPORT])
     if connection.features.supports_json_field_contains:
         reads |= Q(listed, action=AuditAction.LIST)
-    return list(
+    events = list(
         AuditEvent.objects.filter(reads)
         .select_related("actor__local_authority", "actor__partnership")
         .order_by("-at", "-id")[:limit]
     )
+    for event in events:
+        event.description = read_description(event)
+    return events
+
+
+def read_description(event: AuditEvent) -> str:
+    """A read in words, for "Who viewed this case": what was opened, the list it was seen in,
+    or what was downloaded (the address and path stay in the access history export)."""
+    if event.action == AuditAction.LIST:
+        return f"Saw it in a list of {event.object_repr}"
+    if event.action == AuditAction.EXPORT:
+        return event.message or f"Downloaded {event.object_repr}"
+    return f"Opened {event.object_repr}"
 
 
 @receiver(user_logged_in)

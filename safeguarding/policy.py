@@ -170,6 +170,18 @@ def can_give_lcspr_feedback(user, lcspr: Any = None) -> bool:
     return is_panel(user)
 
 
+def can_record_lcspr_receipt(user, lcspr: Any = None) -> bool:
+    """The date the Panel received the final report is the Panel's to record (a Panel member
+    or the secretariat), never the partnership's: the 7-day notice is measured from it."""
+    return is_panel(user)
+
+
+def can_correct_lcspr_dates(user, lcspr: PartnershipCase) -> bool:
+    """Correct a date with a reason: the partnership's leads their planned and actual
+    publication dates, the Panel its receipt date (which dates: `Lcspr.CORRECTABLE_DATES`)."""
+    return is_lead_of(user, lcspr) or is_panel(user)
+
+
 # --- Statistics and administration ---------------------------------------------------------------
 
 
@@ -265,7 +277,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("access-history", GET, can_see_access_log),
     # Serious Incident Notifications
     Endpoint("notifications:notification-list", GET, is_signed_in),
-    Endpoint("notifications:notification-start", POST, can_notify),
+    Endpoint("notifications:notification-start", FORM, can_notify),
     Endpoint("notifications:notification-detail", GET, is_signed_in, case="notification"),
     Endpoint("notifications:notification-incident", FORM, can_edit_notification, "draft"),
     Endpoint("notifications:notification-children", GET, can_edit_notification, "draft"),
@@ -275,6 +287,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("notifications:child-remove", FORM, can_edit_notification, "draft_child"),
     Endpoint("notifications:notification-circumstances", FORM, can_edit_notification, "draft"),
     Endpoint("notifications:notification-check", FORM, can_edit_notification, "draft"),
+    Endpoint("notifications:notification-delete", FORM, can_edit_notification, "draft"),
     Endpoint("notifications:notification-confirmation", GET, is_signed_in, case="notification"),
     Endpoint("notifications-api:notification-list", GET, is_signed_in),
     Endpoint("notifications-api:notification-list", POST, can_notify),
@@ -284,6 +297,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("rapidreviews:review-detail", GET, is_signed_in, case="review"),
     Endpoint("rapidreviews:review-section", FORM, can_edit_review, "review_section"),
     Endpoint("rapidreviews:review-submit", FORM, can_edit_review, "review"),
+    Endpoint("rapidreviews:review-confirmation", GET, is_signed_in, case="review"),
     Endpoint("rapidreviews:review-document", FORM, can_edit_review, "review"),
     Endpoint("rapidreviews:review-document-download", GET, is_signed_in, case="review"),
     Endpoint("rapidreviews:review-reopen", FORM, can_reopen_review, "submitted_review_page"),
@@ -312,10 +326,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("lcsprs:lcspr-list", GET, is_signed_in),
     Endpoint("lcsprs:lcspr-detail", GET, is_signed_in, case="lcspr"),
     Endpoint("lcsprs:lcspr-start", POST, can_edit_lcspr, "lcspr"),
-    Endpoint("lcsprs:lcspr-final-report", POST, can_edit_lcspr, "lcspr"),
+    Endpoint("lcsprs:lcspr-final-report", POST, can_record_lcspr_receipt, "lcspr"),
     Endpoint("lcsprs:lcspr-planned-publication", POST, can_edit_lcspr, "lcspr"),
     Endpoint("lcsprs:lcspr-publish", POST, can_edit_lcspr, "lcspr"),
     Endpoint("lcsprs:lcspr-feedback", POST, can_give_lcspr_feedback, "lcspr"),
+    Endpoint("lcsprs:lcspr-date-correct", FORM, can_correct_lcspr_dates, "lcspr"),
     Endpoint("lcsprs:lcspr-commission", FORM, can_edit_review, "submitted_review"),
     Endpoint("lcsprs-api:lcspr-list", GET, is_signed_in),
     Endpoint("lcsprs-api:lcspr-detail", GET, is_signed_in, case="lcspr"),

@@ -4,11 +4,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,6 +16,7 @@ from .access_history import access_history_csv, access_history_filename
 from .attention import attention_for
 from .audit import audit_log
 from .health import check_broker, check_database
+from .lists import list_page
 from .lockout import client_ip
 from .models import AuditAction
 from .retention import retention_apply, retention_plan
@@ -60,11 +60,10 @@ def local_authority_index(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     if query:
         authorities = authorities.filter(name__icontains=query)
-    page = Paginator(authorities, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "safeguarding/local_authority_list.html",
-        {"page": page, "query": query, "querystring": urlencode({"q": query}) if query else ""},
+        {"listing": list_page(request, authorities, per_page=50), "query": query},
     )
 
 
@@ -81,13 +80,11 @@ def local_authority_detail(request: HttpRequest, ons_code: str) -> HttpResponse:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    page = Paginator(inbox_messages(user=request.user), INBOX_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    listing = list_page(request, inbox_messages(user=request.user), per_page=INBOX_PAGE_SIZE)
     return render(
         request,
         "safeguarding/inbox.html",
-        {"page": page, "unread_count": inbox_unread_count(user=request.user)},
+        {"listing": listing, "unread_count": inbox_unread_count(user=request.user)},
     )
 
 

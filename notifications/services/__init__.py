@@ -13,6 +13,7 @@ from .drafts import (
     notification_child_update,
     notification_children_add,
     notification_circumstances_update,
+    notification_draft_delete,
     notification_incident_update,
     notification_start,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "notification_children_add",
     "notification_circumstances_update",
     "notification_create",
+    "notification_draft_delete",
     "notification_incident_update",
     "notification_start",
     "notification_submit",

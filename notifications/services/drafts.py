@@ -143,11 +143,47 @@ def _raise_if(errors: rules.Errors) -> None:
 
 
 @transaction.atomic
-def notification_start(*, local_authority: LocalAuthority, by: User) -> Notification:
-    """Open a draft SIN for the user's authority."""
+def notification_start(
+    *,
+    local_authority: LocalAuthority,
+    by: User,
+    incident_date: date | None = None,
+    date_aware: date | None = None,
+    reason: str = "",
+) -> Notification:
+    """Open a draft SIN for the user's authority, with the incident details of its first save.
+    The web journey calls this only when the user first saves, so starting and cancelling
+    leaves nothing behind; answers that break the rules create nothing (NotificationInvalid)."""
     notification = Notification.objects.create(local_authority=local_authority, created_by=by)
     audit_log(actor=by, action=AuditAction.CREATE, obj=notification, message="Draft started")
+    if incident_date or date_aware or reason:
+        notification_incident_update(
+            notification=notification,
+            by=by,
+            incident_date=incident_date,
+            date_aware=date_aware,
+            reason=reason,
+            expected_version=None,
+        )
+        notification.refresh_from_db()
     return notification
+
+
+@transaction.atomic
+def notification_draft_delete(*, notification: Notification, by: User) -> None:
+    """Throw a draft away, with its children. Only a draft: a submitted SIN is the Panel's
+    record. The audit trail keeps that it existed and who deleted it."""
+    locked = _lock(notification, None)
+    if not locked.is_draft:
+        raise NotificationError("A submitted notification cannot be deleted")
+    audit_log(
+        actor=by,
+        action=AuditAction.DELETE,
+        obj=locked,
+        changes={"children": locked.children.count()},
+        message="Draft deleted",
+    )
+    locked.delete()
 
 
 @transaction.atomic

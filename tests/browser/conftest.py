@@ -30,6 +30,9 @@ AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_URL = "/__browser-tests__/axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
 BLOCKING_IMPACTS = {"serious", "critical"}
+# Findings that block whatever their impact: content outside the page's landmarks (`region`)
+# is lost to someone moving by landmarks with a screen reader.
+BLOCKING_RULES = {"region"}
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +79,8 @@ def pytest_runtest_makereport(item, call):
 
 
 def axe_violations(page: Page) -> list[dict]:
-    """Serious and critical axe-core violations on the page as it is now."""
+    """Serious and critical axe-core violations on the page as it is now, and any content
+    outside a landmark."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         if page.url.startswith("http"):
             page.add_script_tag(url=AXE_URL)
@@ -97,7 +101,7 @@ def axe_violations(page: Page) -> list[dict]:
             "nodes": [node["target"] for node in violation["nodes"]],
         }
         for violation in results["violations"]
-        if violation["impact"] in BLOCKING_IMPACTS
+        if violation["impact"] in BLOCKING_IMPACTS or violation["id"] in BLOCKING_RULES
     ]
 
 

@@ -75,6 +75,7 @@ def test_partnership_lead_drafts_and_submits_a_rapid_review(page: Page, settings
     )
     for section in SECTIONS:
         expect(page.locator(f"#section-{section.key}-status")).to_have_text("Not yet started")
+    expect(page.get_by_text("You have completed 0 of 11 sections.")).to_be_visible()
     assert_accessible(page)
 
     # Incident type as reviewed: starts from the SIN's reason.
@@ -193,10 +194,32 @@ def test_partnership_lead_drafts_and_submits_a_rapid_review(page: Page, settings
     expect(document_row).to_contain_text("3 pages")
     assert_accessible(page)
 
-    # Check and submit: the not-recorded answer must be confirmed.
+    expect(page.get_by_text("You have completed 11 of 11 sections.")).to_be_visible()
+
+    # Check and submit: every answer as users read it, each section with a Change link.
     page.get_by_role("link", name="Check and submit to the Panel").click()
     expect(page.get_by_role("heading", name="Check and submit the rapid review")).to_be_visible()
     expect(page.get_by_text("Every question has an answer.")).to_be_visible()
+    for section in SECTIONS:
+        expect(page.get_by_role("heading", name=section.title, level=3)).to_be_visible()
+    child_card = page.locator(".govuk-summary-card", has_text=TITLE["child"])
+    expect(child_card).to_contain_text("Any other mixed/multiple ethnic background")
+    expect(page.locator(".govuk-summary-card", has_text=TITLE["document"])).to_contain_text(
+        "review.pdf"
+    )
+    assert_accessible(page)
+
+    # Change the narrative from here: saving comes back to check answers.
+    page.get_by_role("link", name=f"Change {TITLE['narrative'].lower()}").click()
+    expect(page.get_by_role("heading", name=TITLE["narrative"], level=1)).to_be_visible()
+    page.get_by_label("Reflection", exact=True).fill("Synthetic reflection, corrected.")
+    page.get_by_role("button", name="Save section").click()
+    expect(page.get_by_role("heading", name="Check and submit the rapid review")).to_be_visible()
+    expect(page.locator(".govuk-summary-card", has_text=TITLE["narrative"])).to_contain_text(
+        "Synthetic reflection, corrected."
+    )
+
+    # The not-recorded answer must be confirmed.
     expect(page.get_by_role("heading", name="Answered as not recorded")).to_be_visible()
     expect(
         page.get_by_role("link", name="Characteristics of the child in focus: LGBTQ+")
@@ -210,7 +233,12 @@ def test_partnership_lead_drafts_and_submits_a_rapid_review(page: Page, settings
     page.get_by_label("I confirm the answers marked 'not recorded' are not recorded").check()
     page.get_by_role("button", name="Submit to the Panel").click()
 
-    expect(page.get_by_text("Rapid review submitted to the Panel.")).to_be_visible()
+    # A confirmation panel, with what happens next and the way back to the review.
+    expect(page.get_by_role("heading", name="Rapid review submitted", level=1)).to_be_visible()
+    expect(page.locator(".govuk-panel__body")).to_contain_text(notification.reference)
+    expect(page.get_by_role("heading", name="What happens next")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="View the rapid review").click()
     expect(page.get_by_role("heading", name=re.compile("Rapid review"), level=1)).to_contain_text(
         "Submitted"
     )
@@ -229,6 +257,7 @@ def test_partnership_lead_drafts_and_submits_a_rapid_review(page: Page, settings
     assert review.lgbtq == codes.YesNoNotRecorded.NOT_RECORDED
     assert review.age_years == 9
     assert review.mental_health_linked == codes.YesNoUnclear.UNCLEAR
+    assert review.reflection == "Synthetic reflection, corrected."
     assert review.lcspr_decision == codes.LcsprDecision.LCSPR
     assert review.document_page_count == 3
     assert review.themes.count() == len(codes.LearningTheme.choices)

@@ -48,14 +48,12 @@ def test_la_user_submits_a_sin_with_two_children(page: Page):
         "link", name="Incident notifications"
     ).click()
     assert_accessible(page)
+    # Starting opens the first section straight away; nothing is saved until it is.
     page.get_by_role("button", name="Notify the Panel of a serious incident").click()
-    expect(
-        page.get_by_role("heading", name="Notify the Panel of a serious incident")
-    ).to_be_visible()
+    expect(page.get_by_role("heading", name="Incident details", level=1)).to_be_visible()
     assert_accessible(page)
 
     # Incident details: first a mistake, then put right without losing what was typed.
-    page.get_by_role("link", name="Incident details").click()
     fill_date(page, "When did the incident happen?", today + timedelta(days=2))
     fill_date(page, "When did the local authority become aware of it?", aware)
     page.get_by_label("Serious harm").check()
@@ -88,6 +86,19 @@ def test_la_user_submits_a_sin_with_two_children(page: Page):
     expect(page.get_by_role("heading", name="Check your answers before submitting")).to_be_visible()
     expect(page.get_by_text(f"{days_taken} working day", exact=False)).to_be_visible()
     expect(page.get_by_text("LS1 4AP")).to_be_visible()
+    assert_accessible(page)
+
+    # "Change" from check answers comes back to check answers once saved.
+    page.get_by_role("link", name="Change summary").click()
+    expect(page.get_by_role("heading", name="Circumstances", level=1)).to_be_visible()
+    page.get_by_label("Summary of what happened").fill("Synthetic summary, corrected.")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="Check your answers before submitting")).to_be_visible()
+    expect(page.get_by_text("Synthetic summary, corrected.")).to_be_visible()
+    page.get_by_role("link", name="Change Child A").click()
+    page.get_by_label("Age on the date of the incident").fill("5")
+    page.get_by_role("button", name="Save child").click()
+    expect(page.get_by_role("heading", name="Check your answers before submitting")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Submit notification").click()
     expect(page.get_by_role("heading", name="Notification submitted")).to_be_visible()

@@ -193,3 +193,19 @@ def test_the_schema_documents_the_lcsprs_api(client, make_user):
     assert {"overdue", "panel_notice_days", "panel_feedback", "published_url"} <= set(
         components["LcsprOutput"]["properties"]
     )
+
+
+def test_a_partnership_cannot_set_the_panels_receipt_date(lead_client, lcsprs, client, make_user):
+    lcspr = lcsprs["commissioned"]
+    response = lead_client.patch(
+        detail_url(lcspr.pk), {"final_report_received_on": "2025-03-01"}, format="json"
+    )
+
+    assert response.status_code == 405
+    lcspr.refresh_from_db()
+    assert lcspr.final_report_received_on is None
+    client.force_login(make_user("administrator"))
+    schema = client.get(reverse("api-schema"), {"format": "json"}).json()
+    field = schema["components"]["schemas"]["LcsprOutput"]["properties"]["final_report_received_on"]
+    assert "Recorded by the Panel" in field["description"]
+    assert field["readOnly"] is True

@@ -12,6 +12,7 @@ from rapidreviews import services as rapid_review_services
 from safeguarding.audit import audit_events_for
 from safeguarding.codes import Role
 
+from ..factories import PanelSecretariatFactory
 from ..rapidreviews.factories import CompleteReviewFactory, SubmittedReviewFactory
 from .factories import (
     FACTORY_FOR_STATUS,
@@ -105,8 +106,12 @@ STEPS = {
     Lcspr.Status.IN_PROGRESS: lambda lcspr, by: services.lcspr_start(
         lcspr=lcspr, by=by, expected_version=None
     ),
+    # The Panel records its receipt of the final report, not the partnership.
     Lcspr.Status.FINAL_REPORT_SENT: lambda lcspr, by: services.lcspr_final_report_record(
-        lcspr=lcspr, by=by, received_on=date(2024, 6, 20), expected_version=None
+        lcspr=lcspr,
+        by=PanelSecretariatFactory(),
+        received_on=date(2024, 6, 20),
+        expected_version=None,
     ),
     Lcspr.Status.PUBLISHED: lambda lcspr, by: services.lcspr_publish(
         lcspr=lcspr,
@@ -158,7 +163,8 @@ def test_a_change_from_a_stale_version_is_a_conflict(lead):
     assert (lcspr.status, lcspr.planned_publication_date) == ("commissioned", planned)
 
 
-def test_final_report_date_cannot_be_in_the_future_or_before_the_review(lead):
+def test_final_report_date_cannot_be_in_the_future_or_before_the_review(lead, make_user):
+    panel = make_user(Role.PANEL_MEMBER)
     with time_machine.travel(datetime(2024, 6, 12, 10, tzinfo=LONDON), tick=False):
         lcspr = InProgressLcsprFactory(opened_by=lead)
     with time_machine.travel(datetime(2024, 7, 1, 10, tzinfo=LONDON), tick=False):
@@ -169,7 +175,7 @@ def test_final_report_date_cannot_be_in_the_future_or_before_the_review(lead):
         ]:
             with pytest.raises(services.LcsprInvalid) as exc:
                 services.lcspr_final_report_record(
-                    lcspr=lcspr, by=lead, received_on=received_on, expected_version=None
+                    lcspr=lcspr, by=panel, received_on=received_on, expected_version=None
                 )
             assert message in exc.value.errors["received_on"][0]
     lcspr.refresh_from_db()

@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from lcsprs.models import Lcspr
@@ -78,7 +79,8 @@ def test_another_partnerships_lcspr_is_404(client, make_user, role):
     assert lcspr.status == Lcspr.Status.COMMISSIONED
 
 
-def test_a_lead_moves_the_lcspr_to_publication(lead_client):
+def test_a_lead_moves_the_lcspr_to_publication(lead_client, make_user):
+    panel_client = Client()
     with time_machine.travel(datetime(2025, 1, 10, 10, tzinfo=LONDON)):
         lcspr = LcsprFactory()
     with time_machine.travel(datetime(2025, 5, 1, 10, tzinfo=LONDON)):
@@ -91,10 +93,11 @@ def test_a_lead_moves_the_lcspr_to_publication(lead_client):
             {"version": 1, **date_fields("planned_on", date(2025, 6, 1))},
         )
         assert response.status_code == 302
-        response = lead_client.post(
-            url("lcspr-final-report", lcspr.pk),
-            {"version": 2, **date_fields("received_on", date(2025, 4, 20))},
-        )
+        # The Panel records its receipt of the final report; the partnership cannot.
+        receipt = {"version": 2, **date_fields("received_on", date(2025, 4, 20))}
+        assert lead_client.post(url("lcspr-final-report", lcspr.pk), receipt).status_code == 403
+        panel_client.force_login(make_user(Role.PANEL_SECRETARIAT))
+        response = panel_client.post(url("lcspr-final-report", lcspr.pk), receipt)
         assert response.status_code == 302
         response = lead_client.post(
             url("lcspr-publish", lcspr.pk),

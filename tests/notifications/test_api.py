@@ -239,7 +239,7 @@ def test_a_broken_rule_is_a_400_on_its_field_and_nothing_is_saved(
     assert response.status_code == 400
     assert message in response.json()[field]
     assert nothing_saved()
-    assert not AuditEvent.objects.filter(object_repr__startswith="Draft notification").exists()
+    assert not AuditEvent.objects.filter(object_repr__startswith="Draft").exists()
 
 
 def test_a_childs_errors_are_aligned_with_the_children(leeds_client):

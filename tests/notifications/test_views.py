@@ -39,16 +39,16 @@ def date_fields(name, day: date) -> dict:
 def test_the_whole_journey_draft_return_check_and_submit(
     la_client, django_capture_on_commit_callbacks
 ):
-    response = la_client.post(url("notification-start"))
-    notification = Notification.objects.get()
-    assert response["Location"] == url("notification-detail", notification.pk)
-    assert "Not yet started" in la_client.get(response["Location"]).content.decode()
+    # Starting shows the first section; nothing is recorded until it is saved.
+    assert "When did the incident happen?" in la_client.get(url("notification-start")).text
+    assert not Notification.objects.exists()
 
     # Save part of the incident as a draft, and come back to it later.
     response = la_client.post(
-        url("notification-incident", notification.pk),
+        url("notification-start"),
         {"version": 1, **date_fields("incident_date", date(2024, 6, 6)), "action": "draft"},
     )
+    notification = Notification.objects.get()
     assert response["Location"] == url("notification-detail", notification.pk)
     task_list = la_client.get(response["Location"]).content.decode()
     assert "In progress" in task_list

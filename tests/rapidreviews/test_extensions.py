@@ -392,7 +392,7 @@ def test_a_lead_requests_from_the_page_then_cannot_ask_again(client, lead):
     assert REASON in detail
     assert f'href="{url("extension-request", review.pk)}"' not in detail
     assert url("extension-decide", review.pk, extension.pk) not in detail
-    assert "Asked for an extension to 15 July 2024" in detail  # the history
+    assert "requested an extension to 15 July 2024" in detail  # the history
     response = client.get(url("extension-request", review.pk), follow=True)
     assert "already been requested" in response.content.decode()
 

@@ -1,0 +1,35 @@
+"""A list page counts the whole list, keeps its filters across pages and links to pages the
+way GOV.UK's pagination does."""
+
+from django.test import RequestFactory
+
+from safeguarding.lists import list_page
+
+
+def page_of(items, query: str = "", **kwargs):
+    return list_page(RequestFactory().get(f"/list/?{query}"), items, **kwargs)
+
+
+def test_counts_the_whole_list_not_the_page():
+    listing = page_of(list(range(338)))
+    assert listing.count == 338
+    assert list(listing.page) == list(range(25))
+    assert (listing.first_index, listing.last_index) == (1, 25)
+
+
+def test_the_page_asked_for_keeps_the_filters_in_the_links():
+    listing = page_of(list(range(60)), "status=submitted&q=SIN-2024&page=3")
+    assert listing.page.number == 3
+    assert list(listing.page) == list(range(50, 60))
+    assert listing.querystring == "status=submitted&q=SIN-2024"
+
+
+def test_a_page_out_of_range_or_not_a_number_gives_the_nearest_page():
+    assert page_of(list(range(60)), "page=99").page.number == 3
+    assert page_of(list(range(60)), "page=nonsense").page.number == 1
+
+
+def test_many_pages_are_linked_with_ellipses():
+    listing = page_of(list(range(500)), "page=10")
+    ellipsis = listing.page.paginator.ELLIPSIS
+    assert listing.page_links == [1, ellipsis, 9, 10, 11, ellipsis, 20]
