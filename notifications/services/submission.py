@@ -134,7 +134,7 @@ def _tell_about_submission(notification: Notification, due_date: date) -> None:
             f"\n\nIt was notified {timeliness}.\n"
             f"The partnership's rapid review is due by {due_date:%-d %B %Y} "
             f"({RAPID_REVIEW_DEADLINE_WORKING_DAYS} working days after the notification).\n\n"
-            f"Sign in to see the notification: {settings.SERVICE_URL}{url}\n"
+            f"Sign in to see the notification: {settings.SITE_URL}{url}\n"
         ),
         related=notification,
         dedupe_key=f"sin-submitted-{notification.pk}",
