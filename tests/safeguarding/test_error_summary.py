@@ -11,13 +11,21 @@ from django import forms
 from django.template import Context, Template
 
 from analytics.forms import RecordsImportForm
-from lcsprs.forms import FeedbackForm, PlannedPublicationForm, PublishForm
+from lcsprs.forms import CommissionForm, FeedbackForm, PlannedPublicationForm, PublishForm
+from notifications.forms import NotificationFilterForm
 from panel.forms import DecisionForm, LetterForm
-from rapidreviews.forms import ExtensionDecisionForm, ExtensionRequestForm, ReopenForm
+from rapidreviews.forms import (
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    ReopenForm,
+    ReviewDocumentForm,
+    ThemesForm,
+)
 from safeguarding.fields import GovukDateField
 from safeguarding.forms import (
     AccessHistoryForm,
     PasswordChangeForm,
+    PasswordResetForm,
     RecoveryCodeForm,
     SecondFactorCodeForm,
     SetPasswordForm,
@@ -146,6 +154,11 @@ def test_every_link_of_the_rendered_summary_names_an_input_on_the_page():
         lambda: PublishForm(data={"published_on_2": "24"}),
         lambda: FeedbackForm(data={"version": "1"}),
         lambda: RecordsImportForm(data={}),
+        lambda: PasswordResetForm(data={"email": "not-an-address"}),
+        lambda: CommissionForm(data={}),
+        lambda: ReviewDocumentForm(data={}),
+        lambda: ThemesForm(data={}),
+        lambda: NotificationFilterForm(data={"incident_from": "soon"}, authorities=[]),
     ],
 )
 def test_the_service_forms_link_every_error_to_an_input_they_render(make_form):
