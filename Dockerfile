@@ -17,7 +17,7 @@ COPY requirements.lock .
 RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY . .
 COPY --from=frontend /app/static/govuk static/govuk
-RUN SECRET_KEY=build-only-collectstatic-key-0123456789abcdef ALLOWED_HOSTS=build \
+RUN SECRET_KEY=build-only-collectstatic-key-0123456789abcdef ALLOWED_HOSTS=build SITE_URL=https://build.invalid \
     python manage.py collectstatic --noinput -v0
 RUN useradd --create-home app && mkdir -p /app/media && chown app /app/media
 USER app

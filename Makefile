@@ -8,6 +8,8 @@ PY := $(VENV)/bin/python
 STAMPS := .make
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address in e-mails' links (README, Configuration): where `make run` serves the app.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 # Debian packages: WeasyPrint's libraries and fonts for every target; servers and a browser for tests.
 RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
@@ -60,9 +62,9 @@ system-stack:
 
 run: system-run $(STAMPS)/python-run frontend
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	SITE_URL=$(SITE_URL) $(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (sign in with a demo account above; Ctrl+C stops)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 lint: $(STAMPS)/python-dev
 	$(VENV)/bin/ruff check .

@@ -398,7 +398,7 @@ def _tell_partnership_of_letter(letter: ResponseLetter, data: bytes, audience: A
         email_body=(
             f"The Child Safeguarding Practice Review Panel has responded to {review.partnership}'s "
             f"rapid review of {reference}. The letter is attached.\n\n"
-            f"Sign in to read it: {settings.SERVICE_URL}{url}\n"
+            f"Sign in to read it: {settings.SITE_URL}{url}\n"
         ),
         related=letter,
         # Once per letter version, however often the task runs.

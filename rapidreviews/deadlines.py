@@ -302,7 +302,7 @@ def _tell_leads_of_new_due_date(review: RapidReview, text: str) -> None:
         f"{long_date(review.due_date)}",
         body=text,
         url=url,
-        email_body=f"{text}.\n\nSign in to see the review: {settings.SERVICE_URL}{url}\n",
+        email_body=f"{text}.\n\nSign in to see the review: {settings.SITE_URL}{url}\n",
         related=review,
         dedupe_key=f"due-date-moved-{review.pk}-{review.due_date.isoformat()}",
     )

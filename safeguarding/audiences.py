@@ -116,7 +116,7 @@ def notify(
         body=(
             email_body
             if email_body is not None
-            else f"{body}\n\nSign in to see it: {settings.SERVICE_URL}{url}\n"
+            else f"{body}\n\nSign in to see it: {settings.SITE_URL}{url}\n"
         ),
         related=related,
         dedupe_key=dedupe_key,

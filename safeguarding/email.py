@@ -123,7 +123,7 @@ def email_send(*, email_id: int) -> bool:
 
 def password_reset_link(user: User) -> str:
     """A fresh link to choose a new password, valid for settings.PASSWORD_RESET_TIMEOUT. On
-    the service's own address (settings.SERVICE_URL), never the request's Host header."""
+    the service's own address (settings.SITE_URL), never the request's Host header."""
     path = reverse(
         "password_reset_confirm",
         kwargs={
@@ -131,7 +131,7 @@ def password_reset_link(user: User) -> str:
             "token": default_token_generator.make_token(user),
         },
     )
-    return f"{settings.SERVICE_URL}{path}"
+    return f"{settings.SITE_URL}{path}"
 
 
 def _body_to_send(email: OutboundEmail) -> str:

@@ -45,6 +45,9 @@ PRODUCTION = ENVIRONMENT == "production"
 
 SECRET_KEY = env_str("SECRET_KEY", DEFAULT_SECRET_KEY)
 DEBUG = env_bool("DEBUG", not PRODUCTION)
+# Django's technical error pages (tracebacks, the URLs tried) instead of the service's own 404,
+# 403 and 500 pages: only under DEBUG, and only when a developer asks (safeguarding.error_pages).
+DEBUG_TECHNICAL_ERRORS = env_bool("DEBUG_TECHNICAL_ERRORS", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -116,6 +119,9 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "safeguarding.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Under DEBUG, the service's own 404/403/400/500 pages instead of Django's technical pages
+    # (unless DEBUG_TECHNICAL_ERRORS); innermost, so a 404 still passes CommonMiddleware.
+    "safeguarding.error_pages.ServiceErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "safeguarding.urls"
@@ -309,8 +315,23 @@ EMAIL_TIMEOUT = 30
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))
 # The Panel's shared mailbox, copied on every notification sent to the Panel (optional).
 PANEL_INBOX_EMAIL = env_str("PANEL_INBOX_EMAIL")
-# Absolute address of the service, for links in e-mails.
-SERVICE_URL = env_str("SERVICE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The address users reach the service on (scheme, host and port): every link in an e-mail starts
+# with it, never with a request's Host header. `make run` sets it from HOST and PORT. Production
+# needs it, on https unless HTTPS_ONLY=0 (plain http on loopback, as `make stack` runs).
+# SERVICE_URL is its older name, still read when SITE_URL is not set.
+SITE_URL = env_str(
+    "SITE_URL", env_str("SERVICE_URL", "" if PRODUCTION else "http://127.0.0.1:8000")
+).rstrip("/")
+if PRODUCTION and not SITE_URL:
+    raise ImproperlyConfigured("ENVIRONMENT=production needs SITE_URL, the service's address.")
+if not SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("SITE_URL must start with https:// (or http://).")
+if PRODUCTION and env_bool("HTTPS_ONLY", True) and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured(
+        "ENVIRONMENT=production needs SITE_URL to start with https:// (HTTPS_ONLY is on)."
+    )
+# The setting's older name, for code written before SITE_URL: read SITE_URL in new code.
+SERVICE_URL = SITE_URL
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@csir.example.gov.uk")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

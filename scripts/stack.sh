@@ -13,6 +13,7 @@ export SECRET_KEY="${SECRET_KEY:-$(cat .stack/secret_key)}"
 export FIELD_ENCRYPTION_KEYS="${FIELD_ENCRYPTION_KEYS:-$(cat .stack/field_encryption_key)}"
 export ALLOWED_HOSTS="${ALLOWED_HOSTS:-127.0.0.1,localhost}"
 export HTTPS_ONLY="${HTTPS_ONLY:-0}"   # plain http on loopback; put TLS in front in production
+export SITE_URL="${SITE_URL:-http://${WEB_BIND:-127.0.0.1:8000}}"   # the address in e-mails' links
 export EMAIL_BACKEND="${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}"
 export MEDIA_ROOT="${MEDIA_ROOT:-$PWD/.stack/media}"
 python manage.py collectstatic --noinput -v0

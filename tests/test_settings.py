@@ -12,8 +12,16 @@ GOOD_KEY = "k" * 50
 FERNET_KEY = "TUFERS1VUC1GT1ItVEVTVFMtT05MWS0zMi1CWVRFUyE="  # noqa: S105 (a test's, not a secret)
 
 
+# What a developer's shell may have set that would change the answer.
+INHERITED_NOT = {"SECRET_KEY", "DEBUG", "SITE_URL", "SERVICE_URL", "HTTPS_ONLY"}
+
+
 def load_settings(**env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "DEBUG", "SITE_URL", "SERVICE_URL", "HTTPS_ONLY"}
+    }
     environment.update(env)
     return subprocess.run(
         [sys.executable, "-c", "from django.conf import settings; print(settings.DEBUG)"],
@@ -42,6 +50,23 @@ def load_settings(**env: str) -> subprocess.CompletedProcess:
         ),
         ({"SECRET_KEY": GOOD_KEY, "FIELD_ENCRYPTION_KEYS": "not-a-key"}, "not a Fernet key"),
         ({"SECRET_KEY": GOOD_KEY, "MFA_REQUIRED": "false"}, "MFA_REQUIRED off"),
+        ({"SECRET_KEY": GOOD_KEY, "FIELD_ENCRYPTION_KEYS": FERNET_KEY}, "needs SITE_URL"),
+        (
+            {
+                "SECRET_KEY": GOOD_KEY,
+                "FIELD_ENCRYPTION_KEYS": FERNET_KEY,
+                "SITE_URL": "http://csir.example.gov.uk",
+            },
+            "SITE_URL to start with https://",
+        ),
+        (
+            {
+                "SECRET_KEY": GOOD_KEY,
+                "FIELD_ENCRYPTION_KEYS": FERNET_KEY,
+                "SITE_URL": "csir.example.gov.uk",
+            },
+            "SITE_URL must start with https://",
+        ),
     ],
 )
 def test_production_refuses_unsafe_settings(env, message):
@@ -57,9 +82,22 @@ def test_production_starts_with_a_real_key_and_debug_off():
         SECRET_KEY=GOOD_KEY,
         ALLOWED_HOSTS="x.org",
         FIELD_ENCRYPTION_KEYS=FERNET_KEY,
+        SITE_URL="https://csir.example.gov.uk",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_production_on_plain_http_behind_no_tls_may_use_an_http_site_url():
+    result = load_settings(
+        ENVIRONMENT="production",
+        SECRET_KEY=GOOD_KEY,
+        ALLOWED_HOSTS="x.org",
+        FIELD_ENCRYPTION_KEYS=FERNET_KEY,
+        HTTPS_ONLY="0",
+        SITE_URL="http://127.0.0.1:8000",
+    )
+    assert result.returncode == 0, result.stderr
 
 
 def test_the_second_factor_may_be_turned_off_only_outside_production():
@@ -69,6 +107,7 @@ def test_the_second_factor_may_be_turned_off_only_outside_production():
         SECRET_KEY=GOOD_KEY,
         ALLOWED_HOSTS="x.org",
         FIELD_ENCRYPTION_KEYS=FERNET_KEY,
+        SITE_URL="https://csir.example.gov.uk",
     )
     assert result.returncode == 0, result.stderr  # on by default
 

@@ -50,7 +50,12 @@ def test_compose_file_is_valid():
     assert client, "docker-compose (Debian package) is needed to validate docker-compose.yml"
     result = subprocess.run(
         [client, "-f", str(ROOT / "docker-compose.yml"), "config", "-q"],
-        env={**os.environ, "SECRET_KEY": "x" * 50, "FIELD_ENCRYPTION_KEYS": "k"},
+        env={
+            **os.environ,
+            "SECRET_KEY": "x" * 50,
+            "FIELD_ENCRYPTION_KEYS": "k",
+            "SITE_URL": "https://csir.example.gov.uk",
+        },
         capture_output=True,
         text=True,
     )

@@ -148,9 +148,9 @@ def _tell_about_submission(notification: Notification, review: RapidReview) -> N
             f"\n\nIt was notified {timeliness}.\n"
             f"The partnership's rapid review is due by {due_date:%-d %B %Y} "
             f"({RAPID_REVIEW_DEADLINE_WORKING_DAYS} working days after the notification).\n\n"
-            f"Sign in to see the notification: {settings.SERVICE_URL}{url}\n"
+            f"Sign in to see the notification: {settings.SITE_URL}{url}\n"
             f"The partnership's leads write the rapid review at: "
-            f"{settings.SERVICE_URL}{review_url}\n"
+            f"{settings.SITE_URL}{review_url}\n"
         ),
         related=notification,
         dedupe_key=dedupe_key,

@@ -157,7 +157,7 @@ def _tell_secretariat_of_extension_request(
         email_body=(
             f"{review.partnership} asks to move the due date of its rapid review of "
             f"{reference} {dates}.\n\nSign in to read the reason and decide: "
-            f"{settings.SERVICE_URL}{url}\n"
+            f"{settings.SITE_URL}{url}\n"
         ),
         related=review,
         dedupe_key=f"rapid-review-extension-requested-{extension.pk}",
@@ -187,7 +187,7 @@ def _tell_leads_of_extension_decision(extension: RapidReviewExtension, review: R
         subject=subject,
         body=body,
         url=url,
-        email_body=f"{body}\n\nSign in to read the decision: {settings.SERVICE_URL}{url}\n",
+        email_body=f"{body}\n\nSign in to read the decision: {settings.SITE_URL}{url}\n",
         related=review,
         dedupe_key=f"rapid-review-extension-{extension.status}-{extension.pk}",
     )

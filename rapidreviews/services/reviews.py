@@ -283,7 +283,7 @@ def _tell_panel_of_submission(review: RapidReview) -> None:
         email_body=(
             f"{review.partnership} has submitted its rapid review of "
             f"{notification.reference} ({timeliness}, {review.working_days_taken} working "
-            f"days after the SIN).\n\nSign in to read it: {settings.SERVICE_URL}{url}\n"
+            f"days after the SIN).\n\nSign in to read it: {settings.SITE_URL}{url}\n"
         ),
         related=review,
         dedupe_key=f"rapid-review-submitted-{review.pk}-{review.submitted_at:%Y%m%d%H%M%S}",

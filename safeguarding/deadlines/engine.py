@@ -216,7 +216,7 @@ def digest_send(*, user: User, today: date) -> OutboundEmail | None:
     lines = [f"Things that need your attention on {long_date(today)}:", ""]
     for item in items:
         lines.append(f"- {item.title}: {item.count}")
-        lines.append(f"  {settings.SERVICE_URL}{item.url}")
+        lines.append(f"  {settings.SITE_URL}{item.url}")
     lines += ["", "You get this e-mail on working days when something is waiting for you."]
     total = sum(item.count for item in items)
     return email_queue(

@@ -136,7 +136,7 @@ def test_errors_are_shown_next_to_the_field_and_nothing_typed_is_lost(la_client)
     html = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in html
-    assert 'href="#id_incident_date">Date of the incident must be today or in the past' in html
+    assert 'href="#id_incident_date_0">Date of the incident must be today or in the past' in html
     assert "Date the local authority became aware must be a real date" in html
     assert 'value="12"' in html and 'value="31"' in html
     assert 'value="serious_harm" checked' in html or "checked" in html

@@ -140,7 +140,7 @@ def test_adding_audiences_tells_each_person_and_address_once(people, leeds, expe
 def test_notify_with_a_dedupe_key_tells_each_person_and_address_once(
     people, leeds, expected, settings
 ):
-    settings.SERVICE_URL = "https://csir.example.gov.uk"
+    settings.SITE_URL = "https://csir.example.gov.uk"
     audience = audiences.partnership_leads(leeds.partnership)
     for _ in range(2):
         audiences.notify(audience, subject="Subject", body="Body", url="/x/", dedupe_key="once")

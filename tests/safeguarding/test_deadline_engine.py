@@ -53,7 +53,7 @@ BANK_HOLIDAY = date(2024, 5, 27)
 @pytest.fixture(autouse=True)
 def _panel_inbox(settings):
     settings.PANEL_INBOX_EMAIL = PANEL_INBOX
-    settings.SERVICE_URL = "https://csir.example.gov.uk"
+    settings.SITE_URL = "https://csir.example.gov.uk"
 
 
 @pytest.fixture

@@ -221,7 +221,7 @@ def test_a_sweep_on_a_worker_emails_the_due_today_reminder_and_the_escalation(
     assert addresses(reminder) == {"lead@example.org"}
     body = reminder.get_content()
     assert "is due with the Panel today: 1 July 2024" in body
-    assert f"{settings.SERVICE_URL}/" in body and f"/{due_today.pk}/" in body
+    assert f"{settings.SITE_URL}/" in body and f"/{due_today.pk}/" in body
 
     escalation = messages[f"{overdue_ref}: rapid review overdue"]
     assert addresses(escalation) == {

@@ -51,12 +51,13 @@ def production_settings(**env: str) -> dict:
     result = subprocess.run(
         [sys.executable, "-c", code],
         env={
-            **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "HTTPS_ONLY"}},
+            **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "HTTPS_ONLY", "SITE_URL"}},
             "DJANGO_SETTINGS_MODULE": "safeguarding.settings",
             "ENVIRONMENT": "production",
             "SECRET_KEY": "p" * 50,
             "ALLOWED_HOSTS": "testserver",
             "FIELD_ENCRYPTION_KEYS": "TUFERS1VUC1GT1ItVEVTVFMtT05MWS0zMi1CWVRFUyE=",
+            "SITE_URL": "https://testserver",
             **env,
         },
         cwd=ROOT,
