@@ -17,7 +17,10 @@ COPY requirements.lock .
 RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY . .
 COPY --from=frontend /app/static/govuk static/govuk
+# collectstatic loads the production settings, which refuse to start without their secrets: it
+# gets throwaway ones that live only in this step (a fresh encryption key, never used for data).
 RUN SECRET_KEY=build-only-collectstatic-key-0123456789abcdef ALLOWED_HOSTS=build SITE_URL=https://build.invalid \
+    FIELD_ENCRYPTION_KEYS="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
     python manage.py collectstatic --noinput -v0
 RUN useradd --create-home app && mkdir -p /app/media && chown app /app/media
 USER app
