@@ -181,7 +181,6 @@ def rapid_review_queue(
     )
     reviews = (
         rapid_review_list(user=user)
-        .select_related("notification__local_authority__region")
         .annotate(extension_pending=Exists(pending))
         .order_by(
             Case(

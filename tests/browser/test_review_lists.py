@@ -13,10 +13,17 @@ from rapidreviews.models import RapidReview
 from safeguarding.demo import seed_demo_users
 
 from ..rapidreviews.factories import RapidReviewFactory
-from .conftest import assert_accessible, sign_in
+from .conftest import ARTIFACTS, assert_accessible, sign_in
 from .test_list_pages import no_sideways_scroll
 
 pytestmark = pytest.mark.browser
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Kept in test-artifacts/ for whoever reviews the pages (git ignores it)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
 
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1280, "height": 900}
@@ -59,6 +66,7 @@ def test_the_rapid_review_list_counts_filters_and_pages(page: Page, reviews):
     expect(page.get_by_text("Showing 26 to 28 of 28 results")).to_be_visible()
     expect(page.get_by_label("Status")).to_have_value("not_started")
     assert_accessible(page)
+    screenshot(page, "rapid-review-list-filtered-page-2")
 
     page.get_by_label("Due on or after").fill("31/2/2024")
     page.get_by_role("button", name="Apply filters").click()
@@ -82,6 +90,7 @@ def test_the_rapid_review_list_on_a_phone(page: Page, reviews):
     expect(page.get_by_text("3 rapid reviews")).to_be_visible()
     assert no_sideways_scroll(page)
     assert_accessible(page)
+    screenshot(page, "rapid-review-list-390px")
 
 
 def test_the_panel_queue_counts_filters_and_pages(page: Page, reviews):
@@ -91,6 +100,7 @@ def test_the_panel_queue_counts_filters_and_pages(page: Page, reviews):
     expect(page.get_by_text("27 rapid reviews waiting for a decision")).to_be_visible()
     expect(page.get_by_text("Showing 1 to 25 of 27 results")).to_be_visible()
     assert_accessible(page)
+    screenshot(page, "panel-queue")
 
     page.get_by_label("Partnership's LCSPR decision").select_option(label="LCSPR needed")
     page.get_by_role("button", name="Apply filters").click()
@@ -114,3 +124,4 @@ def test_the_panel_queue_on_a_phone(page: Page, reviews):
     expect(page).to_have_url(re.compile(r"stage=all.*&page=2$"))
     assert no_sideways_scroll(page)
     assert_accessible(page)
+    screenshot(page, "panel-queue-390px")

@@ -179,3 +179,18 @@ def test_the_selector_filters_the_api_alike(make_user):
     lead = make_user(Role.PANEL_SECRETARIAT)
     found = selectors.rapid_review_queue(user=lead, filters={"extension_pending": "true"})
     assert list(found) == [pending]
+
+
+def test_deadlines_are_worked_out_for_the_page_shown_only(panel_client, monkeypatch):
+    reviews_due(list(range(1, 31)))
+    worked_out = []
+    deadline = selectors.rapid_review_deadline
+
+    def counting(*, review, **kwargs):
+        worked_out.append(review.pk)
+        return deadline(review=review, **kwargs)
+
+    monkeypatch.setattr(selectors, "rapid_review_deadline", counting)
+    response = panel_client.get(URL)
+    assert worked_out == [row["review"].pk for row in response.context["reviews"]]
+    assert len(worked_out) == 25
