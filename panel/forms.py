@@ -4,11 +4,14 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
+from rapidreviews.codes import LcsprDecision
+from rapidreviews.forms import ReviewFindForm
 from safeguarding.fields import GovukChoiceField
 from safeguarding.forms import LongTextField, character_count
 from safeguarding.limits import LETTER_MAX_CHARS, NARRATIVE_MAX_CHARS, REASON_MAX_CHARS
 
 from .models import Extent, Outcome, PanelDecision, Quality
+from .selectors import STAGES
 from .services import DecisionAnswers
 
 
@@ -132,3 +135,29 @@ class LetterForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(character_count(self, "body"))
+
+
+class PanelQueueFilterForm(ReviewFindForm):
+    """The Panel queue's filters: where each review is in the Panel's work (awaiting its
+    decision unless asked otherwise) and the partnership's LCSPR decision, with the filters
+    every list of reviews has."""
+
+    stage = forms.ChoiceField(label="Show", required=False, choices=STAGES)
+    lcspr_decision = forms.ChoiceField(
+        label="Partnership's LCSPR decision",
+        required=False,
+        choices=[("", "Any"), *LcsprDecision.choices],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = self.helper_for(
+            "reference",
+            "stage",
+            "lcspr_decision",
+            "partnership",
+            "local_authority",
+            "region",
+            "submitted_from",
+            "submitted_to",
+        )

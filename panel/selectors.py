@@ -11,26 +11,69 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from rapidreviews.models import RapidReview
-from rapidreviews.selectors import rapid_review_get_for_user, rapid_review_list
+from rapidreviews.selectors import (
+    RapidReviewCaseFilter,
+    rapid_review_get_for_user,
+    rapid_review_list,
+)
 from safeguarding import policy
 from safeguarding.audit import audit_read
-from safeguarding.filters import BooleanFilter, IntegerFilter, filters_apply
+from safeguarding.filters import BooleanFilter, IntegerFilter, choices_message, filters_apply
 from safeguarding.models import User
 from safeguarding.scoping import authority_scope
 
 from .models import Outcome, PanelDecision, ResponseLetter
 
+AWAITING = "awaiting"
+STAGES = [
+    (AWAITING, "Awaiting the Panel's decision"),
+    ("decided", "Decided, letter not sent yet"),
+    ("letter_sent", "Letter sent"),
+    ("all", "All submitted reviews"),
+]
+STAGE_CODES = [value for value, _ in STAGES]
 
-def panel_queue(*, user: User) -> QuerySet[RapidReview]:
-    """Submitted rapid reviews without a Panel decision, the longest waiting first."""
+
+class PanelQueueFilter(RapidReviewCaseFilter):
+    """The Panel queue's filters: where the review is in the Panel's work, then what finds any
+    review (reference, partnership, authority, region, submission dates, LCSPR decision)."""
+
+    stage = django_filters.ChoiceFilter(
+        choices=STAGES,
+        method="filter_stage",
+        help_text="awaiting (the default): no decision yet; decided: decided, no letter sent; "
+        "letter_sent: a response letter was sent; all: every submitted review.",
+        error_messages={"invalid_choice": choices_message("stage", STAGE_CODES)},
+    )
+
+    def filter_stage(self, reviews: QuerySet[RapidReview], name: str, value: str):
+        if value == "decided":
+            return reviews.filter(decided=True, letter_sent=False)
+        if value == "letter_sent":
+            return reviews.filter(letter_sent=True)
+        if value == AWAITING:
+            return reviews.filter(decided=False)
+        return reviews
+
+
+def panel_queue(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[RapidReview]:
+    """Submitted rapid reviews, the longest waiting first: by default those without a Panel
+    decision; `filters` (`PanelQueueFilter`, raising FilterInvalid on a value that does not
+    parse) may ask for decided ones instead. Each says whether it is `decided` and whether a
+    response letter was sent (`letter_sent`)."""
     policy.require(policy.can_see_panel_queue(user))
     decided = PanelDecision.objects.filter(review=OuterRef("pk"))
-    return (
+    sent = ResponseLetter.objects.filter(review=OuterRef("pk"), status=ResponseLetter.Status.SENT)
+    reviews = (
         rapid_review_list(user=user)
         .filter(status=RapidReview.Status.SUBMITTED)
-        .exclude(Exists(decided))
-        .order_by("submitted_at", "id")
+        .annotate(decided=Exists(decided), letter_sent=Exists(sent))
+        # Those still waiting for a decision first (when the filters show decided ones too).
+        .order_by("decided", "submitted_at", "id")
     )
+    if not (filters or {}).get("stage"):
+        reviews = reviews.filter(decided=False)
+    return filters_apply(PanelQueueFilter, reviews, filters)
 
 
 def panel_review_get_for_user(*, user: User, pk: int) -> RapidReview:

@@ -10,11 +10,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from notifications.timescales import SIN_DEADLINE_WORKING_DAYS
+from rapidreviews import forms as review_forms
 from rapidreviews.models import RapidReview
 from rapidreviews.selectors import rapid_review_answers
 from safeguarding import policy
 from safeguarding.audit import audit_list, case_access_log
 from safeguarding.forms import form_add_errors
+from safeguarding.lists import list_page
 
 from . import forms, selectors, services
 from .models import ResponseLetter
@@ -22,19 +24,36 @@ from .models import ResponseLetter
 
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
+    """Submitted reviews, those awaiting the Panel's decision (unless the filters say otherwise)
+    the longest waiting first, 25 a page."""
     today = timezone.localdate()
+    form = forms.PanelQueueFilterForm.for_user(request.GET or None, user=request.user)
+    reviews, filters = review_forms.reviews_filtered(form, selectors.panel_queue, user=request.user)
+    listing = list_page(request, reviews)
     rows = [
         {
             "review": review,
             "days_waiting": (today - timezone.localdate(review.submitted_at)).days,
         }
-        for review in selectors.panel_queue(user=request.user)[:500]
+        for review in listing.page.object_list
     ]
-    audit_list(user=request.user, model=RapidReview, ids=[row["review"].pk for row in rows])
+    audit_list(
+        user=request.user,
+        model=RapidReview,
+        ids=[row["review"].pk for row in rows],
+        filters=filters,
+        page=listing.page.number,
+    )
     return render(
         request,
         "panel/queue.html",
-        {"rows": rows, "sin_deadline_working_days": SIN_DEADLINE_WORKING_DAYS},
+        {
+            "form": form,
+            "listing": listing,
+            "rows": rows,
+            "awaiting_only": (filters or {}).get("stage", selectors.AWAITING) == selectors.AWAITING,
+            "sin_deadline_working_days": SIN_DEADLINE_WORKING_DAYS,
+        },
     )
 
 

@@ -11,9 +11,7 @@ from safeguarding.models import User
 from safeguarding.workingdays import add_working_days
 
 from . import selectors
-from .timescales import RAPID_REVIEW_DEADLINE_WORKING_DAYS
-
-DUE_SOON_WORKING_DAYS = 5
+from .timescales import DUE_SOON_WORKING_DAYS, RAPID_REVIEW_DEADLINE_WORKING_DAYS
 
 
 @register
@@ -24,9 +22,9 @@ def extension_requests(user: User) -> list[AttentionItem]:
         AttentionItem(
             title="Extension requests waiting for a decision",
             count=selectors.rapid_review_extension_pending_count(user=user),
-            url=reverse("rapidreviews:review-queue"),
-            description="Partnerships asking for more time for a rapid review. Each is marked "
-            "'Extension requested' in the list.",
+            # The list filtered to the reviews with a request waiting.
+            url=reverse("rapidreviews:review-queue") + "?extension_pending=on",
+            description="Partnerships asking for more time for a rapid review.",
         )
     ]
 

@@ -1,17 +1,19 @@
 """GOV.UK forms for the rapid review, generated from the section declarations and the model's
 fields, so that a question is declared once."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.db import models
 
-from safeguarding.dates import long_date
+from safeguarding.dates import long_date, validate_date_in_service_range
 from safeguarding.fields import GovukChoiceField, GovukDateField
-from safeguarding.forms import LongTextField, character_count
+from safeguarding.filters import FilterInvalid
+from safeguarding.forms import LongTextField, character_count, form_add_errors
 from safeguarding.limits import NARRATIVE_MAX_CHARS, REASON_MAX_CHARS
+from safeguarding.selectors import local_authority_list, partnership_list
 from safeguarding.workingdays import add_working_days
 
 from . import codes, documents, rules
@@ -289,3 +291,171 @@ class ReviewDocumentForm(forms.Form):
         self.helper.form_tag = False
         self.helper.render_hidden_fields = True
         self.helper.layout = Layout(Field("document"))
+
+
+def _date_filter(label: str, example: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        help_text=f"For example, {example}",
+        validators=[validate_date_in_service_range],
+        error_messages={"invalid": f"Enter a date, like {example}"},
+    )
+
+
+class ReviewFindForm(forms.Form):
+    """The filters any list of rapid reviews offers (a GET form for the filter panel): the
+    SIN's reference, the partnership, authority and region (only those the user may see, and
+    only when there is a choice), and the submission dates. `filters()` turns the answers into
+    the selectors' FilterSet values, leaving out any the user got wrong."""
+
+    reference = forms.CharField(
+        label="Reference",
+        required=False,
+        max_length=20,
+        help_text="All or part of the SIN's reference",
+        error_messages={"max_length": "Reference must be 20 characters or fewer"},
+    )
+    partnership = forms.ChoiceField(label="Partnership", required=False)
+    local_authority = forms.ChoiceField(label="Local authority", required=False)
+    region = forms.ChoiceField(label="Region", required=False)
+    submitted_from = _date_filter("Submitted on or after", "1/4/2024")
+    submitted_to = _date_filter("Submitted on or before", "31/3/2025")
+
+    # Date ranges checked here: (from, to, message when `to` is before `from`).
+    RANGES = [
+        (
+            "submitted_from",
+            "submitted_to",
+            "Submitted on or before must be the same as or after submitted on or after",
+        ),
+    ]
+
+    def __init__(self, *args, authorities, partnerships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].choices = [(p.code, p.name) for p in partnerships]
+        self.fields["local_authority"].choices = [(la.ons_code, la.name) for la in authorities]
+        regions = {la.region.code: la.region.name for la in authorities}
+        self.fields["region"].choices = sorted(regions.items(), key=lambda item: item[1])
+        for name in ("partnership", "local_authority", "region"):
+            if len(self.fields[name].choices) <= 1:
+                del self.fields[name]  # a choice of one filters nothing
+            else:
+                self.fields[name].choices = [("", "Any"), *self.fields[name].choices]
+
+    @classmethod
+    def for_user(cls, data, *, user):
+        return cls(
+            data,
+            authorities=local_authority_list(user=user),
+            partnerships=partnership_list(user=user),
+        )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for start, end, message in self.RANGES:
+            if data.get(start) and data.get(end) and data[end] < data[start]:
+                self.add_error(end, message)
+        return data
+
+    def filters(self) -> dict:
+        """The answers as FilterSet values; a field with an error is left out."""
+        self.is_valid()
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if value not in (None, "", False) and name not in self.errors
+        }
+
+    def layout_fields(self, *names: str) -> list:
+        """`names` that the form has, as GOV.UK fields."""
+        fields = []
+        for name in names:
+            if name not in self.fields:
+                continue
+            field = self.fields[name]
+            if isinstance(field, forms.BooleanField):
+                fields.append(Field.checkbox(name, small=True))
+            elif isinstance(field, forms.ChoiceField):
+                fields.append(Field.select(name))
+            else:
+                fields.append(Field.text(name))
+        return fields
+
+    def helper_for(self, *names: str) -> FormHelper:
+        helper = FormHelper()
+        helper.form_method = "get"
+        helper.label_size = Size.SMALL
+        helper.layout = Layout(
+            Fieldset(*self.layout_fields(*names)),
+            Submit("filter", "Apply filters", css_class="govuk-button--secondary"),
+        )
+        return helper
+
+
+class ReviewListFilterForm(ReviewFindForm):
+    """The rapid review list's filters. "Due on or after/before" are the days included; the
+    FilterSet's due_after/due_before leave them out, so a day is added either side."""
+
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[
+            ("", "Any"),
+            ("not_started", "Not started"),
+            ("drafting", "Drafting"),
+            ("submitted", "Submitted"),
+            ("due_soon", "Due soon"),
+            ("overdue", "Overdue"),
+        ],
+    )
+    due_from = _date_filter("Due on or after", "1/4/2024")
+    due_to = _date_filter("Due on or before", "31/3/2025")
+    extension_pending = forms.BooleanField(
+        label="Only reviews with an extension request waiting", required=False
+    )
+
+    RANGES = [
+        *ReviewFindForm.RANGES,
+        ("due_from", "due_to", "Due on or before must be the same as or after due on or after"),
+    ]
+    # A FilterSet value the selector refused, shown next to the field the user typed it in.
+    FIELD_FOR_FILTER = {"due_after": "due_from", "due_before": "due_to"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = self.helper_for(
+            "reference",
+            "status",
+            "extension_pending",
+            "partnership",
+            "local_authority",
+            "region",
+            "due_from",
+            "due_to",
+            "submitted_from",
+            "submitted_to",
+        )
+
+    def filters(self) -> dict:
+        values = super().filters()
+        if "due_from" in values:
+            values["due_after"] = values.pop("due_from") - timedelta(days=1)
+        if "due_to" in values:
+            values["due_before"] = values.pop("due_to") + timedelta(days=1)
+        if values.get("extension_pending"):
+            values["extension_pending"] = "true"
+        return values
+
+
+def reviews_filtered(form: ReviewFindForm, list_reviews, **kwargs):
+    """`list_reviews(filters=...)` (a selector) with the form's filters, and the filters. Should
+    the selector still refuse a value the form let through, it is shown next to its field and
+    the list is shown without the filters rather than failing."""
+    filters = form.filters() if form.is_bound else None
+    try:
+        return list_reviews(filters=filters, **kwargs), filters
+    except FilterInvalid as exc:
+        rename = getattr(form, "FIELD_FOR_FILTER", {})
+        form_add_errors(form, {rename.get(k, k): v for k, v in exc.errors.items()})
+        return list_reviews(**kwargs), None

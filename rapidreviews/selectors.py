@@ -13,15 +13,19 @@ from django.utils import timezone
 
 from safeguarding import policy
 from safeguarding.audit import audit_read
-from safeguarding.filters import IsoDateFilter, choices_message, filters_apply
+from safeguarding.calendars import england_calendar
+from safeguarding.codes import RegionCode
+from safeguarding.filters import BooleanFilter, IsoDateFilter, choices_message, filters_apply
 from safeguarding.models import Partnership, User
 from safeguarding.scoping import authority_scope
 from safeguarding.workingdays import WorkingDayCalendar
 
 from . import rules
+from .codes import LcsprDecision
 from .forms import _question
 from .models import RapidReview, RapidReviewExtension, RapidReviewTheme
 from .sections import SECTIONS, Section
+from .timescales import DUE_SOON_WORKING_DAYS
 
 
 def rapid_review_list(*, user: User) -> QuerySet[RapidReview]:
@@ -31,10 +35,14 @@ def rapid_review_list(*, user: User) -> QuerySet[RapidReview]:
 
 
 OVERDUE = "overdue"
+DUE_SOON = "due_soon"
 STATUS_FILTERS = [
     *RapidReview.Status.choices,
+    (DUE_SOON, f"Due soon: not submitted and due within {DUE_SOON_WORKING_DAYS} working days"),
     (OVERDUE, "Overdue: not submitted and past its due date"),
 ]
+REGION_CODES = [value for value, _ in RegionCode.choices]
+LCSPR_DECISION_CODES = [value for value, _ in LcsprDecision.choices]
 
 
 class RapidReviewFilterForm(forms.Form):
@@ -52,27 +60,79 @@ class RapidReviewFilterForm(forms.Form):
         after, before = data.get("due_after"), data.get("due_before")
         if after and before and before <= after:
             self.add_error("due_before", "due_before must be after due_after")
+        start, end = data.get("submitted_from"), data.get("submitted_to")
+        if start and end and end < start:
+            self.add_error(
+                "submitted_to", "submitted_to must be the same as or after submitted_from"
+            )
         return data
 
 
-class RapidReviewFilter(django_filters.FilterSet):
-    """The rapid review list's filters. `overdue` is a status to the user, though the review's
-    stored status stays drafting or not started, so it is worked out as of `today`."""
+class RapidReviewCaseFilter(django_filters.FilterSet):
+    """What finds a review whatever list it is in (the rapid review list, the Panel queue):
+    its SIN's reference, where it comes from, when it was submitted and what the partnership
+    decided about an LCSPR. Applied after the user's scope, so a filter never reaches a review
+    the user may not see."""
 
-    status = django_filters.ChoiceFilter(
-        choices=STATUS_FILTERS,
-        method="filter_status",
-        help_text="not_started, drafting or submitted: the review's status. overdue: not "
-        "submitted and due before today (whether drafting or not started).",
-        error_messages={
-            "invalid_choice": choices_message("status", [value for value, _ in STATUS_FILTERS])
-        },
+    reference = django_filters.CharFilter(
+        field_name="notification__reference",
+        lookup_expr="icontains",
+        max_length=20,
+        help_text="Part of the SIN's reference, e.g. SIN-2024-",
+        error_messages={"max_length": "Ensure this field has no more than 20 characters."},
     )
     partnership = django_filters.CharFilter(
         field_name="partnership__code",
         max_length=80,
         help_text="The partnership's code, e.g. leeds",
         error_messages={"max_length": "Ensure this field has no more than 80 characters."},
+    )
+    local_authority = django_filters.CharFilter(
+        field_name="notification__local_authority__ons_code",
+        max_length=9,
+        help_text="ONS code of the SIN's local authority, e.g. E08000035",
+        error_messages={"max_length": "Ensure this field has no more than 9 characters."},
+    )
+    region = django_filters.ChoiceFilter(
+        field_name="notification__local_authority__region__code",
+        choices=RegionCode.choices,
+        help_text="The region of the SIN's local authority: " + ", ".join(REGION_CODES) + ".",
+        error_messages={"invalid_choice": choices_message("region", REGION_CODES)},
+    )
+    submitted_from = IsoDateFilter(
+        field_name="submitted_at",
+        lookup_expr="date__gte",
+        help_text="Submitted on or after this date (YYYY-MM-DD).",
+    )
+    submitted_to = IsoDateFilter(
+        field_name="submitted_at",
+        lookup_expr="date__lte",
+        help_text="Submitted on or before this date (YYYY-MM-DD).",
+    )
+    lcspr_decision = django_filters.ChoiceFilter(
+        choices=LcsprDecision.choices,
+        help_text="The partnership's decision on an LCSPR: " + ", ".join(LCSPR_DECISION_CODES),
+        error_messages={"invalid_choice": choices_message("lcspr_decision", LCSPR_DECISION_CODES)},
+    )
+
+    class Meta:
+        form = RapidReviewFilterForm
+
+
+class RapidReviewFilter(RapidReviewCaseFilter):
+    """The rapid review list's filters. `overdue` and `due_soon` are statuses to the user,
+    though the review's stored status stays drafting or not started, so they are worked out as
+    of `today` (due soon: up to `due_soon_by`, DUE_SOON_WORKING_DAYS working days on)."""
+
+    status = django_filters.ChoiceFilter(
+        choices=STATUS_FILTERS,
+        method="filter_status",
+        help_text="not_started, drafting or submitted: the review's status. due_soon: not "
+        f"submitted and due from today to {DUE_SOON_WORKING_DAYS} working days on. overdue: not "
+        "submitted and due before today (whether drafting or not started).",
+        error_messages={
+            "invalid_choice": choices_message("status", [value for value, _ in STATUS_FILTERS])
+        },
     )
     due_after = IsoDateFilter(
         field_name="due_date",
@@ -84,22 +144,36 @@ class RapidReviewFilter(django_filters.FilterSet):
         lookup_expr="lt",
         help_text="Due before this date, not on it (YYYY-MM-DD).",
     )
+    extension_pending = BooleanFilter(
+        field_name="extension_pending",
+        help_text="true: only reviews with an extension request waiting for the Panel "
+        "secretariat's decision; false: only those without one.",
+    )
 
-    class Meta:
-        form = RapidReviewFilterForm
-
-    def __init__(self, *args, today: date | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, today: date | None = None, due_soon_by: date | None = None, **kw):
+        super().__init__(*args, **kw)
         self.today = today or timezone.localdate()
+        self.due_soon_by = due_soon_by
 
     def filter_status(self, reviews: QuerySet[RapidReview], name: str, value: str):
         if value == OVERDUE:
             return rapid_review_filter_overdue(reviews, today=self.today)
+        if value == DUE_SOON:
+            due_soon_by = self.due_soon_by or england_calendar().add_working_days(
+                self.today, DUE_SOON_WORKING_DAYS
+            )
+            return reviews.exclude(status=RapidReview.Status.SUBMITTED).filter(
+                due_date__gte=self.today, due_date__lte=due_soon_by
+            )
         return reviews.filter(status=value)
 
 
 def rapid_review_queue(
-    *, user: User, today: date | None = None, filters: Mapping[str, Any] | None = None
+    *,
+    user: User,
+    today: date | None = None,
+    filters: Mapping[str, Any] | None = None,
+    due_soon_by: date | None = None,
 ) -> QuerySet[RapidReview]:
     """Reviews still to submit first, most urgent (earliest due) first; submitted ones last,
     filtered by `RapidReviewFilter` (raises FilterInvalid on a filter that does not parse).
@@ -121,7 +195,7 @@ def rapid_review_queue(
             "id",
         )
     )
-    return filters_apply(RapidReviewFilter, reviews, filters, today=today)
+    return filters_apply(RapidReviewFilter, reviews, filters, today=today, due_soon_by=due_soon_by)
 
 
 def rapid_review_get_for_user(*, user: User, pk: int) -> RapidReview:

@@ -10,6 +10,9 @@ from safeguarding.workingdays import ENGLAND, WorkingDayCalendar
 # The partnership sends its rapid review within 15 working days of the SIN.
 RAPID_REVIEW_DEADLINE_WORKING_DAYS = 15
 
+# A review still to submit is "due soon" from today up to this many working days on.
+DUE_SOON_WORKING_DAYS = 5
+
 # An extension moves the due date by at most this much: a later date is a slip (9999), not a plan.
 EXTENSION_MAX_YEARS = 2
 

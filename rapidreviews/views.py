@@ -16,33 +16,56 @@ from safeguarding.calendars import england_calendar
 from safeguarding.dates import long_date
 from safeguarding.forms import form_add_errors
 from safeguarding.history import case_history
+from safeguarding.lists import list_page
 from safeguarding.returns import change_url, return_to_check
 
 from . import codes, forms, rules, selectors, services
-from .attention import DUE_SOON_WORKING_DAYS
 from .models import RapidReview
 from .sections import SECTION_BY_KEY, SECTIONS, Section
+from .timescales import DUE_SOON_WORKING_DAYS
 
 
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
+    """Every review in the user's scope, the most urgent first, 25 a page. Deadlines are
+    worked out for the page shown only."""
     today = timezone.localdate()
     calendar = england_calendar()  # once for the request: it reads the one-off holidays
     due_soon_by = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS)
-    reviews = [
+    form = forms.ReviewListFilterForm.for_user(request.GET or None, user=request.user)
+    reviews, filters = forms.reviews_filtered(
+        form,
+        selectors.rapid_review_queue,
+        user=request.user,
+        today=today,
+        due_soon_by=due_soon_by,
+    )
+    listing = list_page(request, reviews)
+    rows = [
         {
             "review": review,
             "deadline": selectors.rapid_review_deadline(
                 review=review, today=today, calendar=calendar, due_soon_by=due_soon_by
             ),
         }
-        for review in selectors.rapid_review_queue(user=request.user, today=today)[:200]
+        for review in listing.page.object_list
     ]
-    audit_list(user=request.user, model=RapidReview, ids=[row["review"].pk for row in reviews])
+    audit_list(
+        user=request.user,
+        model=RapidReview,
+        ids=[row["review"].pk for row in rows],
+        filters=filters,
+        page=listing.page.number,
+    )
     return render(
         request,
         "rapidreviews/review_queue.html",
-        {"reviews": reviews, "due_soon_working_days": DUE_SOON_WORKING_DAYS},
+        {
+            "form": form,
+            "listing": listing,
+            "reviews": rows,
+            "due_soon_working_days": DUE_SOON_WORKING_DAYS,
+        },
     )
 
 

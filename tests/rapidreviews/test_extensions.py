@@ -326,7 +326,7 @@ def test_the_secretariat_sees_requests_waiting_for_a_decision(secretariat, lead)
     DeclinedExtensionFactory()
     items = {item.title: item for item in attention_for(secretariat)}
     item = items["Extension requests waiting for a decision"]
-    assert (item.count, item.url) == (2, url("review-queue"))
+    assert (item.count, item.url) == (2, url("review-queue") + "?extension_pending=on")
     assert "Extension requests waiting for a decision" not in {i.title for i in attention_for(lead)}
 
 
