@@ -3,8 +3,14 @@ names. The kernel's own entries are below; each app adds its own from its `AppCo
 with `register`, at a position (`order`) that keeps the menu in the same order whatever the
 order the apps are loaded in:
 
-  0 Home · 10 Incident notifications · 20 Rapid reviews · 30 LCSPRs · 40 Panel queue ·
-  50 Statistics · 60 Inbox · 70 Local authorities · 80 Administration · 85 Retention"""
+  10 Incident notifications · 20 Rapid reviews · 30 LCSPRs · 40 Panel queue ·
+  50 Statistics · 60 Inbox · 80 Administration
+
+The menu must fit one line at 1,200 px for every role (tests/browser/test_layout.py), so it
+holds only the work: the home page is the service name's link (and the GOV.UK logo's), as on
+GOV.UK services; reference and administration pages (local authorities, retention, access
+history) are reached from the Administration page and the footer; signing out and the account
+are in the header (templates/includes/account_navigation.html)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +35,8 @@ class NavItem:
     shown: Callable[[User], bool]
     # Something waiting there, shown after the label: "Inbox (3)". One query each.
     count: Callable[[User], int] | None = None
+    # Other pages (URL names) the entry is the current one for: Administration for its tools.
+    section: tuple[str, ...] = ()
 
 
 # Every entry, in menu order; filled by `register`, read by `navigation_for`.
@@ -46,11 +54,20 @@ def register(item: NavItem, *, order: int) -> NavItem:
     return item
 
 
-register(NavItem("Home", "home", policy.is_signed_in), order=0)
 register(NavItem("Inbox", "inbox", policy.is_signed_in, count=_unread_notifications), order=60)
-register(NavItem("Local authorities", "local-authority-list", policy.is_signed_in), order=70)
-register(NavItem("Administration", "admin:index", policy.can_administer), order=80)
-register(NavItem("Retention", "retention", policy.can_administer), order=85)
+register(
+    NavItem(
+        "Administration",
+        "administration",
+        policy.can_administer,
+        section=("retention", "access-history", "local-authority-list"),
+    ),
+    order=80,
+)
+
+
+def _is_current(path: str, url: str) -> bool:
+    return path == url if url == "/" else path.startswith(url)
 
 
 def navigation_for(request: HttpRequest) -> list[dict]:
@@ -61,7 +78,9 @@ def navigation_for(request: HttpRequest) -> list[dict]:
     for item in NAVIGATION:
         if item.shown(user):
             url = reverse(item.url_name)
-            current = request.path == url if url == "/" else request.path.startswith(url)
+            current = any(
+                _is_current(request.path, reverse(name)) for name in (item.url_name, *item.section)
+            )
             count = item.count(user) if item.count else None
             label = f"{item.label} ({count})" if count else item.label
             items.append({"label": label, "url": url, "current": current, "count": count})

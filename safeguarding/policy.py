@@ -273,6 +273,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("session-keep-alive", POST, is_signed_in),
     Endpoint("api-schema", GET, is_signed_in),
     Endpoint("api-docs", GET, is_signed_in),
+    Endpoint("administration", GET, can_administer),
     Endpoint("retention", FORM, can_administer),
     Endpoint("access-history", GET, can_see_access_log),
     # Serious Incident Notifications

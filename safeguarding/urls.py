@@ -66,6 +66,7 @@ urlpatterns = [
     path("inbox/read-all/", views.inbox_read_all, name="inbox-read-all"),
     path("inbox/<int:message_id>/open/", views.inbox_open, name="inbox-open"),
     path("retention/", views.retention, name="retention"),
+    path("admin-tools/", views.administration, name="administration"),
     path("admin-tools/access-history/", views.access_history, name="access-history"),
     path("admin/", admin.site.urls),
     path("api/v1/notifications/", include("notifications.api_urls")),

@@ -55,6 +55,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_required
+@require_GET
+def administration(request: HttpRequest) -> HttpResponse:
+    """The administrator's tools in one place, so the menu needs one entry for them."""
+    policy.require(policy.can_administer(request.user))
+    return render(request, "safeguarding/administration.html")
+
+
+@login_required
 def local_authority_index(request: HttpRequest) -> HttpResponse:
     authorities = local_authority_list(user=request.user)
     query = request.GET.get("q", "").strip()

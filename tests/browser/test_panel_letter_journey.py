@@ -171,7 +171,9 @@ def test_panel_member_sends_the_letter_and_the_lead_downloads_it(
     [message] = letter_worker.wait_for_mail(1, timeout=SENT_TIMEOUT)
     assert "partnership-lead@example.org" in message
 
-    page.get_by_role("navigation", name="Menu").get_by_role("button", name="Sign out").click()
+    page.get_by_role("navigation", name="Your account").get_by_role(
+        "button", name="Sign out"
+    ).click()
     expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
 
     # The partnership lead reads the decision on the rapid review page and downloads the PDF.

@@ -24,7 +24,8 @@ def test_administrator_runs_the_retention_schedule_accessibly(page: Page):
     # Unchanged for 80 days: its authority is due its warning.
     Notification.objects.filter(pk=draft.pk).update(updated_at=timezone.now() - timedelta(days=80))
     sign_in(page, "administrator", DEMO_PASSWORD)
-    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Retention").click()
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Administration").click()
+    page.get_by_role("link", name="Retention schedule").click()
 
     expect(page.get_by_role("heading", name="Retention schedule", level=1)).to_be_visible()
     expect(page.get_by_role("row", name=f"{draft} Warn")).to_be_visible()

@@ -53,15 +53,20 @@ def test_first_sign_in_sets_up_an_authenticator_then_signs_in_with_a_code(page: 
     expect(page.get_by_role("heading", name="What needs your attention")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/$"))
 
-    page.get_by_role("navigation", name="Menu").get_by_role("button", name="Sign out").click()
+    page.get_by_role("navigation", name="Your account").get_by_role(
+        "button", name="Sign out"
+    ).click()
     expect(page.get_by_role("heading", name="Sign in", level=1)).to_be_visible()
     page.get_by_label("Username").fill(person.username)
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name=CODE_PAGE_HEADING, level=1)).to_be_visible()
     expect(page.get_by_role("link", name="Use a recovery code")).to_be_visible()
-    # Only signing out is offered before the code.
-    expect(page.get_by_role("navigation", name="Menu").get_by_role("link")).to_have_count(0)
+    # Only signing out is offered before the code: no menu, no account links.
+    expect(page.get_by_role("navigation", name="Menu")).to_have_count(0)
+    account = page.get_by_role("navigation", name="Your account")
+    expect(account.get_by_role("link")).to_have_count(0)
+    expect(account.get_by_role("button", name="Sign out")).to_be_visible()
     assert_accessible(page)
     # The code set-up used is spent: the app's next one (30 seconds on) is what a person types.
     page.get_by_label("Code from your authenticator app").fill(code_from(secret, time.time() + 30))

@@ -83,7 +83,7 @@ def test_unread_count_shows_in_the_navigation(client, leeds_user):
 
     nav = nav_html(client)
     assert "Inbox (3)" in nav
-    assert nav.index("Home") < nav.index("Inbox (3)") < nav.index("Local authorities")
+    assert nav.index("Incident notifications") < nav.index("Inbox (3)")
     assert f'href="{reverse("inbox")}"' in nav
 
 
