@@ -25,7 +25,7 @@ def panel_work(user: User) -> list[AttentionItem]:
         AttentionItem(
             title="Response letters not sent yet (drafts, waiting or failed)",
             count=unsent.count(),
-            url=reverse("panel:overview"),
+            url=reverse("panel:letter-list"),
             urgent=unsent.filter(status=ResponseLetter.Status.FAILED).exists(),
         ),
     ]
