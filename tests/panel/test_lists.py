@@ -4,6 +4,7 @@ filters, each filter narrowing the list, and nothing of another partnership's.""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from panel.models import Outcome, ResponseLetter
@@ -204,3 +205,20 @@ def test_the_overview_links_to_both_lists(panel):
     html = panel.get(reverse("panel:overview")).content.decode()
     assert reverse("panel:decision-list") in html
     assert reverse("panel:letter-list") in html
+
+
+def test_a_leads_home_page_links_to_the_panels_recent_letters(client, make_user, leeds):
+    decision = decision_in(leeds, decided_at=DECIDED)
+    with time_machine.travel(datetime(2025, 3, 20, 10, tzinfo=UTC)):
+        letter_for(decision, "sent", sent_at=DECIDED)
+        letter_for(decision, "sent", sent_at=DECIDED - timedelta(days=40), version=2)
+        client.force_login(make_user(Role.PARTNERSHIP_LEAD, partnership=leeds.partnership))
+        html = client.get(reverse("home")).content.decode()
+    assert "Letters from the Panel in the last 30 days" in html
+    assert reverse("panel:letter-list") + "?sent_from=18%2F2%2F2025" in html
+
+
+def test_the_panels_home_page_links_unsent_letters_to_the_letters_list(panel, leeds):
+    letter_for(decision_in(leeds, decided_at=DECIDED), "failed")
+    html = panel.get(reverse("home")).content.decode()
+    assert f'href="{reverse("panel:letter-list")}"' in html
