@@ -6,8 +6,19 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
 from safeguarding.fields import GovukDateField
+from safeguarding.filter_forms import (
+    ANY,
+    ListFilterForm,
+    choices_of,
+    filter_date_field,
+    reference_field,
+    region_field,
+)
 from safeguarding.forms import LongTextField, character_count
 from safeguarding.limits import NARRATIVE_MAX_CHARS, REASON_MAX_CHARS
+
+from .models import Lcspr
+from .timescales import PANEL_NOTICE_DAYS
 
 
 def _helper(*fields) -> FormHelper:
@@ -147,3 +158,25 @@ class CommissionForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = _helper(character_count(self, "reason"))
+
+
+class LcsprFilterForm(ListFilterForm):
+    """The LCSPR list's filters, as `selectors.LcsprFilter`'s values."""
+
+    reference = reference_field()
+    status = forms.ChoiceField(label="Status", choices=ANY + Lcspr.Status.choices, required=False)
+    overdue = forms.BooleanField(label="Overdue", required=False)
+    due_soon = forms.BooleanField(label="Due within a month", required=False)
+    publishing_soon = forms.BooleanField(
+        label=f"Publishing within {PANEL_NOTICE_DAYS} days", required=False
+    )
+    partnership = forms.ChoiceField(label="Partnership", required=False)
+    region = region_field()
+    due_from = filter_date_field("Due on or after", "1/4/2025")
+    due_to = filter_date_field("Due on or before")
+
+    date_ranges = (("due_from", "due_to"),)
+
+    def __init__(self, *args, partnerships, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].choices = choices_of(partnerships, "code")

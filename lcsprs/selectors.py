@@ -14,7 +14,15 @@ from django.utils import timezone
 from rapidreviews.models import RapidReview
 from safeguarding import policy
 from safeguarding.audit import audit_read
-from safeguarding.filters import BooleanFilter, choices_message, filters_apply
+from safeguarding.filters import (
+    BooleanFilter,
+    IsoDateFilter,
+    choices_message,
+    filters_apply,
+    partnership_filter,
+    reference_filter,
+    region_filter,
+)
 from safeguarding.models import User
 from safeguarding.scoping import authority_scope
 
@@ -64,6 +72,43 @@ class LcsprFilter(django_filters.FilterSet):
         help_text="true: not published and past its due date; false: the others.",
         error_messages={"invalid": "overdue must be true or false"},
     )
+    due_soon = BooleanFilter(
+        help_text=f"true: not published and due within {DUE_SOON_MONTHS} month (from today); "
+        "false: the others.",
+        error_messages={"invalid": "due_soon must be true or false"},
+    )
+    publishing_soon = BooleanFilter(
+        help_text=f"true: not published and planned for publication within {PANEL_NOTICE_DAYS} "
+        "days (from today); false: the others.",
+        error_messages={"invalid": "publishing_soon must be true or false"},
+    )
+    partnership = partnership_filter("partnership__code")
+    region = region_filter("rapid_review__notification__local_authority__region__code")
+    due_from = IsoDateFilter(
+        field_name="due_date",
+        lookup_expr="gte",
+        help_text="Due on or after this date (YYYY-MM-DD).",
+    )
+    due_to = IsoDateFilter(
+        field_name="due_date",
+        lookup_expr="lte",
+        help_text="Due on or before this date (YYYY-MM-DD).",
+    )
+    reference = reference_filter("rapid_review__notification__reference")
+
+
+def _publishing_soon(today: date) -> Q:
+    return (
+        ~Q(status=Lcspr.Status.PUBLISHED)
+        & Q(planned_publication_date__gte=today)
+        & Q(planned_publication_date__lte=today + timedelta(days=PANEL_NOTICE_DAYS))
+    )
+
+
+def _flag(condition: Q) -> Case:
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
 
 
 def lcspr_queue(
@@ -71,21 +116,15 @@ def lcspr_queue(
 ) -> QuerySet[Lcspr]:
     """Overdue LCSPRs first, then those still running by due date, published ones last,
     filtered by `LcsprFilter` (raises FilterInvalid on a filter that does not parse). Each
-    says whether it is overdue (`overdue`) or due within a month (`due_soon`)."""
+    says whether it is overdue (`overdue`), due within a month (`due_soon`) or planned for
+    publication within the Panel's notice period (`publishing_soon`)."""
     today = today or timezone.localdate()
     lcsprs = (
         lcspr_list(user=user)
         .annotate(
-            overdue=Case(
-                When(_overdue(today), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-            due_soon=Case(
-                When(_due_soon(today), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
+            overdue=_flag(_overdue(today)),
+            due_soon=_flag(_due_soon(today)),
+            publishing_soon=_flag(_publishing_soon(today)),
             urgency=Case(
                 When(_overdue(today), then=Value(0)),
                 When(status=Lcspr.Status.PUBLISHED, then=Value(2)),
@@ -131,15 +170,7 @@ def lcspr_due_soon_count(*, user: User, today: date | None = None) -> int:
 def lcspr_publishing_soon_count(*, user: User, today: date | None = None) -> int:
     """Unpublished LCSPRs planned for publication within the next 7 days."""
     today = today or timezone.localdate()
-    return (
-        lcspr_list(user=user)
-        .exclude(status=Lcspr.Status.PUBLISHED)
-        .filter(
-            planned_publication_date__gte=today,
-            planned_publication_date__lte=today + timedelta(days=PANEL_NOTICE_DAYS),
-        )
-        .count()
-    )
+    return lcspr_list(user=user).filter(_publishing_soon(today)).count()
 
 
 def lcspr_display_status(*, lcspr: Lcspr, today: date) -> str:

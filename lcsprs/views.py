@@ -14,8 +14,11 @@ from rapidreviews.selectors import rapid_review_get_for_user
 from safeguarding import policy
 from safeguarding.audit import audit_list, case_access_log
 from safeguarding.dates import long_date
+from safeguarding.filter_forms import filtered_list
 from safeguarding.forms import form_add_errors
 from safeguarding.history import case_history
+from safeguarding.lists import list_page
+from safeguarding.selectors import partnership_list
 
 from . import forms, selectors, services
 from .models import Lcspr
@@ -31,16 +34,30 @@ def _list_status(lcspr: Lcspr) -> str:
 
 @login_required
 def lcspr_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    rows = [
-        {"lcspr": lcspr, "status": _list_status(lcspr)}
-        for lcspr in selectors.lcspr_queue(user=request.user, today=today)[:200]
-    ]
-    audit_list(user=request.user, model=Lcspr, ids=[row["lcspr"].pk for row in rows])
+    """Overdue first, then by due date (published last), whichever page: `lcspr_queue`."""
+    user, today = request.user, timezone.localdate()
+    form = forms.LcsprFilterForm(request.GET or None, partnerships=partnership_list(user=user))
+    filters, lcsprs = filtered_list(
+        form, lambda f: selectors.lcspr_queue(user=user, today=today, filters=f)
+    )
+    listing = list_page(request, lcsprs)
+    rows = [{"lcspr": lcspr, "status": _list_status(lcspr)} for lcspr in listing.page]
+    audit_list(
+        user=user,
+        model=Lcspr,
+        ids=[row["lcspr"].pk for row in rows],
+        filters=filters,
+        page=listing.page.number,
+    )
     return render(
         request,
         "lcsprs/lcspr_list.html",
-        {"rows": rows, "due_soon_months": selectors.DUE_SOON_MONTHS},
+        {
+            "form": form,
+            "listing": listing,
+            "rows": rows,
+            "due_soon_months": selectors.DUE_SOON_MONTHS,
+        },
     )
 
 

@@ -6,7 +6,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.utils import timezone
 
-from safeguarding.codes import Reason, Sex
+from safeguarding.codes import Reason, RegionCode, Sex
 from safeguarding.dates import validate_date_in_service_range
 from safeguarding.fields import GovukDateField
 from safeguarding.forms import LongTextField, character_count
@@ -331,6 +331,14 @@ class NotificationFilterForm(forms.Form):
         label="Reason", choices=[("", "Any")] + Reason.choices, required=False
     )
     local_authority = forms.ChoiceField(label="Local authority", required=False)
+    region = forms.ChoiceField(
+        label="Region", choices=[("", "Any")] + RegionCode.choices, required=False
+    )
+    notified_late = forms.BooleanField(label="Notified late", required=False)
+    draft_due_soon = forms.BooleanField(
+        label="Drafts due today or by the next working day", required=False
+    )
+    draft_overdue = forms.BooleanField(label="Drafts past their due date", required=False)
     incident_from = forms.DateField(
         label="Incident on or after",
         required=False,
@@ -382,6 +390,10 @@ class NotificationFilterForm(forms.Form):
                 Field.select("status"),
                 Field.select("reason"),
                 Field.select("local_authority"),
+                Field.select("region"),
+                Field.checkbox("notified_late", small=True),
+                Field.checkbox("draft_due_soon", small=True),
+                Field.checkbox("draft_overdue", small=True),
                 Field.text("incident_from"),
                 Field.text("incident_to"),
                 Field.select("sort"),

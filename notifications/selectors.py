@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from safeguarding import policy
 from safeguarding.audit import audit_read
 from safeguarding.calendars import england_calendar
 from safeguarding.codes import Reason
-from safeguarding.filters import INVALID_CHOICE, IsoDateFilter, filters_apply
+from safeguarding.filters import (
+    INVALID_CHOICE,
+    BooleanFilter,
+    IsoDateFilter,
+    filters_apply,
+    region_filter,
+)
 from safeguarding.models import User
 from safeguarding.scoping import authority_scope
 from safeguarding.workingdays import WorkingDayCalendar
 
 from .models import Notification, NotificationChild
-from .timescales import notification_due_date
+from .timescales import notification_aware_cutoff, notification_due_date
 
 SORTS = {
     "newest": ("-created_at", "-id"),
@@ -79,6 +86,24 @@ class NotificationFilter(django_filters.FilterSet):
         help_text="Part of the SIN reference, e.g. SIN-2024-",
         error_messages={"max_length": "Ensure this field has no more than 20 characters."},
     )
+    region = region_filter("local_authority__region__code")
+    notified_late = BooleanFilter(
+        method="filter_notified_late",
+        help_text="true: submitted more than 5 working days after the local authority became "
+        "aware; false: submitted on time.",
+        error_messages={"invalid": "notified_late must be true or false"},
+    )
+    draft_due_soon = BooleanFilter(
+        method="filter_draft_due_soon",
+        help_text="true: drafts due today or by the next working day (5 working days from the "
+        "date the local authority became aware); false: the others.",
+        error_messages={"invalid": "draft_due_soon must be true or false"},
+    )
+    draft_overdue = BooleanFilter(
+        method="filter_draft_overdue",
+        help_text="true: drafts past their 5th working day; false: the others.",
+        error_messages={"invalid": "draft_overdue must be true or false"},
+    )
     sort = django_filters.ChoiceFilter(
         choices=[(key, key) for key in SORTS],
         method="sort_by",
@@ -89,12 +114,45 @@ class NotificationFilter(django_filters.FilterSet):
     class Meta:
         form = NotificationFilterSetForm
 
+    def __init__(self, *args, today: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+
     def sort_by(self, notifications: QuerySet[Notification], name: str, value: str):
         return notifications.order_by(*SORTS[value])
 
+    @staticmethod
+    def _narrow(notifications: QuerySet[Notification], condition: Q, value: bool | None):
+        if value is None:
+            return notifications
+        return notifications.filter(condition) if value else notifications.exclude(condition)
+
+    def filter_notified_late(self, notifications, name: str, value: bool | None):
+        return self._narrow(notifications, Q(notified_on_time=False), value)
+
+    def filter_draft_overdue(self, notifications, name: str, value: bool | None):
+        # Due before today: aware before the cutoff (timescales.notification_aware_cutoff).
+        cutoff = notification_aware_cutoff(self.today, england_calendar())
+        return self._narrow(notifications, _draft_aware_between(None, cutoff), value)
+
+    def filter_draft_due_soon(self, notifications, name: str, value: bool | None):
+        calendar = england_calendar()
+        by = calendar.add_working_days(self.today, 1)
+        condition = _draft_aware_between(
+            notification_aware_cutoff(self.today, calendar),
+            notification_aware_cutoff(by + timedelta(days=1), calendar),
+        )
+        return self._narrow(notifications, condition, value)
+
+
+def _draft_aware_between(start: date | None, end: date) -> Q:
+    """Drafts whose local authority became aware on or after `start` and before `end`."""
+    condition = Q(status=Notification.Status.DRAFT, date_aware__lt=end)
+    return condition & Q(date_aware__gte=start) if start else condition
+
 
 def notification_list(
-    *, user: User, filters: Mapping[str, Any] | None = None
+    *, user: User, filters: Mapping[str, Any] | None = None, today: date | None = None
 ) -> QuerySet[Notification]:
     """The SINs the user may see, newest first, filtered by `NotificationFilter` (raises
     FilterInvalid on a filter that does not parse)."""
@@ -109,7 +167,7 @@ def notification_list(
         )
         .order_by(*SORTS["newest"])
     )
-    return filters_apply(NotificationFilter, notifications, filters)
+    return filters_apply(NotificationFilter, notifications, filters, today=today)
 
 
 def notification_get_for_user(*, user: User, pk: int) -> Notification:

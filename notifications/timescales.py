@@ -1,7 +1,7 @@
 """The SIN's statutory timescale (DOMAIN.md §1): the constant and the functions that apply it,
 written once. Pure: dates and a working-day calendar in, no database."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from safeguarding.workingdays import ENGLAND, WorkingDayCalendar
 
@@ -19,6 +19,16 @@ SIN_DEADLINE_WORKING_DAYS = 5
 def notification_due_date(date_aware: date, calendar: WorkingDayCalendar = ENGLAND) -> date:
     """The last day a SIN is on time: the 5th working day after the LA became aware."""
     return calendar.add_working_days(date_aware, SIN_DEADLINE_WORKING_DAYS)
+
+
+def notification_aware_cutoff(due_from: date, calendar: WorkingDayCalendar = ENGLAND) -> date:
+    """The earliest date of awareness whose SIN is due on or after `due_from`. The due date
+    never goes back as the date of awareness moves on, so "due before D" is "aware before
+    notification_aware_cutoff(D)": a question the database can answer without due dates."""
+    aware = due_from
+    while notification_due_date(aware - timedelta(days=1), calendar) >= due_from:
+        aware -= timedelta(days=1)
+    return aware
 
 
 def notification_working_days_taken(

@@ -113,7 +113,16 @@ def _parse_filters(form: forms.NotificationFilterForm) -> dict:
     if not form.is_valid():
         return {
             key: form.cleaned_data.get(key) or ""
-            for key in ("reference", "status", "reason", "local_authority")
+            for key in (
+                "reference",
+                "status",
+                "reason",
+                "local_authority",
+                "region",
+                "notified_late",
+                "draft_due_soon",
+                "draft_overdue",
+            )
             if key not in form.errors
         }
     return {key: value for key, value in form.cleaned_data.items() if value}

@@ -1,14 +1,22 @@
 """What the Panel needs to act on: submitted rapid reviews awaiting its decision, and
-letters that have not gone out."""
+letters that have not gone out; and for partnerships and authorities, the Panel's recent
+letters to them."""
+
+from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 
 from safeguarding import policy
 from safeguarding.attention import AttentionItem, register
 from safeguarding.models import User
 
 from .models import ResponseLetter
-from .selectors import panel_queue
+from .selectors import panel_queue, response_letter_list
+
+# A letter counts as recent on the home page for this long after it was sent.
+RECENT_LETTER_DAYS = 30
 
 
 @register
@@ -25,7 +33,26 @@ def panel_work(user: User) -> list[AttentionItem]:
         AttentionItem(
             title="Response letters not sent yet (drafts, waiting or failed)",
             count=unsent.count(),
-            url=reverse("panel:overview"),
+            url=reverse("panel:letter-list"),
             urgent=unsent.filter(status=ResponseLetter.Status.FAILED).exists(),
         ),
+    ]
+
+
+@register
+def recent_letters(user: User) -> list[AttentionItem]:
+    """The Panel's letters on the user's reviews sent in the last 30 days, with the list of
+    them (and from it, each decision)."""
+    if not (policy.is_partnership_lead(user) or policy.can_notify(user)):
+        return []
+    since = timezone.localdate() - timedelta(days=RECENT_LETTER_DAYS)
+    recent = response_letter_list(user=user).filter(sent_at__date__gte=since)
+    query = urlencode({"sent_from": f"{since.day}/{since.month}/{since.year}"})
+    return [
+        AttentionItem(
+            title=f"Letters from the Panel in the last {RECENT_LETTER_DAYS} days",
+            count=recent.count(),
+            url=f"{reverse('panel:letter-list')}?{query}",
+            description="The Panel's decisions on your rapid reviews, and its letters.",
+        )
     ]

@@ -7,7 +7,18 @@ from datetime import date
 from typing import Any
 
 import django_filters
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.shortcuts import get_object_or_404
 
 from rapidreviews.models import RapidReview
@@ -18,7 +29,16 @@ from rapidreviews.selectors import (
 )
 from safeguarding import policy
 from safeguarding.audit import audit_read
-from safeguarding.filters import BooleanFilter, IntegerFilter, choices_message, filters_apply
+from safeguarding.filters import (
+    BooleanFilter,
+    IntegerFilter,
+    IsoDateFilter,
+    choices_message,
+    filters_apply,
+    partnership_filter,
+    reference_filter,
+    region_filter,
+)
 from safeguarding.models import User
 from safeguarding.scoping import authority_scope
 
@@ -104,6 +124,32 @@ class PanelDecisionFilter(django_filters.FilterSet):
         help_text="The rapid review's id: its decision's versions.",
         error_messages={"invalid": REVIEW_ID_INVALID, "min_value": REVIEW_ID_INVALID},
     )
+    outcome = django_filters.ChoiceFilter(
+        choices=Outcome.choices,
+        help_text="The Panel's view of the partnership's LCSPR decision: "
+        + ", ".join(Outcome.values)
+        + ".",
+        error_messages={"invalid_choice": choices_message("outcome", Outcome.values)},
+    )
+    partnership = partnership_filter("review__partnership__code")
+    local_authority = django_filters.CharFilter(
+        field_name="review__notification__local_authority__ons_code",
+        max_length=9,
+        help_text="ONS code of the SIN's local authority, e.g. E08000035",
+        error_messages={"max_length": "Ensure this field has no more than 9 characters."},
+    )
+    region = region_filter("review__notification__local_authority__region__code")
+    decided_from = IsoDateFilter(
+        field_name="decided_at",
+        lookup_expr="date__gte",
+        help_text="Decided on or after this date (YYYY-MM-DD).",
+    )
+    decided_to = IsoDateFilter(
+        field_name="decided_at",
+        lookup_expr="date__lte",
+        help_text="Decided on or before this date (YYYY-MM-DD).",
+    )
+    reference = reference_filter("review__notification__reference")
 
 
 def panel_decision_list_for_user(
@@ -114,7 +160,9 @@ def panel_decision_list_for_user(
     (raises FilterInvalid on a filter that does not parse)."""
     decisions = (
         PanelDecision.objects.filter(review__in=rapid_review_list(user=user))
-        .select_related("review__notification")
+        .select_related(
+            "review__notification__local_authority", "review__partnership", "decided_by"
+        )
         .order_by("-decided_at", "-id")
     )
     return filters_apply(PanelDecisionFilter, decisions, filters)
@@ -142,6 +190,24 @@ class ResponseLetterFilter(django_filters.FilterSet):
         help_text="The rapid review's id: its letters.",
         error_messages={"invalid": REVIEW_ID_INVALID, "min_value": REVIEW_ID_INVALID},
     )
+    status = django_filters.ChoiceFilter(
+        choices=ResponseLetter.Status.choices,
+        help_text="The letter's status: " + ", ".join(ResponseLetter.Status.values) + ".",
+        error_messages={"invalid_choice": choices_message("status", ResponseLetter.Status.values)},
+    )
+    partnership = partnership_filter("review__partnership__code")
+    region = region_filter("review__notification__local_authority__region__code")
+    sent_from = IsoDateFilter(
+        field_name="sent_at",
+        lookup_expr="date__gte",
+        help_text="Sent on or after this date (YYYY-MM-DD).",
+    )
+    sent_to = IsoDateFilter(
+        field_name="sent_at",
+        lookup_expr="date__lte",
+        help_text="Sent on or before this date (YYYY-MM-DD).",
+    )
+    reference = reference_filter("review__notification__reference")
 
 
 def response_letter_list(
@@ -156,6 +222,25 @@ def response_letter_list(
     if not policy.can_see_panel_queue(user):
         letters = letters.filter(status=ResponseLetter.Status.SENT)
     return filters_apply(ResponseLetterFilter, letters, filters)
+
+
+def response_letter_queue(
+    *, user: User, filters: Mapping[str, Any] | None = None
+) -> QuerySet[ResponseLetter]:
+    """`response_letter_list` in the order the Panel deals with letters: failed ones first,
+    then those not sent yet (the oldest first), then sent ones, the latest sent first."""
+    urgency = Case(
+        When(status=ResponseLetter.Status.FAILED, then=Value(0)),
+        When(status=ResponseLetter.Status.SENT, then=Value(2)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    return (
+        response_letter_list(user=user, filters=filters)
+        .select_related("review__notification__local_authority")
+        .annotate(urgency=urgency)
+        .order_by("urgency", F("sent_at").desc(nulls_last=True), "created_at", "id")
+    )
 
 
 def response_letter_list_for_review(*, user: User, review: RapidReview) -> QuerySet[ResponseLetter]:

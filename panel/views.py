@@ -15,11 +15,13 @@ from rapidreviews.models import RapidReview
 from rapidreviews.selectors import rapid_review_answers
 from safeguarding import policy
 from safeguarding.audit import audit_list, case_access_log
+from safeguarding.filter_forms import filtered_list
 from safeguarding.forms import form_add_errors
 from safeguarding.lists import list_page
+from safeguarding.selectors import local_authority_list, partnership_list
 
-from . import forms, selectors, services
-from .models import ResponseLetter
+from . import forms, list_forms, selectors, services
+from .models import PanelDecision, ResponseLetter
 
 
 @login_required
@@ -61,6 +63,54 @@ def queue(request: HttpRequest) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     summary = selectors.panel_overview(user=request.user, today=timezone.localdate())
     return render(request, "panel/overview.html", {"overview": summary})
+
+
+@login_required
+def decision_list(request: HttpRequest) -> HttpResponse:
+    """Each review's current decision, the latest decided first."""
+    user = request.user
+    form = list_forms.DecisionFilterForm(
+        request.GET or None,
+        partnerships=partnership_list(user=user),
+        authorities=local_authority_list(user=user),
+    )
+    filters, decisions = filtered_list(
+        form,
+        lambda f: selectors.panel_decision_list_for_user(user=user, filters={**f, "current": True}),
+    )
+    listing = list_page(request, decisions)
+    audit_list(
+        user=user,
+        model=PanelDecision,
+        ids=[d.pk for d in listing.page.object_list],
+        filters=filters,
+        page=listing.page.number,
+    )
+    return render(request, "panel/decision_list.html", {"form": form, "listing": listing})
+
+
+@login_required
+def letter_list(request: HttpRequest) -> HttpResponse:
+    """Response letters, failed ones first, then those not sent yet, then the sent ones."""
+    user = request.user
+    panel = policy.can_see_panel_queue(user)
+    form = list_forms.LetterFilterForm(
+        request.GET or None, partnerships=partnership_list(user=user), show_status=panel
+    )
+    filters, letters = filtered_list(
+        form, lambda f: selectors.response_letter_queue(user=user, filters=f)
+    )
+    listing = list_page(request, letters)
+    audit_list(
+        user=user,
+        model=ResponseLetter,
+        ids=[letter.pk for letter in listing.page.object_list],
+        filters=filters,
+        page=listing.page.number,
+    )
+    return render(
+        request, "panel/letter_list.html", {"form": form, "listing": listing, "panel": panel}
+    )
 
 
 def _decision_context(request: HttpRequest, review, form) -> dict:

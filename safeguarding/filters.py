@@ -16,6 +16,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
+from .codes import RegionCode
 from .dates import validate_date_in_service_range
 from .errors import DomainInvalid
 
@@ -93,3 +94,33 @@ def filters_apply(
     if not filterset.is_valid():
         raise FilterInvalid({field: list(messages) for field, messages in filterset.errors.items()})
     return filterset.qs
+
+
+def region_filter(field_name: str) -> django_filters.ChoiceFilter:
+    """The region of the case's local authority, by its code (e.g. london)."""
+    return django_filters.ChoiceFilter(
+        field_name=field_name,
+        choices=RegionCode.choices,
+        help_text="The region's code: " + ", ".join(RegionCode.values) + ".",
+        error_messages={"invalid_choice": choices_message("region", RegionCode.values)},
+    )
+
+
+def reference_filter(field_name: str) -> django_filters.CharFilter:
+    """Part of the SIN reference the case began with."""
+    return django_filters.CharFilter(
+        field_name=field_name,
+        lookup_expr="icontains",
+        max_length=20,
+        help_text="Part of the SIN reference, e.g. SIN-2024-",
+        error_messages={"max_length": "Ensure this field has no more than 20 characters."},
+    )
+
+
+def partnership_filter(field_name: str) -> django_filters.CharFilter:
+    return django_filters.CharFilter(
+        field_name=field_name,
+        max_length=80,
+        help_text="The partnership's code, e.g. leeds",
+        error_messages={"max_length": "Ensure this field has no more than 80 characters."},
+    )

@@ -311,6 +311,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     # The Panel
     Endpoint("panel:queue", GET, can_see_panel_queue),
     Endpoint("panel:overview", GET, can_see_panel_queue),
+    Endpoint("panel:decision-list", GET, is_signed_in),
+    Endpoint("panel:letter-list", GET, is_signed_in),
     Endpoint("panel:decision", GET, is_signed_in, case="submitted_review"),
     Endpoint("panel:decision", POST, can_decide, "submitted_review"),
     Endpoint("panel:letter-draft", FORM, can_write_letter, "decided_review"),

@@ -1,9 +1,14 @@
 """Reads of the shared kernel: reference data scoped to what the user may see, the IMD
 lookup by postcode, and each person's own notifications."""
 
+from collections.abc import Mapping
+from typing import Any
+
+import django_filters
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
+from .filters import BooleanFilter, IsoDateFilter, filters_apply
 from .models import InboxMessage, LocalAuthority, Partnership, PostcodeImdDecile, User
 from .postcodes import is_valid_postcode, normalise_postcode
 from .scoping import authority_scope
@@ -48,9 +53,26 @@ def imd_decile_for_postcode(postcode: str) -> int | None:
     )
 
 
-def inbox_messages(*, user: User) -> QuerySet[InboxMessage]:
-    """The user's own notifications, newest first."""
-    return InboxMessage.objects.filter(recipient=user).order_by("-created_at", "-id")
+class InboxFilter(django_filters.FilterSet):
+    """The inbox's filters."""
+
+    unread = BooleanFilter(
+        field_name="read_at",
+        lookup_expr="isnull",
+        error_messages={"invalid": "unread must be true or false"},
+    )
+    received_from = IsoDateFilter(field_name="created_at", lookup_expr="date__gte")
+    received_to = IsoDateFilter(field_name="created_at", lookup_expr="date__lte")
+    subject = django_filters.CharFilter(lookup_expr="icontains", max_length=200)
+
+
+def inbox_messages(
+    *, user: User, filters: Mapping[str, Any] | None = None
+) -> QuerySet[InboxMessage]:
+    """The user's own notifications, newest first, filtered by `InboxFilter` (raises
+    FilterInvalid on a filter that does not parse)."""
+    messages = InboxMessage.objects.filter(recipient=user).order_by("-created_at", "-id")
+    return filters_apply(InboxFilter, messages, filters)
 
 
 def inbox_message_get_for_user(*, user: User, message_id: int) -> InboxMessage:

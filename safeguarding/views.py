@@ -15,6 +15,7 @@ from . import forms, policy
 from .access_history import access_history_csv, access_history_filename
 from .attention import attention_for
 from .audit import audit_log
+from .filter_forms import InboxFilterForm, filtered_list
 from .health import check_broker, check_database
 from .lists import list_page
 from .lockout import client_ip
@@ -88,11 +89,19 @@ def local_authority_detail(request: HttpRequest, ons_code: str) -> HttpResponse:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    listing = list_page(request, inbox_messages(user=request.user), per_page=INBOX_PAGE_SIZE)
+    form = InboxFilterForm(request.GET or None)
+    _filters, messages_ = filtered_list(
+        form, lambda f: inbox_messages(user=request.user, filters=f)
+    )
+    listing = list_page(request, messages_, per_page=INBOX_PAGE_SIZE)
     return render(
         request,
         "safeguarding/inbox.html",
-        {"listing": listing, "unread_count": inbox_unread_count(user=request.user)},
+        {
+            "form": form,
+            "listing": listing,
+            "unread_count": inbox_unread_count(user=request.user),
+        },
     )
 
 

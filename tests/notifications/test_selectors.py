@@ -129,6 +129,10 @@ def test_the_schema_documents_each_filter_from_the_filterset():
         "incident_from",
         "incident_to",
         "reference",
+        "region",
+        "notified_late",
+        "draft_due_soon",
+        "draft_overdue",
         "sort",
     }
     assert parameters["sort"].enum == list(SORTS)

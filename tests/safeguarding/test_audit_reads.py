@@ -149,6 +149,8 @@ LISTS = [
     ("notifications:notification-list", "notification", "notifications.notification"),
     ("rapidreviews:review-queue", "review", "rapidreviews.rapidreview"),
     ("lcsprs:lcspr-list", "lcspr", "lcsprs.lcspr"),
+    ("panel:decision-list", "decision", "panel.paneldecision"),
+    ("panel:letter-list", "letter", "panel.responseletter"),
     ("notifications-api:notification-list", "notification", "notifications.notification"),
     ("rapidreviews-api:review-list", "review", "rapidreviews.rapidreview"),
     ("panel-api:decision-list", "decision", "panel.paneldecision"),
