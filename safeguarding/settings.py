@@ -330,8 +330,6 @@ if PRODUCTION and env_bool("HTTPS_ONLY", True) and not SITE_URL.startswith("http
     raise ImproperlyConfigured(
         "ENVIRONMENT=production needs SITE_URL to start with https:// (HTTPS_ONLY is on)."
     )
-# The setting's older name, for code written before SITE_URL: read SITE_URL in new code.
-SERVICE_URL = SITE_URL
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "no-reply@csir.example.gov.uk")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
