@@ -298,6 +298,13 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
+# Widgets crispy-forms-gds does not style itself: a date typed as text (the lists' filters,
+# "31/3/2025"), a number and a URL are GOV.UK text inputs like any other.
+CRISPY_CLASS_CONVERTERS = {
+    "dateinput": "govuk-input",
+    "numberinput": "govuk-input",
+    "urlinput": "govuk-input",
+}
 
 # E-mail: printed to the console unless an SMTP server is configured.
 EMAIL_HOST = env_str("EMAIL_HOST")

@@ -32,6 +32,9 @@ def test_the_list_counts_every_notification_and_pages_through_them(page: Page, t
     page.goto("/notifications/?status=draft")
     expect(page.get_by_text("30 notifications")).to_be_visible()
     expect(page.get_by_text("Showing 1 to 25 of 30 results")).to_be_visible()
+    # At a desk the filters are simply there: no button to show them, dates in GOV.UK inputs.
+    expect(page.get_by_role("button", name=re.compile("(Show|Hide) filters"))).to_be_hidden()
+    expect(page.get_by_label("Incident on or after")).to_have_class("govuk-input")
     assert_accessible(page)
 
     page.get_by_role("navigation", name="Pagination").get_by_role("link", name="Next").click()
