@@ -20,7 +20,7 @@ from safeguarding.forms import form_add_errors
 from safeguarding.history import case_history
 from safeguarding.lists import list_page
 from safeguarding.models import AuditAction
-from safeguarding.returns import return_to_check
+from safeguarding.returns import RETURN_QUERY, change_url, return_to_check
 from safeguarding.selectors import local_authority_list
 
 from . import forms, rules, selectors, services
@@ -171,6 +171,12 @@ def notification_start(request: HttpRequest) -> HttpResponse:
         initial={"version": blank.version},
     )
     if request.method == "POST" and form.is_valid():
+        if action == "draft" and not any(
+            form.cleaned_data.get(name) for name in ("incident_date", "date_aware", "reason")
+        ):
+            # Nothing typed yet: a draft with no answers would only be something to delete.
+            messages.info(request, "Nothing was saved: the notification had no answers yet.")
+            return redirect("notifications:notification-list")
         try:
             notification = services.notification_start(
                 local_authority=request.user.local_authority,
@@ -528,8 +534,9 @@ def notification_check(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "days": days,
             "late": late,
+            "return_query": RETURN_QUERY,
             "problems": [
-                (message, _section_url(notification, field))
+                (message, change_url(_section_url(notification, field)))
                 for field, field_messages in problems.items()
                 for message in field_messages
             ],

@@ -142,6 +142,9 @@ def decision(request: HttpRequest, review_pk: int) -> HttpResponse:
     """Record the decision, or correct it; every version is listed below."""
     review = selectors.panel_review_get_for_user(user=request.user, pk=review_pk)
     current = selectors.panel_decision_current(review=review)
+    if current is None and review.status != RapidReview.Status.SUBMITTED:
+        # Not sent to the Panel yet: nothing to decide, the review's own page is the place.
+        return redirect("rapidreviews:review-detail", pk=review.pk)
     correcting = current is not None
     form = None
     if policy.can_decide(request.user, review):

@@ -17,7 +17,7 @@ from safeguarding.dates import long_date
 from safeguarding.forms import form_add_errors
 from safeguarding.history import case_history
 from safeguarding.lists import list_page
-from safeguarding.returns import change_url, return_to_check
+from safeguarding.returns import RETURN_QUERY, change_url, return_to_check
 
 from . import codes, forms, rules, selectors, services
 from .models import RapidReview
@@ -275,6 +275,7 @@ def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
             "check": check,
             "form": form,
             "answers": _check_answers(review),
+            "return_query": RETURN_QUERY,
             "document_change_url": change_url(
                 reverse("rapidreviews:review-document", args=[review.pk])
             ),

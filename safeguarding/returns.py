@@ -8,6 +8,8 @@ from django.http import HttpRequest
 
 RETURN_PARAM = "return"
 RETURN_TO_CHECK = "check"
+# What a "Change" link adds to a section's address (templates append it to a {% url %}).
+RETURN_QUERY = f"?{RETURN_PARAM}={RETURN_TO_CHECK}"
 
 
 def return_to_check(request: HttpRequest, check_url: str) -> str | None:
@@ -18,4 +20,4 @@ def return_to_check(request: HttpRequest, check_url: str) -> str | None:
 
 def change_url(url: str) -> str:
     """The address of a "Change" link on a check-answers page."""
-    return f"{url}?{RETURN_PARAM}={RETURN_TO_CHECK}"
+    return f"{url}{RETURN_QUERY}"

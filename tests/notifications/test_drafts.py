@@ -44,6 +44,15 @@ def test_opening_the_start_page_and_cancelling_leaves_no_draft(la_client):
     assert "Draft notifications not yet sent" not in la_client.get("/").text
 
 
+def test_saving_an_empty_start_as_a_draft_records_nothing(la_client):
+    response = la_client.post(url("notification-start"), {"version": 1, "action": "draft"})
+
+    assert response.status_code == 302
+    assert response["Location"] == url("notification-list")
+    assert not Notification.objects.exists()
+    assert "Nothing was saved" in la_client.get(response["Location"]).text
+
+
 @time_machine.travel(WEDNESDAY, tick=False)
 def test_the_first_save_creates_the_draft_with_its_incident(la_client):
     response = la_client.post(

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from rapidreviews.models import RapidReview
 from rapidreviews.selectors import rapid_review_answers
 from safeguarding.codes import Role
 from safeguarding.models import AuditAction, AuditEvent, LocalAuthority
@@ -132,3 +133,14 @@ def test_another_authority_or_partnership_gets_404(client, make_user, role):
     client.force_login(make_user(role, **kwargs))
     assert client.get(reverse("panel:decision", args=[review.pk])).status_code == 404
     assert client.post(reverse("panel:decision", args=[review.pk]), {}).status_code == 404
+
+
+def test_a_review_not_yet_sent_to_the_panel_opens_on_its_own_page(client, make_user):
+    review = PanelReviewFactory()
+    RapidReview.objects.filter(pk=review.pk).update(status=RapidReview.Status.DRAFTING)
+    client.force_login(make_user(Role.PANEL_MEMBER))
+
+    response = client.get(reverse("panel:decision", args=[review.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("rapidreviews:review-detail", args=[review.pk])

@@ -126,3 +126,14 @@ def test_another_partnerships_confirmation_page_is_404(lead_client):
         notification__local_authority=LocalAuthority.objects.get(name="Bristol")
     )
     assert lead_client.get(url("review-confirmation", theirs.pk)).status_code == 404
+
+
+def test_links_to_unanswered_questions_also_come_back_to_check_answers(lead_client):
+    review = RapidReviewFactory()
+
+    html = unescape(lead_client.get(url("review-submit", review.pk)).text)
+
+    assert "Questions still to answer" in html
+    gaps = html[html.index("Questions still to answer") : html.index("Your answers")]
+    assert "?return=check" in gaps
+    assert f'href="{url("review-section", review.pk, "child")}"' not in gaps
