@@ -180,3 +180,4 @@ class LcsprFilterForm(ListFilterForm):
     def __init__(self, *args, partnerships, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partnership"].choices = choices_of(partnerships, "code")
+        self.drop_single_choices("partnership")

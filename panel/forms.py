@@ -149,15 +149,13 @@ class PanelQueueFilterForm(ReviewFindForm):
         choices=[("", "Any"), *LcsprDecision.choices],
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = self.helper_for(
-            "reference",
-            "stage",
-            "lcspr_decision",
-            "partnership",
-            "local_authority",
-            "region",
-            "submitted_from",
-            "submitted_to",
-        )
+    field_order = [
+        "reference",
+        "stage",
+        "lcspr_decision",
+        "partnership",
+        "local_authority",
+        "region",
+        "submitted_from",
+        "submitted_to",
+    ]

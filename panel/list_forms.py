@@ -30,6 +30,7 @@ class DecisionFilterForm(ListFilterForm):
         super().__init__(*args, **kwargs)
         self.fields["partnership"].choices = choices_of(partnerships, "code")
         self.fields["local_authority"].choices = choices_of(authorities, "ons_code")
+        self.drop_single_choices("partnership", "local_authority")
 
 
 class LetterFilterForm(ListFilterForm):
@@ -47,6 +48,7 @@ class LetterFilterForm(ListFilterForm):
     def __init__(self, *args, partnerships, show_status: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partnership"].choices = choices_of(partnerships, "code")
+        self.drop_single_choices("partnership")
         if not show_status:
             # Only the Panel sees letters that are not sent yet: nothing to choose between.
             del self.fields["status"]

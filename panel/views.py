@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from notifications.timescales import SIN_DEADLINE_WORKING_DAYS
-from rapidreviews import forms as review_forms
 from rapidreviews.models import RapidReview
 from rapidreviews.selectors import rapid_review_answers
 from safeguarding import policy
@@ -30,7 +29,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     the longest waiting first, 25 a page."""
     today = timezone.localdate()
     form = forms.PanelQueueFilterForm.for_user(request.GET or None, user=request.user)
-    reviews, filters = review_forms.reviews_filtered(form, selectors.panel_queue, user=request.user)
+    filters, reviews = filtered_list(
+        form, lambda f: selectors.panel_queue(user=request.user, filters=f)
+    )
     listing = list_page(request, reviews)
     rows = [
         {

@@ -4,14 +4,20 @@ fields, so that a question is declared once."""
 from datetime import date, timedelta
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.db import models
 
-from safeguarding.dates import long_date, validate_date_in_service_range
+from safeguarding.dates import long_date
 from safeguarding.fields import GovukChoiceField, GovukDateField
-from safeguarding.filters import FilterInvalid
-from safeguarding.forms import LongTextField, character_count, form_add_errors
+from safeguarding.filter_forms import (
+    ANY,
+    ListFilterForm,
+    choices_of,
+    filter_date_field,
+    reference_field,
+)
+from safeguarding.forms import LongTextField, character_count
 from safeguarding.limits import NARRATIVE_MAX_CHARS, REASON_MAX_CHARS
 from safeguarding.selectors import local_authority_list, partnership_list
 from safeguarding.workingdays import add_working_days
@@ -293,55 +299,27 @@ class ReviewDocumentForm(forms.Form):
         self.helper.layout = Layout(Field("document"))
 
 
-def _date_filter(label: str, example: str) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=False,
-        help_text=f"For example, {example}",
-        validators=[validate_date_in_service_range],
-        error_messages={"invalid": f"Enter a date, like {example}"},
-    )
-
-
-class ReviewFindForm(forms.Form):
+class ReviewFindForm(ListFilterForm):
     """The filters any list of rapid reviews offers (a GET form for the filter panel): the
     SIN's reference, the partnership, authority and region (only those the user may see, and
-    only when there is a choice), and the submission dates. `filters()` turns the answers into
-    the selectors' FilterSet values, leaving out any the user got wrong."""
+    only when there is a choice), and the submission dates."""
 
-    reference = forms.CharField(
-        label="Reference",
-        required=False,
-        max_length=20,
-        help_text="All or part of the SIN's reference",
-        error_messages={"max_length": "Reference must be 20 characters or fewer"},
-    )
+    reference = reference_field("All or part of the SIN's reference")
     partnership = forms.ChoiceField(label="Partnership", required=False)
     local_authority = forms.ChoiceField(label="Local authority", required=False)
     region = forms.ChoiceField(label="Region", required=False)
-    submitted_from = _date_filter("Submitted on or after", "1/4/2024")
-    submitted_to = _date_filter("Submitted on or before", "31/3/2025")
+    submitted_from = filter_date_field("Submitted on or after", "1/4/2024")
+    submitted_to = filter_date_field("Submitted on or before", "31/3/2025")
 
-    # Date ranges checked here: (from, to, message when `to` is before `from`).
-    RANGES = [
-        (
-            "submitted_from",
-            "submitted_to",
-            "Submitted on or before must be the same as or after submitted on or after",
-        ),
-    ]
+    date_ranges = (("submitted_from", "submitted_to"),)
 
     def __init__(self, *args, authorities, partnerships, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["partnership"].choices = [(p.code, p.name) for p in partnerships]
-        self.fields["local_authority"].choices = [(la.ons_code, la.name) for la in authorities]
+        self.fields["partnership"].choices = choices_of(partnerships, "code")
+        self.fields["local_authority"].choices = choices_of(authorities, "ons_code")
         regions = {la.region.code: la.region.name for la in authorities}
-        self.fields["region"].choices = sorted(regions.items(), key=lambda item: item[1])
-        for name in ("partnership", "local_authority", "region"):
-            if len(self.fields[name].choices) <= 1:
-                del self.fields[name]  # a choice of one filters nothing
-            else:
-                self.fields[name].choices = [("", "Any"), *self.fields[name].choices]
+        self.fields["region"].choices = ANY + sorted(regions.items(), key=lambda item: item[1])
+        self.drop_single_choices("partnership", "local_authority", "region")
 
     @classmethod
     def for_user(cls, data, *, user):
@@ -350,47 +328,6 @@ class ReviewFindForm(forms.Form):
             authorities=local_authority_list(user=user),
             partnerships=partnership_list(user=user),
         )
-
-    def clean(self) -> dict:
-        data = super().clean()
-        for start, end, message in self.RANGES:
-            if data.get(start) and data.get(end) and data[end] < data[start]:
-                self.add_error(end, message)
-        return data
-
-    def filters(self) -> dict:
-        """The answers as FilterSet values; a field with an error is left out."""
-        self.is_valid()
-        return {
-            name: value
-            for name, value in self.cleaned_data.items()
-            if value not in (None, "", False) and name not in self.errors
-        }
-
-    def layout_fields(self, *names: str) -> list:
-        """`names` that the form has, as GOV.UK fields."""
-        fields = []
-        for name in names:
-            if name not in self.fields:
-                continue
-            field = self.fields[name]
-            if isinstance(field, forms.BooleanField):
-                fields.append(Field.checkbox(name, small=True))
-            elif isinstance(field, forms.ChoiceField):
-                fields.append(Field.select(name))
-            else:
-                fields.append(Field.text(name))
-        return fields
-
-    def helper_for(self, *names: str) -> FormHelper:
-        helper = FormHelper()
-        helper.form_method = "get"
-        helper.label_size = Size.SMALL
-        helper.layout = Layout(
-            Fieldset(*self.layout_fields(*names)),
-            Submit("filter", "Apply filters", css_class="govuk-button--secondary"),
-        )
-        return helper
 
 
 class ReviewListFilterForm(ReviewFindForm):
@@ -409,33 +346,27 @@ class ReviewListFilterForm(ReviewFindForm):
             ("overdue", "Overdue"),
         ],
     )
-    due_from = _date_filter("Due on or after", "1/4/2024")
-    due_to = _date_filter("Due on or before", "31/3/2025")
+    due_from = filter_date_field("Due on or after", "1/4/2024")
+    due_to = filter_date_field("Due on or before", "31/3/2025")
     extension_pending = forms.BooleanField(
         label="Only reviews with an extension request waiting", required=False
     )
 
-    RANGES = [
-        *ReviewFindForm.RANGES,
-        ("due_from", "due_to", "Due on or before must be the same as or after due on or after"),
-    ]
+    date_ranges = (*ReviewFindForm.date_ranges, ("due_from", "due_to"))
     # A FilterSet value the selector refused, shown next to the field the user typed it in.
-    FIELD_FOR_FILTER = {"due_after": "due_from", "due_before": "due_to"}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = self.helper_for(
-            "reference",
-            "status",
-            "extension_pending",
-            "partnership",
-            "local_authority",
-            "region",
-            "due_from",
-            "due_to",
-            "submitted_from",
-            "submitted_to",
-        )
+    field_for_filter = {"due_after": "due_from", "due_before": "due_to"}
+    field_order = [
+        "reference",
+        "status",
+        "extension_pending",
+        "partnership",
+        "local_authority",
+        "region",
+        "due_from",
+        "due_to",
+        "submitted_from",
+        "submitted_to",
+    ]
 
     def filters(self) -> dict:
         values = super().filters()
@@ -446,16 +377,3 @@ class ReviewListFilterForm(ReviewFindForm):
         if values.get("extension_pending"):
             values["extension_pending"] = "true"
         return values
-
-
-def reviews_filtered(form: ReviewFindForm, list_reviews, **kwargs):
-    """`list_reviews(filters=...)` (a selector) with the form's filters, and the filters. Should
-    the selector still refuse a value the form let through, it is shown next to its field and
-    the list is shown without the filters rather than failing."""
-    filters = form.filters() if form.is_bound else None
-    try:
-        return list_reviews(filters=filters, **kwargs), filters
-    except FilterInvalid as exc:
-        rename = getattr(form, "FIELD_FOR_FILTER", {})
-        form_add_errors(form, {rename.get(k, k): v for k, v in exc.errors.items()})
-        return list_reviews(**kwargs), None

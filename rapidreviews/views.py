@@ -14,6 +14,7 @@ from safeguarding import policy
 from safeguarding.audit import audit_list, case_access_log
 from safeguarding.calendars import england_calendar
 from safeguarding.dates import long_date
+from safeguarding.filter_forms import filtered_list
 from safeguarding.forms import form_add_errors
 from safeguarding.history import case_history
 from safeguarding.lists import list_page
@@ -33,12 +34,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     calendar = england_calendar()  # once for the request: it reads the one-off holidays
     due_soon_by = calendar.add_working_days(today, DUE_SOON_WORKING_DAYS)
     form = forms.ReviewListFilterForm.for_user(request.GET or None, user=request.user)
-    reviews, filters = forms.reviews_filtered(
+    filters, reviews = filtered_list(
         form,
-        selectors.rapid_review_queue,
-        user=request.user,
-        today=today,
-        due_soon_by=due_soon_by,
+        lambda f: selectors.rapid_review_queue(
+            user=request.user, filters=f, today=today, due_soon_by=due_soon_by
+        ),
     )
     listing = list_page(request, reviews)
     rows = [

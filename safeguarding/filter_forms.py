@@ -24,7 +24,6 @@ from .forms import form_add_errors
 
 T = TypeVar("T")
 
-DATE_INVALID = "Enter a date, like 31/3/2025"
 ANY = [("", "Any")]
 
 
@@ -34,7 +33,7 @@ def filter_date_field(label: str, example: str = "31/3/2025") -> forms.DateField
         required=False,
         help_text=f"For example, {example}",
         validators=[validate_date_in_service_range],
-        error_messages={"invalid": DATE_INVALID},
+        error_messages={"invalid": f"Enter a date, like {example}"},
     )
 
 
@@ -59,9 +58,12 @@ def choices_of(items: Iterable[Any], key: str) -> list[tuple[str, str]]:
 
 
 class ListFilterForm(forms.Form):
-    """Filters a list (GET). Subclasses set `date_ranges` as (start field, end field) pairs."""
+    """Filters a list (GET). Subclasses set `date_ranges` as (start field, end field) pairs,
+    and `field_for_filter` where a FilterSet value comes from a field of another name (so a
+    value the selector refuses is shown next to the field the user typed it in)."""
 
     date_ranges: tuple[tuple[str, str], ...] = ()
+    field_for_filter: dict[str, str] = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,6 +72,13 @@ class ListFilterForm(forms.Form):
                 # A value not offered (another partnership's code, say) is refused in words.
                 label = str(field.label).lower()
                 field.error_messages["invalid_choice"] = f"Choose a {label} from the list"
+
+    def drop_single_choices(self, *names: str) -> None:
+        """Leave out these choice fields where the user has nothing to choose between ("Any"
+        and one organisation, say): a choice of one filters nothing."""
+        for name in names:
+            if len(self.fields[name].choices) <= 2:
+                del self.fields[name]
 
     @cached_property
     def helper(self) -> FormHelper:
@@ -121,7 +130,8 @@ def filtered_list(form: ListFilterForm, select: Callable[[dict[str, Any]], T]) -
     try:
         return filters, select(filters)
     except FilterInvalid as exc:
-        form_add_errors(form, {k: v for k, v in exc.errors.items() if k in form.fields})
+        errors = {form.field_for_filter.get(k, k): v for k, v in exc.errors.items()}
+        form_add_errors(form, {k: v for k, v in errors.items() if k in form.fields})
         return {}, select({})
 
 

@@ -109,12 +109,14 @@ def test_a_lead_sees_only_their_partnerships_decisions_whatever_the_filters(
     response = client.get(url)
     assert shown(response) == [own]
     assert other.review.notification.reference not in response.content.decode()
-    # Naming the other partnership or its authority is not a choice (an error, and the list
-    # without that filter); its reference finds nothing.
+    # With one partnership and one authority to choose from, neither filter is offered; naming
+    # the other partnership or its authority changes nothing; its reference finds nothing.
     for query in ({"partnership": bristol.partnership.code}, {"local_authority": bristol.ons_code}):
         response = client.get(url, query)
         assert shown(response) == [own]
-        assert "from the list" in response.content.decode()
+        html = response.content.decode()
+        assert 'name="partnership"' not in html and 'name="local_authority"' not in html
+        assert bristol.partnership.name not in html
     assert shown(client.get(url, {"reference": other.review.notification.reference})) == []
 
 
@@ -129,7 +131,7 @@ def test_a_date_the_user_got_wrong_is_explained_and_kept_and_the_rest_still_filt
     assert response.status_code == 200
     html = response.content.decode()
     assert "There is a problem" in html
-    assert "Enter a date, like 31/3/2025" in html
+    assert "Enter a date, like 1/4/2024" in html
     assert 'value="31/13/2025"' in html
     assert shown(response) == [wanted]
 

@@ -72,6 +72,6 @@ def test_a_wrong_date_is_explained_and_kept(client, reader):
     response = client.get(reverse("inbox"), {"received_from": "yesterday"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "There is a problem" in html and "Enter a date, like 31/3/2025" in html
+    assert "There is a problem" in html and "Enter a date, like 1/4/2025" in html
     assert 'value="yesterday"' in html
     assert subjects(response) == ["Hello"]
