@@ -40,7 +40,7 @@ def test_la_user_cancels_a_start_and_deletes_a_draft(page: Page):
     page.get_by_role("link", name="Cancel").click()
     expect(page.get_by_role("heading", name="Incident notifications", level=1)).to_be_visible()
     assert not Notification.objects.exists()
-    page.get_by_role("link", name="Home").first.click()
+    page.get_by_role("link", name="Child Safeguarding Incident Review").click()
     expect(page.get_by_text("Draft notifications not yet sent to the Panel")).to_have_count(0)
 
     # Saved once, the draft exists, named by its incident and showing when it is due.

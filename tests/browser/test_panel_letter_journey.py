@@ -91,7 +91,7 @@ def test_panel_member_sends_the_letter_and_the_lead_downloads_it(
     sign_in(page, "panel-member")
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Panel queue").click()
     expect(page.get_by_role("heading", name="Panel queue", level=1)).to_be_visible()
-    expect(page.get_by_role("caption")).to_have_text("1 rapid review waiting")
+    expect(page.get_by_role("caption")).to_have_text("1 rapid review waiting for a decision")
     assert_accessible(page)
     page.get_by_role("link", name=notification.reference, exact=True).click()
     expect(page.get_by_role("heading", name="Panel decision", level=1)).to_be_visible()

@@ -117,4 +117,4 @@ def test_case_emails_link_to_site_url(
     message = next(m for m in mail.outbox if m.to == ["lead@example.org"])
     links = re.findall(r"https?://\S+", message.body)
     assert links
-    assert all(link.startswith("http://example.test:8123/notifications/") for link in links)
+    assert all(link.startswith("http://example.test:8123/") for link in links)
