@@ -16,21 +16,6 @@ from .conftest import ARTIFACTS, assert_accessible, sign_in
 pytestmark = pytest.mark.browser
 
 
-# Outside any landmark in base.html as this branch found it; the layout work (issue 13, items
-# 8 and 9) moves them into the banner and <main>, after which this list can go.
-BASE_LAYOUT = {".govuk-phase-banner", ".govuk-back-link"}
-
-
-def region_findings(page: Page) -> list:
-    """axe's `region` rule (all content inside landmarks): moderate, so the blocking check
-    leaves it out, but a page of the service has none."""
-    results = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'rule', values: ['region']}})"
-    )
-    targets = [node["target"] for v in results["violations"] for node in v["nodes"]]
-    return [target for target in targets if not set(target) & BASE_LAYOUT]
-
-
 def test_la_user_reads_the_notifications_history_in_plain_english(page: Page):
     seed_demo_users()
     robin = User.objects.get(username="la-user")
@@ -72,5 +57,4 @@ def test_la_user_reads_the_notifications_history_in_plain_english(page: Page):
     expect(history).not_to_contain_text("abuse_or_neglect")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / "case-history.png", full_page=True)
-    assert_accessible(page)
-    assert region_findings(page) == []
+    assert_accessible(page)  # region findings included, with no exceptions
