@@ -18,6 +18,7 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.test.utils import override_settings
 from rest_framework.test import APIClient
 
 from safeguarding.celery import app as celery_app
@@ -76,6 +77,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
 @pytest.fixture
 def reference_data(db):
     reference_data_load()
+
+
+# Production hashes passwords with PBKDF2 at Django's 1,000,000 iterations, about 0.2 s a
+# hash here, paid by every account a test makes and every sign-in it makes. The suite is about
+# who may do what, not about the hash, so it uses a fast one (Django's own advice for tests);
+# no test is about the hasher, and the production setting is the default one.
+TEST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashes():
+    with override_settings(PASSWORD_HASHERS=TEST_PASSWORD_HASHERS):
+        yield
 
 
 @pytest.fixture(autouse=True)
