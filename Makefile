@@ -7,6 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .make
 HOST ?= 127.0.0.1
+# Celery workers `make stack` starts (`make stack WORKERS=2`: tasks spread across them).
+WORKERS ?= 1
 PORT ?= 8000
 # The address in e-mails' links (README, Configuration): where `make run` serves the app.
 SITE_URL ?= http://$(HOST):$(PORT)
@@ -78,7 +80,7 @@ test: system-test $(STAMPS)/python-dev frontend lint
 	$(PY) scripts/services.py test -- $(PY) -m pytest $(PYTEST_ARGS)
 
 stack: system-stack $(STAMPS)/python-run frontend
-	$(PY) scripts/services.py stack -- scripts/stack.sh
+	WORKERS=$(WORKERS) $(PY) scripts/services.py stack -- scripts/stack.sh
 
 lock:
 	$(PYTHON) -m pip install --quiet uv

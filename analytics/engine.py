@@ -51,6 +51,7 @@ from panel.models import PanelDecision
 from rapidreviews.codes import LearningTheme
 from rapidreviews.models import RapidReview, RapidReviewTheme
 from safeguarding.codes import ETHNIC_GROUP_OF, Reason, RegionCode
+from safeguarding.db_routers import replica_reads
 from safeguarding.models import CensusEthnicityShare, RegionPopulation
 
 from . import tables as t
@@ -520,6 +521,7 @@ DENOMINATOR_RULES = {
 }
 
 
+@replica_reads()
 def compute_table(spec: t.TableSpec, year: int) -> dict[str, Any]:
     labels = Labels(year)
     body = KINDS[spec.kind](spec, year, labels)
@@ -552,6 +554,7 @@ def input_counts(year: int) -> dict[str, int]:
     return counts
 
 
+@replica_reads()
 def compute_year(year: int, specs: tuple[t.TableSpec, ...] = t.TABLES) -> dict[str, Any]:
     """Every declared table for the reporting year `year` (1 April `year` - 31 March
     `year + 1`), JSON-serialisable: {"year", "period", "input_counts", "tables": [...]}."""

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from safeguarding import policy
+from safeguarding.db_routers import replica_reads
 
 from . import display, exports, importer, selectors, services
 from .charts import chart_svg
@@ -157,6 +158,7 @@ def _year_context(request: HttpRequest, year: int) -> dict:
 
 
 @login_required
+@replica_reads()  # read-only: the replica when there is one
 def statistics_index(request: HttpRequest) -> HttpResponse:
     """Choose a reporting year; the year's latest figures: version, time, inputs, contents."""
     selectors.statistics_access_for(user=request.user)
@@ -182,6 +184,7 @@ def _snapshot_page(request: HttpRequest, snapshot: StatisticsSnapshot | None, co
 
 
 @login_required
+@replica_reads()  # read-only: the replica when there is one
 def statistics_year(request: HttpRequest, year: int) -> HttpResponse:
     """Every table of the year's latest snapshot, each with its chart."""
     context = _year_context(request, _reporting_year(year))
@@ -189,6 +192,7 @@ def statistics_year(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @login_required
+@replica_reads()  # read-only: the replica when there is one
 def snapshot_detail(request: HttpRequest, year: int, version: int) -> HttpResponse:
     """One version of the year's figures, as it was computed (a failed run shows its error)."""
     context = _year_context(request, _reporting_year(year))
@@ -198,6 +202,7 @@ def snapshot_detail(request: HttpRequest, year: int, version: int) -> HttpRespon
 
 
 @login_required
+@replica_reads()  # read-only: the replica when there is one
 def snapshot_list(request: HttpRequest, year: int) -> HttpResponse:
     """Every run of the year, newest first."""
     context = _year_context(request, _reporting_year(year))
@@ -206,6 +211,7 @@ def snapshot_list(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @login_required
+@replica_reads()  # read-only: the replica when there is one
 def statistics_compare(request: HttpRequest, year: int) -> HttpResponse:
     """The year's latest figures beside the previous year's, table by table."""
     context = _year_context(request, _reporting_year(year))

@@ -2,6 +2,8 @@
 # The production-shaped processes of docker-compose.yml without Docker: gunicorn, a Celery
 # worker and Celery beat (Procfile, run by honcho), with ENVIRONMENT=production. Called by
 # `make stack` through scripts/services.py, which provides DATABASE_URL and REDIS_URL.
+# WORKERS=2 starts two workers (worker.1 and worker.2, each named after its honcho process) that
+# share the queue: honcho's output shows which one ran each task.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PWD/.venv/bin:$PATH"
@@ -19,5 +21,5 @@ export MEDIA_ROOT="${MEDIA_ROOT:-$PWD/.stack/media}"
 python manage.py collectstatic --noinput -v0
 python manage.py migrate --noinput
 python manage.py load_reference_data
-echo "Stack: web on http://${WEB_BIND:-127.0.0.1:8000}/, database ${DATABASE_URL%%@*}@…, broker ${REDIS_URL}"
-exec honcho start -f Procfile
+echo "Stack: web on http://${WEB_BIND:-127.0.0.1:8000}/, database ${DATABASE_URL%%@*}@…, broker ${REDIS_URL}, ${WORKERS:-1} worker(s)"
+exec honcho start -f Procfile -c "worker=${WORKERS:-1}"

@@ -4,10 +4,17 @@ import os
 import re
 import shlex
 import shutil
+import signal
+import socket
 import subprocess
+import sys
+import time
 from pathlib import Path
 
+import pytest
 import yaml
+
+from safeguarding.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,3 +67,44 @@ def test_compose_file_is_valid():
         text=True,
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.worker
+def test_make_stack_with_two_workers_starts_two_named_workers_on_one_queue(celery_processes):
+    """`WORKERS=2 make stack` runs honcho with `-c worker=2` (scripts/stack.sh): two worker
+    processes from the Procfile's line, each with its own Celery node name, consuming the same
+    queue on the same Redis."""
+    assert '-c "worker=${WORKERS:-1}"' in (ROOT / "scripts" / "stack.sh").read_text()
+    log_path = celery_processes.tmp_path / "honcho.log"
+    env = celery_processes._env(None)
+    venv_bin = Path(sys.executable).parent  # honcho, and the Procfile's `celery`
+    with log_path.open("w") as log:
+        honcho = subprocess.Popen(
+            [str(venv_bin / "honcho"), "start", "-f", "Procfile", "-c", "worker=2", "worker"],
+            env={**env, "PATH": f"{venv_bin}:{env.get('PATH', '/usr/bin:/bin')}"},
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        host = socket.gethostname()
+        names = {f"worker.1@{host}", f"worker.2@{host}"}
+        answered: set[str] = set()
+        deadline = time.monotonic() + 60
+        while answered != names and time.monotonic() < deadline and honcho.poll() is None:
+            for reply in celery_app.control.ping(destination=sorted(names), timeout=0.5):
+                answered |= set(reply)
+        assert answered == names, log_path.read_text()[-3000:]
+        # Both take tasks from the one queue.
+        queues = celery_app.control.inspect(destination=sorted(names), timeout=5).active_queues()
+        assert {name: [q["name"] for q in found] for name, found in queues.items()} == {
+            name: [celery_app.conf.task_default_queue] for name in names
+        }
+    finally:
+        honcho.terminate()
+        try:
+            honcho.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(honcho.pid, signal.SIGKILL)
+            honcho.wait(15)
