@@ -15,7 +15,13 @@ from panel.models import PanelDecision
 from rapidreviews.models import RapidReview
 from safeguarding.demo import DEMO_LOADERS, DEMO_PASSWORD, seed_demo_reminders, seed_demo_users
 
-from .conftest import CODE_PAGE_HEADING, assert_accessible, axe_violations, sign_in
+from .conftest import (
+    CODE_PAGE_HEADING,
+    DatabaseCopy,
+    assert_accessible,
+    axe_violations,
+    sign_in,
+)
 from .test_layout import region_findings
 
 pytestmark = pytest.mark.browser
@@ -23,16 +29,31 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 
 
+@pytest.fixture(scope="module")
+def demo_copy(django_db_blocker, tmp_path_factory):
+    """The demo data, built by the first test that needs it and kept aside for the others (they
+    only read it; each test's flush empties the tables, and `demo` puts the rows back)."""
+    copy = DatabaseCopy("browser_demo_copy")
+    copy.media_root = tmp_path_factory.mktemp("demo-media")  # the demo reviews' documents
+    yield copy
+    with django_db_blocker.unblock():
+        copy.drop()
+
+
 @pytest.fixture
-def demo(settings, tmp_path):
+def demo(settings, demo_copy, transactional_db):
     """The demo dataset (`make run`'s): SINs, reviews, a decision and letter, LCSPRs, inbox
     reminders; the year of statistics only for those who read it (it takes longest)."""
-    settings.MEDIA_ROOT = tmp_path  # the demo reviews' documents
+    settings.MEDIA_ROOT = demo_copy.media_root
+    if demo_copy.saved:
+        demo_copy.restore()
+        return
     seed_demo_users()
     for app, load in DEMO_LOADERS.items():
         if app != "analytics":
             load()
     seed_demo_reminders()
+    demo_copy.save()
 
 
 @pytest.fixture
