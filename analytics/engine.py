@@ -39,7 +39,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -576,8 +576,15 @@ def input_counts(year: int) -> dict[str, int]:
 # --- The year's records, copied once -----------------------------------------------------------
 
 
+def _connection():
+    """The connection the figures' queries read from (a database router may name a replica):
+    temporary tables belong to one connection, so the copies are made on that one."""
+    return connections[router.db_for_read(Notification) or "default"]
+
+
 def _year_copies_possible() -> bool:
     """Temporary tables need PostgreSQL and a connection that may write (not a hot standby)."""
+    connection = _connection()
     if connection.vendor != "postgresql":
         return False
     with connection.cursor() as cursor:
@@ -631,6 +638,7 @@ def _year_copy_statements(start: date, end: date, copies) -> list[tuple[str, lis
     """CREATE TEMPORARY TABLE … AS SELECT for each table copied, each from the one before it
     (the SINs by status and incident date, which the `notification_statistics_year` index
     finds; the rest by their foreign keys), then their keys' indexes and statistics."""
+    connection = _connection()
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_schema()")
@@ -675,7 +683,8 @@ def year_records(
     start, _ = reporting_year(year + min(offsets))
     _, end = reporting_year(year + max(offsets))
     copies = [c for c in YEAR_COPIES if c[-1] is None or c[-1] & sets]
-    with transaction.atomic():
+    connection = _connection()
+    with transaction.atomic(using=connection.alias):
         if not _year_copies_possible():
             yield
             return
