@@ -17,15 +17,29 @@ Which records count (DOMAIN.md §5; report 3.2, 3.5, 3.18):
   child's death notified as "not suspected" is left out;
 - rapid-review figures: submitted rapid reviews of those SINs, by the incident type reviewed;
 - Panel figures: the current Panel decision on those reviews.
+
+At scale (README, "How the figures are computed at scale"): on PostgreSQL, `compute_year`
+first copies the records the year can count (submitted SINs with an incident in the reporting
+year or the one before, their children, reviews, decisions and themes) into temporary tables
+named like the models' tables, which shadow them for the rest of the computation (PostgreSQL
+searches the session's temporary schema first). Every query below is the same ORM query, but
+it reads the year's few thousand records instead of joining the whole tables again, so the
+cost grows with the records in the year, not with the table; JIT compilation, which costs more
+than these small queries, is switched off for the computation. The copies are a superset of
+what any query selects (every filter still applies), so the figures are the same either way;
+on SQLite, or a read-only connection (a replica), the queries read the tables directly.
 """
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
+from django.db import connections, router, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -35,12 +49,14 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    JSONField,
     Max,
     Min,
     OuterRef,
     Q,
     Subquery,
     Sum,
+    TextField,
     Value,
     When,
 )
@@ -537,13 +553,18 @@ def compute_table(spec: t.TableSpec, year: int) -> dict[str, Any]:
     }
 
 
+# What input_counts counts: these record sets, this year and the one before.
+INPUT_SETS = (t.SIN, t.REVIEW, t.DECISION)
+INPUT_YEARS = (-1, 0)
+
+
 def input_counts(year: int) -> dict[str, int]:
     """How many records the figures were computed from, this year and the previous one."""
     counts = {}
     for key, source in [("sins", t.SIN), ("reviews", t.REVIEW), ("decisions", t.DECISION)]:
         result = (
             MODELS[source]
-            .objects.filter(records_q(source, year, (-1, 0)))
+            .objects.filter(records_q(source, year, INPUT_YEARS))
             .aggregate(
                 this=Count("pk", filter=year_q(source, year)),
                 previous=Count("pk", filter=year_q(source, year - 1)),
@@ -554,17 +575,150 @@ def input_counts(year: int) -> dict[str, int]:
     return counts
 
 
+# --- The year's records, copied once -----------------------------------------------------------
+
+
+def _connection():
+    """The connection the figures' queries read from (a database router may name a replica):
+    temporary tables belong to one connection, so the copies are made on that one."""
+    return connections[router.db_for_read(Notification) or "default"]
+
+
+def _year_copies_possible() -> bool:
+    """Temporary tables need PostgreSQL and a connection that may write (not a hot standby)."""
+    connection = _connection()
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW transaction_read_only")
+        return cursor.fetchone()[0] == "off"
+
+
+# The tables copied, in order: each copies the rows of the one it names (foreign key, copied
+# table), is indexed on its keys (the queries' joins) and analysed on those and the columns
+# every query filters on (records_q), so that the planner knows how many rows match; and the
+# record sets whose figures read it.
+YEAR_COPIES = (
+    (Notification, None, ("id",), ("status", "incident_date", "abuse_or_neglect"), None),
+    (NotificationChild, ("notification_id", Notification), ("notification_id",), (), {t.SIN}),
+    (
+        RapidReview,
+        ("notification_id", Notification),
+        ("id", "notification_id"),
+        ("status",),
+        {t.REVIEW, t.DECISION, t.THEME},
+    ),
+    (PanelDecision, ("review_id", RapidReview), ("review_id",), ("is_current",), {t.DECISION}),
+    (RapidReviewTheme, ("review_id", RapidReview), ("review_id",), ("theme",), {t.THEME}),
+)
+
+
+def _record_sets(specs: tuple[t.TableSpec, ...]) -> set[str]:
+    """The record sets the tables read: their sources, and the themes when a review's
+    learning theme (a `theme_…` annotation) is grouped or filtered on."""
+    sets = set()
+    for spec in specs:
+        sets.add(spec.source)
+        names = _q_names(spec.filter)
+        for group in spec.groups:
+            sets.add(group.source or spec.source)
+            names |= _q_names(group.filter) | {group.field or ""}
+            for row in group.rows:
+                names |= _q_names(row.q or Q()) | {row.expr or ""}
+        if any(name.startswith("theme_") for name in names):
+            sets.add(t.THEME)
+    return sets
+
+
+def _counted_fields(model) -> list:
+    """The columns a copy keeps: all but free text and JSON, which no figure reads (a
+    declaration naming one fails loudly on the copy, rather than counting something else)."""
+    return [f for f in model._meta.concrete_fields if not isinstance(f, TextField | JSONField)]
+
+
+def _year_copy_statements(start: date, end: date, copies) -> list[tuple[str, list]]:
+    """CREATE TEMPORARY TABLE … AS SELECT for each table copied, each from the one before it
+    (the SINs by status and incident date, which the `notification_statistics_year` index
+    finds; the rest by their foreign keys), then their keys' indexes and statistics."""
+    connection = _connection()
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_schema()")
+        schema = qn(cursor.fetchone()[0])
+    statements: list[tuple[str, list]] = []
+    for model, parent, keys, filtered, _ in copies:
+        table = qn(model._meta.db_table)
+        columns = ", ".join(qn(f.column) for f in _counted_fields(model))
+        select = f"SELECT {columns} FROM {schema}.{table}"  # noqa: S608 (names are ours)
+        if parent is None:  # the SINs
+            where = "status = %s AND incident_date BETWEEN %s AND %s"
+            params = [Notification.Status.SUBMITTED, start, end]
+        else:
+            column, parent_model = parent
+            parent_table = qn(parent_model._meta.db_table)
+            where = f"{qn(column)} IN (SELECT id FROM pg_temp.{parent_table})"  # noqa: S608
+            params = []
+        statements.append((f"CREATE TEMPORARY TABLE {table} AS {select} WHERE {where}", params))
+        statements += [(f"CREATE INDEX ON pg_temp.{table} ({qn(key)})", []) for key in keys]
+        # Temporary tables are never auto-analysed: without statistics the planner guesses
+        # one row and picks nested loops over thousands. Every column's would cost more than
+        # the queries.
+        analysed = ", ".join(qn(c) for c in (*keys, *filtered))
+        statements.append((f"ANALYZE pg_temp.{table} ({analysed})", []))
+    return statements
+
+
+@contextlib.contextmanager
+def year_records(
+    year: int, specs: tuple[t.TableSpec, ...] = t.TABLES, *, inputs: bool = True
+) -> Iterator[None]:
+    """Within the block, on PostgreSQL, the models' tables hold only the records `year`'s
+    tables can count (temporary copies shadowing them), with JIT off; dropped at the end
+    (rolled back if the block fails). Elsewhere the block reads the tables themselves. A
+    table the specs do not read is not copied (a query reading it still counts the same).
+    `inputs`: the block also counts input_counts' records."""
+    offsets = {offset for spec in specs for offset in spec.years} | {0}
+    sets = _record_sets(specs)
+    if inputs:
+        offsets |= set(INPUT_YEARS)
+        sets |= set(INPUT_SETS)
+    start, _ = reporting_year(year + min(offsets))
+    _, end = reporting_year(year + max(offsets))
+    copies = [c for c in YEAR_COPIES if c[-1] is None or c[-1] & sets]
+    connection = _connection()
+    with transaction.atomic(using=connection.alias):
+        if not _year_copies_possible():
+            yield
+            return
+        with connection.cursor() as cursor:
+            # Planning with JIT costs about 2 s a query once the estimates pass its
+            # threshold; these queries take milliseconds. Local to the transaction.
+            cursor.execute("SELECT set_config('jit', 'off', true)")
+            # Grouping the year's themes (ten a review) sorts more than the default 4 MB.
+            cursor.execute("SELECT set_config('work_mem', '64MB', true)")
+            for sql, params in _year_copy_statements(start, end, copies):
+                cursor.execute(sql, params)
+        yield
+        # When the block fails, leaving the atomic block rolls the copies back with it.
+        tables = ", ".join(
+            f"pg_temp.{connection.ops.quote_name(m._meta.db_table)}" for m, *_ in copies
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {tables}")
+
+
 @replica_reads()
 def compute_year(year: int, specs: tuple[t.TableSpec, ...] = t.TABLES) -> dict[str, Any]:
     """Every declared table for the reporting year `year` (1 April `year` - 31 March
     `year + 1`), JSON-serialisable: {"year", "period", "input_counts", "tables": [...]}."""
     start, end = reporting_year(year)
-    return {
-        "year": year,
-        "period": {"start": start.isoformat(), "end": end.isoformat()},
-        "input_counts": input_counts(year),
-        "tables": [compute_table(spec, year) for spec in specs],
-    }
+    with year_records(year, specs):
+        return {
+            "year": year,
+            "period": {"start": start.isoformat(), "end": end.isoformat()},
+            "input_counts": input_counts(year),
+            "tables": [compute_table(spec, year) for spec in specs],
+        }
 
 
 def table_get(result: dict[str, Any], table_id: str) -> dict[str, Any]:

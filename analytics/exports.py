@@ -13,7 +13,7 @@ and total rows in bold; counts and percentages as numbers, `c` and `x` as text.
 
 PDF: the "annual figures" document (WeasyPrint, templates/analytics/annual_figures_pdf.html):
 a cover, then every table with its chart (analytics.charts, the same SVG as on the pages) and
-its data.
+its data. Laid out once per snapshot and audience, then read from storage (snapshot_pdf_stored).
 
 A public export of any format is made from the suppressed tables (analytics.suppression), the
 charts too, so that nothing in it reveals a suppressed count.
@@ -29,6 +29,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
@@ -353,6 +355,34 @@ def snapshot_pdf(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) 
     return html_to_pdf(snapshot_pdf_html(snapshot, public=public, threshold=threshold))
 
 
+# Bump when the document's template or charts change, so that stored copies are made again.
+PDF_VERSION = 1
+
+
+def stored_pdf_name(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -> str:
+    """Where the snapshot's PDF is kept, per audience (and threshold, for the public one)."""
+    kind = f"public-{threshold}" if public else "internal"
+    computed = f"{snapshot.computed_at:%Y%m%dT%H%M%S%f}" if snapshot.computed_at else ""
+    return (
+        f"statistics/{snapshot.year}/v{snapshot.version}-{snapshot.pk}-{computed}/"
+        f"annual-figures-{kind}-r{PDF_VERSION}.pdf"
+    )
+
+
+def snapshot_pdf_stored(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -> bytes:
+    """The snapshot's PDF, laid out once (WeasyPrint takes seconds) and then served from
+    storage (encrypted at rest, like every stored file): a snapshot never changes."""
+    name = stored_pdf_name(snapshot, public=public, threshold=threshold)
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+    content = snapshot_pdf(snapshot, public=public, threshold=threshold)
+    saved = default_storage.save(name, ContentFile(content))
+    if saved != name:  # two first downloads at once: keep one copy
+        default_storage.delete(saved)
+    return content
+
+
 # --- Files to download --------------------------------------------------------------------------
 
 CONTENT_TYPES = {
@@ -397,7 +427,7 @@ def snapshot_export(
     elif fmt == "xlsx":
         content = snapshot_xlsx(snapshot, public=public, threshold=threshold)
     else:
-        content = snapshot_pdf(snapshot, public=public, threshold=threshold)
+        content = snapshot_pdf_stored(snapshot, public=public, threshold=threshold)
     kind = "public" if public else "internal"
     audit_log(
         actor=by,

@@ -15,10 +15,8 @@ from django.views.decorators.http import require_POST
 from safeguarding import policy
 from safeguarding.db_routers import replica_reads
 
-from . import display, exports, importer, selectors, services
-from .charts import chart_svg
+from . import display, exports, importer, pages, selectors, services
 from .forms import RecordsImportForm
-from .layout import table_layout
 from .models import StatisticsSnapshot
 
 logger = logging.getLogger(__name__)
@@ -104,16 +102,6 @@ def _reporting_year(year: int) -> int:
     return year
 
 
-def _chart(table: dict) -> str:
-    """The table's chart as SVG (analytics.charts), or "" when there is none. The SVG is built
-    on the server with its labels escaped, so the page may include it as it is."""
-    try:
-        return chart_svg(table) or ""
-    except Exception:  # a chart must not take the figures' page down; the table is there
-        logger.exception("Drawing the chart of %s failed", table.get("id"))
-        return ""
-
-
 def _download_links(snapshot: StatisticsSnapshot | None) -> list[dict]:
     """Links to the snapshot's exports, internal and public; none until the download view
     exists (or when there is no succeeded snapshot)."""
@@ -174,12 +162,12 @@ def statistics_index(request: HttpRequest) -> HttpResponse:
 
 
 def _snapshot_page(request: HttpRequest, snapshot: StatisticsSnapshot | None, context: dict):
-    tables = []
+    # The tables and charts are rendered once per snapshot (analytics.pages); the pages show
+    # every figure (administrators and the Panel), the internal audience.
+    rendered = None
     if snapshot is not None and snapshot.succeeded:
-        for table in snapshot.tables:
-            layout = table_layout(table)
-            tables.append({"layout": layout, "chart": _chart(table)})
-    context |= {"shown": snapshot, "tables": tables, "downloads": _download_links(snapshot)}
+        rendered = pages.snapshot_tables(snapshot, public=False)
+    context |= {"shown": snapshot, "rendered": rendered, "downloads": _download_links(snapshot)}
     return render(request, "analytics/statistics_year.html", context)
 
 

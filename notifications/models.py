@@ -105,6 +105,12 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["local_authority", "status"]),
             models.Index(fields=["status", "notified_at"]),
+            # A reporting year's SINs (analytics.engine.year_records): submitted, by incident date.
+            models.Index(
+                fields=["incident_date"],
+                condition=Q(status="submitted"),
+                name="notification_statistics_year",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
