@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from notifications import rules as sin_rules
 from notifications.models import Notification, NotificationChild
-from notifications.services import reference_next  # the one SIN reference sequence
 from notifications.timescales import notification_on_time
 from panel.models import PanelDecision
 from rapidreviews import rules as review_rules
@@ -23,6 +22,8 @@ from .parse import CODED_COLUMNS, Row
 
 SYSTEM_USERNAME = "records-import"
 CHILD_REFERENCE = "Child A"
+# Rows a bulk insert sends at once (fewer for the reviews' many columns).
+BATCH_SIZE = 1_000
 
 
 def records_import_system_user() -> User:
@@ -51,33 +52,67 @@ def records_import_system_user() -> User:
     return user
 
 
-def record_create(row: Row, *, by: User, calendar: WorkingDayCalendar) -> Notification:
-    """One incident: a submitted SIN with its child in focus; its submitted rapid review with
-    its themes, when the row has one; and the Panel's decision on it, when given.
+def records_create(
+    rows: list[Row], *, references: list[str], by: User, calendar: WorkingDayCalendar
+) -> list[Notification]:
+    """A chunk of incidents, each: a submitted SIN with its child in focus; its submitted rapid
+    review with its themes, when the row has one; and the Panel's decision on it, when given.
+    Written with one bulk insert per table (PostgreSQL returns the new ids), each row's values
+    computed here as the services would compute them (working days, due dates, on time),
+    with one calendar. `references` are the SINs' references, row by row.
 
     No LCSPR is opened for a review that decided to hold one: an LCSPR opened now would be
     due 6 months after a review submitted years ago, overdue at once and chased by the
     deadline engine, although the historic review was most likely long published (or
     abandoned) outside the service. The partnership's decision stays on the review, where the
-    statistics count it; a lead can still commission one with `lcspr_open_later`."""
-    notification = _notification_create(row, by=by, calendar=calendar)
-    if not row.has_review:
-        # No review is opened "not started": its 15 working days ran out long ago, so it would
-        # be overdue at once and chased by the deadline engine.
-        return notification
-    review = _review_create(row, notification, by=by, calendar=calendar)
-    if row.values["panel_decision"] is not None:
-        _decision_create(row, review, by=by)
-    return notification
+    statistics count it; a lead can still commission one with `lcspr_open_later`.
+
+    No review is opened "not started" for a row without one: its 15 working days ran out long
+    ago, so it would be overdue at once and chased by the deadline engine."""
+    notifications = Notification.objects.bulk_create(
+        [
+            _notification(row, reference=reference, by=by, calendar=calendar)
+            for row, reference in zip(rows, references, strict=True)
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    NotificationChild.objects.bulk_create(
+        [_child(row, notification) for row, notification in zip(rows, notifications, strict=True)],
+        batch_size=BATCH_SIZE,
+    )
+    reviewed = [(row, n) for row, n in zip(rows, notifications, strict=True) if row.has_review]
+    reviews = RapidReview.objects.bulk_create(
+        [_review(row, notification, by=by, calendar=calendar) for row, notification in reviewed],
+        batch_size=BATCH_SIZE // 2,  # some 70 columns a review
+    )
+    RapidReviewTheme.objects.bulk_create(
+        [
+            RapidReviewTheme(review=review, theme=theme, present=present, good_practice=good)
+            for (row, _), review in zip(reviewed, reviews, strict=True)
+            for theme, (present, good) in row.themes.items()
+        ],
+        batch_size=BATCH_SIZE * 5,
+    )
+    PanelDecision.objects.bulk_create(
+        [
+            _decision(row, review, by=by)
+            for (row, _), review in zip(reviewed, reviews, strict=True)
+            if row.values["panel_decision"] is not None
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    return notifications
 
 
-def _notification_create(row: Row, *, by: User, calendar: WorkingDayCalendar) -> Notification:
-    """The submitted SIN and its child in focus, on time or late by the SIN's timescale."""
+def _notification(
+    row: Row, *, reference: str, by: User, calendar: WorkingDayCalendar
+) -> Notification:
+    """The submitted SIN, on time or late by the SIN's timescale."""
     values = row.values
     notified_on = timezone.localdate(values["notified_at"])
     days = sin_rules.working_days_taken(values["date_aware"], notified_on, calendar)
-    notification = Notification.objects.create(
-        reference=reference_next("SIN", notified_on.year),
+    return Notification(
+        reference=reference,
         status=Notification.Status.SUBMITTED,
         local_authority=values["local_authority"],
         incident_date=values["incident_date"],
@@ -97,29 +132,32 @@ def _notification_create(row: Row, *, by: User, calendar: WorkingDayCalendar) ->
         created_by=by,
         submitted_by=by,
     )
-    NotificationChild.objects.create(
+
+
+def _child(row: Row, notification: Notification) -> NotificationChild:
+    """The SIN's child in focus."""
+    return NotificationChild(
         notification=notification,
         child_reference=CHILD_REFERENCE,
-        sex=values["sex"],
-        age_years=values["age_years"],
-        harm=values["reason"],
+        sex=row.values["sex"],
+        age_years=row.values["age_years"],
+        harm=row.values["reason"],
         is_child_in_focus=True,
     )
-    return notification
 
 
-def _review_create(
+def _review(
     row: Row, notification: Notification, *, by: User, calendar: WorkingDayCalendar
 ) -> RapidReview:
-    """The submitted rapid review with its coded answers and themes, its clock started when
-    the SIN was submitted."""
+    """The submitted rapid review with its coded answers, its clock started when the SIN was
+    submitted."""
     values = row.values
     notified_on = timezone.localdate(values["notified_at"])
     submitted_on = timezone.localdate(values["rr_submitted_at"])
     due = rapid_review_due_date(notified_on, calendar)
     answers = {name: values[name] if values[name] is not None else "" for name in CODED_COLUMNS}
     answers["age_years"] = values["age_years"]
-    review = RapidReview.objects.create(
+    return RapidReview(
         notification=notification,
         partnership=values["local_authority"].partnership,
         status=RapidReview.Status.SUBMITTED,
@@ -138,17 +176,12 @@ def _review_create(
         submitted_on_time=submitted_on <= due,
         **answers,
     )
-    RapidReviewTheme.objects.bulk_create(
-        RapidReviewTheme(review=review, theme=theme, present=present, good_practice=good)
-        for theme, (present, good) in row.themes.items()
-    )
-    return review
 
 
-def _decision_create(row: Row, review: RapidReview, *, by: User) -> PanelDecision:
+def _decision(row: Row, review: RapidReview, *, by: User) -> PanelDecision:
     """The Panel's decision, version 1. Historic decisions hold no structured feedback: its
     answers are blank, "not recorded"."""
-    return PanelDecision.objects.create(
+    return PanelDecision(
         review=review,
         version=1,
         is_current=True,
