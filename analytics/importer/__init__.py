@@ -293,16 +293,16 @@ class _Run:
         new_rows = [row for row in rows if row.key not in existing]
         if not new_rows:
             return
-        notifications = records_create(
+        notification_ids = records_create(
             new_rows,
             references=[f"{self.placeholder}{row.number}" for row in new_rows],
             by=self.actor(),
             calendar=self.calendar,
         )
-        for row, notification in zip(new_rows, notifications, strict=True):
+        for row, pk in zip(new_rows, notification_ids, strict=True):
             notified_at = row.values["notified_at"]
             year = timezone.localdate(notified_at).year
-            self.written[year].append((notified_at, row.number, notification.pk))
+            self.written[year].append((notified_at, row.number, pk))
 
     def finish(self) -> list[str]:
         """Write the last chunk and give every record written its reference: numbered in
