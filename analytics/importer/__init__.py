@@ -70,6 +70,7 @@ from .parse import (
     Row,
     RowProblem,
     blank,
+    local_day,
     parse_date,
     parse_datetime,
     parse_row,
@@ -301,7 +302,7 @@ class _Run:
         )
         for row, pk in zip(new_rows, notification_ids, strict=True):
             notified_at = row.values["notified_at"]
-            year = timezone.localdate(notified_at).year
+            year = local_day(notified_at).year
             self.written[year].append((notified_at, row.number, pk))
 
     def finish(self) -> list[str]:

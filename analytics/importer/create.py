@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
 from notifications import rules as sin_rules
 from notifications.models import Notification, NotificationChild
 from notifications.timescales import notification_on_time
@@ -21,7 +19,7 @@ from safeguarding.models import AuditAction, User
 from safeguarding.workingdays import WorkingDayCalendar
 
 from .bulk import rows_insert
-from .parse import CODED_COLUMNS, Row
+from .parse import CODED_COLUMNS, Row, local_day
 
 SYSTEM_USERNAME = "records-import"
 CHILD_REFERENCE = "Child A"
@@ -110,7 +108,7 @@ def _notification(
 ) -> dict[str, Any]:
     """The submitted SIN, on time or late by the SIN's timescale."""
     values = row.values
-    notified_on = timezone.localdate(values["notified_at"])
+    notified_on = local_day(values["notified_at"])
     days = sin_rules.working_days_taken(values["date_aware"], notified_on, calendar)
     return {
         "reference": reference,
@@ -153,8 +151,8 @@ def _review(
     """The submitted rapid review with its coded answers, its clock started when the SIN was
     submitted."""
     values = row.values
-    notified_on = timezone.localdate(values["notified_at"])
-    submitted_on = timezone.localdate(values["rr_submitted_at"])
+    notified_on = local_day(values["notified_at"])
+    submitted_on = local_day(values["rr_submitted_at"])
     due = rapid_review_due_date(notified_on, calendar)
     answers = {name: values[name] if values[name] is not None else "" for name in CODED_COLUMNS}
     answers["age_years"] = values["age_years"]

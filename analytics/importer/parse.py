@@ -48,8 +48,9 @@ CODED_COLUMNS = tuple(
     if section.key not in ("narrative", "decision")
     for name in section.fields
 )
-THEME_COLUMNS = tuple(f"theme_{theme}" for theme in LearningTheme.values)
-GOOD_PRACTICE_COLUMNS = tuple(f"good_practice_{theme}" for theme in LearningTheme.values)
+THEMES = tuple(LearningTheme.values)
+THEME_COLUMNS = tuple(f"theme_{theme}" for theme in THEMES)
+GOOD_PRACTICE_COLUMNS = tuple(f"good_practice_{theme}" for theme in THEMES)
 PANEL_COLUMNS = ("panel_decision", "panel_decided_at")
 COLUMNS = (
     *SIN_COLUMNS,
@@ -361,10 +362,36 @@ class Row:
                 bool(self.values[f"theme_{theme}"]),
                 bool(self.values[f"good_practice_{theme}"]),
             )
-            for theme in LearningTheme.values
+            for theme in THEMES
             if self.values[f"theme_{theme}"] is not None
             or self.values[f"good_practice_{theme}"] is not None
         }
+
+
+def local_day(moment: datetime) -> date:
+    """The day in UK time (the service's time zone) of an aware moment: what
+    `timezone.localdate` gives, without looking up the active time zone for every cell."""
+    return moment.astimezone(timezone.get_default_timezone()).date()
+
+
+# Cells as written repeat (codes, yes/no, dates): each written text is parsed once per column,
+# up to this many remembered (parsed values are immutable).
+_PARSED_MAX = 50_000
+_parsed: dict[tuple[str, str], Any] = {}
+
+
+def _parse_cell(column: str, value: Any) -> Any:
+    if not isinstance(value, str):
+        return PARSERS[column](value)
+    key = (column, value)
+    try:
+        return _parsed[key]
+    except KeyError:
+        parsed = PARSERS[column](value)  # a CellError is not remembered
+        if len(_parsed) >= _PARSED_MAX:
+            _parsed.clear()
+        _parsed[key] = parsed
+        return parsed
 
 
 def parse_row(number: int, raw: dict[str, Any]) -> Row:
@@ -375,7 +402,7 @@ def parse_row(number: int, raw: dict[str, Any]) -> Row:
             row.values[column] = None
             continue
         try:
-            row.values[column] = PARSERS[column](value) if column in PARSERS else value
+            row.values[column] = _parse_cell(column, value) if column in PARSERS else value
         except CellError as exc:
             row.values[column] = None
             row.add(column, str(exc))
