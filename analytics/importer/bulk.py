@@ -6,6 +6,7 @@ development), `bulk_create`."""
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from django.db import connection, models
@@ -34,7 +35,7 @@ def rows_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> list[i
     given = rows[0].keys()
     now = timezone.now()
     defaults = {f.attname: _default(f, now) for f in fields if f.attname not in given}
-    attnames = [field.attname for field in fields]
+    values_of = operator.itemgetter(*(field.attname for field in fields))
     quote = connection.ops.quote_name
     columns = ", ".join(quote(column) for column in [meta.pk.column, *(f.column for f in fields)])
     with connection.cursor() as cursor:
@@ -45,5 +46,5 @@ def rows_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> list[i
         ids = [new_id for (new_id,) in cursor.fetchall()]
         with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
             for new_id, row in zip(ids, rows, strict=True):
-                copy.write_row([new_id, *(row[a] if a in row else defaults[a] for a in attnames)])
+                copy.write_row((new_id, *values_of(defaults | row)))
     return ids

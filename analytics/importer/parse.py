@@ -396,14 +396,15 @@ def _parse_cell(column: str, value: Any) -> Any:
 
 def parse_row(number: int, raw: dict[str, Any]) -> Row:
     row = Row(number=number, raw=raw, values={})
+    values = row.values
     for column in COLUMNS:
         value = raw.get(column)
-        if blank(value):
-            row.values[column] = None
+        if value is None or value == "" or blank(value):
+            values[column] = None
             continue
         try:
-            row.values[column] = _parse_cell(column, value) if column in PARSERS else value
+            values[column] = _parse_cell(column, value) if column in PARSERS else value
         except CellError as exc:
-            row.values[column] = None
+            values[column] = None
             row.add(column, str(exc))
     return row
