@@ -4,6 +4,7 @@ queries that grows with chunks, not rows."""
 
 from __future__ import annotations
 
+import csv
 import io
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 import analytics.importer
 from analytics.importer import records_import
 from analytics.importer.parse import read_cells
-from notifications.models import Notification
+from notifications.models import Notification, ReferenceSequence
 from notifications.services import reference_block, reference_next
 from safeguarding.models import LocalAuthority
 from safeguarding.services import reference_data_load
@@ -222,3 +223,28 @@ def test_queries_grow_with_chunks_not_rows(admin, monkeypatch):
     monkeypatch.setattr(analytics.importer, "CHUNK_ROWS", 50)
     two_chunks = _queries_to_import(100, codes, admin)
     assert ten < two_chunks <= ten + 8  # one lookup and one insert a table more
+
+
+# --- All or nothing across chunks ---------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_bad_row_after_chunks_were_written_imports_nothing(admin, monkeypatch):
+    monkeypatch.setattr(analytics.importer, "CHUNK_ROWS", 50)
+    rows = list(synthetic_rows(130, ons_codes()))
+    rows[110]["reason"] = "murder"  # row 112: after two chunks were written
+    rows[125] = dict(rows[3])  # row 127: the same incident as row 5, in an earlier chunk
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+
+    result = records_import(
+        file=io.BytesIO(text.getvalue().encode()), filename="bad.csv", by=admin, dry_run=False
+    )
+
+    assert {(p.row, p.column) for p in result.errors} == {(112, "reason"), (127, "")}
+    assert "The same incident as row 5" in next(p.reason for p in result.errors if p.row == 127)
+    assert result.rows == 130
+    assert not Notification.objects.exists()
+    assert not ReferenceSequence.objects.exists()
