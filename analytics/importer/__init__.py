@@ -25,20 +25,31 @@ as a spreadsheet shows them (the header is row 1); a header with a missing, unkn
 repeated column is reported alone, since the rows cannot be read until it is right.
 
 All or nothing, in one transaction; a dry run goes through the same writes and rolls them
-back, so that it reports exactly what an import would do. Importing the same file again adds
+back, so that it reports exactly what an import would do. The file is streamed: read a row at a
+time (a CSV as it is decoded, an XLSX through openpyxl's read-only mode), each row judged once,
+as it is read, and the valid ones written in chunks of `CHUNK_ROWS` with one bulk insert per
+table; after the first problem nothing more is written, the rest of the file is still judged,
+and everything is rolled back. The SINs' references, numbered in order of notification within
+each year, are given at the end: one block per year reserved with one statement
+(`notifications.services.reference_block`), so that the sequence is locked only briefly
+before the import commits. Importing the same file again adds
 nothing: see `import_key`. Rows already imported whose other values now differ are reported
 as warnings (see `ImportResult.warnings`).
 """
 
 from __future__ import annotations
 
+import secrets
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import IO, Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from notifications.models import Notification
+from notifications.services import reference_block, reference_format
 from safeguarding.audit import audit_log
 from safeguarding.calendars import england_calendar
 from safeguarding.models import AuditAction, User
@@ -51,7 +62,7 @@ from .check import (
     import_key,
     row_problems,
 )
-from .create import SYSTEM_USERNAME, record_create, records_import_system_user
+from .create import SYSTEM_USERNAME, records_create, records_import_system_user
 from .parse import (
     COLUMNS,
     KEY_COLUMNS,
@@ -59,6 +70,7 @@ from .parse import (
     Row,
     RowProblem,
     blank,
+    local_day,
     parse_date,
     parse_datetime,
     parse_row,
@@ -111,6 +123,13 @@ class _FileRejected(Exception):
         self.problems = problems
 
 
+# Valid rows written at once: one bulk insert a table per chunk.
+CHUNK_ROWS = 1_000
+PREFIX = "SIN"
+# References set by one UPDATE.
+REFERENCES_AT_ONCE = 5_000
+
+
 def records_import(*, file: IO, filename: str, by: User | None, dry_run: bool) -> ImportResult:
     """Import historic records from a CSV or XLSX file (see the module's docstring for the
     columns and rules). Returns what was done; with `errors`, nothing was written. `by` is the
@@ -118,28 +137,39 @@ def records_import(*, file: IO, filename: str, by: User | None, dry_run: bool) -
     event records the import (who, the file's name, the counts). A dry run checks everything
     and makes the same writes, then rolls them all back."""
     result = ImportResult(filename=filename, dry_run=dry_run)
+    run = _Run(by=by)
     try:
-        rows = _checked_rows(file, filename)
+        with transaction.atomic():
+            _read_rows(file, filename, run)
+            if run.problems:
+                raise _RowsRejected
+            references = run.finish()
+            result = _with(
+                result,
+                rows=run.rows,
+                added=len(references),
+                already_imported=run.rows - len(references),
+                warnings=run.warnings,
+                references=references,
+            )
+            audit_log(
+                actor=run.actor(),
+                action=AuditAction.CREATE,
+                changes={
+                    "file": result.filename,
+                    "rows": result.rows,
+                    "added": result.added,
+                    "already_imported": result.already_imported,
+                    "differing": len({problem.row for problem in result.warnings}),
+                },
+                message=f"Historic records imported from {result.filename}",
+            )
+            if result.dry_run:
+                transaction.set_rollback(True)
     except _FileRejected as rejected:
         return _with(result, errors=rejected.problems)
-    _mark_repeated_incidents(rows)
-    result = _with(result, rows=len(rows), errors=row_problems(rows))
-    if result.errors:
-        return result
-
-    existing = _already_imported(rows)
-    warnings = [
-        problem
-        for row in rows
-        if row.key in existing
-        for problem in differences(row, existing[row.key])
-    ]
-    new_rows = sorted(
-        (row for row in rows if row.key not in existing),
-        key=lambda row: (row.values["notified_at"], row.number),
-    )
-    try:
-        return _write(result, new_rows, warnings=warnings, by=by)
+    except _RowsRejected:
+        return _with(result, rows=run.rows, errors=run.problems)
     except IntegrityError:
         # Another import of the same rows committed first: running this again skips them.
         return _with(
@@ -154,57 +184,163 @@ def records_import(*, file: IO, filename: str, by: User | None, dry_run: bool) -
                 )
             ],
         )
+    return result
 
 
-def _checked_rows(file: IO, filename: str) -> list[Row]:
-    """Every non-blank row of the file, parsed and judged; the file rejected as a whole when
-    it cannot be read, is empty, or its header is wrong (the rows cannot be read until it is
-    right)."""
+class _RowsRejected(Exception):
+    """Some rows have problems (`_Run.problems`): nothing is imported."""
+
+
+def _read_rows(file: IO, filename: str, run: _Run) -> None:
+    """Every non-blank row of the file, parsed, judged and handed to the run as it is read;
+    the file rejected as a whole when it cannot be read, is empty, or its header is wrong (the
+    rows cannot be read until it is right)."""
+    cells = read_cells(file, filename)
     try:
-        cells = read_cells(file, filename)
+        first = next(cells, None)
+        if first is None:
+            raise _FileRejected([RowProblem(1, "", "", "The file is empty")])
+        header = [shown(name).replace("\ufeff", "").strip().lower() for name in first]
+        while header and not header[-1]:
+            header.pop()  # empty cells after the last column, as spreadsheets save them
+        problems = header_problems(header)
+        if problems:
+            for _ in cells:
+                pass  # a file that cannot be read is reported first, and alone
+            raise _FileRejected(problems)
+        for number, cells_of_row in enumerate(cells, start=2):
+            if all(blank(cell) for cell in cells_of_row):
+                continue  # blank lines, e.g. at the end of a file saved from a spreadsheet
+            raw = dict(zip(header, cells_of_row, strict=False))
+            extra = [cell for cell in cells_of_row[len(header) :] if not blank(cell)]
+            row = parse_row(number, raw)
+            if extra:
+                row.add("", "The row has more cells than the header has columns")
+            run.take(row)
     except CellError as exc:
         raise _FileRejected([RowProblem(0, "", filename, str(exc))]) from exc
-    if not cells:
-        raise _FileRejected([RowProblem(1, "", "", "The file is empty")])
-    header = [shown(name).replace("\ufeff", "").strip().lower() for name in cells[0]]
-    while header and not header[-1]:
-        header.pop()  # empty cells after the last column, as spreadsheets save them
-    problems = header_problems(header)
-    if problems:
-        raise _FileRejected(problems)
-
-    now = timezone.now()
-    authorities = authority_lookup()
-    rows: list[Row] = []
-    for number, cells_of_row in enumerate(cells[1:], start=2):
-        if all(blank(cell) for cell in cells_of_row):
-            continue  # blank lines, e.g. at the end of a file saved from a spreadsheet
-        raw = dict(zip(header, cells_of_row, strict=False))
-        extra = [cell for cell in cells_of_row[len(header) :] if not blank(cell)]
-        row = parse_row(number, raw)
-        if extra:
-            row.add("", "The row has more cells than the header has columns")
-        check_row(row, authorities=authorities, now=now)
-        rows.append(row)
-    if not rows:
+    finally:
+        cells.close()
+    if not run.rows:
         raise _FileRejected([RowProblem(2, "", "", "The file has no rows after the header")])
-    return rows
 
 
-def _mark_repeated_incidents(rows: list[Row]) -> None:
-    """Give each row whose identifying columns can be read its import key; a second row with
-    the key of an earlier one is the same incident twice, a problem on the later row."""
-    first_with_key: dict[str, Row] = {}
-    for row in rows:
-        if row.ok(*KEY_COLUMNS):
-            row.key = import_key(row.values)
-            earlier = first_with_key.setdefault(row.key, row)
-            if earlier is not row:
-                row.add(
-                    "",
-                    f"The same incident as row {earlier.number} (the same local authority, "
-                    "dates, reason, sex and age): remove one of them",
+class _Run:
+    """One import as its rows go by: each row judged (`take`), the valid ones written in chunks
+    while no row has a problem, and the references given at the end (`finish`). What it keeps
+    for the whole file is small: each row's import key (to find the same incident twice) and,
+    for each record written, its id and when it was notified (to number it)."""
+
+    def __init__(self, *, by: User | None) -> None:
+        self.by = by
+        self._actor: User | None = None
+        self.now = timezone.now()
+        self.authorities = authority_lookup()
+        self.calendar = england_calendar()
+        self.rows = 0
+        self.problems: list[RowProblem] = []
+        self.warnings: list[RowProblem] = []
+        self.first_row_with_key: dict[str, int] = {}
+        self.pending: list[Row] = []
+        # {year notified: [(notified_at, row number, notification id)]}
+        self.written: dict[int, list[tuple[datetime, int, int]]] = defaultdict(list)
+        # Unique, within the 20 characters of a reference, until the real one is given.
+        self.placeholder = f"~{secrets.token_hex(4)}-"
+
+    def actor(self) -> User:
+        if self._actor is None:
+            self._actor = self.by or records_import_system_user()
+        return self._actor
+
+    def take(self, row: Row) -> None:
+        self.rows += 1
+        check_row(row, authorities=self.authorities, now=self.now)
+        self._mark_repeated(row)
+        if row.errors:
+            self.problems += row_problems([row])
+            self.pending.clear()  # nothing more is written: the import will be refused
+        elif not self.problems:
+            self.pending.append(row)
+            if len(self.pending) >= CHUNK_ROWS:
+                self._write_pending()
+
+    def _mark_repeated(self, row: Row) -> None:
+        """Give the row its import key when its identifying columns can be read; a row with
+        the key of an earlier one is the same incident twice, a problem on the later row."""
+        if not row.ok(*KEY_COLUMNS):
+            return
+        row.key = import_key(row.values)
+        earlier = self.first_row_with_key.setdefault(row.key, row.number)
+        if earlier != row.number:
+            row.add(
+                "",
+                f"The same incident as row {earlier} (the same local authority, dates, "
+                "reason, sex and age): remove one of them",
+            )
+
+    def _write_pending(self) -> None:
+        """The pending rows not imported before, written; the others compared with their
+        records (differences are warnings)."""
+        rows, self.pending = self.pending, []
+        if not rows:
+            return
+        existing = _already_imported(rows)
+        self.warnings += [
+            problem
+            for row in rows
+            if row.key in existing
+            for problem in differences(row, existing[row.key])
+        ]
+        new_rows = [row for row in rows if row.key not in existing]
+        if not new_rows:
+            return
+        notification_ids = records_create(
+            new_rows,
+            references=[f"{self.placeholder}{row.number}" for row in new_rows],
+            by=self.actor(),
+            calendar=self.calendar,
+        )
+        for row, pk in zip(new_rows, notification_ids, strict=True):
+            notified_at = row.values["notified_at"]
+            year = local_day(notified_at).year
+            self.written[year].append((notified_at, row.number, pk))
+
+    def finish(self) -> list[str]:
+        """Write the last chunk and give every record written its reference: numbered in
+        order of notification (then of rows) within the year notified, from one block of
+        numbers a year. Returns the references in that order."""
+        self._write_pending()
+        references: list[str] = []
+        for year in sorted(self.written):
+            written = sorted(self.written[year])
+            first = reference_block(PREFIX, year, len(written))
+            given = [
+                (pk, reference_format(PREFIX, year, first + index))
+                for index, (_, _, pk) in enumerate(written)
+            ]
+            _references_set(given)
+            references += [reference for _, reference in given]
+        return references
+
+
+def _references_set(given: list[tuple[int, str]]) -> None:
+    """Set each record's reference: one UPDATE a chunk (from arrays on PostgreSQL)."""
+    for start in range(0, len(given), REFERENCES_AT_ONCE):
+        chunk = given[start : start + REFERENCES_AT_ONCE]
+        if connection.vendor == "postgresql":
+            table = connection.ops.quote_name(Notification._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} SET reference = given.reference "  # noqa: S608 (names are ours)
+                    "FROM unnest(%s::bigint[], %s::text[]) AS given(id, reference) "
+                    f"WHERE {table}.id = given.id",
+                    [[pk for pk, _ in chunk], [reference for _, reference in chunk]],
                 )
+        else:
+            Notification.objects.bulk_update(
+                [Notification(pk=pk, reference=reference) for pk, reference in chunk],
+                ["reference"],
+            )
 
 
 def _already_imported(rows: list[Row]) -> dict[str, Notification]:
@@ -216,39 +352,6 @@ def _already_imported(rows: list[Row]) -> dict[str, Notification]:
         .select_related("local_authority", "rapid_review")
         .prefetch_related("children", "rapid_review__themes", "rapid_review__panel_decisions")
     }
-
-
-def _write(
-    result: ImportResult, new_rows: list[Row], *, warnings: list[RowProblem], by: User | None
-) -> ImportResult:
-    """Create the new rows' records and audit the import, in one transaction (rolled back for
-    a dry run). Raises IntegrityError when another import added the same records first."""
-    with transaction.atomic():
-        actor = by or records_import_system_user()
-        calendar = england_calendar()
-        references = [record_create(row, by=actor, calendar=calendar).reference for row in new_rows]
-        result = _with(
-            result,
-            added=len(new_rows),
-            already_imported=result.rows - len(new_rows),
-            warnings=warnings,
-            references=references,
-        )
-        audit_log(
-            actor=actor,
-            action=AuditAction.CREATE,
-            changes={
-                "file": result.filename,
-                "rows": result.rows,
-                "added": result.added,
-                "already_imported": result.already_imported,
-                "differing": len({problem.row for problem in warnings}),
-            },
-            message=f"Historic records imported from {result.filename}",
-        )
-        if result.dry_run:
-            transaction.set_rollback(True)
-    return result
 
 
 def _with(result: ImportResult, **changes: Any) -> ImportResult:

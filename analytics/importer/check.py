@@ -26,8 +26,10 @@ from .parse import (
     CODED_COLUMNS,
     COLUMNS,
     SIN_COLUMNS,
+    THEMES,
     Row,
     RowProblem,
+    local_day,
     normal,
     shown,
 )
@@ -194,7 +196,7 @@ def _check_review(row: Row, now: datetime) -> None:
     )
     row.add_all(
         review_rules.themes_errors(row.themes),
-        {f"{theme}_good_practice": f"good_practice_{theme}" for theme in LearningTheme.values},
+        {f"{theme}_good_practice": f"good_practice_{theme}" for theme in THEMES},
     )
 
 
@@ -202,8 +204,8 @@ def _check_order(row: Row, earlier: str, later: str, what: str) -> None:
     first, second = row.values.get(earlier), row.values.get(later)
     if first is None or second is None or not row.ok(earlier, later):
         return
-    first_day = first if type(first) is date else timezone.localdate(first)
-    second_day = second if type(second) is date else timezone.localdate(second)
+    first_day = first if type(first) is date else local_day(first)
+    second_day = second if type(second) is date else local_day(second)
     if second_day < first_day:
         row.add(later, f"Must be the same as or after {what} ({first_day:%-d %B %Y})")
 
@@ -224,7 +226,7 @@ def import_key(values: dict[str, Any]) -> str:
         values["local_authority"].ons_code,
         values["incident_date"].isoformat(),
         values["date_aware"].isoformat(),
-        timezone.localdate(values["notified_at"]).isoformat(),
+        local_day(values["notified_at"]).isoformat(),
         values["reason"],
         values["sex"],
         str(values["age_years"]),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import IO, Any
@@ -48,8 +48,9 @@ CODED_COLUMNS = tuple(
     if section.key not in ("narrative", "decision")
     for name in section.fields
 )
-THEME_COLUMNS = tuple(f"theme_{theme}" for theme in LearningTheme.values)
-GOOD_PRACTICE_COLUMNS = tuple(f"good_practice_{theme}" for theme in LearningTheme.values)
+THEMES = tuple(LearningTheme.values)
+THEME_COLUMNS = tuple(f"theme_{theme}" for theme in THEMES)
+GOOD_PRACTICE_COLUMNS = tuple(f"good_practice_{theme}" for theme in THEMES)
 PANEL_COLUMNS = ("panel_decision", "panel_decided_at")
 COLUMNS = (
     *SIN_COLUMNS,
@@ -98,10 +99,12 @@ class CellError(ValueError):
 # --- Reading the file ------------------------------------------------------------------------
 
 
-def read_cells(file: IO, filename: str) -> list[tuple[Any, ...]]:
-    """Every row of the file as a tuple of cells: strings from a CSV; strings, numbers, dates,
-    booleans or None from an XLSX (its first sheet, read within the limits in
-    analytics.importer.xlsx). A file over settings.IMPORT_MAX_BYTES is refused unread."""
+def read_cells(file: IO, filename: str) -> Iterator[tuple[Any, ...]]:
+    """The file's rows one at a time, each a tuple of cells: strings from a CSV; strings,
+    numbers, dates, booleans or None from an XLSX (its first sheet, read within the limits in
+    analytics.importer.xlsx). Streamed: no more than a row is held, however long the file. A
+    file over settings.IMPORT_MAX_BYTES is refused unread; one that turns out unreadable part
+    way raises CellError there."""
     limit = settings.IMPORT_MAX_BYTES
     file.seek(0, io.SEEK_END)
     if file.tell() > limit:
@@ -110,33 +113,40 @@ def read_cells(file: IO, filename: str) -> list[tuple[Any, ...]]:
             "Split the records into smaller files"
         )
     file.seek(0)
-    data = file.read()
-    if isinstance(data, str):
-        data = data.encode("utf-8")
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension == "csv":
+        yield from _csv_rows(file)
+    elif extension == "xlsx":
         try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise CellError("The file must be a CSV file saved as UTF-8") from exc
-        try:
-            rows = []
-            for row in csv.reader(io.StringIO(text, newline="")):
-                if len(rows) > settings.IMPORT_MAX_ROWS:
-                    raise CellError(
-                        f"The file has more than {settings.IMPORT_MAX_ROWS:,} rows: the most "
-                        "one import takes. Split the records into smaller files"
-                    )
-                rows.append(tuple(row))
-            return rows
-        except csv.Error as exc:
-            raise CellError(f"The file is not a CSV file that can be read ({exc})") from exc
-    if extension == "xlsx":
-        try:
-            return read_xlsx(data)
+            yield from read_xlsx(file)
         except WorkbookRefused as exc:
             raise CellError(str(exc)) from exc
-    raise CellError("The file must be a CSV or Excel (.xlsx) file")
+    else:
+        raise CellError("The file must be a CSV or Excel (.xlsx) file")
+
+
+def _csv_rows(file: IO) -> Iterator[tuple[str, ...]]:
+    """A CSV's rows, decoded as UTF-8 (with or without a byte order mark) as they are read."""
+    if isinstance(file.read(0), str):
+        text, wrapper = file, None
+    else:
+        # Lines split as open(newline="") splits them, for the csv module.
+        text = wrapper = io.TextIOWrapper(file, encoding="utf-8-sig", newline="")
+    try:
+        for number, row in enumerate(csv.reader(text), start=1):
+            if number > settings.IMPORT_MAX_ROWS + 1:  # the header and IMPORT_MAX_ROWS rows
+                raise CellError(
+                    f"The file has more than {settings.IMPORT_MAX_ROWS:,} rows: the most "
+                    "one import takes. Split the records into smaller files"
+                )
+            yield tuple(row)
+    except UnicodeDecodeError as exc:
+        raise CellError("The file must be a CSV file saved as UTF-8") from exc
+    except csv.Error as exc:
+        raise CellError(f"The file is not a CSV file that can be read ({exc})") from exc
+    finally:
+        if wrapper is not None:
+            wrapper.detach()  # the caller's file stays open
 
 
 def blank(value: Any) -> bool:
@@ -352,22 +362,49 @@ class Row:
                 bool(self.values[f"theme_{theme}"]),
                 bool(self.values[f"good_practice_{theme}"]),
             )
-            for theme in LearningTheme.values
+            for theme in THEMES
             if self.values[f"theme_{theme}"] is not None
             or self.values[f"good_practice_{theme}"] is not None
         }
 
 
+def local_day(moment: datetime) -> date:
+    """The day in UK time (the service's time zone) of an aware moment: what
+    `timezone.localdate` gives, without looking up the active time zone for every cell."""
+    return moment.astimezone(timezone.get_default_timezone()).date()
+
+
+# Cells as written repeat (codes, yes/no, dates): each written text is parsed once per column,
+# up to this many remembered (parsed values are immutable).
+_PARSED_MAX = 50_000
+_parsed: dict[tuple[str, str], Any] = {}
+
+
+def _parse_cell(column: str, value: Any) -> Any:
+    if not isinstance(value, str):
+        return PARSERS[column](value)
+    key = (column, value)
+    try:
+        return _parsed[key]
+    except KeyError:
+        parsed = PARSERS[column](value)  # a CellError is not remembered
+        if len(_parsed) >= _PARSED_MAX:
+            _parsed.clear()
+        _parsed[key] = parsed
+        return parsed
+
+
 def parse_row(number: int, raw: dict[str, Any]) -> Row:
     row = Row(number=number, raw=raw, values={})
+    values = row.values
     for column in COLUMNS:
         value = raw.get(column)
-        if blank(value):
-            row.values[column] = None
+        if value is None or value == "" or blank(value):
+            values[column] = None
             continue
         try:
-            row.values[column] = PARSERS[column](value) if column in PARSERS else value
+            values[column] = _parse_cell(column, value) if column in PARSERS else value
         except CellError as exc:
-            row.values[column] = None
+            values[column] = None
             row.add(column, str(exc))
     return row

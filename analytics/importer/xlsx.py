@@ -2,16 +2,16 @@
 one cell at XFD1048576 once grew a worker to 22 GB: openpyxl, in its normal mode, builds every
 cell of the range. Here the file is checked as a zip first (its uncompressed size, before
 anything is inflated: a zip bomb is refused unopened), then opened read-only, its sheet's
-declared size checked, and its rows read with both bounds given, so that no range larger than
-the limits is ever walked. Anything openpyxl cannot read is a message for the person who
-uploaded the file, never a 500."""
+declared size checked, and its rows read one at a time with both bounds given, so that no range
+larger than the limits is ever walked and no more than a row is held. Anything openpyxl cannot
+read is a message for the person who uploaded the file, never a 500."""
 
 from __future__ import annotations
 
-import io
 import logging
 import zipfile
-from typing import Any
+from collections.abc import Iterator
+from typing import IO, Any
 
 from django.conf import settings
 from openpyxl import load_workbook
@@ -37,13 +37,15 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):g} MB"
 
 
-def _check_zip(data: bytes) -> None:
+def _check_zip(file: IO[bytes]) -> None:
     """Refuse what is not a workbook, or would inflate past the limit, before openpyxl opens
     it (from the zip's directory: nothing is decompressed here)."""
-    if data.startswith(OLE2_SIGNATURE):
+    file.seek(0)
+    if file.read(len(OLE2_SIGNATURE)) == OLE2_SIGNATURE:
         raise WorkbookRefused(ENCRYPTED)
+    file.seek(0)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        with zipfile.ZipFile(file) as archive:
             entries = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
         raise WorkbookRefused(NOT_A_WORKBOOK) from exc
@@ -79,8 +81,9 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _read(data: bytes, max_rows: int, max_columns: int) -> list[tuple[Any, ...]]:
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+def _read(file: IO[bytes], max_rows: int, max_columns: int) -> Iterator[tuple[Any, ...]]:
+    file.seek(0)
+    workbook = load_workbook(file, read_only=True, data_only=True)
     try:
         if not workbook.worksheets:
             raise WorkbookRefused("The workbook has no sheets: put the records on its first sheet")
@@ -88,25 +91,27 @@ def _read(data: bytes, max_rows: int, max_columns: int) -> list[tuple[Any, ...]]
         _check_size(sheet, max_rows, max_columns)
         # One more row and column than allowed, to see whether the sheet goes past them: the
         # declared size may be missing or wrong.
-        rows = []
-        for cells in sheet.iter_rows(
-            min_row=1, max_row=max_rows + 1, max_col=max_columns + 1, values_only=True
+        for number, cells in enumerate(
+            sheet.iter_rows(
+                min_row=1, max_row=max_rows + 1, max_col=max_columns + 1, values_only=True
+            ),
+            start=1,
         ):
-            if len(rows) == max_rows:
+            if number > max_rows:
                 raise _too_many("rows", max_rows)
             if len(cells) > max_columns and not _blank(cells[max_columns]):
                 raise _too_many("columns", max_columns)
-            rows.append(tuple(cells[:max_columns]))
-        return rows
+            yield tuple(cells[:max_columns])
     finally:
         workbook.close()
 
 
-def read_xlsx(data: bytes) -> list[tuple[Any, ...]]:
-    """Every row of the workbook's first sheet, as values (formulas' cached results)."""
-    _check_zip(data)
+def read_xlsx(file: IO[bytes]) -> Iterator[tuple[Any, ...]]:
+    """Every row of the workbook's first sheet, one at a time, as values (formulas' cached
+    results). `file` is a seekable binary file."""
+    _check_zip(file)
     try:
-        return _read(data, settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS)
+        yield from _read(file, settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS)
     except WorkbookRefused:
         raise
     except Exception as exc:

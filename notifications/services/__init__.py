@@ -17,7 +17,13 @@ from .drafts import (
     notification_incident_update,
     notification_start,
 )
-from .submission import notification_create, notification_submit, reference_next
+from .submission import (
+    notification_create,
+    notification_submit,
+    reference_block,
+    reference_format,
+    reference_next,
+)
 
 __all__ = [
     "CHILD_FIELDS",
@@ -36,5 +42,7 @@ __all__ = [
     "notification_incident_update",
     "notification_start",
     "notification_submit",
+    "reference_block",
+    "reference_format",
     "reference_next",
 ]

@@ -11,7 +11,7 @@ from datetime import date
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -41,14 +41,35 @@ from .drafts import (
 )
 
 
+def reference_block(prefix: str, year: int, count: int) -> int:
+    """Reserve `count` consecutive reference numbers of the prefix and year; returns the first.
+    One statement (an upsert returning the new last number), which locks the sequence's row
+    until the transaction ends: a submission or another import reserving numbers of the same
+    year meanwhile waits, then gets the numbers after these, so none is given twice, and a
+    rolled-back transaction gives its numbers back."""
+    if count < 1:
+        raise ValueError("count must be at least 1")
+    table = connection.ops.quote_name(ReferenceSequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (prefix, year, last_number) VALUES (%s, %s, %s) "  # noqa: S608 (names are ours)
+            "ON CONFLICT (prefix, year) DO UPDATE "
+            f"SET last_number = {table}.last_number + EXCLUDED.last_number "
+            "RETURNING last_number",
+            [prefix, year, count],
+        )
+        (last,) = cursor.fetchone()
+    return last - count + 1
+
+
+def reference_format(prefix: str, year: int, number: int) -> str:
+    """SIN-2024-000123."""
+    return f"{prefix}-{year}-{number:06d}"
+
+
 def reference_next(prefix: str, year: int) -> str:
-    sequence, _ = ReferenceSequence.objects.select_for_update().get_or_create(
-        prefix=prefix, year=year
-    )
-    sequence.last_number = F("last_number") + 1
-    sequence.save(update_fields=["last_number"])
-    sequence.refresh_from_db(fields=["last_number"])
-    return f"{prefix}-{year}-{sequence.last_number:06d}"
+    """The next reference of the prefix and year (see `reference_block`)."""
+    return reference_format(prefix, year, reference_block(prefix, year, 1))
 
 
 @transaction.atomic
