@@ -52,9 +52,14 @@ class Page:
 
 def pages(users: BenchUsers, year: int) -> list[Page]:
     """The pages the issue lists, with ids and page numbers that exist at this scale."""
-    sins = Notification.objects.filter(status=Notification.Status.SUBMITTED)
-    sin = sins.order_by("-notified_at").first()
-    review = RapidReview.objects.filter(status=RapidReview.Status.SUBMITTED).order_by("-id").first()
+    # A review in the same state at every scale (decided, letter sent, an LCSPR), and its SIN,
+    # so that the case pages' query counts can be compared across scales.
+    reviews = RapidReview.objects.filter(status=RapidReview.Status.SUBMITTED)
+    review = (
+        reviews.filter(lcspr__isnull=False, response_letters__status="sent").order_by("-pk").first()
+        or reviews.order_by("-pk").first()
+    )
+    sin = review.notification
     per_page = 25
     deep = max(2, min(500, Notification.objects.count() // per_page // 2))
     reference = sin.reference[: len("SIN-2025-0001")]
@@ -62,7 +67,7 @@ def pages(users: BenchUsers, year: int) -> list[Page]:
         Page(SIGN_IN, "/sign-in/", ""),
         Page(MINIMAL, "/bench/minimal/", ""),
         Page("SIN list, page 1", "/notifications/", "secretariat"),
-        Page(f"SIN list, page {deep}", f"/notifications/?page={deep}", "secretariat"),
+        Page("SIN list, a deep page", f"/notifications/?page={deep}", "secretariat"),
         Page("SIN list, filtered", "/notifications/?reason=death&region=london", "secretariat"),
         Page("SIN list, searched", f"/notifications/?reference={reference}", "secretariat"),
         Page("rapid review queue", "/rapid-reviews/", "secretariat"),
@@ -245,4 +250,6 @@ def load(
                 baseline=(f"{baseline} p{p}" if baseline else ""),
             )
             bad = [s for s in statuses if s != 200]
-            figure.note = f"{len(times)} requests" + (f", HTTP {sorted(set(bad))}" if bad else "")
+            figure.note = f"GET {page.path}, {len(times)} requests" + (
+                f", HTTP {sorted(set(bad))}" if bad else ""
+            )
