@@ -142,6 +142,18 @@ def _import_summary(results: Results) -> None:
         derived.note = mem[-1].name
 
 
+def _password_hash(results: Results) -> None:
+    """What signing in (a POST) costs beyond the sign-in page: the configured hasher's work."""
+    from django.contrib.auth.hashers import get_hasher
+
+    hasher = get_hasher()
+    name = f"password hash ({hasher.algorithm}, {getattr(hasher, 'iterations', '?'):,} rounds)"
+    for _ in range(3):
+        started = time.perf_counter()
+        hasher.encode("bench-password", hasher.salt())
+        results.add("pages", name, "ms", (time.perf_counter() - started) * 1000)
+
+
 def run(args: argparse.Namespace) -> int:
     from .setup import django_setup
 
@@ -196,6 +208,7 @@ def run(args: argparse.Namespace) -> int:
     page_list = []
     if "pages" in parts:
         page_list = pages.pages(users, year)
+        _password_hash(results)
         print("[bench] queries per page", flush=True)
         pages.query_counts(results, users, page_list)
         cookies = pages.session_cookies(users)

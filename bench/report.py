@@ -177,7 +177,8 @@ def markdown(results: Results, verdicts: list[Verdict] | None = None, header: st
 def compare(before: Results, after: Results) -> str:
     """Two runs side by side: each figure's median (and ratio) in both, and the change."""
     lines = [
-        f"| what | unit | {before.scale} before | after | change | ratio before | ratio after |",
+        f"| what | unit | before ({before.scale}) | after ({after.scale}) | change | ratio before "
+        "| ratio after |",
         "|---|---|---|---|---|---|---|",
     ]
     names = list(before.figures) + [n for n in after.figures if n not in before.figures]
