@@ -34,7 +34,6 @@ SCALES: dict[str, tuple[int, int]] = {
     "1m": (1_000_000, 10),
 }
 SUBMITTED_SIN_SHARE = 0.97  # the rest are drafts
-BENCH_PASSWORD = "bench-password-not-secret"  # noqa: S105 - throwaway servers only
 
 # Review fields given explicitly below; every other coded answer is drawn from its choices.
 EXPLICIT_REVIEW_FIELDS = {
@@ -135,6 +134,9 @@ def _coded_review_fields() -> dict[str, list[str]]:
 def bench_users() -> BenchUsers:
     """One person in each role (created once), and an LA user per authority to own its SINs."""
     authorities = list(LocalAuthority.objects.select_related("partnership").order_by("pk"))
+    existing = set(
+        User.objects.filter(username__startswith="bench-la-").values_list("username", flat=True)
+    )
     missing = [
         User(
             username=f"bench-la-{la.pk}",
@@ -143,7 +145,7 @@ def bench_users() -> BenchUsers:
             local_authority=la,
         )
         for la in authorities
-        if not User.objects.filter(username=f"bench-la-{la.pk}").exists()
+        if f"bench-la-{la.pk}" not in existing
     ]
     User.objects.bulk_create(missing)
 
@@ -151,7 +153,8 @@ def bench_users() -> BenchUsers:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(username=username, email=f"{username}@example.org", role=role, **org)
-            user.set_password(BENCH_PASSWORD)
+            # Signed in by the bench itself (bench.pages), never with a password.
+            user.set_unusable_password()
             user.save()
         return user
 
