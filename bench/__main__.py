@@ -34,7 +34,14 @@ def parse(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--year", type=int, help="reporting year (default: two years ago)")
     parser.add_argument(
-        "--only", default="pages,statistics,exports,import", help="parts to run, comma-separated"
+        "--only",
+        default="statistics,exports,import,queries,pages",
+        help="parts to run, comma-separated (queries: in-process counts; pages: under load)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep a dataset already there (DATABASE_URL set to an earlier run's database)",
     )
     return parser.parse_args(argv)
 
@@ -162,6 +169,7 @@ def run(args: argparse.Namespace) -> int:
     from django.db import connections
     from django.utils import timezone
 
+    from analytics.selectors import snapshot_latest
     from analytics.services import statistics_compute
     from panel.models import ResponseLetter
     from safeguarding.services import reference_data_load
@@ -177,13 +185,18 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
     reference_data_load()
-    info = dataset.generate(args.scale)
-    generation = results.add("dataset", "generate the dataset", "s", info.seconds)
-    generation.note = ", ".join(f"{n:,} {model}" for model, n in info.counts.items())
-    print(f"[bench] dataset in {info.seconds:.1f} s: {generation.note}", flush=True)
+    if args.reuse and dataset.existing_counts()["RapidReview"]:
+        counts = dataset.existing_counts()
+        generation = results.add("dataset", "dataset already there (--reuse)", "s", None)
+    else:
+        info = dataset.generate(args.scale)
+        counts = info.counts
+        generation = results.add("dataset", "generate the dataset", "s", info.seconds)
+    generation.note = ", ".join(f"{n:,} {model}" for model, n in counts.items())
+    print(f"[bench] dataset: {generation.note}", flush=True)
     users = dataset.bench_users()
 
-    if parts & {"pages", "exports"}:
+    if parts & {"pages", "exports"} and not (args.reuse and snapshot_latest(year)):
         # The statistics page and the exports show the year's stored snapshot.
         step = time.perf_counter()
         statistics_compute(year=year, by=users.administrator)
@@ -205,12 +218,12 @@ def run(args: argparse.Namespace) -> int:
     if "import" in parts:
         print("[bench] import", flush=True)
         stats.imports(results, args.repeats, args.import_budget)
-    page_list = []
-    if "pages" in parts:
-        page_list = pages.pages(users, year)
-        _password_hash(results)
+    page_list = pages.pages(users, year) if parts & {"queries", "pages"} else []
+    if "queries" in parts:
         print("[bench] queries per page", flush=True)
         pages.query_counts(results, users, page_list)
+    if "pages" in parts:
+        _password_hash(results)
         cookies = pages.session_cookies(users)
         connections.close_all()
         with pages.Server() as server:
@@ -229,7 +242,8 @@ def run(args: argparse.Namespace) -> int:
     results.add("dataset", "whole bench run", "s", time.perf_counter() - started)
 
     directory = report.RESULTS_DIR
-    verdicts = report.check(results, targets(args.scale, [p.name for p in page_list]))
+    loaded = [p.name for p in page_list] if "pages" in parts else []
+    verdicts = report.check(results, targets(args.scale, loaded))
     verdicts += queries_constant(results, directory)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     csv_path = directory / f"{stamp}-{args.scale}.csv"

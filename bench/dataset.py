@@ -224,19 +224,13 @@ def generate(scale: str, *, today: date | None = None, seed: float = 0.42) -> Da
         for model in GENERATED:
             cursor.execute(f"ANALYZE {_q(model._meta.db_table)}")
     seconds = time.perf_counter() - started
-    counts = {
-        model.__name__: model.objects.count()
-        for model in (
-            Notification,
-            NotificationChild,
-            RapidReview,
-            RapidReviewTheme,
-            PanelDecision,
-            ResponseLetter,
-            Lcspr,
-        )
-    }
+    counts = existing_counts()
     return DatasetInfo(scale, counts["Notification"], counts["RapidReview"], seconds, counts)
+
+
+def existing_counts() -> dict[str, int]:
+    """How many rows each generated table has, parents first."""
+    return {model.__name__: model.objects.count() for model in reversed(GENERATED)}
 
 
 def _sins(sins: int, years: int, authorities: int, today: date) -> None:
