@@ -141,7 +141,7 @@ def _import_summary(results: Results) -> None:
         for f in results.figures.values()
         if f.group == "memory" and f.name.startswith("peak RSS: import ")
     ]
-    if mem:
+    if len(mem) > 1:  # bounded or not shows only between two sizes
         derived = results.add(
             "memory", "import memory, largest size run", "MB", None, baseline=mem[0].name
         )
