@@ -18,12 +18,14 @@ RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejav
 TEST_PACKAGES := $(RUN_PACKAGES) postgresql redis-server chromium poppler-utils docker-compose
 STACK_PACKAGES := $(RUN_PACKAGES) postgresql redis-server
 
-.PHONY: help run test stack lint format lock frontend system-run system-test system-stack clean backup restore
+.PHONY: help run test bench stack lint format lock frontend system-run system-test system-stack clean backup restore
 
 help:
 	@echo "make run    install what is needed, load reference and demo data, serve http://$(HOST):$(PORT)"
 	@echo "make test   lint, then the whole test suite on a throwaway PostgreSQL and Redis"
 	@echo "make stack  PostgreSQL, Redis, gunicorn, a Celery worker and beat (no Docker)"
+	@echo "make bench SCALE=1x|100k|1m [CHECK=1] [REPEATS=3]   measure speed at scale (not part of make test)"
+	@echo "make bench COMPARE=\"a.csv b.csv\"                    two bench runs side by side"
 	@echo "make lock   recompile requirements*.lock from pyproject.toml"
 	@echo "make backup                 dump DATABASE_URL and MEDIA_ROOT into BACKUP_DIR (./backups)"
 	@echo "make restore BACKUP=<dir>   restore a backup into DATABASE_URL and MEDIA_ROOT"
@@ -78,6 +80,19 @@ format: $(STAMPS)/python-dev
 
 test: system-test $(STAMPS)/python-dev frontend lint
 	$(PY) scripts/services.py test -- $(PY) -m pytest $(PYTEST_ARGS)
+
+# The benchmark (README, "Performance and benchmarks"): a generated dataset on throwaway
+# PostgreSQL and Redis; results in bench/results/. Not part of `make test`.
+SCALE ?= 1x
+REPEATS ?= 3
+BENCH_ARGS ?=
+bench: system-test $(STAMPS)/python-dev frontend
+ifdef COMPARE
+	$(PY) -m bench --compare $(COMPARE)
+else
+	$(PY) scripts/services.py test -- $(PY) -m bench --scale $(SCALE) --repeats $(REPEATS) \
+	  $(if $(CHECK),--check) $(BENCH_ARGS)
+endif
 
 stack: system-stack $(STAMPS)/python-run frontend
 	WORKERS=$(WORKERS) $(PY) scripts/services.py stack -- scripts/stack.sh

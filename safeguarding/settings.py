@@ -61,6 +61,12 @@ if PRODUCTION:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("ENVIRONMENT=production needs ALLOWED_HOSTS.")
 
+# `make bench` only (README, "Performance and benchmarks"): routes the bench's minimal view, the
+# baseline its pages are compared with. Never in production.
+BENCH_VIEWS = env_bool("BENCH_VIEWS", False)
+if PRODUCTION and BENCH_VIEWS:
+    raise ImproperlyConfigured("ENVIRONMENT=production refuses to start with BENCH_VIEWS on.")
+
 SERVICE_NAME = "Child Safeguarding Incident Review"
 SERVICE_PHASE = env_str("SERVICE_PHASE", "Beta")
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -82,3 +83,9 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+if settings.BENCH_VIEWS:
+    # `make bench` only: the minimal Django view its pages are measured against.
+    from bench.views import minimal
+
+    urlpatterns.append(path("bench/minimal/", minimal, name="bench-minimal"))
