@@ -170,6 +170,13 @@ class ResponseLetter(models.Model):
 
     class Meta:
         ordering = ["review", "-version"]
+        indexes = [
+            # The home pages' counts: letters not sent yet, and letters sent recently.
+            models.Index(
+                fields=["status"], condition=~Q(status="sent"), name="response_letter_not_sent"
+            ),
+            models.Index(fields=["sent_at"], name="response_letter_sent_at"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["review", "version"], name="response_letter_unique_version"

@@ -8,12 +8,12 @@ from typing import Any
 
 import django_filters
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
-    Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -21,7 +21,7 @@ from django.db.models import (
 )
 from django.shortcuts import get_object_or_404
 
-from rapidreviews.models import RapidReview
+from rapidreviews.models import PanelStage, RapidReview
 from rapidreviews.selectors import (
     RapidReviewCaseFilter,
     rapid_review_get_for_user,
@@ -67,33 +67,45 @@ class PanelQueueFilter(RapidReviewCaseFilter):
     )
 
     def filter_stage(self, reviews: QuerySet[RapidReview], name: str, value: str):
-        if value == "decided":
-            return reviews.filter(decided=True, letter_sent=False)
-        if value == "letter_sent":
-            return reviews.filter(letter_sent=True)
-        if value == AWAITING:
-            return reviews.filter(decided=False)
-        return reviews
+        if value == "all":
+            return reviews
+        # One stage: its rows in the order of its index (the longest waiting first).
+        return reviews.filter(panel_stage=value).order_by("submitted_at", "id")
 
 
 def panel_queue(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[RapidReview]:
     """Submitted rapid reviews, the longest waiting first: by default those without a Panel
     decision; `filters` (`PanelQueueFilter`, raising FilterInvalid on a value that does not
     parse) may ask for decided ones instead. Each says whether it is `decided` and whether a
-    response letter was sent (`letter_sent`)."""
+    response letter was sent (`letter_sent`), from its stored `panel_stage` (indexed)."""
     policy.require(policy.can_see_panel_queue(user))
-    decided = PanelDecision.objects.filter(review=OuterRef("pk"))
-    sent = ResponseLetter.objects.filter(review=OuterRef("pk"), status=ResponseLetter.Status.SENT)
     reviews = (
         rapid_review_list(user=user)
         .filter(status=RapidReview.Status.SUBMITTED)
-        .annotate(decided=Exists(decided), letter_sent=Exists(sent))
+        .annotate(
+            decided=ExpressionWrapper(~Q(panel_stage=PanelStage.AWAITING), BooleanField()),
+            letter_sent=ExpressionWrapper(Q(panel_stage=PanelStage.LETTER_SENT), BooleanField()),
+        )
         # Those still waiting for a decision first (when the filters show decided ones too).
-        .order_by("decided", "submitted_at", "id")
+        .order_by(
+            Case(When(panel_stage=PanelStage.AWAITING, then=Value(0)), default=Value(1)),
+            "submitted_at",
+            "id",
+        )
     )
     if not (filters or {}).get("stage"):
-        reviews = reviews.filter(decided=False)
+        reviews = reviews.filter(panel_stage=PanelStage.AWAITING).order_by("submitted_at", "id")
     return filters_apply(PanelQueueFilter, reviews, filters)
+
+
+def panel_awaiting_count(*, user: User) -> int:
+    """How many submitted reviews await the Panel's decision: an indexed count."""
+    policy.require(policy.can_see_panel_queue(user))
+    return (
+        rapid_review_list(user=user)
+        .filter(status=RapidReview.Status.SUBMITTED, panel_stage=PanelStage.AWAITING)
+        .count()
+    )
 
 
 def panel_review_get_for_user(*, user: User, pk: int) -> RapidReview:
@@ -273,7 +285,7 @@ def panel_overview(*, user: User, today: date) -> PanelOverview:
     """Counts for the Panel's overview, in the database. Decisions are counted once each (their
     current version), in the financial year (1 April to 31 March) containing `today`, by the
     date of the current version."""
-    awaiting = panel_queue(user=user).count()
+    awaiting = panel_awaiting_count(user=user)
     start = date(today.year if today.month >= 4 else today.year - 1, 4, 1)
     end = date(start.year + 1, 3, 31)
     counts = PanelDecision.objects.filter(

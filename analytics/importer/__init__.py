@@ -39,6 +39,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from notifications.models import Notification
+from panel.services import panel_stage_refresh
+from rapidreviews.models import RapidReview
 from safeguarding.audit import audit_log
 from safeguarding.calendars import england_calendar
 from safeguarding.models import AuditAction, User
@@ -227,6 +229,10 @@ def _write(
         actor = by or records_import_system_user()
         calendar = england_calendar()
         references = [record_create(row, by=actor, calendar=calendar).reference for row in new_rows]
+        # Imported reviews and decisions were inserted directly: store their Panel stage.
+        panel_stage_refresh(
+            reviews=RapidReview.objects.filter(notification__reference__in=references)
+        )
         result = _with(
             result,
             added=len(new_rows),
