@@ -92,6 +92,14 @@ class PanelDecision(models.Model):
 
     class Meta:
         ordering = ["review", "-version"]
+        indexes = [
+            # The Panel overview's decisions of the year (current versions, by time decided).
+            models.Index(
+                fields=["decided_at"],
+                condition=Q(is_current=True),
+                name="panel_decision_current_at",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["review", "version"], name="panel_decision_unique_version"

@@ -233,8 +233,10 @@ def rapid_review_extension_get_for_deciding(
 
 
 def rapid_review_extension_pending_count(*, user: User) -> int:
+    # The reviews' scope (rapid_review_list's) on the requests: nationally, no join.
     return RapidReviewExtension.objects.filter(
-        review__in=rapid_review_list(user=user), status=RapidReviewExtension.Status.PENDING
+        authority_scope(user, "review__notification__local_authority"),
+        status=RapidReviewExtension.Status.PENDING,
     ).count()
 
 
