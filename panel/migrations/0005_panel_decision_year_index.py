@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('panel', '0004_response_letter_count_indexes'),
-        ('rapidreviews', '0003_panel_stage_and_queue_indexes'),
+        ("panel", "0004_response_letter_count_indexes"),
+        ("rapidreviews", "0003_panel_stage_and_queue_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='paneldecision',
-            index=models.Index(condition=models.Q(('is_current', True)), fields=['decided_at'], name='panel_decision_current_at'),
+            model_name="paneldecision",
+            index=models.Index(
+                condition=models.Q(("is_current", True)),
+                fields=["decided_at"],
+                name="panel_decision_current_at",
+            ),
         ),
     ]
