@@ -494,19 +494,8 @@ def _lcsprs(users: BenchUsers) -> None:
 
 
 def _panel_stage() -> None:
-    """Set `RapidReview.panel_stage` consistently when that field exists (the Panel's stage
-    kept as indexed state: "", "awaiting", "decided", "letter_sent")."""
-    names = {f.name for f in RapidReview._meta.concrete_fields}
-    if "panel_stage" not in names:
-        return
-    r, d = _q(RapidReview._meta.db_table), _q(PanelDecision._meta.db_table)
-    letters = _q(ResponseLetter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {r} r SET panel_stage = CASE "
-            "WHEN r.status <> 'submitted' THEN '' "
-            f"WHEN EXISTS (SELECT 1 FROM {letters} l WHERE l.review_id = r.id "
-            "AND l.status = 'sent') THEN 'letter_sent' "
-            f"WHEN EXISTS (SELECT 1 FROM {d} x WHERE x.review_id = r.id) THEN 'decided' "
-            "ELSE 'awaiting' END"
-        )
+    """Store each review's Panel stage (indexed state the Panel queue and home page read) the
+    way every bulk loader does: one UPDATE over every review."""
+    from panel.services import panel_stage_refresh
+
+    panel_stage_refresh()

@@ -36,7 +36,11 @@ from safeguarding.limits import NARRATIVE_MAX_CHARS, REASON_MAX_CHARS, too_long_
 
 from . import rules
 from .models import AbuseOrNeglect, Notification, NotificationChild
-from .selectors import NotificationFilter, notification_get_for_user, notification_list
+from .selectors import (
+    NotificationFilter,
+    notification_get_for_user,
+    notification_list_api_rows,
+)
 from .services import ChildData, notification_create
 
 
@@ -310,7 +314,7 @@ class NotificationListCreateApi(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        notifications = notification_list(user=request.user, filters=request.query_params)
+        notifications = notification_list_api_rows(user=request.user, filters=request.query_params)
         return paginated_response(self, request, notifications, NotificationOutputSerializer)
 
     @extend_schema(

@@ -105,6 +105,16 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["local_authority", "status"]),
             models.Index(fields=["status", "notified_at"]),
+            # The SIN list's sorts (notifications.selectors.SORTS), read in index order so a
+            # page stops after its rows: nationally, and within one authority. The reference
+            # sort uses the reference's unique index; its search, a trigram index on
+            # UPPER(reference) (PostgreSQL only, migration 0005).
+            models.Index(fields=["created_at", "id"], name="notification_created"),
+            models.Index(
+                fields=["local_authority", "created_at", "id"], name="notification_la_created"
+            ),
+            models.Index(fields=["incident_date", "id"], name="notification_incident"),
+            models.Index(fields=["notified_at", "id"], name="notification_notified"),
             # A reporting year's SINs (analytics.engine.year_records): submitted, by incident date.
             models.Index(
                 fields=["incident_date"],

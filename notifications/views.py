@@ -135,12 +135,12 @@ def notification_index(request: HttpRequest) -> HttpResponse:
     )
     filters = _parse_filters(form) if request.GET else None
     try:
-        notifications = selectors.notification_list(user=request.user, filters=filters)
+        notifications = selectors.notification_list_page_rows(user=request.user, filters=filters)
     except FilterInvalid as exc:
         # The page's form checks what the filters check; should one still refuse a value,
         # say so next to its field and list without the filters rather than fail.
         form_add_errors(form, {k: v for k, v in exc.errors.items() if k in form.fields})
-        notifications = selectors.notification_list(user=request.user)
+        notifications = selectors.notification_list_page_rows(user=request.user)
     listing = list_page(request, notifications)
     selectors.notification_due_dates_add(listing.page.object_list)
     audit_list(

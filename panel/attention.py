@@ -2,7 +2,7 @@
 letters that have not gone out; and for partnerships and authorities, the Panel's recent
 letters to them."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -13,7 +13,7 @@ from safeguarding.attention import AttentionItem, register
 from safeguarding.models import User
 
 from .models import ResponseLetter
-from .selectors import panel_queue, response_letter_list
+from .selectors import panel_awaiting_count, response_letter_list
 
 # A letter counts as recent on the home page for this long after it was sent.
 RECENT_LETTER_DAYS = 30
@@ -27,7 +27,7 @@ def panel_work(user: User) -> list[AttentionItem]:
     return [
         AttentionItem(
             title="Rapid reviews awaiting the Panel's decision",
-            count=panel_queue(user=user).count(),
+            count=panel_awaiting_count(user=user),
             url=reverse("panel:queue"),
         ),
         AttentionItem(
@@ -46,7 +46,9 @@ def recent_letters(user: User) -> list[AttentionItem]:
     if not (policy.is_partnership_lead(user) or policy.can_notify(user)):
         return []
     since = timezone.localdate() - timedelta(days=RECENT_LETTER_DAYS)
-    recent = response_letter_list(user=user).filter(sent_at__date__gte=since)
+    # From the start of that day: a range on the indexed sent_at (not sent_at's date).
+    start = timezone.make_aware(datetime.combine(since, time.min))
+    recent = response_letter_list(user=user).filter(sent_at__gte=start)
     query = urlencode({"sent_from": f"{since.day}/{since.month}/{since.year}"})
     return [
         AttentionItem(

@@ -92,6 +92,14 @@ class PanelDecision(models.Model):
 
     class Meta:
         ordering = ["review", "-version"]
+        indexes = [
+            # The Panel overview's decisions of the year (current versions, by time decided).
+            models.Index(
+                fields=["decided_at"],
+                condition=Q(is_current=True),
+                name="panel_decision_current_at",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["review", "version"], name="panel_decision_unique_version"
@@ -170,6 +178,13 @@ class ResponseLetter(models.Model):
 
     class Meta:
         ordering = ["review", "-version"]
+        indexes = [
+            # The home pages' counts: letters not sent yet, and letters sent recently.
+            models.Index(
+                fields=["status"], condition=~Q(status="sent"), name="response_letter_not_sent"
+            ),
+            models.Index(fields=["sent_at"], name="response_letter_sent_at"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["review", "version"], name="response_letter_unique_version"

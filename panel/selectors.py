@@ -3,25 +3,26 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import django_filters
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
-    Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     Value,
     When,
 )
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from rapidreviews.models import RapidReview
+from rapidreviews.models import PanelStage, RapidReview
 from rapidreviews.selectors import (
     RapidReviewCaseFilter,
     rapid_review_get_for_user,
@@ -67,33 +68,45 @@ class PanelQueueFilter(RapidReviewCaseFilter):
     )
 
     def filter_stage(self, reviews: QuerySet[RapidReview], name: str, value: str):
-        if value == "decided":
-            return reviews.filter(decided=True, letter_sent=False)
-        if value == "letter_sent":
-            return reviews.filter(letter_sent=True)
-        if value == AWAITING:
-            return reviews.filter(decided=False)
-        return reviews
+        if value == "all":
+            return reviews
+        # One stage: its rows in the order of its index (the longest waiting first).
+        return reviews.filter(panel_stage=value).order_by("submitted_at", "id")
 
 
 def panel_queue(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[RapidReview]:
     """Submitted rapid reviews, the longest waiting first: by default those without a Panel
     decision; `filters` (`PanelQueueFilter`, raising FilterInvalid on a value that does not
     parse) may ask for decided ones instead. Each says whether it is `decided` and whether a
-    response letter was sent (`letter_sent`)."""
+    response letter was sent (`letter_sent`), from its stored `panel_stage` (indexed)."""
     policy.require(policy.can_see_panel_queue(user))
-    decided = PanelDecision.objects.filter(review=OuterRef("pk"))
-    sent = ResponseLetter.objects.filter(review=OuterRef("pk"), status=ResponseLetter.Status.SENT)
     reviews = (
         rapid_review_list(user=user)
         .filter(status=RapidReview.Status.SUBMITTED)
-        .annotate(decided=Exists(decided), letter_sent=Exists(sent))
+        .annotate(
+            decided=ExpressionWrapper(~Q(panel_stage=PanelStage.AWAITING), BooleanField()),
+            letter_sent=ExpressionWrapper(Q(panel_stage=PanelStage.LETTER_SENT), BooleanField()),
+        )
         # Those still waiting for a decision first (when the filters show decided ones too).
-        .order_by("decided", "submitted_at", "id")
+        .order_by(
+            Case(When(panel_stage=PanelStage.AWAITING, then=Value(0)), default=Value(1)),
+            "submitted_at",
+            "id",
+        )
     )
     if not (filters or {}).get("stage"):
-        reviews = reviews.filter(decided=False)
+        reviews = reviews.filter(panel_stage=PanelStage.AWAITING).order_by("submitted_at", "id")
     return filters_apply(PanelQueueFilter, reviews, filters)
+
+
+def panel_awaiting_count(*, user: User) -> int:
+    """How many submitted reviews await the Panel's decision: an indexed count."""
+    policy.require(policy.can_see_panel_queue(user))
+    return (
+        rapid_review_list(user=user)
+        .filter(status=RapidReview.Status.SUBMITTED, panel_stage=PanelStage.AWAITING)
+        .count()
+    )
 
 
 def panel_review_get_for_user(*, user: User, pk: int) -> RapidReview:
@@ -269,20 +282,31 @@ class PanelOverview:
     letters_not_sent: int
 
 
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def panel_overview(*, user: User, today: date) -> PanelOverview:
     """Counts for the Panel's overview, in the database. Decisions are counted once each (their
     current version), in the financial year (1 April to 31 March) containing `today`, by the
     date of the current version."""
-    awaiting = panel_queue(user=user).count()
+    awaiting = panel_awaiting_count(user=user)
     start = date(today.year if today.month >= 4 else today.year - 1, 4, 1)
     end = date(start.year + 1, 3, 31)
+    # The year's days as a range of times (from its first midnight to the next year's), so
+    # the count reads the index on decided_at rather than each decision's date.
     counts = PanelDecision.objects.filter(
-        is_current=True, decided_at__date__gte=start, decided_at__date__lte=end
+        is_current=True,
+        decided_at__gte=_midnight(start),
+        decided_at__lt=_midnight(end + timedelta(days=1)),
     ).aggregate(
         **{outcome.value: Count("pk", filter=Q(outcome=outcome.value)) for outcome in Outcome}
     )
+    # The reviews' scope on the letters themselves: nationally no join, an indexed count.
     letters_not_sent = (
-        ResponseLetter.objects.filter(review__in=rapid_review_list(user=user))
+        ResponseLetter.objects.filter(
+            authority_scope(user, "review__notification__local_authority")
+        )
         .exclude(status=ResponseLetter.Status.SENT)
         .count()
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
@@ -14,13 +15,13 @@ from uuid import uuid4
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import Case, Exists, F, Max, OuterRef, Q, QuerySet, Value, When
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from rapidreviews.models import RapidReview
+from rapidreviews.models import PanelStage, RapidReview
 from safeguarding import policy
 from safeguarding.audiences import Audience, notify, partnership_leads
 from safeguarding.audit import audit_log
@@ -86,6 +87,26 @@ def _answers_dict(answers: DecisionAnswers) -> dict:
     }
 
 
+def panel_stage_refresh(reviews: QuerySet[RapidReview] | Iterable[int] | None = None) -> int:
+    """Store each review's `panel_stage` from its status, decisions and letters, in one
+    UPDATE (`reviews`: a queryset, ids or instances; None: every review). The services below
+    call it for the review they change; a bulk loader that inserts reviews, decisions or sent
+    letters without them (the importer, the benchmark's dataset) calls it once afterwards.
+    Returns the number of reviews updated."""
+    decided = PanelDecision.objects.filter(review=OuterRef("pk"))
+    sent = ResponseLetter.objects.filter(review=OuterRef("pk"), status=ResponseLetter.Status.SENT)
+    stage = Case(
+        When(~Q(status=RapidReview.Status.SUBMITTED), then=Value(PanelStage.NOT_SUBMITTED)),
+        When(Exists(sent), then=Value(PanelStage.LETTER_SENT)),
+        When(Exists(decided), then=Value(PanelStage.DECIDED)),
+        default=Value(PanelStage.AWAITING),
+    )
+    rows = RapidReview.objects.all()
+    if reviews is not None:
+        rows = rows.filter(pk__in=reviews)
+    return rows.update(panel_stage=stage)
+
+
 @transaction.atomic
 def panel_decision_record(
     *, review: RapidReview, by: User, answers: DecisionAnswers
@@ -107,6 +128,7 @@ def panel_decision_record(
         decided_at=timezone.now(),
         **_answers_dict(answers),
     )
+    panel_stage_refresh(reviews=[review.pk])
     audit_log(
         actor=by,
         action=AuditAction.CREATE,
@@ -368,6 +390,7 @@ def response_letter_render_and_send(*, letter_id: int) -> bool:
             ResponseLetter.objects.filter(pk=letter.pk).update(
                 status=ResponseLetter.Status.SENT, sent_at=timezone.now(), error=""
             )
+            panel_stage_refresh(reviews=[letter.review_id])
             audit_log(
                 actor=None,
                 action=AuditAction.UPDATE,

@@ -33,6 +33,16 @@ NARRATIVE_FIELDS = (
 )
 
 
+class PanelStage(models.TextChoices):
+    """A review's place in the Panel's work: not submitted (""), awaiting the Panel's decision,
+    decided with no letter sent yet, or a response letter sent."""
+
+    NOT_SUBMITTED = "", "Not submitted"
+    AWAITING = "awaiting", "Awaiting the Panel's decision"
+    DECIDED = "decided", "Decided, letter not sent yet"
+    LETTER_SENT = "letter_sent", "Letter sent"
+
+
 class RapidReview(models.Model):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", "Not started"
@@ -177,12 +187,41 @@ class RapidReview(models.Model):
     working_days_taken = models.IntegerField(null=True, blank=True)
     submitted_on_time = models.BooleanField(null=True, blank=True)
 
+    # Where the review is in the Panel's work, stored so the Panel queue and the home pages'
+    # counts are indexed reads, not anti-joins over every review and decision. Written only by
+    # `panel.services.panel_stage_refresh` (the services that submit or reopen a review,
+    # record a decision or send a letter call it; so must a bulk loader, after its inserts).
+    panel_stage = models.CharField(
+        max_length=12, choices=PanelStage.choices, blank=True, default=PanelStage.NOT_SUBMITTED
+    )
+
     # Optimistic locking per section: {section key: version}. A save from an older version of
     # its section is refused; two people may still work on different sections at once.
     section_versions = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["due_date", "id"]
+        indexes = [
+            # The rapid review queue: still to submit by due date, then submitted by due date
+            # (two indexed queries, rapidreviews.selectors.rapid_review_queue).
+            models.Index(
+                fields=["due_date", "id"],
+                condition=~Q(status="submitted"),
+                name="rapid_review_open_due",
+            ),
+            models.Index(
+                fields=["due_date", "id"],
+                condition=Q(status="submitted"),
+                name="rapid_review_submitted_due",
+            ),
+            # The Panel queue and its counts: awaiting the longest first, and every stage.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=Q(panel_stage="awaiting"),
+                name="rapid_review_awaiting_panel",
+            ),
+            models.Index(fields=["panel_stage", "submitted_at", "id"], name="rapid_review_stage"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="rapid_review_age_0_to_17",

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import Region, User
-from .selectors import inbox_unread_count
+from .selectors import inbox_unread_count_for_request
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def _unread_notifications(user: User) -> list[AttentionItem]:
     return [
         AttentionItem(
             title="Unread messages in your inbox",
-            count=inbox_unread_count(user=user),
+            count=inbox_unread_count_for_request(user=user),
             url=reverse("inbox"),
             description="Messages from the service about the cases you work on.",
         )

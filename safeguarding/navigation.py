@@ -20,11 +20,11 @@ from django.urls import reverse
 
 from . import policy
 from .models import User
-from .selectors import inbox_unread_count
+from .selectors import inbox_unread_count_for_request
 
 
 def _unread_notifications(user: User) -> int:
-    return inbox_unread_count(user=user)
+    return inbox_unread_count_for_request(user=user)
 
 
 @dataclass(frozen=True)

@@ -82,3 +82,13 @@ def inbox_message_get_for_user(*, user: User, message_id: int) -> InboxMessage:
 
 def inbox_unread_count(*, user: User) -> int:
     return InboxMessage.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def inbox_unread_count_for_request(*, user: User) -> int:
+    """`inbox_unread_count` counted once for the request: the menu's "Inbox (3)", the home
+    page and the inbox all show it. Kept on the user object, which (as `request.user`) lives
+    for one request; the services that mark messages read run on the next request, after a
+    redirect."""
+    if not hasattr(user, "_inbox_unread_count"):
+        user._inbox_unread_count = inbox_unread_count(user=user)
+    return user._inbox_unread_count

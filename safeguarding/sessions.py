@@ -52,6 +52,17 @@ def session_end_reason(request: HttpRequest, now: float) -> str | None:
     return None
 
 
+def _last_seen_stale(request: HttpRequest, now: float) -> bool:
+    """Whether this request must record itself as the session's last activity. Any request
+    other than a read does (the keep-alive among them); a GET or HEAD only when the recorded
+    time is SESSION_LAST_SEEN_RESOLUTION_SECONDS old, so browsing does not write the session
+    on every page. The idle clock therefore starts at most that long before the last read."""
+    if request.method not in ("GET", "HEAD"):
+        return True
+    last_seen = request.session.get(LAST_SEEN_AT)
+    return last_seen is None or now - last_seen >= settings.SESSION_LAST_SEEN_RESOLUTION_SECONDS
+
+
 class SessionLifetimeMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
@@ -71,7 +82,8 @@ class SessionLifetimeMiddleware:
                     request.get_full_path() if request.method == "GET" else "/"
                 )
             request.session.setdefault(SIGNED_IN_AT, now)
-            request.session[LAST_SEEN_AT] = now
+            if _last_seen_stale(request, now):
+                request.session[LAST_SEEN_AT] = now
         return self.get_response(request)
 
 

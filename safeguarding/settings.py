@@ -211,6 +211,9 @@ SESSION_TIMEOUT_WARNING_SECONDS = env_int("SESSION_TIMEOUT_WARNING_SECONDS", 2 *
 # The stored session outlives neither limit; the middleware enforces both exactly.
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = False
+# A page read records itself as the session's last activity only when the recorded time is
+# this old (safeguarding.sessions), so reading pages does not write the session each time.
+SESSION_LAST_SEEN_RESOLUTION_SECONDS = 60
 
 # --- A second factor (django-otp) -------------------------------------------------------------
 # After the password every account enters a code from an authenticator app (TOTP) or a one-time

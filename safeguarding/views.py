@@ -24,7 +24,7 @@ from .retention import retention_apply, retention_plan
 from .second_factor import second_factor_pending
 from .selectors import (
     inbox_messages,
-    inbox_unread_count,
+    inbox_unread_count_for_request,
     local_authority_get_for_user,
     local_authority_list,
     local_authority_users,
@@ -100,7 +100,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "listing": listing,
-            "unread_count": inbox_unread_count(user=request.user),
+            "unread_count": inbox_unread_count_for_request(user=request.user),
         },
     )
 

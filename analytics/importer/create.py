@@ -10,6 +10,7 @@ from notifications import rules as sin_rules
 from notifications.models import Notification, NotificationChild
 from notifications.timescales import notification_on_time
 from panel.models import PanelDecision
+from panel.services import panel_stage_refresh
 from rapidreviews import rules as review_rules
 from rapidreviews.models import RapidReview, RapidReviewTheme
 from rapidreviews.timescales import rapid_review_due_date, rapid_review_working_days_taken
@@ -100,6 +101,8 @@ def records_create(
             if row.values["panel_decision"] is not None
         ],
     )
+    # Imported reviews and decisions were inserted directly: store their Panel stage.
+    panel_stage_refresh(reviews=review_ids)
     return notification_ids
 
 

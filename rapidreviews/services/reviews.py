@@ -259,6 +259,11 @@ def rapid_review_submit(
         },
         message="Submitted to the Panel",
     )
+    # The Panel app builds on this one: the review joins the Panel's queue (or, resubmitted
+    # after a decision, goes back to the stage its decision and letters give it).
+    from panel.services import panel_stage_refresh
+
+    panel_stage_refresh(reviews=[review.pk])
     from lcsprs.services import lcspr_open_for_decision  # the LCSPR app builds on this one
 
     lcspr_open_for_decision(review=review, by=by)  # when the partnership decided to hold one
@@ -326,4 +331,7 @@ def rapid_review_reopen(*, review: RapidReview, by: User, reason: str) -> RapidR
         },
         message=f"Reopened by the Panel secretariat: {reason.strip()}",
     )
+    from panel.services import panel_stage_refresh  # the Panel app builds on this one
+
+    panel_stage_refresh(reviews=[review.pk])  # out of the Panel's queue until resubmitted
     return review

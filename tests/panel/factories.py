@@ -5,7 +5,7 @@ import factory
 from django.utils import timezone
 
 from panel.models import Extent, Outcome, PanelDecision, Quality
-from panel.services import DecisionAnswers
+from panel.services import DecisionAnswers, panel_stage_refresh
 
 from ..rapidreviews.factories import SubmittedReviewFactory
 
@@ -27,6 +27,7 @@ class PanelReviewFactory(SubmittedReviewFactory):
 class PanelDecisionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PanelDecision
+        skip_postgeneration_save = True
 
     review = factory.SubFactory(PanelReviewFactory)
     version = 1
@@ -41,6 +42,11 @@ class PanelDecisionFactory(factory.django.DjangoModelFactory):
     feedback = "Good multi-agency chronology."
     decided_by = factory.SubFactory("tests.factories.PanelMemberFactory")
     decided_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def panel_stage(self, create, extracted, **kwargs):
+        if create:  # inserted directly, as a bulk loader would: store the review's stage
+            panel_stage_refresh(reviews=[self.review_id])
 
 
 def answers(**overrides) -> DecisionAnswers:

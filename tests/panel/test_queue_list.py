@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from panel.models import ResponseLetter
+from panel.services import panel_stage_refresh
 from rapidreviews.models import RapidReview
 from safeguarding.codes import Role
 from safeguarding.models import AuditEvent
@@ -64,6 +65,7 @@ def letter_sent(review: RapidReview) -> None:
     )
     letter.pdf.save("letter.pdf", ContentFile(b"%PDF-1.4"), save=False)
     letter.save()
+    panel_stage_refresh(reviews=[review.pk])  # saved directly, not sent by the service
 
 
 def references(response) -> list[str]:

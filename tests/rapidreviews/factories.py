@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from pypdf import PdfWriter
 
-from rapidreviews.models import RapidReview, RapidReviewExtension
+from rapidreviews.models import PanelStage, RapidReview, RapidReviewExtension
 
 from ..notifications.factories import SubmittedNotificationFactory
 
@@ -24,6 +24,12 @@ class RapidReviewFactory(factory.django.DjangoModelFactory):
     clock_started_on = date(2024, 6, 10)
     due_date = date(2024, 7, 1)
     original_due_date = date(2024, 7, 1)
+    status = RapidReview.Status.NOT_STARTED
+    # What panel.services.panel_stage_refresh stores for a review without decisions or letters
+    # (PanelDecisionFactory refreshes it after adding a decision).
+    panel_stage = factory.LazyAttribute(
+        lambda o: PanelStage.AWAITING if o.status == RapidReview.Status.SUBMITTED else ""
+    )
 
 
 COMPLETE_ANSWERS = {
