@@ -687,15 +687,19 @@ def year_records(
     copies = [c for c in YEAR_COPIES if c[-1] is None or c[-1] & sets]
     connection = _connection()
     with transaction.atomic(using=connection.alias):
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                # Planning with JIT costs about 2 s a query once the estimates pass its
+                # threshold; these queries take milliseconds. Local to the transaction (to
+                # the outermost one, when the computation runs inside another), and allowed
+                # on a read-only replica, where no copies are made.
+                cursor.execute("SELECT set_config('jit', 'off', true)")
+                # Grouping the year's themes (ten a review) sorts more than the default 4 MB.
+                cursor.execute("SELECT set_config('work_mem', '64MB', true)")
         if not _year_copies_possible():
             yield
             return
         with connection.cursor() as cursor:
-            # Planning with JIT costs about 2 s a query once the estimates pass its
-            # threshold; these queries take milliseconds. Local to the transaction.
-            cursor.execute("SELECT set_config('jit', 'off', true)")
-            # Grouping the year's themes (ten a review) sorts more than the default 4 MB.
-            cursor.execute("SELECT set_config('work_mem', '64MB', true)")
             for sql, params in _year_copy_statements(start, end, copies):
                 cursor.execute(sql, params)
         yield

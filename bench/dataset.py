@@ -10,6 +10,7 @@ NOT NULL column with a default does not break it."""
 from __future__ import annotations
 
 import math
+import os
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -182,6 +183,19 @@ GENERATED = (
 )
 
 
+def _refuse_unless_throwaway() -> None:
+    """Replacing the case tables' rows is only for a database made to be thrown away: the one
+    scripts/services.py started for this run (THROWAWAY_DATABASE names it), or a test
+    database. Any other (staging, a restored copy, production) is refused."""
+    name = connection.settings_dict["NAME"]
+    if name.startswith("test_") or os.environ.get("THROWAWAY_DATABASE") == name:
+        return
+    raise SystemExit(
+        f"Refusing to replace the records in the database {name!r}: the bench generates its "
+        "data only in the throwaway database `make bench` starts (or reuses one with --reuse)."
+    )
+
+
 def _reset(cursor) -> None:
     for model in GENERATED:
         cursor.execute(f"DELETE FROM {_q(model._meta.db_table)}")
@@ -190,6 +204,7 @@ def _reset(cursor) -> None:
 
 def generate(scale: str, *, today: date | None = None, seed: float = 0.42) -> DatasetInfo:
     """Replace the case tables' rows with a dataset of `scale` (a key of SCALES)."""
+    _refuse_unless_throwaway()
     reviews_wanted, years = SCALES[scale]
     today = today or timezone.localdate()
     sins = math.ceil(reviews_wanted / SUBMITTED_SIN_SHARE)

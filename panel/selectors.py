@@ -70,8 +70,21 @@ class PanelQueueFilter(RapidReviewCaseFilter):
     def filter_stage(self, reviews: QuerySet[RapidReview], name: str, value: str):
         if value == "all":
             return reviews
+        if value == AWAITING:
+            return reviews.filter(AWAITING_Q).order_by("submitted_at", "id")
         # One stage: its rows in the order of its index (the longest waiting first).
         return reviews.filter(panel_stage=value).order_by("submitted_at", "id")
+
+
+# Awaiting the Panel's decision: submitted, with the stage `panel_stage_refresh` stores, or with
+# none stored at all (a review submitted by a process of the previous release during a rolling
+# deploy, before the stage existed): such a review is never lost from the queue. The condition
+# is the `rapid_review_awaiting_panel` index's, so the queue and its count read that index.
+AWAITING_Q = Q(
+    status=RapidReview.Status.SUBMITTED,
+    panel_stage__in=[PanelStage.AWAITING, PanelStage.NOT_SUBMITTED],
+)
+DECIDED_STAGES = [PanelStage.DECIDED, PanelStage.LETTER_SENT]
 
 
 def panel_queue(*, user: User, filters: Mapping[str, Any] | None = None) -> QuerySet[RapidReview]:
@@ -84,29 +97,25 @@ def panel_queue(*, user: User, filters: Mapping[str, Any] | None = None) -> Quer
         rapid_review_list(user=user)
         .filter(status=RapidReview.Status.SUBMITTED)
         .annotate(
-            decided=ExpressionWrapper(~Q(panel_stage=PanelStage.AWAITING), BooleanField()),
+            decided=ExpressionWrapper(Q(panel_stage__in=DECIDED_STAGES), BooleanField()),
             letter_sent=ExpressionWrapper(Q(panel_stage=PanelStage.LETTER_SENT), BooleanField()),
         )
         # Those still waiting for a decision first (when the filters show decided ones too).
         .order_by(
-            Case(When(panel_stage=PanelStage.AWAITING, then=Value(0)), default=Value(1)),
+            Case(When(panel_stage__in=DECIDED_STAGES, then=Value(1)), default=Value(0)),
             "submitted_at",
             "id",
         )
     )
     if not (filters or {}).get("stage"):
-        reviews = reviews.filter(panel_stage=PanelStage.AWAITING).order_by("submitted_at", "id")
+        reviews = reviews.filter(AWAITING_Q).order_by("submitted_at", "id")
     return filters_apply(PanelQueueFilter, reviews, filters)
 
 
 def panel_awaiting_count(*, user: User) -> int:
     """How many submitted reviews await the Panel's decision: an indexed count."""
     policy.require(policy.can_see_panel_queue(user))
-    return (
-        rapid_review_list(user=user)
-        .filter(status=RapidReview.Status.SUBMITTED, panel_stage=PanelStage.AWAITING)
-        .count()
-    )
+    return rapid_review_list(user=user).filter(AWAITING_Q).count()
 
 
 def panel_review_get_for_user(*, user: User, pk: int) -> RapidReview:

@@ -215,9 +215,11 @@ class RapidReview(models.Model):
                 name="rapid_review_submitted_due",
             ),
             # The Panel queue and its counts: awaiting the longest first, and every stage.
+            # Awaiting: a submitted review whose stage says so, or was never stored (written
+            # by a process of the previous release during a rolling deploy): never lost.
             models.Index(
                 fields=["submitted_at", "id"],
-                condition=Q(panel_stage="awaiting"),
+                condition=Q(status="submitted", panel_stage__in=["awaiting", ""]),
                 name="rapid_review_awaiting_panel",
             ),
             models.Index(fields=["panel_stage", "submitted_at", "id"], name="rapid_review_stage"),

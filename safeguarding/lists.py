@@ -147,11 +147,18 @@ class ListPage:
         return self.page.end_index()
 
 
+# The furthest page a list opens (2.5 million rows at 25 a page): a larger number opens the last
+# page there is, and never makes the database count or skip more rows than that.
+MAX_PAGE = 100_000
+
+
 def _page_number(request: HttpRequest) -> int:
+    """The page asked for, from 1 to MAX_PAGE: 1 when `?page=` is missing or not a number."""
     try:
-        return max(int(request.GET.get("page", 1)), 1)
+        number = int(request.GET.get("page", 1))
     except (TypeError, ValueError):
         return 1
+    return min(max(number, 1), MAX_PAGE)
 
 
 def list_page(
@@ -161,9 +168,10 @@ def list_page(
     gives the nearest page rather than an error), counted up to COUNT_BOUND items or to the
     end of the page asked for, whichever is further."""
     # Far enough to show the page asked for, and (one item more) whether a next one follows.
-    bound = max(COUNT_BOUND, _page_number(request) * per_page)
+    number = _page_number(request)
+    bound = max(COUNT_BOUND, number * per_page)
     paginator = BoundedPaginator(items, per_page, bound=bound)
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginator.get_page(number)
     query = request.GET.copy()
     query.pop("page", None)
     links = list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))

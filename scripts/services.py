@@ -208,6 +208,10 @@ def run(mode: str, command: list[str]) -> int:
             servers.append(postgres)
             postgres.start()
             env["DATABASE_URL"] = postgres.url
+            if not persistent:
+                # Tells `make bench`, which replaces the case tables' rows, that this database
+                # is one it may wipe: made here, and removed when the command ends.
+                env["THROWAWAY_DATABASE"] = DB_NAME
         if env.get("REDIS_URL"):
             log("REDIS_URL is set: using that Redis")
         else:

@@ -265,4 +265,5 @@ def test_the_panel_awaiting_count_is_read_through_an_index(people, leeds):
         assert panel_awaiting_count(user=people["panel"]) == awaiting.count() == 41
     plan = _plan((context.captured_queries[0]["sql"], ()))
     assert "Seq Scan on rapidreviews_rapidreview" not in plan, plan
-    assert "rapid_review_awaiting_panel" in plan, plan
+    # Its partial index, or the index by stage: the planner picks by the table's statistics.
+    assert "rapid_review_awaiting_panel" in plan or "rapid_review_stage" in plan, plan

@@ -44,7 +44,10 @@ def rows_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> list[i
             [meta.db_table, meta.pk.column, len(rows)],
         )
         ids = [new_id for (new_id,) in cursor.fetchall()]
-        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+        # psycopg's own cursor: Django does not translate its errors, so a unique or foreign
+        # key violation is made Django's IntegrityError here, as an INSERT's would be.
+        sql = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
+        with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
             for new_id, row in zip(ids, rows, strict=True):
                 copy.write_row((new_id, *values_of(defaults | row)))
     return ids

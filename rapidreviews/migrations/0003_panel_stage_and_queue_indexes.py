@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="rapidreview",
             index=models.Index(
-                condition=models.Q(("panel_stage", "awaiting")),
+                condition=models.Q(("panel_stage__in", ["awaiting", ""]), ("status", "submitted")),
                 fields=["submitted_at", "id"],
                 name="rapid_review_awaiting_panel",
             ),

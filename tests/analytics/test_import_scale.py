@@ -248,3 +248,17 @@ def test_a_bad_row_after_chunks_were_written_imports_nothing(admin, monkeypatch)
     assert result.rows == 130
     assert not Notification.objects.exists()
     assert not ReferenceSequence.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_duplicate_written_by_copy_is_djangos_integrity_error():
+    """The import's COPY reports a violated constraint as an INSERT would, so a second import
+    of the same rows racing the first gets its message rather than a server error."""
+    from django.db import IntegrityError
+
+    from analytics.importer.bulk import rows_insert
+
+    ReferenceSequence.objects.create(prefix="TST", year=2000, last_number=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows_insert(ReferenceSequence, [{"prefix": "TST", "year": 2000, "last_number": 2}])
+    assert ReferenceSequence.objects.get(prefix="TST", year=2000).last_number == 1

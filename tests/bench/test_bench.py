@@ -146,3 +146,12 @@ def test_production_refuses_the_bench_views():
     )
     assert result.returncode != 0
     assert "BENCH_VIEWS on" in result.stderr
+
+
+def test_the_generator_refuses_a_database_that_is_not_a_throwaway_one(db, monkeypatch):
+    from django.db import connection
+
+    monkeypatch.setitem(connection.settings_dict, "NAME", "safeguarding_staging")
+    monkeypatch.delenv("THROWAWAY_DATABASE", raising=False)
+    with pytest.raises(SystemExit, match="Refusing to replace the records"):
+        dataset.generate("tiny")

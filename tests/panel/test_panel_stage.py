@@ -77,3 +77,16 @@ def test_the_refresh_stores_every_stage_for_records_inserted_directly():
     RapidReview.objects.update(panel_stage="")
     assert panel_stage_refresh(reviews=[decided.pk]) == 1
     assert stage(decided) == PanelStage.DECIDED and stage(awaiting) == ""
+
+
+def test_a_submitted_review_whose_stage_was_never_stored_still_awaits_the_panel(make_user):
+    """Submitted by a process of the previous release during a rolling deploy (no stage
+    stored): it is in the queue, counted, and not shown as decided."""
+    review = SubmittedReviewFactory()
+    RapidReview.objects.filter(pk=review.pk).update(panel_stage=PanelStage.NOT_SUBMITTED)
+    member = make_user(Role.PANEL_MEMBER)
+    assert panel_awaiting_count(user=member) == 1
+    assert list(panel_queue(user=member)) == [review]
+    assert list(panel_queue(user=member, filters={"stage": "awaiting"})) == [review]
+    [shown] = panel_queue(user=member, filters={"stage": "all"})
+    assert (shown.decided, shown.letter_sent) == (False, False)

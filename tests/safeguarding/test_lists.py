@@ -33,3 +33,17 @@ def test_many_pages_are_linked_with_ellipses():
     listing = page_of(list(range(500)), "page=10")
     ellipsis = listing.page.paginator.ELLIPSIS
     assert listing.page_links == [1, ellipsis, 9, 10, 11, ellipsis, 20]
+
+
+def test_page_zero_or_below_opens_the_first_page_even_past_the_count_bound(monkeypatch):
+    monkeypatch.setattr("safeguarding.lists.COUNT_BOUND", 30)
+    for asked in ("0", "-3"):
+        listing = page_of(list(range(100)), f"page={asked}")
+        assert listing.page.number == 1
+        assert list(listing.page) == list(range(25))
+
+
+def test_a_page_number_too_large_for_the_database_opens_the_last_page():
+    listing = page_of(list(range(60)), "page=400000000000000000")
+    assert listing.page.number == 3
+    assert list(listing.page) == list(range(50, 60))

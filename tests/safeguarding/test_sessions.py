@@ -127,6 +127,18 @@ def test_signed_in_pages_carry_the_timeout_warning_settings(client, user, passwo
     assert "session-timeout.js" in html
 
 
+def test_the_timeout_warning_counts_from_the_activity_the_server_recorded(
+    client, user, password, clock
+):
+    """A page read within a minute of the recorded activity does not record itself again, so
+    the page tells the browser the time that is really left, not a full 30 minutes."""
+    sign_in(client, user, password)
+    client.get(reverse("home"))
+    clock.shift(timedelta(seconds=50))
+    html = client.get(reverse("home")).content.decode()
+    assert 'data-session-timeout-seconds="1750"' in html
+
+
 def test_the_sign_in_page_has_no_timeout_warning(client):
     html = client.get(reverse("login")).content.decode()
     assert "data-session-timeout-seconds" not in html
