@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from .codes import RegionCode
 from .dates import validate_date_in_service_range
 from .errors import DomainInvalid
+from .models import LocalAuthority
 
 # The words DRF's BooleanField takes, so `?overdue=1` and `?overdue=True` still work.
 TRUE_VALUES = frozenset({"t", "T", "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on"})
@@ -97,9 +98,24 @@ def filters_apply(
 
 
 def region_filter(field_name: str) -> django_filters.ChoiceFilter:
-    """The region of the case's local authority, by its code (e.g. london)."""
+    """The region of the case's local authority, by its code (e.g. london): `field_name` is the
+    path to the region's code through the authority (`…local_authority__region__code`).
+
+    The region's authorities are looked up first (one small query) and the cases filtered by
+    those ids: given the ids, PostgreSQL knows how many cases match and reads a list's page in
+    its sort index, where a join through the region made it expect a few hundred and sort every
+    matching case (a region's SIN list at 100,000 SINs: 62 ms of a page's query, issue 14)."""
+    authority = field_name.removesuffix("__region__code")
+
+    def in_region(queryset, name: str, value: str):
+        if not value:
+            return queryset
+        ids = list(LocalAuthority.objects.filter(region__code=value).values_list("pk", flat=True))
+        return queryset.filter(**{f"{authority}__in": ids})
+
     return django_filters.ChoiceFilter(
         field_name=field_name,
+        method=in_region,
         choices=RegionCode.choices,
         help_text="The region's code: " + ", ".join(RegionCode.values) + ".",
         error_messages={"invalid_choice": choices_message("region", RegionCode.values)},
