@@ -21,6 +21,7 @@ from .codes import RegionCode
 from .dates import validate_date_in_service_range
 from .filters import FilterInvalid
 from .forms import form_add_errors
+from .widgets import fast_select_for
 
 T = TypeVar("T")
 
@@ -68,6 +69,9 @@ class ListFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                # The same HTML without a template per option (authorities, partnerships).
+                field.widget = fast_select_for(field.widget)
             if isinstance(field, forms.ChoiceField):
                 # A value not offered (another partnership's code, say) is refused in words.
                 label = str(field.label).lower()

@@ -323,6 +323,8 @@ CRISPY_CLASS_CONVERTERS = {
     "dateinput": "govuk-input",
     "numberinput": "govuk-input",
     "urlinput": "govuk-input",
+    # safeguarding.widgets.FastSelect: Django's Select, rendered without a template an option.
+    "fastselect": "govuk-select",
 }
 
 # E-mail: printed to the console unless an SMTP server is configured.
