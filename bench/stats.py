@@ -91,7 +91,8 @@ def import_file(rows: int, directory: Path, seed: int = 14) -> Path:
     """A CSV of `rows` records in the importer's format: the synthetic 2023/24 file's rows,
     copied with their dates moved back a whole number of days and their authority rotated,
     each incident once (the importer refuses a file with the same incident twice)."""
-    from analytics.importer.check import import_key  # noqa: F401 - the key the rows must differ in
+    # The rows must differ in the importer's key (the same incident is imported once).
+    from analytics.importer.parse import KEY_COLUMNS
     from safeguarding.models import LocalAuthority
 
     with SYNTHETIC.open(newline="", encoding="utf-8-sig") as handle:
@@ -115,18 +116,7 @@ def import_file(rows: int, directory: Path, seed: int = 14) -> Path:
                     if row[column]:
                         row[column] = (date.fromisoformat(row[column][:10]) - shift).isoformat()
                 row["local_authority"] = rng.choice(authorities)
-                key = tuple(
-                    row[c]
-                    for c in (
-                        "local_authority",
-                        "incident_date",
-                        "date_aware",
-                        "notified_at",
-                        "reason",
-                        "sex",
-                        "age_years",
-                    )
-                )
+                key = tuple(row[column] for column in KEY_COLUMNS)
                 if key in seen:
                     continue
                 seen.add(key)

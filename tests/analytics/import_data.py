@@ -11,16 +11,9 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
+from analytics.importer.parse import KEY_COLUMNS  # the same incident is imported once
+
 DATA = Path(__file__).parent / "data" / "synthetic_2023_24.csv"
-KEY_COLUMNS = (
-    "local_authority",
-    "incident_date",
-    "date_aware",
-    "notified_at",
-    "reason",
-    "sex",
-    "age_years",
-)
 DATE_COLUMNS = ("incident_date", "date_aware", "notified_at", "rr_submitted_at", "panel_decided_at")
 
 
