@@ -144,6 +144,15 @@ class Lcspr(models.Model):
                 | Q(panel_feedback_at__isnull=False, panel_feedback_by__isnull=False),
             ),
         ]
+        indexes = [
+            # "Publishing soon" on the Panel's home page (selectors._publishing_soon): the
+            # unpublished ones by planned date, not a scan of every LCSPR (issue 14).
+            models.Index(
+                fields=["planned_publication_date"],
+                name="lcspr_unpublished_planned",
+                condition=~Q(status="published"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"LCSPR for {self.rapid_review.notification}"

@@ -263,15 +263,16 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(NotificationChildOutputSerializer(many=True))
     def get_children(self, notification: Notification) -> list[dict]:
-        context = {
-            **self.context,
-            "show_child_names": policy.can_see_child_identity(
-                self.context["request"].user, notification
-            ),
-        }
-        return NotificationChildOutputSerializer(
-            notification.children.all(), many=True, context=context
-        ).data
+        show_names = policy.can_see_child_identity(self.context["request"].user, notification)
+        # One child serializer per answer, kept for the rest of the list: building a
+        # ModelSerializer's fields costs more than writing a row (issue 14).
+        serializers_by_answer = self.__dict__.setdefault("_child_serializers", {})
+        if show_names not in serializers_by_answer:
+            serializers_by_answer[show_names] = NotificationChildOutputSerializer(
+                context={**self.context, "show_child_names": show_names}
+            )
+        child_serializer = serializers_by_answer[show_names]
+        return [child_serializer.to_representation(child) for child in notification.children.all()]
 
 
 # --- Views -------------------------------------------------------------------------------

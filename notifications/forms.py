@@ -2,13 +2,14 @@
 `rules.py` and are applied by the services, whose errors the views put next to the fields."""
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Fieldset, Layout, Size, Submit
+from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.utils import timezone
 
 from safeguarding.codes import Reason, RegionCode, Sex
 from safeguarding.dates import validate_date_in_service_range
 from safeguarding.fields import GovukDateField
+from safeguarding.filter_forms import ListFilterForm, choices_of
 from safeguarding.forms import LongTextField, character_count
 from safeguarding.limits import NARRATIVE_MAX_CHARS, REASON_MAX_CHARS
 
@@ -316,7 +317,11 @@ class SubmitForm(forms.Form):
         self.helper.layout = Layout(*([character_count(self, "lateness_reason")] if late else []))
 
 
-class NotificationFilterForm(forms.Form):
+class NotificationFilterForm(ListFilterForm):
+    """The SIN list's filters, as `NotificationFilter`'s values (the layout: ListFilterForm's)."""
+
+    date_ranges = (("incident_from", "incident_to"),)
+
     # As long as the API's `reference` filter (NotificationFilter) allows.
     reference = forms.CharField(
         label="Reference",
@@ -364,39 +369,8 @@ class NotificationFilterForm(forms.Form):
         ],
     )
 
-    def clean(self) -> dict:
-        data = super().clean()
-        start, end = data.get("incident_from"), data.get("incident_to")
-        if start and end and end < start:
-            self.add_error(
-                "incident_to",
-                "Incident on or before must be the same as or after incident on or after",
-            )
-        return data
-
     def __init__(self, *args, authorities, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["local_authority"].choices = [("", "Any")] + [
-            (authority.ons_code, authority.name) for authority in authorities
-        ]
+        self.fields["local_authority"].choices = choices_of(authorities, "ons_code")
         for name in ("incident_from", "incident_to"):
             self.fields[name].error_messages["invalid"] = "Enter a date, like 31/3/2025"
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
-            Fieldset(
-                Field.text("reference"),
-                Field.select("status"),
-                Field.select("reason"),
-                Field.select("local_authority"),
-                Field.select("region"),
-                Field.checkbox("notified_late", small=True),
-                Field.checkbox("draft_due_soon", small=True),
-                Field.checkbox("draft_overdue", small=True),
-                Field.text("incident_from"),
-                Field.text("incident_to"),
-                Field.select("sort"),
-            ),
-            Submit("filter", "Apply filters", css_class="govuk-button--secondary"),
-        )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from safeguarding import policy
 from safeguarding.audit import audit_list, case_access_log
 from safeguarding.calendars import england_calendar
-from safeguarding.filters import FilterInvalid
+from safeguarding.filter_forms import filtered_list
 from safeguarding.forms import form_add_errors
 from safeguarding.history import case_history
 from safeguarding.lists import list_page
@@ -107,40 +107,15 @@ def _section(
     return render(request, template, context)
 
 
-def _parse_filters(form: forms.NotificationFilterForm) -> dict:
-    """The form's answers as `NotificationFilter`'s values. A filter the user got wrong is
-    shown as a form error and left out; on any error the dates and sort are left out too."""
-    if not form.is_valid():
-        return {
-            key: form.cleaned_data.get(key) or ""
-            for key in (
-                "reference",
-                "status",
-                "reason",
-                "local_authority",
-                "region",
-                "notified_late",
-                "draft_due_soon",
-                "draft_overdue",
-            )
-            if key not in form.errors
-        }
-    return {key: value for key, value in form.cleaned_data.items() if value}
-
-
 @login_required
 def notification_index(request: HttpRequest) -> HttpResponse:
     form = forms.NotificationFilterForm(
         request.GET or None, authorities=local_authority_list(user=request.user)
     )
-    filters = _parse_filters(form) if request.GET else None
-    try:
-        notifications = selectors.notification_list_page_rows(user=request.user, filters=filters)
-    except FilterInvalid as exc:
-        # The page's form checks what the filters check; should one still refuse a value,
-        # say so next to its field and list without the filters rather than fail.
-        form_add_errors(form, {k: v for k, v in exc.errors.items() if k in form.fields})
-        notifications = selectors.notification_list_page_rows(user=request.user)
+    filters, notifications = filtered_list(
+        form,
+        lambda filters: selectors.notification_list_page_rows(user=request.user, filters=filters),
+    )
     listing = list_page(request, notifications)
     selectors.notification_due_dates_add(listing.page.object_list)
     audit_list(

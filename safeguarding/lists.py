@@ -29,6 +29,8 @@ from django.http import HttpRequest
 PER_PAGE = 25
 # Lists are counted exactly up to this many items; a longer one is "more than 10,000".
 COUNT_BOUND = 10_000
+# From this many items in, a page is read by its ids first (BoundedPaginator.page).
+DEFERRED_FROM = 1_000
 
 
 class StackedQuerySets:
@@ -110,6 +112,23 @@ class BoundedPaginator(Paginator):
     @property
     def bounded(self) -> bool:
         return self.count > self.bound
+
+    def page(self, number: int | str) -> Page:
+        """Paginator.page; from DEFERRED_FROM items on, a queryset's page is read in two steps:
+        the page's ids in the list's order (the sort index alone), then those rows with their
+        joins. An OFFSET on the whole query would make the database join every row it skips:
+        page 500 of the SIN list at 100k SINs, 25 ms of SQL before, 4 ms after (issue 14)."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        items = self.object_list
+        if bottom < DEFERRED_FROM or not isinstance(items, QuerySet):
+            return super().page(number)
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(items.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in items.filter(pk__in=ids).order_by()}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
 @dataclass(frozen=True)

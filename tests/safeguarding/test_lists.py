@@ -1,6 +1,7 @@
 """A list page counts the whole list, keeps its filters across pages and links to pages the
 way GOV.UK's pagination does."""
 
+import pytest
 from django.test import RequestFactory
 
 from safeguarding.lists import list_page
@@ -47,3 +48,29 @@ def test_a_page_number_too_large_for_the_database_opens_the_last_page():
     listing = page_of(list(range(60)), "page=400000000000000000")
     assert listing.page.number == 3
     assert list(listing.page) == list(range(50, 60))
+
+
+@pytest.mark.django_db
+def test_a_deep_page_read_by_its_ids_first_is_the_same_page_in_the_same_order(
+    monkeypatch, django_assert_num_queries
+):
+    from notifications.models import Notification
+    from tests.notifications.factories import SubmittedNotificationFactory
+
+    SubmittedNotificationFactory.create_batch(12)
+    # Equal sort keys (one authority), so the order rests on the tie-break by id too.
+    items = Notification.objects.select_related("local_authority").order_by(
+        "local_authority__name", "-id"
+    )
+    expected = list(items.all())[5:10]
+    monkeypatch.setattr("safeguarding.lists.DEFERRED_FROM", 5)
+
+    listing = page_of(items.all(), "page=2", per_page=5)
+    # The count, the page's ids, then its rows (with their joins): three queries.
+    with django_assert_num_queries(0):
+        rows = list(listing.page)
+        names = [row.local_authority.name for row in rows]
+    assert rows == expected
+    assert len(names) == 5
+    # The first page is read as before, in one query with its offset.
+    assert list(page_of(items.all(), "page=1", per_page=5).page) == list(items.all())[:5]

@@ -2,6 +2,8 @@
 
 import pytest
 from django import forms
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from safeguarding.filter_forms import ListFilterForm
 from safeguarding.widgets import FastSelect, fast_select_for
@@ -14,14 +16,34 @@ CHOICES = [
 ]
 
 
-@pytest.mark.parametrize("value", [None, "", "E08000035", "b", "3", ["a", "b"]])
+# Without groups (how filter panels use it): written straight from the choices.
+FLAT = [
+    ("", "Any"),
+    ("E08000035", 'Leeds & <Bradford> "quoted"'),
+    ("a&b", mark_safe("<b>safe</b>")),
+    (3, gettext_lazy("Three")),
+    ("dup", "First"),
+    ("dup", "Second"),
+]
+
+
+@pytest.mark.parametrize("choices", [CHOICES, FLAT], ids=["groups", "flat"])
+@pytest.mark.parametrize("value", [None, "", "E08000035", "b", "3", "a&b", "dup", ["a", "b"]])
 @pytest.mark.parametrize(
-    "attrs", [None, {"class": "govuk-select", "id": "id_la", "aria-describedby": "x y"}]
+    "attrs", [None, {"class": "govuk-select", "id": "id_la", "aria-describedby": 'x "y"'}]
 )
-def test_the_html_is_djangos(value, attrs):
-    django_select = forms.Select(choices=CHOICES)
-    fast = FastSelect(choices=CHOICES)
+def test_the_html_is_djangos(choices, value, attrs):
+    django_select = forms.Select(choices=choices)
+    fast = FastSelect(choices=choices)
     assert fast.render("la", value, attrs) == django_select.render("la", value, attrs)
+
+
+@pytest.mark.parametrize("value", [None, ["E08000035", "dup"]])
+def test_a_multiple_select_is_djangos_too(value):
+    django_select = forms.SelectMultiple(choices=FLAT)
+    fast = FastSelect(choices=FLAT)
+    fast.allow_multiple_selected = True
+    assert fast.render("la", value) == django_select.render("la", value)
 
 
 def test_required_and_disabled_attributes_are_written_as_django_does():
@@ -58,12 +80,8 @@ def test_the_copy_keeps_the_widgets_settings():
 
 
 def test_a_filter_panel_draws_it_as_a_govuk_select():
-    from django.template import Context, Template
-
     class Filters(ListFilterForm):
         authority = forms.ChoiceField(required=False, choices=CHOICES[:2])
 
-    html = Template("{% load crispy_forms_tags %}{% crispy form %}").render(
-        Context({"form": Filters()})
-    )
-    assert '<select name="authority" class="govuk-select"' in html
+    html = Filters().panel_html()
+    assert '<select name="authority" class="govuk-select" id="id_authority">' in html
