@@ -173,11 +173,8 @@ def _check_review(row: Row, now: datetime) -> None:
         row.add("incident_type", REQUIRED["incident_type"])
     _check_order(row, "notified_at", "rr_submitted_at", "the SIN's submission")
     _check_not_future(row, "rr_submitted_at", now)
-    answers = SimpleNamespace(**values)
-    for section in SECTIONS:
-        if not section.fields or section.key in ("narrative", "decision"):
-            continue
-        visible = review_rules.visible_fields(section, answers)
+    answers = _review_answers(values)
+    for section, visible, required in _review_rules(answers):
         for name in section.fields:
             depends_on = ASKED_DEPENDING_ON.get(name)
             if name in visible or values[name] is None or not row.ok(name):
@@ -185,7 +182,7 @@ def _check_review(row: Row, now: datetime) -> None:
             if depends_on and (values[depends_on] is None or not row.ok(depends_on)):
                 continue  # judged once what it depends on is given and can be read
             row.add(name, f"{NOT_ASKED[name]}: leave it blank")
-        for name in review_rules.required_fields(section, answers):
+        for name in required:
             # Blank means not known (DOMAIN.md §6), except what the incident type requires.
             if section.key == "cause" and values[name] is None and row.ok(name, "incident_type"):
                 row.add(name, REQUIRED[name])
@@ -198,6 +195,38 @@ def _check_review(row: Row, now: datetime) -> None:
         review_rules.themes_errors(row.themes),
         {f"{theme}_good_practice": f"good_practice_{theme}" for theme in THEMES},
     )
+
+
+# What the review's questions depend on (rapidreviews.rules: visible_fields, required_fields).
+_RULE_INPUTS = ("incident_type", "age_years", "mental_health")
+# {inputs: [(section, visible fields, required fields)]}: a file has few combinations.
+_rules_by_inputs: dict[tuple, list] = {}
+
+
+def _review_answers(values: dict) -> SimpleNamespace:
+    """The answers the review's rules read, as the object they take."""
+    return SimpleNamespace(**{name: values[name] for name in _RULE_INPUTS})
+
+
+def _review_rules(answers: SimpleNamespace) -> list:
+    """(section, visible, required) for each section the import checks, given the answers the
+    rules depend on: worked out once per combination rather than once per row."""
+    key = tuple(getattr(answers, name) for name in _RULE_INPUTS)
+    rules = _rules_by_inputs.get(key)
+    if rules is None:
+        rules = [
+            (
+                section,
+                frozenset(review_rules.visible_fields(section, answers)),
+                review_rules.required_fields(section, answers),
+            )
+            for section in SECTIONS
+            if section.fields and section.key not in ("narrative", "decision")
+        ]
+        if len(_rules_by_inputs) > 10_000:
+            _rules_by_inputs.clear()
+        _rules_by_inputs[key] = rules
+    return rules
 
 
 def _check_order(row: Row, earlier: str, later: str, what: str) -> None:

@@ -262,3 +262,31 @@ def test_a_duplicate_written_by_copy_is_djangos_integrity_error():
     with pytest.raises(IntegrityError), transaction.atomic():
         rows_insert(ReferenceSequence, [{"prefix": "TST", "year": 2000, "last_number": 2}])
     assert ReferenceSequence.objects.get(prefix="TST", year=2000).last_number == 1
+
+
+class _OnlyTheRuleInputs:
+    """Answers that fail on any attribute the importer does not cache the rules by."""
+
+    def __init__(self, **answers):
+        self.__dict__.update(answers)
+
+    def __getattr__(self, name):
+        raise AssertionError(f"the review rules read {name!r}: add it to check._RULE_INPUTS")
+
+
+def test_the_review_rules_read_only_what_the_import_caches_them_by():
+    from analytics.importer import check
+    from rapidreviews import rules
+    from rapidreviews.sections import SECTIONS
+
+    for incident_type in ("death", "serious_harm", "other", None):
+        for age in (None, 0, 5, 12, 16, 17):
+            for mental_health in (None, "diagnosed", "not_recorded"):
+                answers = _OnlyTheRuleInputs(
+                    **dict(
+                        zip(check._RULE_INPUTS, (incident_type, age, mental_health), strict=True)
+                    )
+                )
+                for section in SECTIONS:
+                    rules.visible_fields(section, answers)
+                    rules.required_fields(section, answers)
