@@ -156,8 +156,7 @@ class User(AbstractUser):
             ),
             models.CheckConstraint(
                 name="user_approver_of_an_organisation",
-                condition=Q(is_approver=False)
-                | Q(role__in=[Role.LA_USER, Role.PARTNERSHIP_LEAD]),
+                condition=Q(is_approver=False) | Q(role__in=[Role.LA_USER, Role.PARTNERSHIP_LEAD]),
                 violation_error_message=(
                     "Only a local authority user or a partnership lead can be an approver."
                 ),
@@ -458,6 +457,8 @@ class ApiToken(AbstractAuthToken):
     is deleted when its owner's password changes or the account is deactivated."""
 
     name = models.CharField(max_length=100, help_text="What the token is for, e.g. the system")
+    # When the API last accepted it (to the minute: safeguarding.api.throttling).
+    last_used_at = models.DateTimeField("last used", null=True, blank=True)
 
     class Meta:
         verbose_name = "API token"

@@ -145,9 +145,7 @@ def people_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[U
         people_visible_to(user)
         .select_related("local_authority", "partnership")
         .annotate(
-            has_second_factor=Exists(
-                TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
-            )
+            has_second_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
         )
         .order_by("last_name", "first_name", "username")
     )
@@ -194,11 +192,12 @@ def organisation_check(
     return {"local_authority": None, "partnership": None}
 
 
+APPROVER_ROLES_ONLY = "Only a local authority user or a partnership lead can be an approver"
+
+
 def approver_check(*, role: str, is_approver: bool) -> None:
     if is_approver and role not in policy.ORGANISATION_ROLES:
-        raise PersonInvalid(
-            {"is_approver": ["Only a local authority user or a partnership lead can be an approver"]}
-        )
+        raise PersonInvalid({"is_approver": [APPROVER_ROLES_ONLY]})
 
 
 @transaction.atomic
@@ -222,7 +221,8 @@ def person_change(
         by=by, role=role, local_authority=local_authority, partnership=partnership
     )
     if not policy.is_administrator(by):
-        organisation = {"local_authority": locked.local_authority, "partnership": locked.partnership}
+        organisation = {"local_authority": locked.local_authority, "partnership": None}
+        organisation["partnership"] = locked.partnership
     approver_check(role=role, is_approver=is_approver)
     if locked.pk == by.pk and role != locked.role:
         raise PersonInvalid({"role": ["You cannot change your own role"]})

@@ -339,6 +339,19 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("administration", GET, can_administer),
     Endpoint("retention", FORM, can_administer),
     Endpoint("access-history", GET, can_see_access_log),
+    # People and their accounts: a person's page is open to whoever sees them (scope: their
+    # organisation's approvers, administrators and the person themselves).
+    Endpoint("people-list", GET, can_see_people),
+    Endpoint("people-invite", FORM, can_manage_people),
+    Endpoint("people-detail", GET, is_signed_in, case="team_person"),
+    Endpoint("people-change", FORM, can_manage_people, case="team_person"),
+    Endpoint("people-deactivate", FORM, can_manage_people, case="team_person"),
+    Endpoint("people-reactivate", FORM, can_manage_people, case="team_person"),
+    Endpoint("people-invitation-resend", POST, can_manage_people, case="team_person"),
+    Endpoint("people-invitation-cancel", POST, can_manage_people, case="team_person"),
+    Endpoint("people-api-token-create", FORM, can_manage_api_tokens, case="team_person"),
+    Endpoint("people-api-token-revoke", POST, can_manage_api_tokens, case="team_person"),
+    Endpoint("invitation-accept", FORM, anyone, case="invitation"),
     # Serious Incident Notifications
     Endpoint("notifications:notification-list", GET, is_signed_in),
     Endpoint("notifications:notification-start", FORM, can_notify),
