@@ -151,6 +151,11 @@ class VersionForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # the confirmation page writes the form and its button
+
 
 class AcceptInvitationForm(_SetPasswordForm):
     """Choose a password (Django's password validators, with the person's own details)."""

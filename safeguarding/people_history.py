@@ -17,9 +17,7 @@ LABELS = {
 RULES = (
     Rule(AuditAction.INVITE, r"Invited", "sent an invitation", labels=LABELS),
     Rule(AuditAction.INVITE, r"Invitation sent again", "sent the invitation again", show=()),
-    Rule(
-        AuditAction.INVITATION_ACCEPTED, r"", "accepted the invitation and chose a password"
-    ),
+    Rule(AuditAction.INVITATION_ACCEPTED, r"", "accepted the invitation and chose a password"),
     Rule(AuditAction.INVITATION_CANCELLED, r"", "cancelled the invitation", show=()),
     Rule(AuditAction.DEACTIVATE, r"", "deactivated the account", show=()),
     Rule(AuditAction.REACTIVATE, r"", "reactivated the account", show=()),

@@ -52,6 +52,22 @@ PEOPLE_PAGE_SIZE = 50
 NEW_TOKEN_SESSION_KEY = "people_new_api_token"  # noqa: S105 (a session key)
 
 
+def _refuse_other_organisation(request: HttpRequest) -> None:
+    """An approver's form asks for no role or organisation (theirs are given); a request that
+    names another anyway (a role the approver cannot give, another authority) is refused."""
+    user = request.user
+    if request.method != "POST" or policy.is_administrator(user):
+        return
+    own = {
+        "role": user.role,
+        "local_authority": str(user.local_authority_id or ""),
+        "partnership": str(user.partnership_id or ""),
+    }
+    for name, value in own.items():
+        sent = request.POST.get(name, "")
+        policy.require(not sent or sent == value)
+
+
 def _name(person) -> str:
     return person.get_full_name() or person.get_username()
 
@@ -78,6 +94,7 @@ def people(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invite(request: HttpRequest) -> HttpResponse:
     policy.require(policy.can_manage_people(request.user))
+    _refuse_other_organisation(request)
     form = InviteForm(request.POST or None, by=request.user)
     if form.is_valid():
         data = form.cleaned_data
@@ -142,6 +159,7 @@ def person_detail(request: HttpRequest, user_pk: int) -> HttpResponse:
 def person_change_view(request: HttpRequest, user_pk: int) -> HttpResponse:
     person = person_get_for_user(user=request.user, pk=user_pk)
     policy.require(policy.can_manage_people(request.user, person))
+    _refuse_other_organisation(request)
     initial = {
         "version": person.version,
         "role": person.role,
