@@ -259,14 +259,18 @@ def person_change(
 
 
 @transaction.atomic
-def person_deactivate(*, person: User, by: User, expected_version: int | None) -> User:
+def person_deactivate(
+    *, person: User, by: User | None, expected_version: int | None, reason: str = ""
+) -> User:
     """Deactivate an account: it cannot sign in, its sessions end at once (the session epoch
     changes the session hash) and its API tokens are deleted. Nobody deactivates themselves,
-    and the last administrator stays."""
+    and the last administrator stays. `by` None is the service itself (a scheduled task, such
+    as one for accounts left unused), which says why in `reason`."""
     locked = _lock(person, expected_version)
-    policy.require(policy.can_manage_people(by, locked))
-    if locked.pk == by.pk:
-        raise PersonError("You cannot deactivate your own account")
+    if by is not None:
+        policy.require(policy.can_manage_people(by, locked))
+        if locked.pk == by.pk:
+            raise PersonError("You cannot deactivate your own account")
     if not locked.is_active:
         raise PersonError("This account is already deactivated")
     if _is_last_administrator(locked):
@@ -277,7 +281,12 @@ def person_deactivate(*, person: User, by: User, expected_version: int | None) -
     # Saving is_active False deletes the API tokens (safeguarding.api_tokens).
     locked.save(update_fields=["is_active", "session_epoch", "version"])
     locked.refresh_from_db()
-    audit_log(actor=by, action=AuditAction.DEACTIVATE, obj=locked, message="Account deactivated")
+    audit_log(
+        actor=by,
+        action=AuditAction.DEACTIVATE,
+        obj=locked,
+        message=f"Account deactivated: {reason}" if reason else "Account deactivated",
+    )
     return locked
 
 

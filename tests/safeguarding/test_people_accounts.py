@@ -220,3 +220,18 @@ def test_nobody_deactivates_themselves_and_the_last_administrator_is_known(make_
 
     other.refresh_from_db()
     assert _is_last_administrator(other)
+
+
+def test_the_service_itself_can_deactivate_with_a_reason(make_user, leeds):
+    from safeguarding.history import case_history
+    from safeguarding.people import person_deactivate
+
+    person = make_user(Role.LA_USER, local_authority=leeds)
+
+    person_deactivate(person=person, by=None, expected_version=None, reason="not used for 90 days")
+
+    person.refresh_from_db()
+    assert not person.is_active
+    item = case_history(person)[0]
+    assert (item.who, item.what) == ("The service", "deactivated the account")
+    assert item.note == "Reason: not used for 90 days."
