@@ -29,9 +29,9 @@ from .models import AuditAction, Invitation, LocalAuthority, Partnership, Secret
 from .people import (
     PersonError,
     PersonInvalid,
-    _lock,
     approver_check,
     organisation_check,
+    person_lock,
 )
 
 DUPLICATE_EMAIL = "Someone already has an account with this email address"
@@ -165,7 +165,7 @@ def person_invite(
 def invitation_resend(*, person: User, by: User, expected_version: int | None = None) -> User:
     """A new link for someone invited (or whose invitation was cancelled and who never chose a
     password): the old link stops working."""
-    locked = _lock(person, expected_version)
+    locked = person_lock(person, expected_version)
     policy.require(policy.can_manage_people(by, locked))
     if locked.is_active or (locked.has_usable_password() and not locked.is_invited):
         raise PersonError("This person has already accepted their invitation")
@@ -182,7 +182,7 @@ def invitation_resend(*, person: User, by: User, expected_version: int | None = 
 def invitation_cancel(*, person: User, by: User, expected_version: int | None = None) -> User:
     """Withdraw an invitation: the link stops working and the account stays unable to sign in
     (shown as deactivated; it can be invited again)."""
-    locked = _lock(person, expected_version)
+    locked = person_lock(person, expected_version)
     policy.require(policy.can_manage_people(by, locked))
     if not locked.is_invited:
         raise PersonError("This person has no invitation waiting")

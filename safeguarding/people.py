@@ -155,7 +155,8 @@ def people_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[U
 # --- Changes -----------------------------------------------------------------------------------
 
 
-def _lock(person: User, expected_version: int | None) -> User:
+def person_lock(person: User, expected_version: int | None) -> User:
+    """The account, locked for a change; PersonConflict when it changed since `expected_version`."""
     locked = User.objects.select_for_update().get(pk=person.pk)
     if expected_version is not None and locked.version != expected_version:
         raise PersonConflict(locked)
@@ -213,7 +214,7 @@ def person_change(
 ) -> User:
     """Change a person's role (and with it their organisation) or approver flag. An approver
     changes only the approver flag of the people of their organisation."""
-    locked = _lock(person, expected_version)
+    locked = person_lock(person, expected_version)
     policy.require(policy.can_manage_people(by, locked))
     if not policy.is_administrator(by):
         role = locked.role
@@ -266,7 +267,7 @@ def person_deactivate(
     changes the session hash) and its API tokens are deleted. Nobody deactivates themselves,
     and the last administrator stays. `by` None is the service itself (a scheduled task, such
     as one for accounts left unused), which says why in `reason`."""
-    locked = _lock(person, expected_version)
+    locked = person_lock(person, expected_version)
     if by is not None:
         policy.require(policy.can_manage_people(by, locked))
         if locked.pk == by.pk:
@@ -293,7 +294,7 @@ def person_deactivate(
 @transaction.atomic
 def person_reactivate(*, person: User, by: User, expected_version: int | None) -> User:
     """Let a deactivated account sign in again (its API tokens stay revoked)."""
-    locked = _lock(person, expected_version)
+    locked = person_lock(person, expected_version)
     policy.require(policy.can_manage_people(by, locked))
     if locked.is_active or locked.is_invited:
         raise PersonError("Only a deactivated account can be reactivated")
