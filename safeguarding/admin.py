@@ -196,13 +196,16 @@ class PostcodeImdDecileAdmin(admin.ModelAdmin):
 @admin.register(User)
 class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     list_display = ["username", "email", "role", "organisation", "is_active", "last_login"]
-    list_filter = ["role", "is_active", "local_authority__region"]
+    list_filter = ["role", "is_approver", "is_active", "local_authority__region"]
     search_fields = ["username", "email", "first_name", "last_name"]
     autocomplete_fields = ["local_authority", "partnership"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("Personal details", {"fields": ["first_name", "last_name", "email"]}),
-        ("Role and organisation", {"fields": ["role", "local_authority", "partnership"]}),
+        (
+            "Role and organisation",
+            {"fields": ["role", "local_authority", "partnership", "is_approver"]},
+        ),
         ("Access", {"fields": ["is_active"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]

@@ -217,6 +217,69 @@ def can_reset_second_factor(user, person: Any = None) -> bool:
     return is_administrator(user)
 
 
+# --- People and their accounts (safeguarding.people) -------------------------------------------
+
+# The roles of each kind of organisation: what an approver may give the people they manage.
+ORGANISATION_ROLES = frozenset({Role.LA_USER, Role.PARTNERSHIP_LEAD})
+
+
+def is_approver(user, obj: Any = None) -> bool:
+    """An approver of a local authority or a partnership: manages its people."""
+    return _role(user) in ORGANISATION_ROLES and bool(user.is_approver)
+
+
+def can_see_people(user, obj: Any = None) -> bool:
+    """The team pages (the list of people, invitations): administrators, for everyone, and
+    approvers, for their own organisation (`people.people_visible_to` says who is in it)."""
+    return is_administrator(user) or is_approver(user)
+
+
+def is_approver_of(user, person: Any) -> bool:
+    """An approver of the person's own organisation (same local authority, or same
+    partnership for a partnership lead)."""
+    if not is_approver(user):
+        return False
+    if user.role == Role.LA_USER:
+        return (
+            getattr(person, "role", Role.LA_USER) == Role.LA_USER
+            and person.local_authority_id is not None
+            and person.local_authority_id == user.local_authority_id
+        )
+    return (
+        getattr(person, "role", Role.PARTNERSHIP_LEAD) == Role.PARTNERSHIP_LEAD
+        and person.partnership_id is not None
+        and person.partnership_id == user.partnership_id
+    )
+
+
+def can_manage_people(user, person: Any = None) -> bool:
+    """Invite, change the role or approver flag of, deactivate and reactivate someone, resend
+    or cancel their invitation: administrators anyone, approvers the people of their own
+    organisation, into its own role only (`roles_grantable`)."""
+    if is_administrator(user):
+        return True
+    return is_approver(user) if person is None else is_approver_of(user, person)
+
+
+def roles_grantable(user) -> list[str]:
+    """The roles `user` may give: any for administrators; an approver, their organisation's
+    own role (never an administrator or a Panel role)."""
+    if is_administrator(user):
+        return list(Role.values)
+    if is_approver(user):
+        return [user.role]
+    return []
+
+
+def can_manage_api_tokens(user, person: Any) -> bool:
+    """Make and revoke someone's API tokens: the person themselves, and administrators. Not
+    approvers: a token acts as its owner in the API, so nobody but the owner and the
+    service's administrators should hold one made for them."""
+    if _role(user) is None:
+        return False
+    return is_administrator(user) or getattr(person, "pk", None) == user.pk
+
+
 def is_owner(user, message: Any) -> bool:
     """A person's own inbox messages."""
     return _role(user) is not None and message.recipient_id == user.pk
@@ -276,6 +339,19 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("administration", GET, can_administer),
     Endpoint("retention", FORM, can_administer),
     Endpoint("access-history", GET, can_see_access_log),
+    # People and their accounts: a person's page is open to whoever sees them (scope: their
+    # organisation's approvers, administrators and the person themselves).
+    Endpoint("people-list", GET, can_see_people),
+    Endpoint("people-invite", FORM, can_manage_people),
+    Endpoint("people-detail", GET, is_signed_in, case="team_person"),
+    Endpoint("people-change", FORM, can_manage_people, case="team_person"),
+    Endpoint("people-deactivate", FORM, can_manage_people, case="team_person"),
+    Endpoint("people-reactivate", FORM, can_manage_people, case="team_person"),
+    Endpoint("people-invitation-resend", POST, can_manage_people, case="team_person"),
+    Endpoint("people-invitation-cancel", POST, can_manage_people, case="team_person"),
+    Endpoint("people-api-token-create", FORM, can_manage_api_tokens, case="team_person"),
+    Endpoint("people-api-token-revoke", POST, can_manage_api_tokens, case="team_person"),
+    Endpoint("invitation-accept", FORM, anyone, case="invitation"),
     # Serious Incident Notifications
     Endpoint("notifications:notification-list", GET, is_signed_in),
     Endpoint("notifications:notification-start", FORM, can_notify),

@@ -1,0 +1,237 @@
+"""The team pages: the list and a person's page in scope, role changes, deactivation (sessions
+and API tokens end at once) and reactivation, each audited and shown in the history."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from safeguarding.codes import Role
+from safeguarding.models import ApiToken, AuditAction, AuditEvent, LocalAuthority
+
+from ..conftest import api_token_header
+
+
+@pytest.fixture
+def kent(db):
+    return LocalAuthority.objects.get(name="Kent")
+
+
+@pytest.fixture
+def approver(make_user, leeds):
+    return make_user(Role.LA_USER, local_authority=leeds, is_approver=True, first_name="Robin")
+
+
+def _can_sign_in(user) -> bool:
+    client = Client()
+    response = client.post(
+        reverse("login"), {"username": user.username, "password": "correct-horse-battery-staple"}
+    )
+    return response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def _signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_an_approver_lists_their_own_people(approver, make_user, leeds, kent):
+    colleague = make_user(Role.LA_USER, local_authority=leeds, last_name="Colleague")
+    make_user(Role.LA_USER, local_authority=kent, last_name="Kentish")
+
+    response = _signed_in(approver).get(reverse("people-list"))
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert colleague.email in body and "Kentish" not in body
+    assert "Invite someone" in body
+
+
+def test_the_list_filters_by_status(make_user, leeds):
+    admin = make_user(Role.ADMINISTRATOR)
+    gone = make_user(Role.LA_USER, local_authority=leeds, last_name="Gone", is_active=False)
+    here = make_user(Role.LA_USER, local_authority=leeds, last_name="Here")
+
+    response = _signed_in(admin).get(
+        reverse("people-list"), {"status": "deactivated", "organisation": "la-E08000035"}
+    )
+
+    body = response.content.decode()
+    assert gone.email in body and here.email not in body
+
+
+def test_an_approver_gets_404_on_another_authoritys_person(approver, make_user, kent):
+    kent_person = make_user(Role.LA_USER, local_authority=kent)
+    client = _signed_in(approver)
+
+    for name in ("people-detail", "people-change", "people-deactivate"):
+        assert client.get(reverse(name, args=[kent_person.pk])).status_code == 404
+    response = client.post(reverse("people-deactivate", args=[kent_person.pk]), {"version": 0})
+    assert response.status_code == 404
+    kent_person.refresh_from_db()
+    assert kent_person.is_active
+
+
+def test_people_who_are_not_approvers_see_only_themselves(make_user, leeds):
+    person = make_user(Role.LA_USER, local_authority=leeds)
+    colleague = make_user(Role.LA_USER, local_authority=leeds)
+    client = _signed_in(person)
+
+    assert client.get(reverse("people-list")).status_code == 403
+    assert client.get(reverse("people-detail", args=[colleague.pk])).status_code == 404
+    own = client.get(reverse("people-detail", args=[person.pk]))
+    assert own.status_code == 200 and "Deactivate account" not in own.content.decode()
+
+
+def test_a_persons_page_shows_the_facts_and_the_history(approver, make_user, leeds):
+    person = make_user(Role.LA_USER, local_authority=leeds)
+    client = _signed_in(approver)
+    client.post(reverse("people-change", args=[person.pk]), {"version": 0, "is_approver": "yes"})
+
+    body = client.get(reverse("people-detail", args=[person.pk])).content.decode()
+
+    assert person.email in body and "Leeds" in body and "Active" in body
+    assert "changed the role" in body and "Approver: Yes (was No)" in body
+    assert "Deactivate account" in body
+
+
+def test_an_approver_makes_a_colleague_an_approver(approver, make_user, leeds):
+    person = make_user(Role.LA_USER, local_authority=leeds)
+
+    response = _signed_in(approver).post(
+        reverse("people-change", args=[person.pk]), {"version": 0, "is_approver": "yes"}
+    )
+
+    person.refresh_from_db()
+    assert response.status_code == 302
+    assert person.is_approver and person.version == 1
+    event = AuditEvent.objects.get(action=AuditAction.UPDATE, object_id=str(person.pk))
+    assert event.changes == {"is_approver": [False, True]} and event.actor == approver
+
+
+def test_an_administrator_changes_a_role_and_organisation(make_user, leeds):
+    admin = make_user(Role.ADMINISTRATOR)
+    person = make_user(Role.LA_USER, local_authority=leeds)
+
+    response = _signed_in(admin).post(
+        reverse("people-change", args=[person.pk]),
+        {
+            "version": 0,
+            "role": Role.PARTNERSHIP_LEAD,
+            "partnership": leeds.partnership_id,
+            "is_approver": "no",
+        },
+    )
+
+    person.refresh_from_db()
+    assert response.status_code == 302
+    assert person.role == Role.PARTNERSHIP_LEAD and person.partnership == leeds.partnership
+    assert person.local_authority is None
+
+
+def test_a_stale_change_is_refused(approver, make_user, leeds):
+    person = make_user(Role.LA_USER, local_authority=leeds)
+    client = _signed_in(approver)
+    client.post(reverse("people-change", args=[person.pk]), {"version": 0, "is_approver": "yes"})
+
+    response = client.post(
+        reverse("people-change", args=[person.pk]), {"version": 0, "is_approver": "no"}
+    )
+
+    person.refresh_from_db()
+    assert response.status_code == 200
+    assert "Someone else changed this account" in response.content.decode()
+    assert person.is_approver
+
+
+def test_an_approver_cannot_make_an_administrator(approver, make_user, leeds):
+    person = make_user(Role.LA_USER, local_authority=leeds)
+
+    response = _signed_in(approver).post(
+        reverse("people-change", args=[person.pk]),
+        {"version": 0, "role": Role.ADMINISTRATOR, "is_approver": "no"},
+    )
+
+    person.refresh_from_db()
+    assert response.status_code == 403 and person.role == Role.LA_USER
+
+
+def test_deactivation_ends_sessions_and_api_tokens_at_once(approver, make_user, leeds):
+    person = make_user(Role.LA_USER, local_authority=leeds)
+    their_browser = _signed_in(person)
+    assert their_browser.get(reverse("home")).status_code == 200
+    token_header = api_token_header(person)
+    api = Client(HTTP_AUTHORIZATION=token_header)
+    assert api.get("/api/v1/notifications/").status_code == 200
+
+    response = _signed_in(approver).post(
+        reverse("people-deactivate", args=[person.pk]), {"version": person.version}
+    )
+
+    person.refresh_from_db()
+    assert response.status_code == 302
+    assert not person.is_active and person.status == "deactivated"
+    # Their next request is signed out, and their token is refused.
+    next_page = their_browser.get(reverse("home"))
+    assert next_page.status_code == 302 and "/sign-in/" in next_page["Location"]
+    assert api.get("/api/v1/notifications/").status_code == 401
+    assert not ApiToken.objects.filter(user=person).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.DEACTIVATE, object_id=str(person.pk))
+    # And they cannot sign in again.
+    assert not _can_sign_in(person)
+
+
+def test_reactivation_lets_them_sign_in_again(make_user, leeds):
+    admin = make_user(Role.ADMINISTRATOR)
+    person = make_user(Role.LA_USER, local_authority=leeds, is_active=False)
+
+    response = _signed_in(admin).post(
+        reverse("people-reactivate", args=[person.pk]), {"version": person.version}
+    )
+
+    person.refresh_from_db()
+    assert response.status_code == 302 and person.is_active
+    assert _can_sign_in(person)
+    assert AuditEvent.objects.filter(action=AuditAction.REACTIVATE, object_id=str(person.pk))
+
+
+def test_nobody_deactivates_themselves_and_the_last_administrator_is_known(make_user):
+    admin = make_user(Role.ADMINISTRATOR)
+
+    response = _signed_in(admin).post(
+        reverse("people-deactivate", args=[admin.pk]), {"version": admin.version}
+    )
+
+    admin.refresh_from_db()
+    assert response.status_code == 200 and admin.is_active
+    assert "You cannot deactivate your own account" in response.content.decode()
+
+    other = make_user(Role.ADMINISTRATOR)
+    # Two administrators: one may deactivate the other, but not the last one left.
+    assert (
+        _signed_in(other)
+        .post(reverse("people-deactivate", args=[admin.pk]), {"version": admin.version})
+        .status_code
+        == 302
+    )
+    # `other` is now the last administrator: the service refuses to deactivate them (the
+    # pages never can, as the last administrator's only administrator is themselves).
+    from safeguarding.people import _is_last_administrator
+
+    other.refresh_from_db()
+    assert _is_last_administrator(other)
+
+
+def test_the_service_itself_can_deactivate_with_a_reason(make_user, leeds):
+    from safeguarding.history import case_history
+    from safeguarding.people import person_deactivate
+
+    person = make_user(Role.LA_USER, local_authority=leeds)
+
+    person_deactivate(person=person, by=None, expected_version=None, reason="not used for 90 days")
+
+    person.refresh_from_db()
+    assert not person.is_active
+    item = case_history(person)[0]
+    assert (item.who, item.what) == ("The service", "deactivated the account")
+    assert item.note == "Reason: not used for 90 days."
