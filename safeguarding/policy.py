@@ -35,6 +35,8 @@ NATIONAL_READERS = PANEL_ROLES | {Role.ADMINISTRATOR}
 
 class PartnershipCase(Protocol):
     partnership_id: int | None
+    # The partnership that covers the case's local authority now (`safeguarding.moves`).
+    authority_partnership_id: int | None
 
 
 class AuthorityCase(Protocol):
@@ -75,11 +77,14 @@ def is_partnership_lead(user, obj: Any = None) -> bool:
 
 
 def is_lead_of(user, case: PartnershipCase) -> bool:
-    """A lead of the case's safeguarding partnership."""
+    """A lead of the case's safeguarding partnership, while it still covers the case's local
+    authority: after the authority moves, its closed cases (which keep their partnership) are
+    read-only for both partnerships; its open cases moved with it (safeguarding.moves)."""
     return (
         _role(user) == Role.PARTNERSHIP_LEAD
         and user.partnership_id is not None
         and user.partnership_id == case.partnership_id
+        and user.partnership_id == getattr(case, "authority_partnership_id", case.partnership_id)
     )
 
 

@@ -9,7 +9,6 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from safeguarding.moves import authority_move, partnership_merge
 
 from analytics.engine import compute_year
 from lcsprs.models import Lcspr
@@ -17,6 +16,7 @@ from rapidreviews.models import RapidReview
 from safeguarding.audit import audit_events_for
 from safeguarding.codes import Role
 from safeguarding.models import AuthorityMove, LocalAuthority, Partnership, Reminder
+from safeguarding.moves import authority_move, partnership_merge
 
 from ..factories import PartnershipFactory
 from ..lcsprs.factories import InProgressLcsprFactory, PublishedLcsprFactory
@@ -126,7 +126,9 @@ def test_open_lcsprs_and_pending_extensions_move_and_it_is_audited(leeds, new, a
     assert extension.review.partnership == new
     move = AuthorityMove.objects.get(change=change)
     assert move.local_authority == leeds and move.to_partnership == new
-    assert move.open_rapid_reviews == 1 and move.open_lcsprs == 1
+    assert move.carried["rapid_reviews"] == [review.notification.reference]
+    assert move.carried["lcsprs"] == [lcspr.rapid_review.notification.reference]
+    assert move.carried["extension_requests"] == [review.notification.reference]
     assert audit_events_for(leeds).filter(message__icontains="moved").exists()
     assert audit_events_for(review).filter(message__icontains="moved").exists()
     assert audit_events_for(lcspr).filter(message__icontains="moved").exists()
