@@ -204,6 +204,12 @@ def can_administer(user, obj: Any = None) -> bool:
     return is_administrator(user)
 
 
+def can_manage_organisations(user, obj: Any = None) -> bool:
+    """Move a local authority to another partnership, merge partnerships, add authorities and
+    partnerships (safeguarding.moves, safeguarding.organisations): administrators."""
+    return is_administrator(user)
+
+
 def can_lift_lockout(user, obj: Any = None) -> bool:
     """End someone's sign-in or second-factor lockout: administrators (the account's
     organisation's approvers, too, once the service has approvers)."""
@@ -272,6 +278,14 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("second-factor-reset", POST, can_reset_second_factor, case="person"),
     Endpoint("local-authority-list", GET, is_signed_in),
     Endpoint("local-authority-detail", GET, is_signed_in, case="local_authority"),
+    Endpoint("local-authority-add", FORM, can_manage_organisations),
+    Endpoint("local-authority-move", FORM, can_manage_organisations, "local_authority"),
+    Endpoint("local-authority-move-check", FORM, can_manage_organisations, "local_authority"),
+    Endpoint("partnership-list", GET, is_signed_in),
+    Endpoint("partnership-add", FORM, can_manage_organisations),
+    Endpoint("partnership-detail", GET, is_signed_in, case="partnership"),
+    Endpoint("partnership-merge", FORM, can_manage_organisations, "partnership"),
+    Endpoint("partnership-merge-check", FORM, can_manage_organisations, "partnership"),
     Endpoint("inbox", GET, is_signed_in),
     Endpoint("inbox-read-all", POST, is_signed_in),
     Endpoint("inbox-open", POST, is_owner, case="message"),
