@@ -114,6 +114,11 @@ class LocalAuthorityAdmin(AuditedAdmin):
     search_fields = ["name", "ons_code", "dfe_code"]
     autocomplete_fields = ["partnership"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Moving an authority here would strand its open cases: the service's "Move to another
+        # partnership" page carries them (safeguarding.moves).
+        return ["partnership"] if obj is not None else []
+
 
 @admin.register(CensusEthnicityShare)
 class CensusEthnicityShareAdmin(AuditedAdmin):

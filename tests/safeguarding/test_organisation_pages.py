@@ -245,3 +245,12 @@ def test_new_reference_data_is_validated_with_clear_errors(admin_client, leeds):
         ).content.decode()
         assert "govuk-error-summary" in html and message in html
     assert not Partnership.objects.filter(name="Another partnership").exists()
+
+
+def test_the_django_admin_no_longer_moves_an_authority(admin_client, leeds, new):
+    page = reverse("admin:safeguarding_localauthority_change", args=[leeds.pk])
+    html = admin_client.get(page).content.decode()
+    assert 'name="partnership"' not in html
+    admin_client.post(page, {"partnership": new.pk, "name": leeds.name})
+    leeds.refresh_from_db()
+    assert leeds.partnership != new

@@ -184,3 +184,30 @@ def test_a_merge_moves_every_authority_of_the_partnership(admin, new, new_lead, 
     client.force_login(new_lead)
     assert client.get(review_url("review-detail", review.pk)).status_code == 200
     assert Lcspr.objects.count() == 0
+
+
+def test_a_review_reopened_after_the_move_goes_to_the_new_partnership(
+    client, leeds, new, admin, make_user, new_lead
+):
+    from rapidreviews.services import rapid_review_reopen
+
+    closed = SubmittedReviewFactory()
+    move_leeds(leeds, new, admin)
+    rapid_review_reopen(
+        review=closed, by=make_user(Role.PANEL_SECRETARIAT), reason="Needs the chronology"
+    )
+
+    closed.refresh_from_db()
+    assert closed.partnership == new
+    client.force_login(new_lead)
+    page = review_url("review-section", closed.pk, "narrative")
+    assert client.post(page, {"version": 0, "reflection": "Reopened"}).status_code == 302
+    assert audit_events_for(closed).filter(message__startswith="Reopened for").exists()
+
+
+def test_the_old_lead_still_reads_the_closed_reviews_sin(client, leeds, new, admin, old_lead):
+    closed = SubmittedReviewFactory()
+    move_leeds(leeds, new, admin)
+    client.force_login(old_lead)
+    page = reverse("notifications:notification-detail", args=[closed.notification_id])
+    assert client.get(page).status_code == 200
