@@ -19,12 +19,21 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
 from .audit import audit_log
 from .dates import long_date
-from .models import AuditAction, AuthorityMove, LocalAuthority, Partnership, PartnershipChange, User
+from .models import (
+    AuditAction,
+    AuthorityMove,
+    LocalAuthority,
+    Partnership,
+    PartnershipChange,
+    Reminder,
+    User,
+)
 
 # How far back an effective date may be: a change agreed at a board meeting is recorded within
 # a few weeks, not rewritten years later. The move itself is applied when it is confirmed.
@@ -66,6 +75,9 @@ def register_case_carrier(carrier: CaseCarrier) -> None:
 class CarriedCases:
     carrier: CaseCarrier
     references: list[str]
+    # Deadline reminders already sent about these cases: they stay in the cases' history; the
+    # next ones go to the new partnership's leads.
+    reminders_sent: int = 0
 
     @property
     def count(self) -> int:
@@ -83,15 +95,27 @@ class MovePreview:
     def total(self) -> int:
         return sum(c.count for c in self.carried)
 
+    @property
+    def reminders_sent(self) -> int:
+        return sum(c.reminders_sent for c in self.carried)
+
+
+def _carried(carrier: CaseCarrier, authority: LocalAuthority) -> CarriedCases:
+    cases = list(carrier.open_cases(authority))
+    reminders = 0
+    if carrier.moves and cases:
+        reminders = Reminder.objects.filter(
+            content_type=ContentType.objects.get_for_model(cases[0]),
+            object_id__in=[str(case.pk) for case in cases],
+        ).count()
+    return CarriedCases(carrier, [carrier.reference(c) for c in cases], reminders)
+
 
 def authority_move_preview(*, authority: LocalAuthority) -> MovePreview:
-    """The open cases that would move with the authority now."""
+    """The open cases that would move with the authority now, and the reminders sent so far
+    about them."""
     return MovePreview(
-        authority=authority,
-        carried=[
-            CarriedCases(carrier, [carrier.reference(c) for c in carrier.open_cases(authority)])
-            for carrier in CARRIERS
-        ],
+        authority=authority, carried=[_carried(carrier, authority) for carrier in CARRIERS]
     )
 
 

@@ -2,7 +2,7 @@
 partnership (each with a check page and a guard against concurrent changes), add authorities
 and partnerships. Everyone else is refused: 403 in scope, 404 out of it."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -254,3 +254,26 @@ def test_the_django_admin_no_longer_moves_an_authority(admin_client, leeds, new)
     admin_client.post(page, {"partnership": new.pk, "name": leeds.name})
     leeds.refresh_from_db()
     assert leeds.partnership != new
+
+
+def test_the_check_page_counts_the_reminders_already_sent(admin_client, leeds, new):
+    from django.core.management import call_command
+
+    from safeguarding.models import Reminder
+
+    today = timezone.localdate()
+    review = RapidReviewFactory(
+        status=RapidReview.Status.DRAFTING,
+        clock_started_on=date(2024, 5, 2),
+        due_date=date(2024, 5, 24),
+        original_due_date=date(2024, 5, 24),
+    )
+    call_command("run_deadline_checks", "--date", "2024-05-28", stdout=None)
+    sent = Reminder.objects.filter(object_id=str(review.pk)).count()
+    assert sent >= 1
+
+    check = admin_client.get(
+        move_url(leeds, check=True), {"to": new.code, "effective_on": today.isoformat()}
+    ).content.decode()
+    assert "Deadline reminders sent so far" in check
+    assert f'<dd class="govuk-summary-list__value">{sent} (they stay' in check
