@@ -17,11 +17,13 @@ from .models import (
     ApiToken,
     AuditAction,
     AuditEvent,
+    AuthorityMove,
     CensusEthnicityShare,
     LocalAuthority,
     OneOffHoliday,
     OutboundEmail,
     Partnership,
+    PartnershipChange,
     PostcodeImdDecile,
     Region,
     RegionPopulation,
@@ -384,6 +386,23 @@ class ReminderAdmin(ReadOnlyAdmin):
     @admin.display(description="Case")
     def case_link(self, obj: Reminder) -> str:
         return format_html('<a href="{}">{}</a>', obj.url, obj.object_repr) if obj.url else "-"
+
+
+class AuthorityMoveInline(admin.TabularInline):
+    model = AuthorityMove
+    fields = ["local_authority", "from_partnership", "to_partnership", "carried"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(PartnershipChange)
+class PartnershipChangeAdmin(ReadOnlyAdmin):
+    """Partnership changes made on the service's pages (safeguarding.moves): read-only."""
+
+    list_display = ["at", "kind", "from_partnership", "to_partnership", "effective_on", "by"]
+    list_filter = ["kind"]
+    inlines = [AuthorityMoveInline]
 
 
 # Knox's own token model is swapped for ApiToken (settings.KNOX_TOKEN_MODEL): its admin, which

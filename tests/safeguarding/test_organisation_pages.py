@@ -277,3 +277,11 @@ def test_the_check_page_counts_the_reminders_already_sent(admin_client, leeds, n
     ).content.decode()
     assert "Deadline reminders sent so far" in check
     assert f'<dd class="govuk-summary-list__value">{sent} (they stay' in check
+
+
+def test_operators_read_the_changes_in_the_django_admin(admin_client, admin, leeds, new):
+    change = authority_move(authority=leeds, to=new, effective_on=timezone.localdate(), by=admin)
+    listing = admin_client.get(reverse("admin:safeguarding_partnershipchange_changelist"))
+    assert listing.status_code == 200 and str(new) in listing.content.decode()
+    page = reverse("admin:safeguarding_partnershipchange_change", args=[change.pk])
+    assert "Leeds" in admin_client.get(page).content.decode()
