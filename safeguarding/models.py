@@ -75,6 +75,58 @@ class LocalAuthority(models.Model):
         return self.name
 
 
+class PartnershipChange(models.Model):
+    """One change of partnerships made by an administrator: a local authority moved to another
+    partnership, or every authority of one partnership merged into another. Each authority
+    moved is an `AuthorityMove` of the change (`safeguarding.moves` applies it)."""
+
+    class Kind(models.TextChoices):
+        MOVE = "move", "Local authority moved"
+        MERGE = "merge", "Partnerships merged"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    from_partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="changes_from"
+    )
+    to_partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="changes_to"
+    )
+    effective_on = models.DateField("effective date")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_partnership=models.F("to_partnership")),
+                name="partnership_change_to_another_partnership",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.from_partnership} to {self.to_partnership}"
+
+
+class AuthorityMove(models.Model):
+    """A local authority's move from one partnership to another, with the open cases that
+    moved with it (`carried`: {"rapid_reviews": ["SIN-…"], …}, the apps' own keys)."""
+
+    change = models.ForeignKey(PartnershipChange, on_delete=models.PROTECT, related_name="moves")
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="moves"
+    )
+    from_partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+    to_partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+    carried = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-change__at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.local_authority}: {self.from_partnership} to {self.to_partnership}"
+
+
 class CensusEthnicityShare(models.Model):
     """Share of children aged 0-17 in England by ethnicity, Census 2021 (report Table 1)."""
 

@@ -35,6 +35,8 @@ NATIONAL_READERS = PANEL_ROLES | {Role.ADMINISTRATOR}
 
 class PartnershipCase(Protocol):
     partnership_id: int | None
+    # The partnership that covers the case's local authority now (`safeguarding.moves`).
+    authority_partnership_id: int | None
 
 
 class AuthorityCase(Protocol):
@@ -75,11 +77,14 @@ def is_partnership_lead(user, obj: Any = None) -> bool:
 
 
 def is_lead_of(user, case: PartnershipCase) -> bool:
-    """A lead of the case's safeguarding partnership."""
+    """A lead of the case's safeguarding partnership, while it still covers the case's local
+    authority: after the authority moves, its closed cases (which keep their partnership) are
+    read-only for both partnerships; its open cases moved with it (safeguarding.moves)."""
     return (
         _role(user) == Role.PARTNERSHIP_LEAD
         and user.partnership_id is not None
         and user.partnership_id == case.partnership_id
+        and user.partnership_id == getattr(case, "authority_partnership_id", case.partnership_id)
     )
 
 
@@ -196,6 +201,12 @@ def can_manage_statistics(user, obj: Any = None) -> bool:
 
 
 def can_administer(user, obj: Any = None) -> bool:
+    return is_administrator(user)
+
+
+def can_manage_organisations(user, obj: Any = None) -> bool:
+    """Move a local authority to another partnership, merge partnerships, add authorities and
+    partnerships (safeguarding.moves, safeguarding.organisations): administrators."""
     return is_administrator(user)
 
 
@@ -330,6 +341,14 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("second-factor-reset", POST, can_reset_second_factor, case="person"),
     Endpoint("local-authority-list", GET, is_signed_in),
     Endpoint("local-authority-detail", GET, is_signed_in, case="local_authority"),
+    Endpoint("local-authority-add", FORM, can_manage_organisations),
+    Endpoint("local-authority-move", FORM, can_manage_organisations, "local_authority"),
+    Endpoint("local-authority-move-check", FORM, can_manage_organisations, "local_authority"),
+    Endpoint("partnership-list", GET, is_signed_in),
+    Endpoint("partnership-add", FORM, can_manage_organisations),
+    Endpoint("partnership-detail", GET, is_signed_in, case="partnership"),
+    Endpoint("partnership-merge", FORM, can_manage_organisations, "partnership"),
+    Endpoint("partnership-merge-check", FORM, can_manage_organisations, "partnership"),
     Endpoint("inbox", GET, is_signed_in),
     Endpoint("inbox-read-all", POST, is_signed_in),
     Endpoint("inbox-open", POST, is_owner, case="message"),

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import people_views, second_factor_views, views
+from . import organisation_views, people_views, second_factor_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -81,9 +81,39 @@ urlpatterns = [
     path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("local-authorities/", views.local_authority_index, name="local-authority-list"),
     path(
+        "local-authorities/add/", organisation_views.local_authority_add, name="local-authority-add"
+    ),
+    path(
         "local-authorities/<str:ons_code>/",
         views.local_authority_detail,
         name="local-authority-detail",
+    ),
+    path(
+        "local-authorities/<str:ons_code>/move/",
+        organisation_views.local_authority_move,
+        name="local-authority-move",
+    ),
+    path(
+        "local-authorities/<str:ons_code>/move/check/",
+        organisation_views.local_authority_move_check,
+        name="local-authority-move-check",
+    ),
+    path("partnerships/", organisation_views.partnership_index, name="partnership-list"),
+    path("partnerships/add/", organisation_views.partnership_add, name="partnership-add"),
+    path(
+        "partnerships/<slug:code>/",
+        organisation_views.partnership_detail,
+        name="partnership-detail",
+    ),
+    path(
+        "partnerships/<slug:code>/merge/",
+        organisation_views.partnership_merge_start,
+        name="partnership-merge",
+    ),
+    path(
+        "partnerships/<slug:code>/merge/check/",
+        organisation_views.partnership_merge_check,
+        name="partnership-merge-check",
     ),
     path("notifications/", include("notifications.urls")),
     path("rapid-reviews/", include("rapidreviews.urls")),

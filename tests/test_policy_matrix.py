@@ -176,6 +176,7 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         "letter": letter,
         "lcspr": lambda: ({"pk": LcsprFactory().pk}, LEEDS_SCOPE),
         "local_authority": lambda: ({"ons_code": leeds.ons_code}, LEEDS_SCOPE),
+        "partnership": lambda: ({"code": leeds.partnership.code}, LEEDS_SCOPE),
         "message": message,
         # Someone whose second factor an administrator may reset.
         "person": lambda: ({"user_pk": users["la_own"].pk}, EVERYONE_SIGNED_IN),

@@ -309,15 +309,28 @@ def rapid_review_reopen(*, review: RapidReview, by: User, reason: str) -> RapidR
     review.take_step(RapidReview.Step.REOPEN)
     # The submission's outcome is measured again when it is resubmitted; the history keeps it.
     review.submitted_at = review.working_days_taken = review.submitted_on_time = None
+    # An open review is its authority's partnership's (safeguarding.moves): one submitted before
+    # the authority moved goes back to the partnership that covers it now.
+    moved_from = review.partnership
+    review.partnership_id = review.authority_partnership_id
     review.save(
         update_fields=[
             "status",
             "submitted_at",
             "working_days_taken",
             "submitted_on_time",
+            "partnership",
             "updated_at",
         ]
     )
+    if review.partnership_id != moved_from.pk:
+        audit_log(
+            actor=by,
+            action=AuditAction.UPDATE,
+            obj=review,
+            changes={"partnership": [moved_from.code, review.partnership.code]},
+            message=f"Reopened for {review.partnership}, which now covers the local authority",
+        )
     audit_log(
         actor=by,
         action=AuditAction.UPDATE,
