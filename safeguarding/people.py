@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import policy
+from .api_tokens import api_tokens_revoke
 from .audit import audit_log
 from .codes import Role
 from .errors import DomainConflict, DomainError, DomainInvalid
@@ -250,12 +251,22 @@ def person_change(
     changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
     if not changes:
         return locked
+    # A new role or organisation is new access: what the person's sessions and API tokens
+    # could reach was decided for the old one, so both end (they sign in again; a token is
+    # made again by the person if still needed).
+    moved = bool({"role", "local_authority", "partnership"} & changes.keys())
+    fields = ["role", "is_approver", "local_authority", "partnership", "version"]
+    if moved:
+        locked.session_epoch = F("session_epoch") + 1
+        fields.append("session_epoch")
     locked.version = F("version") + 1
-    locked.save(update_fields=["role", "is_approver", "local_authority", "partnership", "version"])
+    locked.save(update_fields=fields)
     locked.refresh_from_db()
     audit_log(
         actor=by, action=AuditAction.UPDATE, obj=locked, changes=changes, message="Role changed"
     )
+    if moved:
+        api_tokens_revoke(user=locked, reason="role or organisation changed", by=by)
     return locked
 
 

@@ -129,6 +129,58 @@ def test_an_administrator_changes_a_role_and_organisation(make_user, leeds):
     assert person.local_authority is None
 
 
+def test_a_move_to_another_organisation_ends_sessions_and_api_tokens(make_user, leeds, kent):
+    admin = make_user(Role.ADMINISTRATOR)
+    person = make_user(Role.LA_USER, local_authority=leeds)
+    their_browser = _signed_in(person)
+    assert their_browser.get(reverse("home")).status_code == 200
+    api = Client(HTTP_AUTHORIZATION=api_token_header(person))
+    assert api.get("/api/v1/notifications/").status_code == 200
+
+    response = _signed_in(admin).post(
+        reverse("people-change", args=[person.pk]),
+        {"version": 0, "role": Role.LA_USER, "local_authority": kent.pk, "is_approver": "no"},
+    )
+
+    person.refresh_from_db()
+    assert response.status_code == 302 and person.local_authority == kent
+    # A Leeds token does not read Kent's data, and the Leeds session is over.
+    assert api.get("/api/v1/notifications/").status_code == 401
+    assert not ApiToken.objects.filter(user=person).exists()
+    next_page = their_browser.get(reverse("home"))
+    assert next_page.status_code == 302 and "/sign-in/" in next_page["Location"]
+    assert AuditEvent.objects.filter(
+        action=AuditAction.DELETE,
+        object_id=str(person.pk),
+        actor=admin,
+        message__startswith="API tokens revoked (role or organisation changed)",
+    ).exists()
+
+
+def test_a_role_change_ends_api_tokens_but_an_approver_flag_does_not(approver, make_user, leeds):
+    admin = make_user(Role.ADMINISTRATOR)
+    person = make_user(Role.LA_USER, local_authority=leeds)
+    api = Client(HTTP_AUTHORIZATION=api_token_header(person))
+
+    _signed_in(approver).post(
+        reverse("people-change", args=[person.pk]), {"version": 0, "is_approver": "yes"}
+    )
+    assert api.get("/api/v1/notifications/").status_code == 200
+
+    _signed_in(admin).post(
+        reverse("people-change", args=[person.pk]),
+        {
+            "version": 1,
+            "role": Role.PARTNERSHIP_LEAD,
+            "partnership": leeds.partnership_id,
+            "is_approver": "no",
+        },
+    )
+    person.refresh_from_db()
+    assert person.role == Role.PARTNERSHIP_LEAD
+    assert api.get("/api/v1/notifications/").status_code == 401
+
+
 def test_a_stale_change_is_refused(approver, make_user, leeds):
     person = make_user(Role.LA_USER, local_authority=leeds)
     client = _signed_in(approver)
