@@ -57,9 +57,14 @@ def people_scope(user) -> Q:
         return Q()
     own = Q(pk=user.pk)
     if policy.is_approver(user):
+        # The service's own operators (staff, superusers) are never an approver's people,
+        # whatever their organisation (`policy.is_approver_of` says the same).
+        operators = Q(is_superuser=True) | Q(is_staff=True)
         if user.role == Role.LA_USER:
-            return own | Q(role=Role.LA_USER, local_authority_id=user.local_authority_id)
-        return own | Q(role=Role.PARTNERSHIP_LEAD, partnership_id=user.partnership_id)
+            colleagues = Q(role=Role.LA_USER, local_authority_id=user.local_authority_id)
+        else:
+            colleagues = Q(role=Role.PARTNERSHIP_LEAD, partnership_id=user.partnership_id)
+        return own | (colleagues & ~operators)
     return own
 
 

@@ -287,3 +287,23 @@ def test_the_service_itself_can_deactivate_with_a_reason(make_user, leeds):
     item = case_history(person)[0]
     assert (item.who, item.what) == ("The service", "deactivated the account")
     assert item.note == "Reason: not used for 90 days."
+
+
+@pytest.mark.parametrize("operator", [{"is_staff": True}, {"is_superuser": True}])
+def test_an_approver_cannot_reach_the_services_operators_in_their_authority(
+    approver, make_user, leeds, operator
+):
+    person = make_user(Role.LA_USER, local_authority=leeds, last_name="Operator", **operator)
+    client = _signed_in(approver)
+
+    assert "Operator" not in client.get(reverse("people-list")).content.decode()
+    assert client.get(reverse("people-detail", args=[person.pk])).status_code == 404
+    deactivate = client.post(reverse("people-deactivate", args=[person.pk]), {"version": 0})
+    change = client.post(
+        reverse("people-change", args=[person.pk]), {"version": 0, "is_approver": "yes"}
+    )
+
+    person.refresh_from_db()
+    assert deactivate.status_code == 404 and change.status_code == 404
+    assert person.is_active and not person.is_approver and person.version == 0
+    assert not AuditEvent.objects.filter(object_id=str(person.pk)).exists()
