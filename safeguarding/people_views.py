@@ -48,8 +48,6 @@ from .people_forms import (
 from .second_factor import authenticator_get
 
 PEOPLE_PAGE_SIZE = 50
-# The new token waits here between its creation and the page that shows it, once.
-NEW_TOKEN_SESSION_KEY = "people_new_api_token"  # noqa: S105 (a session key)
 
 
 def _refuse_other_organisation(request: HttpRequest) -> None:
@@ -144,9 +142,6 @@ def person_detail(request: HttpRequest, user_pk: int) -> HttpResponse:
             "actions": actions,
             "has_second_factor": authenticator_get(user=person) is not None,
             "tokens": api_tokens_of(user=person) if actions["tokens"] else [],
-            "new_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None)
-            if actions["tokens"]
-            else None,
             "history": case_history(person),
             "version_form": VersionForm(initial={"version": person.version}),
         },
@@ -282,8 +277,13 @@ def api_token_create_view(request: HttpRequest, user_pk: int) -> HttpResponse:
         except ApiTokenRefused as error:
             form.add_error(None, str(error))
         else:
-            request.session[NEW_TOKEN_SESSION_KEY] = {"name": token.name, "token": raw}
-            return redirect("people-detail", user_pk=person.pk)
+            # Shown once, in the answer to the POST itself (never_cache: no-store), and kept
+            # nowhere else: not in the session, not on a later page.
+            return render(
+                request,
+                "people/api_token_created.html",
+                {"person": person, "token": token, "raw": raw},
+            )
     return render(request, "people/api_token_create.html", {"form": form, "person": person})
 
 
