@@ -223,13 +223,22 @@ def reactivate(request: HttpRequest, user_pk: int) -> HttpResponse:
     )
 
 
+STALE_PAGE = (
+    "Nothing has been changed: the page you used was out of date. Check the account as it "
+    "is now and try again."
+)
+
+
 def _invitation_action(request, user_pk: int, *, service, done: str) -> HttpResponse:
     person = person_get_for_user(user=request.user, pk=user_pk)
     policy.require(policy.can_manage_people(request.user, person))
     form = VersionForm(request.POST)
-    version = form.cleaned_data["version"] if form.is_valid() else None
+    if not form.is_valid():
+        # Without the version seen, a change made since could be overwritten: do nothing.
+        messages.error(request, STALE_PAGE)
+        return redirect("people-detail", user_pk=person.pk)
     try:
-        service(person=person, by=request.user, expected_version=version)
+        service(person=person, by=request.user, expected_version=form.cleaned_data["version"])
     except PersonError as error:
         messages.error(request, str(error))
     else:

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -149,7 +150,9 @@ def test_cancelling_withdraws_the_link(admin_client, django_capture_on_commit_ca
     person = User.objects.get(email="alex.example@leeds.example.org")
     link = _link(mail.outbox[0])
 
-    response = admin_client.post(reverse("people-invitation-cancel", args=[person.pk]))
+    response = admin_client.post(
+        reverse("people-invitation-cancel", args=[person.pk]), {"version": person.version}
+    )
 
     person.refresh_from_db()
     assert response.status_code == 302
@@ -251,3 +254,23 @@ def test_the_same_address_invited_at_the_same_moment_is_refused_next_to_the_fiel
     assert "Someone already has an account with this email address" in body
     assert User.objects.filter(email="alex.example@leeds.example.org").count() == 1
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("action", ["people-invitation-resend", "people-invitation-cancel"])
+@pytest.mark.parametrize("sent", [{}, {"version": "not-a-number"}])
+def test_resend_and_cancel_without_the_version_seen_change_nothing(
+    admin_client, django_capture_on_commit_callbacks, client, action, sent
+):
+    _invite(admin_client, django_capture_on_commit_callbacks)
+    person = User.objects.get(email="alex.example@leeds.example.org")
+    link = _link(mail.outbox[0])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse(action, args=[person.pk]), sent)
+
+    person.refresh_from_db()
+    assert response.status_code == 302
+    assert person.is_invited and person.version == 0
+    assert len(mail.outbox) == 1 and client.get(link).status_code == 200
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any("the page you used was out of date" in message for message in said)
