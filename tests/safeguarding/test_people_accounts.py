@@ -247,8 +247,9 @@ def test_reactivation_lets_them_sign_in_again(make_user, leeds):
     assert AuditEvent.objects.filter(action=AuditAction.REACTIVATE, object_id=str(person.pk))
 
 
-def test_nobody_deactivates_themselves_and_the_last_administrator_is_known(make_user):
+def test_nobody_deactivates_themselves(make_user):
     admin = make_user(Role.ADMINISTRATOR)
+    make_user(Role.ADMINISTRATOR)
 
     response = _signed_in(admin).post(
         reverse("people-deactivate", args=[admin.pk]), {"version": admin.version}
@@ -258,20 +259,65 @@ def test_nobody_deactivates_themselves_and_the_last_administrator_is_known(make_
     assert response.status_code == 200 and admin.is_active
     assert "You cannot deactivate your own account" in response.content.decode()
 
-    other = make_user(Role.ADMINISTRATOR)
-    # Two administrators: one may deactivate the other, but not the last one left.
-    assert (
-        _signed_in(other)
-        .post(reverse("people-deactivate", args=[admin.pk]), {"version": admin.version})
-        .status_code
-        == 302
-    )
-    # `other` is now the last administrator: the service refuses to deactivate them (the
-    # pages never can, as the last administrator's only administrator is themselves).
-    from safeguarding.people import _is_last_administrator
 
-    other.refresh_from_db()
-    assert _is_last_administrator(other)
+def _meanwhile_deactivated(monkeypatch, other):
+    """`other` is deactivated by someone else between this request's checks of who may act and
+    its lock on the account: the one order in which the pages can reach the last
+    administrator (one-by-one, the last administrator's only administrator is themselves)."""
+    from safeguarding import people
+    from safeguarding.models import User
+
+    lock = people.person_lock
+
+    def lock_then_other_deactivated(person, expected_version):
+        locked = lock(person, expected_version)
+        User.objects.filter(pk=other.pk).update(is_active=False)
+        return locked
+
+    monkeypatch.setattr(people, "person_lock", lock_then_other_deactivated)
+
+
+def test_the_last_administrator_cannot_be_deactivated(make_user, monkeypatch):
+    last = make_user(Role.ADMINISTRATOR)
+    other = make_user(Role.ADMINISTRATOR)
+    client = _signed_in(other)
+    _meanwhile_deactivated(monkeypatch, other)
+
+    response = client.post(reverse("people-deactivate", args=[last.pk]), {"version": 0})
+
+    last.refresh_from_db()
+    assert response.status_code == 200 and last.is_active and last.version == 0
+    assert "s last administrator" in response.content.decode()
+    assert not AuditEvent.objects.filter(object_id=str(last.pk)).exists()
+
+
+def test_the_last_administrator_cannot_be_demoted(make_user, monkeypatch, leeds):
+    last = make_user(Role.ADMINISTRATOR)
+    other = make_user(Role.ADMINISTRATOR)
+    client = _signed_in(other)
+    _meanwhile_deactivated(monkeypatch, other)
+
+    response = client.post(
+        reverse("people-change", args=[last.pk]),
+        {"version": 0, "role": Role.LA_USER, "local_authority": leeds.pk, "is_approver": "no"},
+    )
+
+    last.refresh_from_db()
+    assert response.status_code == 200 and last.role == Role.ADMINISTRATOR
+    assert "s last administrator" in response.content.decode()
+    assert 'href="#id_role_1"' in response.content.decode()  # the first radio
+
+
+def test_an_administrator_deactivates_another(make_user):
+    admin = make_user(Role.ADMINISTRATOR)
+    other = make_user(Role.ADMINISTRATOR)
+
+    response = _signed_in(other).post(
+        reverse("people-deactivate", args=[admin.pk]), {"version": admin.version}
+    )
+
+    admin.refresh_from_db()
+    assert response.status_code == 302 and not admin.is_active
 
 
 def test_the_service_itself_can_deactivate_with_a_reason(make_user, leeds):
@@ -307,3 +353,36 @@ def test_an_approver_cannot_reach_the_services_operators_in_their_authority(
     assert deactivate.status_code == 404 and change.status_code == 404
     assert person.is_active and not person.is_approver and person.version == 0
     assert not AuditEvent.objects.filter(object_id=str(person.pk)).exists()
+
+
+def test_an_approver_of_another_organisation_gets_404_on_every_action(make_user, leeds, kent):
+    kent_approver = make_user(Role.LA_USER, local_authority=kent, is_approver=True)
+    active = make_user(Role.LA_USER, local_authority=leeds)
+    gone = make_user(Role.LA_USER, local_authority=leeds, is_active=False)
+    invited = make_user(Role.LA_USER, local_authority=leeds, is_active=False, is_invited=True)
+    token, _ = ApiToken.objects.create(user=active, name="CMS")
+    client = _signed_in(kent_approver)
+
+    posts = [
+        ("people-invitation-resend", invited, {"version": 0}),
+        ("people-invitation-cancel", invited, {"version": 0}),
+        ("people-reactivate", gone, {"version": 0}),
+        ("people-change", active, {"version": 0, "is_approver": "yes"}),
+        ("people-deactivate", active, {"version": 0}),
+        ("people-api-token-create", active, {"name": "Kent's", "days": 30}),
+        ("people-api-token-revoke", active, {"token": token.token_key}),
+    ]
+    for name, person, data in posts:
+        if "invitation" not in name and "revoke" not in name:  # the others are POST only
+            assert client.get(reverse(name, args=[person.pk])).status_code == 404, name
+        assert client.post(reverse(name, args=[person.pk]), data).status_code == 404, name
+
+    for person in (active, gone, invited):
+        person.refresh_from_db()
+        assert person.version == 0
+    assert active.is_active and not active.is_approver and not gone.is_active
+    assert invited.is_invited
+    assert list(ApiToken.objects.filter(user=active)) == [token]
+    assert not AuditEvent.objects.filter(
+        object_id__in=[str(p.pk) for p in (active, gone, invited)]
+    ).exists()
