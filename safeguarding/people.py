@@ -173,6 +173,15 @@ def _active_administrators() -> QuerySet[User]:
     return User.objects.filter(Q(role=Role.ADMINISTRATOR) | Q(is_superuser=True), is_active=True)
 
 
+def _administrators_lock(person: User) -> None:
+    """Two administrators removing each other at the same moment would each still see the other
+    and leave none. A change that could remove an administrator first locks every active
+    administrator, always in one order, so that such changes run one after the other and the
+    second sees the first (`_is_last_administrator`)."""
+    if person.is_administrator:
+        list(_active_administrators().order_by("pk").select_for_update().values_list("pk"))
+
+
 def _is_last_administrator(person: User) -> bool:
     return person.is_administrator and not _active_administrators().exclude(pk=person.pk).exists()
 
@@ -220,6 +229,7 @@ def person_change(
 ) -> User:
     """Change a person's role (and with it their organisation) or approver flag. An approver
     changes only the approver flag of the people of their organisation."""
+    _administrators_lock(person)
     locked = person_lock(person, expected_version)
     policy.require(policy.can_manage_people(by, locked))
     if not policy.is_administrator(by):
@@ -283,6 +293,7 @@ def person_deactivate(
     changes the session hash) and its API tokens are deleted. Nobody deactivates themselves,
     and the last administrator stays. `by` None is the service itself (a scheduled task, such
     as one for accounts left unused), which says why in `reason`."""
+    _administrators_lock(person)
     locked = person_lock(person, expected_version)
     if by is not None:
         policy.require(policy.can_manage_people(by, locked))

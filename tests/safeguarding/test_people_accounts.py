@@ -386,3 +386,27 @@ def test_an_approver_of_another_organisation_gets_404_on_every_action(make_user,
     assert not AuditEvent.objects.filter(
         object_id__in=[str(p.pk) for p in (active, gone, invited)]
     ).exists()
+
+
+@pytest.mark.parametrize("action", ["deactivate", "demote"])
+def test_removing_an_administrator_first_locks_every_administrator(make_user, leeds, action):
+    # Two administrators removing each other at the same moment must run one after the other,
+    # or each would see the other still there and the service would be left with none.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    admin = make_user(Role.ADMINISTRATOR)
+    other = make_user(Role.ADMINISTRATOR)
+    data = {"version": 0}
+    if action == "demote":
+        data |= {"role": Role.LA_USER, "local_authority": leeds.pk, "is_approver": "no"}
+    name = "people-deactivate" if action == "deactivate" else "people-change"
+
+    with CaptureQueriesContext(connection) as queries:
+        response = _signed_in(other).post(reverse(name, args=[admin.pk]), data)
+
+    assert response.status_code == 302
+    locks = [
+        q["sql"] for q in queries if "FOR UPDATE" in q["sql"] and "safeguarding_user" in q["sql"]
+    ]
+    assert locks and "is_superuser" in locks[0] and "ORDER BY" in locks[0]
