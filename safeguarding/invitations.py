@@ -16,8 +16,8 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -31,10 +31,18 @@ from .people import (
     PersonInvalid,
     approver_check,
     organisation_check,
+    people_visible_to,
     person_lock,
 )
 
 DUPLICATE_EMAIL = "Someone already has an account with this email address"
+# What an approver is told about an address with an account outside their organisation: not
+# that it has one (nor where), so that the invitation form cannot tell anyone who has an
+# account elsewhere in the country.
+ADDRESS_REFUSED = (
+    "You cannot invite this email address. Check that it is the person's own work email "
+    "address, or ask the service's administrators for help"
+)
 
 
 class InvitationClosed(Exception):
@@ -102,6 +110,23 @@ def email_taken(email: str) -> bool:
     return User.objects.filter(email__iexact=email.strip()).exists()
 
 
+def _same_address(email: str) -> Q:
+    return Q(email__iexact=email) | Q(username__iexact=email.lower())
+
+
+def _address_taken(email: str) -> bool:
+    return User.objects.filter(_same_address(email)).exists()
+
+
+def _duplicate_error(*, by: User, email: str) -> str:
+    """What the inviter is told about an address that already has an account: administrators
+    and an approver whose own people hold it, that it has one; any other approver, only that
+    it cannot be invited (`ADDRESS_REFUSED`)."""
+    if policy.is_administrator(by) or people_visible_to(by).filter(_same_address(email)).exists():
+        return DUPLICATE_EMAIL
+    return ADDRESS_REFUSED
+
+
 @transaction.atomic
 def person_invite(
     *,
@@ -128,8 +153,8 @@ def person_invite(
     if not last_name.strip():
         errors["last_name"] = ["Enter the person's last name"]
     username = email.lower()
-    if email_taken(email) or User.objects.filter(username__iexact=username).exists():
-        errors["email"] = [DUPLICATE_EMAIL]
+    if _address_taken(email):
+        errors["email"] = [_duplicate_error(by=by, email=email)]
     if errors:
         raise PersonInvalid(errors)
     person = User(
@@ -144,7 +169,13 @@ def person_invite(
         **organisation,
     )
     person.set_unusable_password()
-    person.save()
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        # The same address invited at the same moment by someone else (the check above saw
+        # neither): the unique username refuses the second.
+        raise PersonInvalid({"email": [_duplicate_error(by=by, email=email)]}) from None
     policy.require(policy.can_manage_people(by, person))
     audit_log(
         actor=by,

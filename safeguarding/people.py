@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import policy
+from .api_tokens import api_tokens_revoke
 from .audit import audit_log
 from .codes import Role
 from .errors import DomainConflict, DomainError, DomainInvalid
@@ -56,9 +57,14 @@ def people_scope(user) -> Q:
         return Q()
     own = Q(pk=user.pk)
     if policy.is_approver(user):
+        # The service's own operators (staff, superusers) are never an approver's people,
+        # whatever their organisation (`policy.is_approver_of` says the same).
+        operators = Q(is_superuser=True) | Q(is_staff=True)
         if user.role == Role.LA_USER:
-            return own | Q(role=Role.LA_USER, local_authority_id=user.local_authority_id)
-        return own | Q(role=Role.PARTNERSHIP_LEAD, partnership_id=user.partnership_id)
+            colleagues = Q(role=Role.LA_USER, local_authority_id=user.local_authority_id)
+        else:
+            colleagues = Q(role=Role.PARTNERSHIP_LEAD, partnership_id=user.partnership_id)
+        return own | (colleagues & ~operators)
     return own
 
 
@@ -167,6 +173,15 @@ def _active_administrators() -> QuerySet[User]:
     return User.objects.filter(Q(role=Role.ADMINISTRATOR) | Q(is_superuser=True), is_active=True)
 
 
+def _administrators_lock(person: User) -> None:
+    """Two administrators removing each other at the same moment would each still see the other
+    and leave none. A change that could remove an administrator first locks every active
+    administrator, always in one order, so that such changes run one after the other and the
+    second sees the first (`_is_last_administrator`)."""
+    if person.is_administrator:
+        list(_active_administrators().order_by("pk").select_for_update().values_list("pk"))
+
+
 def _is_last_administrator(person: User) -> bool:
     return person.is_administrator and not _active_administrators().exclude(pk=person.pk).exists()
 
@@ -214,6 +229,7 @@ def person_change(
 ) -> User:
     """Change a person's role (and with it their organisation) or approver flag. An approver
     changes only the approver flag of the people of their organisation."""
+    _administrators_lock(person)
     locked = person_lock(person, expected_version)
     policy.require(policy.can_manage_people(by, locked))
     if not policy.is_administrator(by):
@@ -250,12 +266,22 @@ def person_change(
     changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
     if not changes:
         return locked
+    # A new role or organisation is new access: what the person's sessions and API tokens
+    # could reach was decided for the old one, so both end (they sign in again; a token is
+    # made again by the person if still needed).
+    moved = bool({"role", "local_authority", "partnership"} & changes.keys())
+    fields = ["role", "is_approver", "local_authority", "partnership", "version"]
+    if moved:
+        locked.session_epoch = F("session_epoch") + 1
+        fields.append("session_epoch")
     locked.version = F("version") + 1
-    locked.save(update_fields=["role", "is_approver", "local_authority", "partnership", "version"])
+    locked.save(update_fields=fields)
     locked.refresh_from_db()
     audit_log(
         actor=by, action=AuditAction.UPDATE, obj=locked, changes=changes, message="Role changed"
     )
+    if moved:
+        api_tokens_revoke(user=locked, reason="role or organisation changed", by=by)
     return locked
 
 
@@ -267,6 +293,7 @@ def person_deactivate(
     changes the session hash) and its API tokens are deleted. Nobody deactivates themselves,
     and the last administrator stays. `by` None is the service itself (a scheduled task, such
     as one for accounts left unused), which says why in `reason`."""
+    _administrators_lock(person)
     locked = person_lock(person, expected_version)
     if by is not None:
         policy.require(policy.can_manage_people(by, locked))

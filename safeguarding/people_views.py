@@ -48,8 +48,6 @@ from .people_forms import (
 from .second_factor import authenticator_get
 
 PEOPLE_PAGE_SIZE = 50
-# The new token waits here between its creation and the page that shows it, once.
-NEW_TOKEN_SESSION_KEY = "people_new_api_token"  # noqa: S105 (a session key)
 
 
 def _refuse_other_organisation(request: HttpRequest) -> None:
@@ -144,9 +142,6 @@ def person_detail(request: HttpRequest, user_pk: int) -> HttpResponse:
             "actions": actions,
             "has_second_factor": authenticator_get(user=person) is not None,
             "tokens": api_tokens_of(user=person) if actions["tokens"] else [],
-            "new_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None)
-            if actions["tokens"]
-            else None,
             "history": case_history(person),
             "version_form": VersionForm(initial={"version": person.version}),
         },
@@ -228,13 +223,22 @@ def reactivate(request: HttpRequest, user_pk: int) -> HttpResponse:
     )
 
 
+STALE_PAGE = (
+    "Nothing has been changed: the page you used was out of date. Check the account as it "
+    "is now and try again."
+)
+
+
 def _invitation_action(request, user_pk: int, *, service, done: str) -> HttpResponse:
     person = person_get_for_user(user=request.user, pk=user_pk)
     policy.require(policy.can_manage_people(request.user, person))
     form = VersionForm(request.POST)
-    version = form.cleaned_data["version"] if form.is_valid() else None
+    if not form.is_valid():
+        # Without the version seen, a change made since could be overwritten: do nothing.
+        messages.error(request, STALE_PAGE)
+        return redirect("people-detail", user_pk=person.pk)
     try:
-        service(person=person, by=request.user, expected_version=version)
+        service(person=person, by=request.user, expected_version=form.cleaned_data["version"])
     except PersonError as error:
         messages.error(request, str(error))
     else:
@@ -282,8 +286,13 @@ def api_token_create_view(request: HttpRequest, user_pk: int) -> HttpResponse:
         except ApiTokenRefused as error:
             form.add_error(None, str(error))
         else:
-            request.session[NEW_TOKEN_SESSION_KEY] = {"name": token.name, "token": raw}
-            return redirect("people-detail", user_pk=person.pk)
+            # Shown once, in the answer to the POST itself (never_cache: no-store), and kept
+            # nowhere else: not in the session, not on a later page.
+            return render(
+                request,
+                "people/api_token_created.html",
+                {"person": person, "token": token, "raw": raw},
+            )
     return render(request, "people/api_token_create.html", {"form": form, "person": person})
 
 

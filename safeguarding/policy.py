@@ -247,8 +247,11 @@ def can_see_people(user, obj: Any = None) -> bool:
 
 def is_approver_of(user, person: Any) -> bool:
     """An approver of the person's own organisation (same local authority, or same
-    partnership for a partnership lead)."""
+    partnership for a partnership lead). Never of the service's own operators (staff,
+    superusers), whatever their organisation."""
     if not is_approver(user):
+        return False
+    if getattr(person, "is_superuser", False) or getattr(person, "is_staff", False):
         return False
     if user.role == Role.LA_USER:
         return (

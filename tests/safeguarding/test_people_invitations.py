@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -149,7 +150,9 @@ def test_cancelling_withdraws_the_link(admin_client, django_capture_on_commit_ca
     person = User.objects.get(email="alex.example@leeds.example.org")
     link = _link(mail.outbox[0])
 
-    response = admin_client.post(reverse("people-invitation-cancel", args=[person.pk]))
+    response = admin_client.post(
+        reverse("people-invitation-cancel", args=[person.pk]), {"version": person.version}
+    )
 
     person.refresh_from_db()
     assert response.status_code == 302
@@ -208,3 +211,66 @@ def test_people_who_are_not_approvers_cannot_invite(client, make_user, leeds):
     response = client.post(reverse("people-invite"), {"email": "someone@example.org"})
     assert response.status_code == 403
     assert not User.objects.filter(email="someone@example.org").exists()
+
+
+def test_an_approver_is_not_told_about_accounts_in_other_organisations(
+    client, make_user, leeds, kent, django_capture_on_commit_callbacks
+):
+    make_user(Role.LA_USER, local_authority=kent, email="someone@kent.example.org")
+    make_user(Role.LA_USER, local_authority=leeds, email="colleague@leeds.example.org")
+    client.force_login(make_user(Role.LA_USER, local_authority=leeds, is_approver=True))
+
+    capture = django_capture_on_commit_callbacks
+    elsewhere = _invite(client, capture, email="someone@kent.example.org")
+    own = _invite(client, capture, email="colleague@leeds.example.org")
+
+    body = elsewhere.content.decode()
+    assert elsewhere.status_code == 200 and 'href="#id_email"' in body
+    assert "You cannot invite this email address" in body
+    assert "already has an account" not in body and "Kent" not in body
+    # Their own organisation's people they see anyway: they are told plainly.
+    assert "Someone already has an account with this email address" in own.content.decode()
+    assert User.objects.filter(email="someone@kent.example.org").count() == 1
+    assert mail.outbox == []
+
+
+def test_the_same_address_invited_at_the_same_moment_is_refused_next_to_the_field(
+    admin_client, django_capture_on_commit_callbacks, make_user, leeds, monkeypatch
+):
+    # The other invitation is saved between this one's check and its save: the check sees
+    # nothing, the database's unique username refuses the second.
+    make_user(
+        Role.LA_USER,
+        local_authority=leeds,
+        username="alex.example@leeds.example.org",
+        email="alex.example@leeds.example.org",
+    )
+    monkeypatch.setattr("safeguarding.invitations._address_taken", lambda email: False)
+
+    response = _invite(admin_client, django_capture_on_commit_callbacks)
+
+    body = response.content.decode()
+    assert response.status_code == 200 and 'href="#id_email"' in body
+    assert "Someone already has an account with this email address" in body
+    assert User.objects.filter(email="alex.example@leeds.example.org").count() == 1
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("action", ["people-invitation-resend", "people-invitation-cancel"])
+@pytest.mark.parametrize("sent", [{}, {"version": "not-a-number"}])
+def test_resend_and_cancel_without_the_version_seen_change_nothing(
+    admin_client, django_capture_on_commit_callbacks, client, action, sent
+):
+    _invite(admin_client, django_capture_on_commit_callbacks)
+    person = User.objects.get(email="alex.example@leeds.example.org")
+    link = _link(mail.outbox[0])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse(action, args=[person.pk]), sent)
+
+    person.refresh_from_db()
+    assert response.status_code == 302
+    assert person.is_invited and person.version == 0
+    assert len(mail.outbox) == 1 and client.get(link).status_code == 200
+    said = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any("the page you used was out of date" in message for message in said)

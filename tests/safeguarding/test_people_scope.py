@@ -66,3 +66,13 @@ def test_only_organisation_roles_can_be_approvers(make_user):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         make_user(Role.PANEL_MEMBER, is_approver=True)
+
+
+def test_approvers_never_manage_staff_or_superusers_of_their_organisation(make_user, leeds):
+    approver = make_user(Role.LA_USER, local_authority=leeds, is_approver=True)
+    staff = make_user(Role.LA_USER, local_authority=leeds, is_staff=True)
+    superuser = make_user(Role.LA_USER, local_authority=leeds, is_superuser=True)
+
+    assert set(people_visible_to(approver)) == {approver}
+    assert not policy.is_approver_of(approver, staff)
+    assert not policy.can_manage_people(approver, superuser)
