@@ -85,7 +85,9 @@ def lcspr_open(*, review: RapidReview, by: User, reason: str) -> Lcspr:
     lcspr, created = Lcspr.objects.get_or_create(
         rapid_review=review,
         defaults={
-            "partnership_id": review.partnership_id,
+            # The partnership covering the authority now: a review submitted before the
+            # authority moved is commissioned by its new partnership (safeguarding.moves).
+            "partnership_id": review.authority_partnership_id,
             "clock_started_on": submitted_on,
             "due_date": lcspr_due_date(submitted_on),
             "opened_at": timezone.now(),

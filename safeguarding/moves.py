@@ -4,8 +4,9 @@ When a local authority moves to another safeguarding partnership (or its partner
 into another), its OPEN cases move with it: their `partnership` becomes the new one, so the
 new partnership's leads see and act on them and the deadline engine's reminders, which ask the
 case for its partnership, go to the new leads. CLOSED cases keep the partnership that did the
-work; both partnerships see them (`scoping.authority_scope`'s `partnership` path) and neither
-changes them (`policy.is_lead_of` asks that the case's authority is still the partnership's).
+work; both partnerships see them (`scoping.authority_scope`'s `partnership` path), and only the
+new partnership's leads act on them (`policy.is_lead_of` asks for the partnership covering the
+case's authority now): the old partnership reads them.
 Statistics count by local authority and are untouched.
 
 The kernel knows no app: each app registers a `CaseCarrier` for its cases from its

@@ -7,8 +7,8 @@ model to its local authority, so the rule is written once and a record out of sc
 
 A case that belongs to a partnership also passes `partnership`, the path to the partnership
 that did the work: when an authority moves to another partnership its closed cases keep theirs
-(safeguarding.moves), so their old partnership's leads still see them, read-only
-(`policy.is_lead_of`), and the new partnership's leads see them through the authority.
+(safeguarding.moves), so their old partnership's leads still see them, read-only, and the
+new partnership's leads see them through the authority and act on them (`policy.is_lead_of`).
 """
 
 from django.db.models import Q

@@ -1,7 +1,8 @@
 """Partnership changes carry their cases (issue 15, item 4): after an administrator moves a
 local authority to another partnership, the new partnership's leads see and act on its open
-cases, its closed cases stay visible to both partnerships (read-only), reminders go to the
-new leads and the statistics, counted by authority, do not change."""
+cases, its closed cases stay visible to both partnerships (the new one acts on them, the old
+one reads them), reminders go to the new leads and the statistics, counted by authority, do
+not change."""
 
 from datetime import date
 
@@ -89,7 +90,7 @@ def test_the_old_lead_no_longer_sees_the_moved_open_review(client, leeds, new, a
     assert review.reflection != "x"
 
 
-def test_closed_cases_stay_with_the_old_partnership_read_only_and_both_see_them(
+def test_closed_cases_keep_their_partnership_and_both_partnerships_see_them(
     client, leeds, old, new, admin, old_lead, new_lead
 ):
     closed = SubmittedReviewFactory()
@@ -105,11 +106,40 @@ def test_closed_cases_stay_with_the_old_partnership_read_only_and_both_see_them(
         assert client.get(review_url("review-detail", closed.pk)).status_code == 200
         lcspr_page = reverse("lcsprs:lcspr-detail", args=[published.pk])
         assert client.get(lcspr_page).status_code == 200
-        # Read-only: nobody may commission an LCSPR on it or correct the publication date.
-        commission = reverse("lcsprs:lcspr-commission", args=[closed.pk])
-        assert client.get(commission).status_code == 403
-        correct = reverse("lcsprs:lcspr-date-correct", args=[published.pk])
-        assert client.get(correct).status_code in (403, 404)
+
+
+def test_the_old_lead_reads_the_closed_cases_but_cannot_act_on_them(
+    client, leeds, new, admin, old_lead
+):
+    closed = SubmittedReviewFactory()
+    published = PublishedLcsprFactory()
+    move_leeds(leeds, new, admin)
+
+    client.force_login(old_lead)
+    commission = reverse("lcsprs:lcspr-commission", args=[closed.pk])
+    assert client.get(commission).status_code == 403
+    assert client.post(commission, {"reason": "After the letter"}).status_code == 403
+    assert not Lcspr.objects.filter(rapid_review=closed).exists()
+    correct = reverse("lcsprs:lcspr-date-correct", args=[published.pk])
+    assert client.get(correct).status_code == 403
+
+
+def test_the_new_lead_commissions_the_lcspr_of_a_review_submitted_before_the_move(
+    client, leeds, new, admin, new_lead
+):
+    closed = SubmittedReviewFactory()
+    move_leeds(leeds, new, admin)
+
+    client.force_login(new_lead)
+    commission = reverse("lcsprs:lcspr-commission", args=[closed.pk])
+    assert client.get(commission).status_code == 200
+    response = client.post(commission, {"reason": "After the Panel's letter"})
+
+    lcspr = Lcspr.objects.get(rapid_review=closed)
+    assert response.status_code == 302
+    assert response.url == reverse("lcsprs:lcspr-detail", args=[lcspr.pk])
+    assert lcspr.partnership == new
+    assert client.get(response.url).status_code == 200
 
 
 def test_open_lcsprs_and_pending_extensions_move_and_it_is_audited(leeds, new, admin):
