@@ -49,6 +49,18 @@ class MoveConflict(MoveError):
     """The authority (or partnership) changed after the check page was shown."""
 
 
+def authority_partnership_locked(local_authority_id: int) -> int:
+    """The partnership covering the local authority, read with its row locked (in the caller's
+    transaction): a case opened for the authority (a rapid review, an LCSPR) takes this
+    partnership and waits for a move in progress, which locks the same row, so it is never
+    left with the partnership the authority has just left."""
+    return (
+        LocalAuthority.objects.select_for_update()
+        .values_list("partnership_id", flat=True)
+        .get(pk=local_authority_id)
+    )
+
+
 @dataclass(frozen=True)
 class CaseCarrier:
     """An app's open cases of a local authority, which move with it.

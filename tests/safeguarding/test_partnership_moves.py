@@ -241,3 +241,41 @@ def test_the_old_lead_still_reads_the_closed_reviews_sin(client, leeds, new, adm
     client.force_login(old_lead)
     page = reverse("notifications:notification-detail", args=[closed.notification_id])
     assert client.get(page).status_code == 200
+
+
+def _locks_the_authority(queries) -> bool:
+    table = LocalAuthority._meta.db_table
+    return any(
+        f'FROM "{table}"' in q["sql"] and "FOR UPDATE" in q["sql"] for q in queries.captured_queries
+    )
+
+
+def test_opening_a_rapid_review_locks_the_authority_against_a_move(leeds):
+    """A review opened while the authority moves waits for the move (which locks the same row)
+    and takes the new partnership, instead of being left with the old one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rapidreviews.services import rapid_review_open
+
+    from ..notifications.factories import SubmittedNotificationFactory
+
+    notification = SubmittedNotificationFactory()
+    with CaptureQueriesContext(connection) as queries:
+        review = rapid_review_open(notification=notification, sin_date=timezone.localdate())
+    assert review.partnership == leeds.partnership
+    assert _locks_the_authority(queries)
+
+
+def test_commissioning_an_lcspr_locks_the_authority_against_a_move(leeds, make_user, old):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lcsprs.services import lcspr_open_later
+
+    review = SubmittedReviewFactory()
+    lead = make_user(Role.PARTNERSHIP_LEAD, partnership=old)
+    with CaptureQueriesContext(connection) as queries:
+        lcspr = lcspr_open_later(review=review, by=lead, reason="After the letter")
+    assert lcspr.partnership == old
+    assert _locks_the_authority(queries)
