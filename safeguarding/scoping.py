@@ -18,6 +18,16 @@ from .codes import NATIONAL_ROLES, Role
 NOTHING = Q(pk__in=[])
 
 
+def sees_england(user) -> bool:
+    """Panel members, the secretariat and administrators: every authority and partnership."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and (user.role in NATIONAL_ROLES or user.is_superuser)
+    )
+
+
 def authority_scope(user, path: str, *, partnership: str = "") -> Q:
     """A filter for records whose local authority (reached by `path`, e.g. "local_authority"
     or "notification__local_authority"; "" for LocalAuthority itself) the user may see, or,
@@ -26,7 +36,7 @@ def authority_scope(user, path: str, *, partnership: str = "") -> Q:
     if not (user and user.is_authenticated and user.is_active):
         return NOTHING
     prefix = f"{path}__" if path else ""
-    if user.role in NATIONAL_ROLES or user.is_superuser:
+    if sees_england(user):
         return Q()
     if user.role == Role.LA_USER and user.local_authority_id:
         return Q(**{f"{path or 'pk'}": user.local_authority_id})

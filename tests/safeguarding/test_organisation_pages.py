@@ -189,6 +189,12 @@ def test_an_administrator_adds_a_local_authority_and_a_partnership(admin_client)
     )
     partnership = Partnership.objects.get(code="testshire")
     assert response["Location"] == reverse("partnership-detail", args=["testshire"])
+    # Its page answers straight away, before it covers any authority.
+    page = admin_client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Testshire Safeguarding Children Partnership" in page.content.decode()
+    listed = admin_client.get(reverse("partnership-list")).content.decode()
+    assert "Testshire Safeguarding" in listed
     response = admin_client.post(
         reverse("local-authority-add"),
         {
@@ -204,6 +210,23 @@ def test_an_administrator_adds_a_local_authority_and_a_partnership(admin_client)
     assert authority.partnership == partnership and authority.region.code == "north_east"
     assert audit_events_for(authority).filter(action="create").exists()
     assert audit_events_for(partnership).filter(action="create").exists()
+
+
+def test_who_sees_a_partnership_that_covers_no_authority(client, make_user, leeds):
+    empty = PartnershipFactory(name="Emptyshire Safeguarding Children Partnership")
+    page = reverse("partnership-detail", args=[empty.code])
+    for role in (Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT):
+        client.force_login(make_user(role))
+        assert client.get(page).status_code == 200
+    # Its own leads see it; another partnership's leads and a local authority's users do not.
+    client.force_login(make_user(Role.PARTNERSHIP_LEAD, partnership=empty))
+    assert client.get(page).status_code == 200
+    assert "Emptyshire" in client.get(reverse("partnership-list")).content.decode()
+    client.force_login(make_user(Role.PARTNERSHIP_LEAD, partnership=leeds.partnership))
+    assert client.get(page).status_code == 404
+    assert "Emptyshire" not in client.get(reverse("partnership-list")).content.decode()
+    client.force_login(make_user(Role.LA_USER, local_authority=leeds))
+    assert client.get(page).status_code == 404
 
 
 def test_new_reference_data_is_validated_with_clear_errors(admin_client, leeds):
