@@ -59,6 +59,15 @@ def _chosen(params, exclude: Partnership) -> tuple[Partnership, date] | None:
     return to, effective_on
 
 
+def _expected_partnership_id(value: str, authority: LocalAuthority) -> int:
+    """The partnership the check page showed. A value that is not one (a broken or altered
+    page) counts as a change since the page was shown: the check is shown again."""
+    try:
+        return int(value)
+    except ValueError:
+        raise MoveConflict(f"The check page for {authority} was out of date") from None
+
+
 def _conflict_form(initial: dict, exc: MoveConflict) -> forms.ConfirmForm:
     """The check page again, for what would move now: someone changed the authority (or the
     partnership's authorities) after the page was shown, so nothing was changed."""
@@ -123,7 +132,9 @@ def local_authority_move_check(request: HttpRequest, ons_code: str) -> HttpRespo
                 to=to,
                 effective_on=effective_on,
                 by=request.user,
-                expected_partnership_id=int(form.cleaned_data["expected"]),
+                expected_partnership_id=_expected_partnership_id(
+                    form.cleaned_data["expected"], authority
+                ),
             )
         except MoveConflict as exc:
             authority.refresh_from_db()

@@ -125,6 +125,23 @@ def test_a_move_made_by_someone_else_after_the_check_page_is_shown_not_overwritt
     assert AuthorityMove.objects.filter(local_authority=leeds).count() == 1
 
 
+def test_a_broken_expected_value_shows_the_check_again_and_moves_nothing(admin_client, leeds, new):
+    old = leeds.partnership
+    today = timezone.localdate()
+    response = admin_client.post(
+        move_url(leeds, check=True),
+        {"to": new.code, "effective_on": today.isoformat(), "expected": "abc"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html
+    assert "The check page for Leeds was out of date" in html
+    assert f'name="expected" value="{old.pk}"' in html  # the check as it is now, to confirm
+    leeds.refresh_from_db()
+    assert leeds.partnership == old
+    assert not AuthorityMove.objects.exists()
+
+
 def test_a_partnership_merges_into_another_from_its_page(admin_client, new, leeds):
     absorbed = leeds.partnership
     review = RapidReviewFactory()
