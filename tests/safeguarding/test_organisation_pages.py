@@ -142,6 +142,29 @@ def test_a_broken_expected_value_shows_the_check_again_and_moves_nothing(admin_c
     assert not AuthorityMove.objects.exists()
 
 
+@pytest.mark.parametrize("page", ["move", "merge"])
+def test_a_check_page_sent_back_incomplete_says_so_and_changes_nothing(
+    admin_client, leeds, new, page
+):
+    old = leeds.partnership
+    url = (
+        move_url(leeds, check=True)
+        if page == "move"
+        else reverse("partnership-merge-check", args=[old.code])
+    )
+    today = timezone.localdate()
+    response = admin_client.post(url, {"to": new.code, "effective_on": today.isoformat()})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html
+    assert '<a href="#confirm">The check page you confirmed was incomplete.' in html
+    expected = old.pk if page == "move" else leeds.pk
+    assert f'name="expected" value="{expected}"' in html  # the check again, to confirm
+    leeds.refresh_from_db()
+    assert leeds.partnership == old
+    assert not AuthorityMove.objects.exists()
+
+
 def test_a_partnership_merges_into_another_from_its_page(admin_client, new, leeds):
     absorbed = leeds.partnership
     review = RapidReviewFactory()
