@@ -11,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from analytics.engine import compute_year
+from analytics.engine import compute_year, table_get
 from lcsprs.models import Lcspr
 from rapidreviews.models import RapidReview
 from safeguarding.audit import audit_events_for
@@ -185,12 +185,29 @@ def test_reminders_after_the_move_go_to_the_new_leads(leeds, new, admin, old_lea
     assert "old.lead@example.org" not in reminder.emailed_to
 
 
+def _leeds_figures(year: int) -> tuple[dict, dict]:
+    """The year's input counts and Leeds' region's row of Table A (SINs by region)."""
+    figures = compute_year(year)
+    regions = table_get(figures, "table_a_regions")
+    rows = [row for group in regions["groups"] for row in group["rows"]]
+    (row,) = [row for row in rows if row["label"] == "Yorkshire and the Humber"]
+    return figures["input_counts"], row
+
+
 def test_the_years_figures_are_unchanged_by_a_move(leeds, new, admin):
+    # Leeds' SINs of 3 June 2024 (2024/25): three with a submitted review, one still open.
+    incident = date(2024, 6, 3)
     for _ in range(3):
-        SubmittedReviewFactory()
-    RapidReviewFactory()
+        SubmittedReviewFactory(notification__incident_date=incident)
+    RapidReviewFactory(notification__incident_date=incident)
     before = compute_year(2024)
+    counts, region = _leeds_figures(2024)
+    assert counts["sins"] == 4 and counts["reviews"] == 3
+    assert region["cells"][2]["n"] == 4  # Leeds' SINs, counted in its region
+
     move_leeds(leeds, new, admin)
+
+    assert _leeds_figures(2024) == (counts, region)
     assert compute_year(2024) == before
 
 
