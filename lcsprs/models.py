@@ -159,8 +159,9 @@ class Lcspr(models.Model):
 
     @property
     def authority_partnership_id(self) -> int:
-        """The partnership covering the local authority now: the same as `partnership_id`
-        unless the authority moved after this case closed (policy.is_lead_of)."""
+        """The partnership covering the local authority now, whose leads act on the case
+        (policy.is_lead_of): the same as `partnership_id` unless the authority moved after
+        this case closed."""
         return self.rapid_review.notification.local_authority.partnership_id
 
     def step_allowed(self, step: str, user) -> bool:

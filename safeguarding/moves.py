@@ -4,8 +4,9 @@ When a local authority moves to another safeguarding partnership (or its partner
 into another), its OPEN cases move with it: their `partnership` becomes the new one, so the
 new partnership's leads see and act on them and the deadline engine's reminders, which ask the
 case for its partnership, go to the new leads. CLOSED cases keep the partnership that did the
-work; both partnerships see them (`scoping.authority_scope`'s `partnership` path) and neither
-changes them (`policy.is_lead_of` asks that the case's authority is still the partnership's).
+work; both partnerships see them (`scoping.authority_scope`'s `partnership` path), and only the
+new partnership's leads act on them (`policy.is_lead_of` asks for the partnership covering the
+case's authority now): the old partnership reads them.
 Statistics count by local authority and are untouched.
 
 The kernel knows no app: each app registers a `CaseCarrier` for its cases from its
@@ -46,6 +47,18 @@ class MoveError(Exception):
 
 class MoveConflict(MoveError):
     """The authority (or partnership) changed after the check page was shown."""
+
+
+def authority_partnership_locked(local_authority_id: int) -> int:
+    """The partnership covering the local authority, read with its row locked (in the caller's
+    transaction): a case opened for the authority (a rapid review, an LCSPR) takes this
+    partnership and waits for a move in progress, which locks the same row, so it is never
+    left with the partnership the authority has just left."""
+    return (
+        LocalAuthority.objects.select_for_update()
+        .values_list("partnership_id", flat=True)
+        .get(pk=local_authority_id)
+    )
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ another partnership, merging partnerships, and adding authorities and partnershi
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
+from django.forms.utils import ErrorDict
 
 from .fields import GovukChoiceField, GovukDateField
 from .models import Partnership, Region
@@ -130,3 +131,14 @@ class ConfirmForm(forms.Form):
     to = forms.CharField(widget=forms.HiddenInput)
     effective_on = forms.DateField(widget=forms.HiddenInput)
     expected = forms.CharField(widget=forms.HiddenInput)
+
+    INCOMPLETE = "The check page you confirmed was incomplete"
+
+    def clean(self):
+        """The hidden fields are the page's, not the user's, and a field error on one would
+        show nowhere: any becomes the page's own error, in the error summary."""
+        cleaned = super().clean()
+        if any(name in self.fields for name in self._errors):
+            self._errors = ErrorDict()
+            self.add_error(None, self.INCOMPLETE)
+        return cleaned

@@ -59,9 +59,19 @@ def _chosen(params, exclude: Partnership) -> tuple[Partnership, date] | None:
     return to, effective_on
 
 
-def _conflict_form(initial: dict, exc: MoveConflict) -> forms.ConfirmForm:
+def _expected_partnership_id(value: str, authority: LocalAuthority) -> int:
+    """The partnership the check page showed. A value that is not one (a broken or altered
+    page) counts as a change since the page was shown: the check is shown again."""
+    try:
+        return int(value)
+    except ValueError:
+        raise MoveConflict(f"The check page for {authority} was out of date") from None
+
+
+def _conflict_form(initial: dict, problem: MoveConflict | str) -> forms.ConfirmForm:
     """The check page again, for what would move now: someone changed the authority (or the
-    partnership's authorities) after the page was shown, so nothing was changed."""
+    partnership's authorities) after the page was shown, or the page came back incomplete, so
+    nothing was changed."""
     form = forms.ConfirmForm(
         {
             "to": initial["to"],
@@ -70,7 +80,7 @@ def _conflict_form(initial: dict, exc: MoveConflict) -> forms.ConfirmForm:
         }
     )
     form.is_valid()
-    form.add_error(None, f"{exc}. Nothing was changed: check what will move now and confirm.")
+    form.add_error(None, f"{problem}. Nothing was changed: check what will move now and confirm.")
     return form
 
 
@@ -123,7 +133,9 @@ def local_authority_move_check(request: HttpRequest, ons_code: str) -> HttpRespo
                 to=to,
                 effective_on=effective_on,
                 by=request.user,
-                expected_partnership_id=int(form.cleaned_data["expected"]),
+                expected_partnership_id=_expected_partnership_id(
+                    form.cleaned_data["expected"], authority
+                ),
             )
         except MoveConflict as exc:
             authority.refresh_from_db()
@@ -134,6 +146,8 @@ def local_authority_move_check(request: HttpRequest, ons_code: str) -> HttpRespo
         else:
             messages.success(request, f"{authority.name} has moved to {to.name}.")
             return redirect("local-authority-detail", ons_code=authority.ons_code)
+    elif request.method == "POST":
+        form = _conflict_form(initial, form.INCOMPLETE)
     return render(
         request,
         "safeguarding/local_authority_move_check.html",
@@ -243,6 +257,8 @@ def partnership_merge_check(request: HttpRequest, code: str) -> HttpResponse:
                 f"authorit{'y' if moved == 1 else 'ies'} moved.",
             )
             return redirect("partnership-detail", code=to.code)
+    elif request.method == "POST":
+        form = _conflict_form(initial, form.INCOMPLETE)
     return render(
         request,
         "safeguarding/partnership_merge_check.html",

@@ -77,13 +77,14 @@ def is_partnership_lead(user, obj: Any = None) -> bool:
 
 
 def is_lead_of(user, case: PartnershipCase) -> bool:
-    """A lead of the case's safeguarding partnership, while it still covers the case's local
-    authority: after the authority moves, its closed cases (which keep their partnership) are
-    read-only for both partnerships; its open cases moved with it (safeguarding.moves)."""
+    """A lead of the partnership that covers the case's local authority NOW: after the
+    authority moves (safeguarding.moves), the new partnership's leads act on all its cases,
+    closed ones included (they commission the LCSPR of a review submitted before the move);
+    the old partnership's leads still see the closed cases that keep their partnership
+    (scoping.authority_scope), read-only."""
     return (
         _role(user) == Role.PARTNERSHIP_LEAD
         and user.partnership_id is not None
-        and user.partnership_id == case.partnership_id
         and user.partnership_id == getattr(case, "authority_partnership_id", case.partnership_id)
     )
 

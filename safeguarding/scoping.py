@@ -7,8 +7,8 @@ model to its local authority, so the rule is written once and a record out of sc
 
 A case that belongs to a partnership also passes `partnership`, the path to the partnership
 that did the work: when an authority moves to another partnership its closed cases keep theirs
-(safeguarding.moves), so their old partnership's leads still see them, read-only
-(`policy.is_lead_of`), and the new partnership's leads see them through the authority.
+(safeguarding.moves), so their old partnership's leads still see them, read-only, and the
+new partnership's leads see them through the authority and act on them (`policy.is_lead_of`).
 """
 
 from django.db.models import Q
@@ -16,6 +16,16 @@ from django.db.models import Q
 from .codes import NATIONAL_ROLES, Role
 
 NOTHING = Q(pk__in=[])
+
+
+def sees_england(user) -> bool:
+    """Panel members, the secretariat and administrators: every authority and partnership."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and (user.role in NATIONAL_ROLES or user.is_superuser)
+    )
 
 
 def authority_scope(user, path: str, *, partnership: str = "") -> Q:
@@ -26,7 +36,7 @@ def authority_scope(user, path: str, *, partnership: str = "") -> Q:
     if not (user and user.is_authenticated and user.is_active):
         return NOTHING
     prefix = f"{path}__" if path else ""
-    if user.role in NATIONAL_ROLES or user.is_superuser:
+    if sees_england(user):
         return Q()
     if user.role == Role.LA_USER and user.local_authority_id:
         return Q(**{f"{path or 'pk'}": user.local_authority_id})

@@ -19,6 +19,7 @@ from safeguarding.audit import audit_log, redact
 from safeguarding.calendars import england_calendar
 from safeguarding.errors import DomainConflict, DomainError, DomainInvalid
 from safeguarding.models import AuditAction, User
+from safeguarding.moves import authority_partnership_locked
 
 from .. import rules
 from ..models import NARRATIVE_FIELDS, RapidReview, RapidReviewTheme
@@ -33,7 +34,9 @@ def rapid_review_open(*, notification: Notification, sin_date: date) -> RapidRev
     review, _ = RapidReview.objects.get_or_create(
         notification=notification,
         defaults={
-            "partnership": notification.local_authority.partnership,
+            # Locked: a move of the authority at the same moment waits for this review, or
+            # this review waits and takes the new partnership (safeguarding.moves).
+            "partnership_id": authority_partnership_locked(notification.local_authority_id),
             "clock_started_on": sin_date,
             "due_date": due,
             "original_due_date": due,

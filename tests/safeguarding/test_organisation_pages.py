@@ -125,6 +125,46 @@ def test_a_move_made_by_someone_else_after_the_check_page_is_shown_not_overwritt
     assert AuthorityMove.objects.filter(local_authority=leeds).count() == 1
 
 
+def test_a_broken_expected_value_shows_the_check_again_and_moves_nothing(admin_client, leeds, new):
+    old = leeds.partnership
+    today = timezone.localdate()
+    response = admin_client.post(
+        move_url(leeds, check=True),
+        {"to": new.code, "effective_on": today.isoformat(), "expected": "abc"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html
+    assert "The check page for Leeds was out of date" in html
+    assert f'name="expected" value="{old.pk}"' in html  # the check as it is now, to confirm
+    leeds.refresh_from_db()
+    assert leeds.partnership == old
+    assert not AuthorityMove.objects.exists()
+
+
+@pytest.mark.parametrize("page", ["move", "merge"])
+def test_a_check_page_sent_back_incomplete_says_so_and_changes_nothing(
+    admin_client, leeds, new, page
+):
+    old = leeds.partnership
+    url = (
+        move_url(leeds, check=True)
+        if page == "move"
+        else reverse("partnership-merge-check", args=[old.code])
+    )
+    today = timezone.localdate()
+    response = admin_client.post(url, {"to": new.code, "effective_on": today.isoformat()})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "govuk-error-summary" in html
+    assert '<a href="#confirm">The check page you confirmed was incomplete.' in html
+    expected = old.pk if page == "move" else leeds.pk
+    assert f'name="expected" value="{expected}"' in html  # the check again, to confirm
+    leeds.refresh_from_db()
+    assert leeds.partnership == old
+    assert not AuthorityMove.objects.exists()
+
+
 def test_a_partnership_merges_into_another_from_its_page(admin_client, new, leeds):
     absorbed = leeds.partnership
     review = RapidReviewFactory()
@@ -189,6 +229,12 @@ def test_an_administrator_adds_a_local_authority_and_a_partnership(admin_client)
     )
     partnership = Partnership.objects.get(code="testshire")
     assert response["Location"] == reverse("partnership-detail", args=["testshire"])
+    # Its page answers straight away, before it covers any authority.
+    page = admin_client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Testshire Safeguarding Children Partnership" in page.content.decode()
+    listed = admin_client.get(reverse("partnership-list")).content.decode()
+    assert "Testshire Safeguarding" in listed
     response = admin_client.post(
         reverse("local-authority-add"),
         {
@@ -204,6 +250,23 @@ def test_an_administrator_adds_a_local_authority_and_a_partnership(admin_client)
     assert authority.partnership == partnership and authority.region.code == "north_east"
     assert audit_events_for(authority).filter(action="create").exists()
     assert audit_events_for(partnership).filter(action="create").exists()
+
+
+def test_who_sees_a_partnership_that_covers_no_authority(client, make_user, leeds):
+    empty = PartnershipFactory(name="Emptyshire Safeguarding Children Partnership")
+    page = reverse("partnership-detail", args=[empty.code])
+    for role in (Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT):
+        client.force_login(make_user(role))
+        assert client.get(page).status_code == 200
+    # Its own leads see it; another partnership's leads and a local authority's users do not.
+    client.force_login(make_user(Role.PARTNERSHIP_LEAD, partnership=empty))
+    assert client.get(page).status_code == 200
+    assert "Emptyshire" in client.get(reverse("partnership-list")).content.decode()
+    client.force_login(make_user(Role.PARTNERSHIP_LEAD, partnership=leeds.partnership))
+    assert client.get(page).status_code == 404
+    assert "Emptyshire" not in client.get(reverse("partnership-list")).content.decode()
+    client.force_login(make_user(Role.LA_USER, local_authority=leeds))
+    assert client.get(page).status_code == 404
 
 
 def test_new_reference_data_is_validated_with_clear_errors(admin_client, leeds):

@@ -1,7 +1,8 @@
 """Partnership changes carry their cases (issue 15, item 4): after an administrator moves a
 local authority to another partnership, the new partnership's leads see and act on its open
-cases, its closed cases stay visible to both partnerships (read-only), reminders go to the
-new leads and the statistics, counted by authority, do not change."""
+cases, its closed cases stay visible to both partnerships (the new one acts on them, the old
+one reads them), reminders go to the new leads and the statistics, counted by authority, do
+not change."""
 
 from datetime import date
 
@@ -10,7 +11,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from analytics.engine import compute_year
+from analytics.engine import compute_year, table_get
 from lcsprs.models import Lcspr
 from rapidreviews.models import RapidReview
 from safeguarding.audit import audit_events_for
@@ -89,7 +90,7 @@ def test_the_old_lead_no_longer_sees_the_moved_open_review(client, leeds, new, a
     assert review.reflection != "x"
 
 
-def test_closed_cases_stay_with_the_old_partnership_read_only_and_both_see_them(
+def test_closed_cases_keep_their_partnership_and_both_partnerships_see_them(
     client, leeds, old, new, admin, old_lead, new_lead
 ):
     closed = SubmittedReviewFactory()
@@ -105,11 +106,40 @@ def test_closed_cases_stay_with_the_old_partnership_read_only_and_both_see_them(
         assert client.get(review_url("review-detail", closed.pk)).status_code == 200
         lcspr_page = reverse("lcsprs:lcspr-detail", args=[published.pk])
         assert client.get(lcspr_page).status_code == 200
-        # Read-only: nobody may commission an LCSPR on it or correct the publication date.
-        commission = reverse("lcsprs:lcspr-commission", args=[closed.pk])
-        assert client.get(commission).status_code == 403
-        correct = reverse("lcsprs:lcspr-date-correct", args=[published.pk])
-        assert client.get(correct).status_code in (403, 404)
+
+
+def test_the_old_lead_reads_the_closed_cases_but_cannot_act_on_them(
+    client, leeds, new, admin, old_lead
+):
+    closed = SubmittedReviewFactory()
+    published = PublishedLcsprFactory()
+    move_leeds(leeds, new, admin)
+
+    client.force_login(old_lead)
+    commission = reverse("lcsprs:lcspr-commission", args=[closed.pk])
+    assert client.get(commission).status_code == 403
+    assert client.post(commission, {"reason": "After the letter"}).status_code == 403
+    assert not Lcspr.objects.filter(rapid_review=closed).exists()
+    correct = reverse("lcsprs:lcspr-date-correct", args=[published.pk])
+    assert client.get(correct).status_code == 403
+
+
+def test_the_new_lead_commissions_the_lcspr_of_a_review_submitted_before_the_move(
+    client, leeds, new, admin, new_lead
+):
+    closed = SubmittedReviewFactory()
+    move_leeds(leeds, new, admin)
+
+    client.force_login(new_lead)
+    commission = reverse("lcsprs:lcspr-commission", args=[closed.pk])
+    assert client.get(commission).status_code == 200
+    response = client.post(commission, {"reason": "After the Panel's letter"})
+
+    lcspr = Lcspr.objects.get(rapid_review=closed)
+    assert response.status_code == 302
+    assert response.url == reverse("lcsprs:lcspr-detail", args=[lcspr.pk])
+    assert lcspr.partnership == new
+    assert client.get(response.url).status_code == 200
 
 
 def test_open_lcsprs_and_pending_extensions_move_and_it_is_audited(leeds, new, admin):
@@ -155,12 +185,29 @@ def test_reminders_after_the_move_go_to_the_new_leads(leeds, new, admin, old_lea
     assert "old.lead@example.org" not in reminder.emailed_to
 
 
+def _leeds_figures(year: int) -> tuple[dict, dict]:
+    """The year's input counts and Leeds' region's row of Table A (SINs by region)."""
+    figures = compute_year(year)
+    regions = table_get(figures, "table_a_regions")
+    rows = [row for group in regions["groups"] for row in group["rows"]]
+    (row,) = [row for row in rows if row["label"] == "Yorkshire and the Humber"]
+    return figures["input_counts"], row
+
+
 def test_the_years_figures_are_unchanged_by_a_move(leeds, new, admin):
+    # Leeds' SINs of 3 June 2024 (2024/25): three with a submitted review, one still open.
+    incident = date(2024, 6, 3)
     for _ in range(3):
-        SubmittedReviewFactory()
-    RapidReviewFactory()
+        SubmittedReviewFactory(notification__incident_date=incident)
+    RapidReviewFactory(notification__incident_date=incident)
     before = compute_year(2024)
+    counts, region = _leeds_figures(2024)
+    assert counts["sins"] == 4 and counts["reviews"] == 3
+    assert region["cells"][2]["n"] == 4  # Leeds' SINs, counted in its region
+
     move_leeds(leeds, new, admin)
+
+    assert _leeds_figures(2024) == (counts, region)
     assert compute_year(2024) == before
 
 
@@ -211,3 +258,41 @@ def test_the_old_lead_still_reads_the_closed_reviews_sin(client, leeds, new, adm
     client.force_login(old_lead)
     page = reverse("notifications:notification-detail", args=[closed.notification_id])
     assert client.get(page).status_code == 200
+
+
+def _locks_the_authority(queries) -> bool:
+    table = LocalAuthority._meta.db_table
+    return any(
+        f'FROM "{table}"' in q["sql"] and "FOR UPDATE" in q["sql"] for q in queries.captured_queries
+    )
+
+
+def test_opening_a_rapid_review_locks_the_authority_against_a_move(leeds):
+    """A review opened while the authority moves waits for the move (which locks the same row)
+    and takes the new partnership, instead of being left with the old one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rapidreviews.services import rapid_review_open
+
+    from ..notifications.factories import SubmittedNotificationFactory
+
+    notification = SubmittedNotificationFactory()
+    with CaptureQueriesContext(connection) as queries:
+        review = rapid_review_open(notification=notification, sin_date=timezone.localdate())
+    assert review.partnership == leeds.partnership
+    assert _locks_the_authority(queries)
+
+
+def test_commissioning_an_lcspr_locks_the_authority_against_a_move(leeds, make_user, old):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lcsprs.services import lcspr_open_later
+
+    review = SubmittedReviewFactory()
+    lead = make_user(Role.PARTNERSHIP_LEAD, partnership=old)
+    with CaptureQueriesContext(connection) as queries:
+        lcspr = lcspr_open_later(review=review, by=lead, reason="After the letter")
+    assert lcspr.partnership == old
+    assert _locks_the_authority(queries)
