@@ -157,6 +157,13 @@ class Lcspr(models.Model):
     def __str__(self) -> str:
         return f"LCSPR for {self.rapid_review.notification}"
 
+    @property
+    def authority_partnership_id(self) -> int:
+        """The partnership covering the local authority now, whose leads act on the case
+        (policy.is_lead_of): the same as `partnership_id` unless the authority moved after
+        this case closed."""
+        return self.rapid_review.notification.local_authority.partnership_id
+
     def step_allowed(self, step: str, user) -> bool:
         """`user` may take `step` now: the LCSPR's status allows it and so does the policy."""
         sources, allowed = self.STEPS[step]

@@ -34,7 +34,9 @@ DUE_SOON_MONTHS = 1
 
 def lcspr_list(*, user: User) -> QuerySet[Lcspr]:
     return Lcspr.objects.filter(
-        authority_scope(user, "rapid_review__notification__local_authority")
+        authority_scope(
+            user, "rapid_review__notification__local_authority", partnership="partnership"
+        )
     ).select_related(
         "rapid_review",
         "rapid_review__notification",

@@ -15,6 +15,7 @@ from safeguarding.audit import audit_log
 from safeguarding.dates import date_window_error, long_date
 from safeguarding.errors import DomainConflict, DomainError, DomainInvalid
 from safeguarding.models import AuditAction, User
+from safeguarding.moves import authority_partnership_locked
 
 from .models import Lcspr
 from .timescales import (
@@ -85,7 +86,10 @@ def lcspr_open(*, review: RapidReview, by: User, reason: str) -> Lcspr:
     lcspr, created = Lcspr.objects.get_or_create(
         rapid_review=review,
         defaults={
-            "partnership_id": review.partnership_id,
+            # The partnership covering the authority now, read under the authority's lock (a
+            # move in progress waits or is waited for): a review submitted before the
+            # authority moved is commissioned by its new partnership (safeguarding.moves).
+            "partnership_id": authority_partnership_locked(review.notification.local_authority_id),
             "clock_started_on": submitted_on,
             "due_date": lcspr_due_date(submitted_on),
             "opened_at": timezone.now(),

@@ -156,7 +156,7 @@ def notification_list(
 ) -> QuerySet[Notification]:
     """The SINs the user may see, newest first, filtered by `NotificationFilter` (raises
     FilterInvalid on a filter that does not parse)."""
-    visible = authority_scope(user, "local_authority")
+    visible = authority_scope(user, "local_authority", partnership="rapid_review__partnership")
     if not policy.sees_drafts(user):
         visible &= ~Q(status=Notification.Status.DRAFT)
     notifications = (

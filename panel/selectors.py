@@ -239,7 +239,9 @@ def response_letter_list(
     sent letters of reviews in their scope (drafts are the Panel's own). Filtered by
     `ResponseLetterFilter` (raises FilterInvalid on a filter that does not parse)."""
     letters = ResponseLetter.objects.filter(
-        authority_scope(user, "review__notification__local_authority")
+        authority_scope(
+            user, "review__notification__local_authority", partnership="review__partnership"
+        )
     ).select_related("review__notification", "review__partnership", "decision")
     if not policy.can_see_panel_queue(user):
         letters = letters.filter(status=ResponseLetter.Status.SENT)
@@ -314,7 +316,9 @@ def panel_overview(*, user: User, today: date) -> PanelOverview:
     # The reviews' scope on the letters themselves: nationally no join, an indexed count.
     letters_not_sent = (
         ResponseLetter.objects.filter(
-            authority_scope(user, "review__notification__local_authority")
+            authority_scope(
+                user, "review__notification__local_authority", partnership="review__partnership"
+            )
         )
         .exclude(status=ResponseLetter.Status.SENT)
         .count()

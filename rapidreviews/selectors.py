@@ -31,7 +31,7 @@ from .timescales import DUE_SOON_WORKING_DAYS
 
 def rapid_review_list(*, user: User) -> QuerySet[RapidReview]:
     return RapidReview.objects.filter(
-        authority_scope(user, "notification__local_authority")
+        authority_scope(user, "notification__local_authority", partnership="partnership")
     ).select_related("notification", "notification__local_authority", "partnership")
 
 
@@ -235,7 +235,9 @@ def rapid_review_extension_get_for_deciding(
 def rapid_review_extension_pending_count(*, user: User) -> int:
     # The reviews' scope (rapid_review_list's) on the requests: nationally, no join.
     return RapidReviewExtension.objects.filter(
-        authority_scope(user, "review__notification__local_authority"),
+        authority_scope(
+            user, "review__notification__local_authority", partnership="review__partnership"
+        ),
         status=RapidReviewExtension.Status.PENDING,
     ).count()
 

@@ -17,11 +17,13 @@ from .models import (
     ApiToken,
     AuditAction,
     AuditEvent,
+    AuthorityMove,
     CensusEthnicityShare,
     LocalAuthority,
     OneOffHoliday,
     OutboundEmail,
     Partnership,
+    PartnershipChange,
     PostcodeImdDecile,
     Region,
     RegionPopulation,
@@ -114,6 +116,11 @@ class LocalAuthorityAdmin(AuditedAdmin):
     search_fields = ["name", "ons_code", "dfe_code"]
     autocomplete_fields = ["partnership"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Moving an authority here would strand its open cases: the service's "Move to another
+        # partnership" page carries them (safeguarding.moves).
+        return ["partnership"] if obj is not None else []
+
 
 @admin.register(CensusEthnicityShare)
 class CensusEthnicityShareAdmin(AuditedAdmin):
@@ -196,13 +203,16 @@ class PostcodeImdDecileAdmin(admin.ModelAdmin):
 @admin.register(User)
 class UserAdmin(AuditedAdmin, DjangoUserAdmin):
     list_display = ["username", "email", "role", "organisation", "is_active", "last_login"]
-    list_filter = ["role", "is_active", "local_authority__region"]
+    list_filter = ["role", "is_approver", "is_active", "local_authority__region"]
     search_fields = ["username", "email", "first_name", "last_name"]
     autocomplete_fields = ["local_authority", "partnership"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("Personal details", {"fields": ["first_name", "last_name", "email"]}),
-        ("Role and organisation", {"fields": ["role", "local_authority", "partnership"]}),
+        (
+            "Role and organisation",
+            {"fields": ["role", "local_authority", "partnership", "is_approver"]},
+        ),
         ("Access", {"fields": ["is_active"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
@@ -379,6 +389,23 @@ class ReminderAdmin(ReadOnlyAdmin):
     @admin.display(description="Case")
     def case_link(self, obj: Reminder) -> str:
         return format_html('<a href="{}">{}</a>', obj.url, obj.object_repr) if obj.url else "-"
+
+
+class AuthorityMoveInline(admin.TabularInline):
+    model = AuthorityMove
+    fields = ["local_authority", "from_partnership", "to_partnership", "carried"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(PartnershipChange)
+class PartnershipChangeAdmin(ReadOnlyAdmin):
+    """Partnership changes made on the service's pages (safeguarding.moves): read-only."""
+
+    list_display = ["at", "kind", "from_partnership", "to_partnership", "effective_on", "by"]
+    list_filter = ["kind"]
+    inlines = [AuthorityMoveInline]
 
 
 # Knox's own token model is swapped for ApiToken (settings.KNOX_TOKEN_MODEL): its admin, which

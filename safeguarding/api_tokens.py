@@ -5,6 +5,9 @@ changes or the account is deactivated, whichever path changed it (the web pages,
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
@@ -19,17 +22,23 @@ class ApiTokenRefused(Exception):
 
 @transaction.atomic
 def api_token_create(
-    *, user: User, name: str, by: User | None = None, by_name: str = ""
+    *,
+    user: User,
+    name: str,
+    by: User | None = None,
+    by_name: str = "",
+    days: int | None = None,
 ) -> tuple[ApiToken, str]:
-    """Make a token for `user`, valid for settings.API_TOKEN_DAYS (REST_KNOX["TOKEN_TTL"]).
-    Returns the stored token (its digest only) and the token itself, which nothing keeps:
-    show it once."""
+    """Make a token for `user`, valid for `days` (at most, and by default,
+    settings.API_TOKEN_DAYS: REST_KNOX["TOKEN_TTL"]). Returns the stored token (its digest
+    only) and the token itself, which nothing keeps: show it once."""
     if not user.is_active:
         raise ApiTokenRefused(f"{user} is not active: an inactive user cannot use the API")
     name = name.strip()
     if not name:
         raise ApiTokenRefused("Give the token a name, such as the system that will use it")
-    token, raw = ApiToken.objects.create(user=user, name=name[:100])
+    days = min(days or settings.API_TOKEN_DAYS, settings.API_TOKEN_DAYS)
+    token, raw = ApiToken.objects.create(user=user, name=name[:100], expiry=timedelta(days=days))
     # The token is a secret: the audit trail records whose it is and its name, not the token.
     audit_log(
         actor=by,
@@ -39,6 +48,32 @@ def api_token_create(
         message=f"API token {token.name!r} created, expires {token.expiry:%Y-%m-%d}",
     )
     return token, raw
+
+
+def api_token_expiry_choices() -> list[int]:
+    """The lifetimes offered when making a token, in days: none longer than the setting."""
+    cap = settings.API_TOKEN_DAYS
+    return sorted({days for days in (7, 30, 90, 365) if days < cap} | {cap})
+
+
+def api_tokens_of(*, user: User):
+    return ApiToken.objects.filter(user=user).order_by("-created")
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token_key: str, by: User) -> ApiToken:
+    """Delete one of `user`'s tokens (known by its key, the first characters of the token)."""
+    token = ApiToken.objects.select_for_update().filter(user=user, token_key=token_key).first()
+    if token is None:
+        raise ApiTokenRefused("This token has already been revoked or has expired")
+    token.delete()
+    audit_log(
+        actor=by,
+        action=AuditAction.DELETE,
+        obj=user,
+        message=f"API token {token.name!r} revoked",
+    )
+    return token
 
 
 def api_tokens_revoke(*, user: User, reason: str, by: User | None = None) -> int:

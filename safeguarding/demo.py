@@ -35,10 +35,14 @@ class DemoUser:
     last_name: str
     local_authority: str = ""  # ONS code
     partnership: str = ""  # partnership code
+    is_approver: bool = False
 
 
 DEMO_USERS = [
-    DemoUser("la-user", Role.LA_USER, "Robin", "Example", local_authority="E08000035"),
+    # Leeds' approver: manages Leeds' people on the team pages (/people/).
+    DemoUser(
+        "la-user", Role.LA_USER, "Robin", "Example", local_authority="E08000035", is_approver=True
+    ),
     DemoUser("la-user-bristol", Role.LA_USER, "Sam", "Sample", local_authority="E06000023"),
     DemoUser("la-user-kent", Role.LA_USER, "Alex", "Invented", local_authority="E10000016"),
     DemoUser("la-user-camden", Role.LA_USER, "Riley", "Synthetic", local_authority="E09000007"),
@@ -90,6 +94,9 @@ def seed_demo_users() -> list[tuple[User, bool]]:
                     Partnership.objects.get(code=demo.partnership) if demo.partnership else None
                 ),
             )
+        if demo.is_approver and not user.is_approver:
+            user.is_approver = True
+            user.save(update_fields=["is_approver"])
         authenticator_set_for_demo(user=user, key_hex=demo_authenticator_key_hex())
         seeded.append((user, created))
     return seeded

@@ -25,6 +25,9 @@ from .models import OutboundEmail, SecretLink, User
 
 # What the e-mail log holds in place of a link that would open an account.
 SECRET_LINK_PLACEHOLDER = "[password reset link removed]"  # noqa: S105
+INVITATION_LINK_PLACEHOLDER = "[invitation link removed]"
+# In place of the link when the invitation was withdrawn or expired before the e-mail went.
+INVITATION_WITHDRAWN = "[this invitation has been withdrawn: ask for a new one]"
 
 # A claim older than this is taken to belong to a worker that died mid-send.
 STALE_CLAIM = timedelta(minutes=10)
@@ -135,6 +138,14 @@ def password_reset_link(user: User) -> str:
 
 
 def _body_to_send(email: OutboundEmail) -> str:
+    if email.secret_link == SecretLink.INVITATION:
+        from .invitations import invitation_link, invitation_token_issue
+        from .models import Invitation
+
+        invitation = Invitation.objects.filter(pk=email.object_id).first()
+        token = invitation_token_issue(invitation=invitation) if invitation else None
+        link = invitation_link(token) if token else INVITATION_WITHDRAWN
+        return email.body.replace(INVITATION_LINK_PLACEHOLDER, link)
     if email.secret_link != SecretLink.PASSWORD_RESET:
         return email.body
     user = User.objects.get(pk=email.object_id)

@@ -28,6 +28,7 @@ OPEN_URL_NAMES = frozenset(
         "password_reset_done",
         "password_reset_confirm",
         "password_reset_complete",
+        "invitation-accept",
     }
 )
 # The API answers for itself: a token is unchanged, and a session that has not passed the

@@ -75,6 +75,58 @@ class LocalAuthority(models.Model):
         return self.name
 
 
+class PartnershipChange(models.Model):
+    """One change of partnerships made by an administrator: a local authority moved to another
+    partnership, or every authority of one partnership merged into another. Each authority
+    moved is an `AuthorityMove` of the change (`safeguarding.moves` applies it)."""
+
+    class Kind(models.TextChoices):
+        MOVE = "move", "Local authority moved"
+        MERGE = "merge", "Partnerships merged"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    from_partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="changes_from"
+    )
+    to_partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="changes_to"
+    )
+    effective_on = models.DateField("effective date")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_partnership=models.F("to_partnership")),
+                name="partnership_change_to_another_partnership",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.from_partnership} to {self.to_partnership}"
+
+
+class AuthorityMove(models.Model):
+    """A local authority's move from one partnership to another, with the open cases that
+    moved with it (`carried`: {"rapid_reviews": ["SIN-…"], …}, the apps' own keys)."""
+
+    change = models.ForeignKey(PartnershipChange, on_delete=models.PROTECT, related_name="moves")
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="moves"
+    )
+    from_partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+    to_partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="+")
+    carried = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-change__at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.local_authority}: {self.from_partnership} to {self.to_partnership}"
+
+
 class CensusEthnicityShare(models.Model):
     """Share of children aged 0-17 in England by ethnicity, Census 2021 (report Table 1)."""
 
@@ -115,6 +167,19 @@ class User(AbstractUser):
     # Mixed into the session hash: changing it ends every session the person has signed in
     # with (Django signs out a session whose stored hash no longer matches). Sign-out bumps it.
     session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # An approver manages the people of their own organisation (safeguarding.people): only
+    # local authority users and partnership leads can be one.
+    is_approver = models.BooleanField(
+        "approver",
+        default=False,
+        help_text="Manages the people of their own local authority or partnership",
+    )
+    # Invited and not yet accepted: the account cannot sign in (is_active is False) until the
+    # person chooses a password through their invitation's link (safeguarding.invitations).
+    is_invited = models.BooleanField("invited", default=False, editable=False)
+    # Raised by each change made on the team pages, so that two people changing the same
+    # account at once cannot silently overwrite each other.
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     REQUIRED_FIELDS = ["email", "role"]
 
@@ -141,6 +206,13 @@ class User(AbstractUser):
                     "a partnership, and Panel roles and administrators need neither."
                 ),
             ),
+            models.CheckConstraint(
+                name="user_approver_of_an_organisation",
+                condition=Q(is_approver=False) | Q(role__in=[Role.LA_USER, Role.PARTNERSHIP_LEAD]),
+                violation_error_message=(
+                    "Only a local authority user or a partnership lead can be an approver."
+                ),
+            ),
         ]
 
     def _get_session_auth_hash(self, secret=None) -> str:
@@ -164,6 +236,31 @@ class User(AbstractUser):
     @property
     def is_administrator(self) -> bool:
         return self.role == Role.ADMINISTRATOR or self.is_superuser
+
+    @property
+    def status(self) -> str:
+        """Invited, active or deactivated (`PersonStatus`)."""
+        if self.is_invited:
+            return PersonStatus.INVITED
+        return PersonStatus.ACTIVE if self.is_active else PersonStatus.DEACTIVATED
+
+    def get_status_display(self) -> str:
+        return str(PersonStatus(self.status).label)
+
+
+class PersonStatus(models.TextChoices):
+    INVITED = "invited", "Invited"
+    ACTIVE = "active", "Active"
+    DEACTIVATED = "deactivated", "Deactivated"
+
+    @classmethod
+    def q(cls, status: str) -> Q:
+        """The people of a status, as a filter."""
+        return {
+            cls.INVITED: Q(is_invited=True),
+            cls.ACTIVE: Q(is_invited=False, is_active=True),
+            cls.DEACTIVATED: Q(is_invited=False, is_active=False),
+        }[cls(status)]
 
 
 class AuditAction(models.TextChoices):
@@ -193,6 +290,12 @@ class AuditAction(models.TextChoices):
     RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
     RECOVERY_CODES_CREATED = "recovery_codes_created", "Recovery codes created"
     SECOND_FACTOR_RESET = "second_factor_reset", "Second factor reset"
+    # People and their accounts (safeguarding.people, safeguarding.invitations).
+    INVITE = "invite", "Invited"
+    INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
+    INVITATION_CANCELLED = "invitation_cancelled", "Invitation cancelled"
+    DEACTIVATE = "deactivate", "Deactivated"
+    REACTIVATE = "reactivate", "Reactivated"
 
 
 class AuditEvent(models.Model):
@@ -242,6 +345,7 @@ class SecretLink(models.TextChoices):
     (safeguarding.email), so the e-mail log never holds one readable."""
 
     PASSWORD_RESET = "password_reset", "Password reset link"
+    INVITATION = "invitation", "Invitation link"
 
 
 class OutboundEmail(models.Model):
@@ -405,6 +509,8 @@ class ApiToken(AbstractAuthToken):
     is deleted when its owner's password changes or the account is deactivated."""
 
     name = models.CharField(max_length=100, help_text="What the token is for, e.g. the system")
+    # When the API last accepted it (to the minute: safeguarding.api.throttling).
+    last_used_at = models.DateTimeField("last used", null=True, blank=True)
 
     class Meta:
         verbose_name = "API token"
@@ -427,3 +533,32 @@ class SecondFactorLock(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.failures} wrong codes"
+
+
+class Invitation(models.Model):
+    """A single-use link for an invited person to choose their password and so open their
+    account. Only a SHA-256 digest of the link's token is stored; the token is made when the
+    e-mail is sent (safeguarding.email), so neither the database nor the e-mail log holds it.
+    A resend replaces the invitation (the old link stops working)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    token_digest = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    # Cancelled, or replaced by a newer invitation (a resend).
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.user} ({self.created_at:%Y-%m-%d})"
+
+    def is_open(self, now) -> bool:
+        return self.accepted_at is None and self.withdrawn_at is None and now < self.expires_at

@@ -4,7 +4,7 @@ with `register`, at a position (`order`) that keeps the menu in the same order w
 order the apps are loaded in:
 
   10 Incident notifications · 20 Rapid reviews · 30 LCSPRs · 40 Panel queue ·
-  50 Statistics · 60 Inbox · 80 Administration
+  50 Statistics · 60 Inbox · 70 People (approvers) · 80 Administration
 
 The menu must fit one line at 1,200 px for every role (tests/browser/test_layout.py), so it
 holds only the work: the home page is the service name's link (and the GOV.UK logo's), as on
@@ -55,12 +55,20 @@ def register(item: NavItem, *, order: int) -> NavItem:
 
 
 register(NavItem("Inbox", "inbox", policy.is_signed_in, count=_unread_notifications), order=60)
+
+
+def _approver_not_administrator(user: User) -> bool:
+    # Administrators reach the people from the Administration page.
+    return policy.is_approver(user) and not policy.is_administrator(user)
+
+
+register(NavItem("People", "people-list", _approver_not_administrator), order=70)
 register(
     NavItem(
         "Administration",
         "administration",
         policy.can_administer,
-        section=("retention", "access-history", "local-authority-list"),
+        section=("retention", "access-history", "local-authority-list", "people-list"),
     ),
     order=80,
 )

@@ -35,6 +35,8 @@ NATIONAL_READERS = PANEL_ROLES | {Role.ADMINISTRATOR}
 
 class PartnershipCase(Protocol):
     partnership_id: int | None
+    # The partnership that covers the case's local authority now (`safeguarding.moves`).
+    authority_partnership_id: int | None
 
 
 class AuthorityCase(Protocol):
@@ -75,11 +77,15 @@ def is_partnership_lead(user, obj: Any = None) -> bool:
 
 
 def is_lead_of(user, case: PartnershipCase) -> bool:
-    """A lead of the case's safeguarding partnership."""
+    """A lead of the partnership that covers the case's local authority NOW: after the
+    authority moves (safeguarding.moves), the new partnership's leads act on all its cases,
+    closed ones included (they commission the LCSPR of a review submitted before the move);
+    the old partnership's leads still see the closed cases that keep their partnership
+    (scoping.authority_scope), read-only."""
     return (
         _role(user) == Role.PARTNERSHIP_LEAD
         and user.partnership_id is not None
-        and user.partnership_id == case.partnership_id
+        and user.partnership_id == getattr(case, "authority_partnership_id", case.partnership_id)
     )
 
 
@@ -199,6 +205,12 @@ def can_administer(user, obj: Any = None) -> bool:
     return is_administrator(user)
 
 
+def can_manage_organisations(user, obj: Any = None) -> bool:
+    """Move a local authority to another partnership, merge partnerships, add authorities and
+    partnerships (safeguarding.moves, safeguarding.organisations): administrators."""
+    return is_administrator(user)
+
+
 def can_lift_lockout(user, obj: Any = None) -> bool:
     """End someone's sign-in or second-factor lockout: administrators (the account's
     organisation's approvers, too, once the service has approvers)."""
@@ -215,6 +227,72 @@ def can_reset_second_factor(user, person: Any = None) -> bool:
     """Remove someone's authenticator and recovery codes so that they set up again (a lost
     phone): administrators. (Approvers of the person's organisation will join them.)"""
     return is_administrator(user)
+
+
+# --- People and their accounts (safeguarding.people) -------------------------------------------
+
+# The roles of each kind of organisation: what an approver may give the people they manage.
+ORGANISATION_ROLES = frozenset({Role.LA_USER, Role.PARTNERSHIP_LEAD})
+
+
+def is_approver(user, obj: Any = None) -> bool:
+    """An approver of a local authority or a partnership: manages its people."""
+    return _role(user) in ORGANISATION_ROLES and bool(user.is_approver)
+
+
+def can_see_people(user, obj: Any = None) -> bool:
+    """The team pages (the list of people, invitations): administrators, for everyone, and
+    approvers, for their own organisation (`people.people_visible_to` says who is in it)."""
+    return is_administrator(user) or is_approver(user)
+
+
+def is_approver_of(user, person: Any) -> bool:
+    """An approver of the person's own organisation (same local authority, or same
+    partnership for a partnership lead). Never of the service's own operators (staff,
+    superusers), whatever their organisation."""
+    if not is_approver(user):
+        return False
+    if getattr(person, "is_superuser", False) or getattr(person, "is_staff", False):
+        return False
+    if user.role == Role.LA_USER:
+        return (
+            getattr(person, "role", Role.LA_USER) == Role.LA_USER
+            and person.local_authority_id is not None
+            and person.local_authority_id == user.local_authority_id
+        )
+    return (
+        getattr(person, "role", Role.PARTNERSHIP_LEAD) == Role.PARTNERSHIP_LEAD
+        and person.partnership_id is not None
+        and person.partnership_id == user.partnership_id
+    )
+
+
+def can_manage_people(user, person: Any = None) -> bool:
+    """Invite, change the role or approver flag of, deactivate and reactivate someone, resend
+    or cancel their invitation: administrators anyone, approvers the people of their own
+    organisation, into its own role only (`roles_grantable`)."""
+    if is_administrator(user):
+        return True
+    return is_approver(user) if person is None else is_approver_of(user, person)
+
+
+def roles_grantable(user) -> list[str]:
+    """The roles `user` may give: any for administrators; an approver, their organisation's
+    own role (never an administrator or a Panel role)."""
+    if is_administrator(user):
+        return list(Role.values)
+    if is_approver(user):
+        return [user.role]
+    return []
+
+
+def can_manage_api_tokens(user, person: Any) -> bool:
+    """Make and revoke someone's API tokens: the person themselves, and administrators. Not
+    approvers: a token acts as its owner in the API, so nobody but the owner and the
+    service's administrators should hold one made for them."""
+    if _role(user) is None:
+        return False
+    return is_administrator(user) or getattr(person, "pk", None) == user.pk
 
 
 def is_owner(user, message: Any) -> bool:
@@ -267,6 +345,14 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("second-factor-reset", POST, can_reset_second_factor, case="person"),
     Endpoint("local-authority-list", GET, is_signed_in),
     Endpoint("local-authority-detail", GET, is_signed_in, case="local_authority"),
+    Endpoint("local-authority-add", FORM, can_manage_organisations),
+    Endpoint("local-authority-move", FORM, can_manage_organisations, "local_authority"),
+    Endpoint("local-authority-move-check", FORM, can_manage_organisations, "local_authority"),
+    Endpoint("partnership-list", GET, is_signed_in),
+    Endpoint("partnership-add", FORM, can_manage_organisations),
+    Endpoint("partnership-detail", GET, is_signed_in, case="partnership"),
+    Endpoint("partnership-merge", FORM, can_manage_organisations, "partnership"),
+    Endpoint("partnership-merge-check", FORM, can_manage_organisations, "partnership"),
     Endpoint("inbox", GET, is_signed_in),
     Endpoint("inbox-read-all", POST, is_signed_in),
     Endpoint("inbox-open", POST, is_owner, case="message"),
@@ -276,6 +362,19 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("administration", GET, can_administer),
     Endpoint("retention", FORM, can_administer),
     Endpoint("access-history", GET, can_see_access_log),
+    # People and their accounts: a person's page is open to whoever sees them (scope: their
+    # organisation's approvers, administrators and the person themselves).
+    Endpoint("people-list", GET, can_see_people),
+    Endpoint("people-invite", FORM, can_manage_people),
+    Endpoint("people-detail", GET, is_signed_in, case="team_person"),
+    Endpoint("people-change", FORM, can_manage_people, case="team_person"),
+    Endpoint("people-deactivate", FORM, can_manage_people, case="team_person"),
+    Endpoint("people-reactivate", FORM, can_manage_people, case="team_person"),
+    Endpoint("people-invitation-resend", POST, can_manage_people, case="team_person"),
+    Endpoint("people-invitation-cancel", POST, can_manage_people, case="team_person"),
+    Endpoint("people-api-token-create", FORM, can_manage_api_tokens, case="team_person"),
+    Endpoint("people-api-token-revoke", POST, can_manage_api_tokens, case="team_person"),
+    Endpoint("invitation-accept", FORM, anyone, case="invitation"),
     # Serious Incident Notifications
     Endpoint("notifications:notification-list", GET, is_signed_in),
     Endpoint("notifications:notification-start", FORM, can_notify),

@@ -4,6 +4,11 @@ A local authority user sees their authority's records; a partnership lead sees t
 every authority their partnership covers; Panel members, the secretariat and administrators
 see England. Each model's selector calls `authority_scope(user, path)` with the path from that
 model to its local authority, so the rule is written once and a record out of scope is a 404.
+
+A case that belongs to a partnership also passes `partnership`, the path to the partnership
+that did the work: when an authority moves to another partnership its closed cases keep theirs
+(safeguarding.moves), so their old partnership's leads still see them, read-only, and the
+new partnership's leads see them through the authority and act on them (`policy.is_lead_of`).
 """
 
 from django.db.models import Q
@@ -13,16 +18,29 @@ from .codes import NATIONAL_ROLES, Role
 NOTHING = Q(pk__in=[])
 
 
-def authority_scope(user, path: str) -> Q:
+def sees_england(user) -> bool:
+    """Panel members, the secretariat and administrators: every authority and partnership."""
+    return bool(
+        user
+        and user.is_authenticated
+        and user.is_active
+        and (user.role in NATIONAL_ROLES or user.is_superuser)
+    )
+
+
+def authority_scope(user, path: str, *, partnership: str = "") -> Q:
     """A filter for records whose local authority (reached by `path`, e.g. "local_authority"
-    or "notification__local_authority"; "" for LocalAuthority itself) the user may see."""
+    or "notification__local_authority"; "" for LocalAuthority itself) the user may see, or,
+    for a partnership lead, whose own partnership (reached by `partnership`, e.g.
+    "partnership" or "review__partnership") is the lead's."""
     if not (user and user.is_authenticated and user.is_active):
         return NOTHING
     prefix = f"{path}__" if path else ""
-    if user.role in NATIONAL_ROLES or user.is_superuser:
+    if sees_england(user):
         return Q()
     if user.role == Role.LA_USER and user.local_authority_id:
         return Q(**{f"{path or 'pk'}": user.local_authority_id})
     if user.role == Role.PARTNERSHIP_LEAD and user.partnership_id:
-        return Q(**{f"{prefix}partnership": user.partnership_id})
+        covered = Q(**{f"{prefix}partnership": user.partnership_id})
+        return covered | Q(**{partnership: user.partnership_id}) if partnership else covered
     return NOTHING

@@ -154,6 +154,7 @@ def reset(request: HttpRequest, user_pk: int) -> HttpResponse:
         f"{person.get_full_name() or person.get_username()} will set up a new authenticator app "
         "at their next sign-in.",
     )
+    # Back to the person's page on the team pages, where the button is.
     if policy.can_administer(request.user):
-        return redirect("admin:safeguarding_user_change", person.pk)
+        return redirect("people-detail", user_pk=person.pk)
     return redirect("home")

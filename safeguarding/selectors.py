@@ -5,13 +5,14 @@ from collections.abc import Mapping
 from typing import Any
 
 import django_filters
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from .codes import Role
 from .filters import BooleanFilter, IsoDateFilter, filters_apply
 from .models import InboxMessage, LocalAuthority, Partnership, PostcodeImdDecile, User
 from .postcodes import is_valid_postcode, normalise_postcode
-from .scoping import authority_scope
+from .scoping import authority_scope, sees_england
 
 
 def local_authority_list(*, user: User) -> QuerySet[LocalAuthority]:
@@ -28,9 +29,17 @@ def local_authority_get_for_user(*, user: User, ons_code: str) -> LocalAuthority
 
 
 def partnership_list(*, user: User) -> QuerySet[Partnership]:
-    visible = local_authority_list(user=user).values("partnership")
+    """The partnerships the user may see: every one for the national roles, empty ones included
+    (one just added, one merged away that keeps its closed cases); a lead's own, even with no
+    authority left; and the partnerships of the authorities in the user's scope."""
+    if sees_england(user):
+        visible = Q()
+    else:
+        visible = Q(pk__in=local_authority_list(user=user).values("partnership"))
+        if user.is_active and user.role == Role.PARTNERSHIP_LEAD and user.partnership_id:
+            visible |= Q(pk=user.partnership_id)
     return (
-        Partnership.objects.filter(pk__in=visible)
+        Partnership.objects.filter(visible)
         .annotate(authority_count=Count("local_authorities"))
         .order_by("name")
     )

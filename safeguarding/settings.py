@@ -199,6 +199,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60
+# How long an invitation's link works (safeguarding.invitations).
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
 
 # --- Sessions that end (issue 12, item 4) -------------------------------------------------
 # `safeguarding.sessions.SessionLifetimeMiddleware` signs a person out after this long without

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import second_factor_views, views
+from . import organisation_views, people_views, second_factor_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -51,12 +51,69 @@ urlpatterns = [
         second_factor_views.reset,
         name="second-factor-reset",
     ),
+    path("people/", people_views.people, name="people-list"),
+    path("people/invite/", people_views.invite, name="people-invite"),
+    path("people/<int:user_pk>/", people_views.person_detail, name="people-detail"),
+    path("people/<int:user_pk>/change/", people_views.person_change_view, name="people-change"),
+    path("people/<int:user_pk>/deactivate/", people_views.deactivate, name="people-deactivate"),
+    path("people/<int:user_pk>/reactivate/", people_views.reactivate, name="people-reactivate"),
+    path(
+        "people/<int:user_pk>/invitation/resend/",
+        people_views.invitation_resend_view,
+        name="people-invitation-resend",
+    ),
+    path(
+        "people/<int:user_pk>/invitation/cancel/",
+        people_views.invitation_cancel_view,
+        name="people-invitation-cancel",
+    ),
+    path(
+        "people/<int:user_pk>/api-tokens/new/",
+        people_views.api_token_create_view,
+        name="people-api-token-create",
+    ),
+    path(
+        "people/<int:user_pk>/api-tokens/revoke/",
+        people_views.api_token_revoke_view,
+        name="people-api-token-revoke",
+    ),
+    path("invitation/<str:token>/", people_views.accept, name="invitation-accept"),
     path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("local-authorities/", views.local_authority_index, name="local-authority-list"),
+    path(
+        "local-authorities/add/", organisation_views.local_authority_add, name="local-authority-add"
+    ),
     path(
         "local-authorities/<str:ons_code>/",
         views.local_authority_detail,
         name="local-authority-detail",
+    ),
+    path(
+        "local-authorities/<str:ons_code>/move/",
+        organisation_views.local_authority_move,
+        name="local-authority-move",
+    ),
+    path(
+        "local-authorities/<str:ons_code>/move/check/",
+        organisation_views.local_authority_move_check,
+        name="local-authority-move-check",
+    ),
+    path("partnerships/", organisation_views.partnership_index, name="partnership-list"),
+    path("partnerships/add/", organisation_views.partnership_add, name="partnership-add"),
+    path(
+        "partnerships/<slug:code>/",
+        organisation_views.partnership_detail,
+        name="partnership-detail",
+    ),
+    path(
+        "partnerships/<slug:code>/merge/",
+        organisation_views.partnership_merge_start,
+        name="partnership-merge",
+    ),
+    path(
+        "partnerships/<slug:code>/merge/check/",
+        organisation_views.partnership_merge_check,
+        name="partnership-merge-check",
     ),
     path("notifications/", include("notifications.urls")),
     path("rapid-reviews/", include("rapidreviews.urls")),

@@ -20,6 +20,7 @@ from .health import check_broker, check_database
 from .lists import list_page
 from .lockout import client_ip
 from .models import AuditAction
+from .moves import authority_move_list
 from .retention import retention_apply, retention_plan
 from .second_factor import second_factor_pending
 from .selectors import (
@@ -72,7 +73,11 @@ def local_authority_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "safeguarding/local_authority_list.html",
-        {"listing": list_page(request, authorities, per_page=50), "query": query},
+        {
+            "listing": list_page(request, authorities, per_page=50),
+            "query": query,
+            "can_manage": policy.can_manage_organisations(request.user),
+        },
     )
 
 
@@ -82,7 +87,12 @@ def local_authority_detail(request: HttpRequest, ons_code: str) -> HttpResponse:
     return render(
         request,
         "safeguarding/local_authority_detail.html",
-        {"authority": authority, "people": local_authority_users(authority=authority)},
+        {
+            "authority": authority,
+            "people": local_authority_users(authority=authority),
+            "can_manage": policy.can_manage_organisations(request.user, authority),
+            "moves": authority_move_list(authority=authority),
+        },
     )
 
 

@@ -25,7 +25,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from analytics.services import statistics_compute
 from panel import services as panel_services
-from safeguarding import policy
+from safeguarding import invitations, policy
 from safeguarding.codes import Role
 from safeguarding.models import InboxMessage, LocalAuthority
 
@@ -142,6 +142,18 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         )
         return {"message_id": made.pk}, {"la_own"}
 
+    def invitation():
+        person = invitations.person_invite(
+            by=users["administrator"],
+            first_name="Invited",
+            last_name="Person",
+            email="invited.person@example.org",
+            role=Role.LA_USER,
+            local_authority=leeds,
+        )
+        token = invitations.invitation_token_issue(invitation=person.invitations.get())
+        return {"token": token}, set(ACTORS)
+
     def child_of_draft():
         notification, child = draft()
         return {"pk": notification.pk, "child_pk": child.pk}, {"la_own"}
@@ -164,9 +176,14 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         "letter": letter,
         "lcspr": lambda: ({"pk": LcsprFactory().pk}, LEEDS_SCOPE),
         "local_authority": lambda: ({"ons_code": leeds.ons_code}, LEEDS_SCOPE),
+        "partnership": lambda: ({"code": leeds.partnership.code}, LEEDS_SCOPE),
         "message": message,
         # Someone whose second factor an administrator may reset.
         "person": lambda: ({"user_pk": users["la_own"].pk}, EVERYONE_SIGNED_IN),
+        # A Leeds user's page on the team pages: seen by administrators (everyone), Leeds'
+        # approvers (none among the actors) and the person themselves.
+        "team_person": lambda: ({"user_pk": users["la_own"].pk}, {"la_own", "administrator"}),
+        "invitation": invitation,
         "year": lambda: ({"year": 2023}, EVERYONE_SIGNED_IN),
         "snapshot": snapshot,
         "snapshot_download": lambda: snapshot(fmt="csv"),
@@ -200,6 +217,8 @@ def _objects(world: World, case: str | None) -> Any:
     leeds = LocalAuthority.objects.get(name="Leeds")
     if case == "message":
         return SimpleNamespace(recipient_id=world.users["la_own"].pk)
+    if case == "team_person":
+        return world.users["la_own"]
     return SimpleNamespace(local_authority_id=leeds.pk, partnership_id=leeds.partnership_id)
 
 

@@ -19,6 +19,7 @@ from safeguarding.audit import audit_log, redact
 from safeguarding.calendars import england_calendar
 from safeguarding.errors import DomainConflict, DomainError, DomainInvalid
 from safeguarding.models import AuditAction, User
+from safeguarding.moves import authority_partnership_locked
 
 from .. import rules
 from ..models import NARRATIVE_FIELDS, RapidReview, RapidReviewTheme
@@ -33,7 +34,9 @@ def rapid_review_open(*, notification: Notification, sin_date: date) -> RapidRev
     review, _ = RapidReview.objects.get_or_create(
         notification=notification,
         defaults={
-            "partnership": notification.local_authority.partnership,
+            # Locked: a move of the authority at the same moment waits for this review, or
+            # this review waits and takes the new partnership (safeguarding.moves).
+            "partnership_id": authority_partnership_locked(notification.local_authority_id),
             "clock_started_on": sin_date,
             "due_date": due,
             "original_due_date": due,
@@ -309,15 +312,28 @@ def rapid_review_reopen(*, review: RapidReview, by: User, reason: str) -> RapidR
     review.take_step(RapidReview.Step.REOPEN)
     # The submission's outcome is measured again when it is resubmitted; the history keeps it.
     review.submitted_at = review.working_days_taken = review.submitted_on_time = None
+    # An open review is its authority's partnership's (safeguarding.moves): one submitted before
+    # the authority moved goes back to the partnership that covers it now.
+    moved_from = review.partnership
+    review.partnership_id = review.authority_partnership_id
     review.save(
         update_fields=[
             "status",
             "submitted_at",
             "working_days_taken",
             "submitted_on_time",
+            "partnership",
             "updated_at",
         ]
     )
+    if review.partnership_id != moved_from.pk:
+        audit_log(
+            actor=by,
+            action=AuditAction.UPDATE,
+            obj=review,
+            changes={"partnership": [moved_from.code, review.partnership.code]},
+            message=f"Reopened for {review.partnership}, which now covers the local authority",
+        )
     audit_log(
         actor=by,
         action=AuditAction.UPDATE,

@@ -5,7 +5,11 @@ settings.API_USER_RATE."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from knox.auth import TokenAuthentication
@@ -17,6 +21,7 @@ from safeguarding.lockout import client_ip
 from safeguarding.throttling import parse_rate, rate_count, rate_exceeded
 
 FAILED_TOKEN_SCOPE = "api-token-failure"  # noqa: S105 (a cache key)
+LAST_USED_EVERY = timedelta(minutes=1)
 
 
 class ThrottledTokenAuthentication(TokenAuthentication):
@@ -41,6 +46,15 @@ class ThrottledTokenAuthentication(TokenAuthentication):
             # token like any other (counted), not a 500.
             rate_count(scope=FAILED_TOKEN_SCOPE, ident=ip, rate=rate)
             raise exceptions.AuthenticationFailed("Invalid token.") from exc
+
+    def validate_user(self, auth_token):
+        user, token = super().validate_user(auth_token)
+        # When the token was last used, for its owner's page: written at most once a minute.
+        now = timezone.now()
+        type(token).objects.filter(pk=token.pk).filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_EVERY)
+        ).update(last_used_at=now)
+        return user, token
 
 
 class ThrottledTokenScheme(OpenApiAuthenticationExtension):

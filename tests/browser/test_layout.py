@@ -116,5 +116,10 @@ def test_administrator_reaches_every_tool_from_the_administration_page(page: Pag
     expect(page.get_by_role("heading", name="Local authorities", level=1)).to_be_visible()
 
     page.go_back()
-    page.get_by_role("link", name="People, organisations and reference data").click()
+    page.get_by_role("link", name="People", exact=True).click()
+    expect(page.get_by_role("heading", name="People", level=1)).to_be_visible()
+    assert_accessible_with_landmarks(page)
+
+    page.go_back()
+    page.get_by_role("link", name="Organisations and reference data").click()
     expect(page).to_have_url(re.compile(r"/admin/$"))

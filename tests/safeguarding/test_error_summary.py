@@ -32,6 +32,12 @@ from safeguarding.forms import (
     SignInForm,
 )
 from safeguarding.models import User
+from safeguarding.people_forms import (
+    AcceptInvitationForm,
+    ApiTokenForm,
+    InviteForm,
+    PersonChangeForm,
+)
 from safeguarding.templatetags.govuk_errors import error_links, error_target
 
 
@@ -159,6 +165,11 @@ def test_every_link_of_the_rendered_summary_names_an_input_on_the_page():
         lambda: ReviewDocumentForm(data={}),
         lambda: ThemesForm(data={}),
         lambda: NotificationFilterForm(data={"incident_from": "soon"}, authorities=[]),
+        lambda: InviteForm(data={}, by=User(role="administrator")),
+        lambda: InviteForm(data={"email": "x"}, by=User(role="la_user", is_approver=True)),
+        lambda: PersonChangeForm(data={}, by=User(role="administrator")),
+        lambda: ApiTokenForm(data={}),
+        lambda: AcceptInvitationForm(User(username="someone"), data={"new_password1": "a"}),
     ],
 )
 def test_the_service_forms_link_every_error_to_an_input_they_render(make_form):

@@ -260,7 +260,8 @@ def test_an_administrator_resets_a_second_factor_with_the_reset_page(client, mak
 
     response = client.post(url)
 
-    assert response["Location"] == reverse("admin:safeguarding_user_change", args=[la_user.pk])
+    # Back to the person's page on the team pages (it was the admin's before issue 15).
+    assert response["Location"] == reverse("people-detail", args=[la_user.pk])
     assert not TOTPDevice.objects.filter(user=la_user).exists()
     assert AuditEvent.objects.filter(action=AuditAction.SECOND_FACTOR_RESET).count() == 1
     panel = client_class()
