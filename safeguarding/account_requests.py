@@ -192,8 +192,9 @@ def account_request_submit(
     )
     if outside:
         raise AccountRequestInvalid({"email": [outside]})
-    if User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).exists():
-        _tell_account_holder(email)
+    holder = User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).first()
+    if holder is not None:
+        _tell_account_holder(holder.email or email)
         return None
     try:
         with transaction.atomic():
