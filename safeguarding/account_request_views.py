@@ -112,9 +112,9 @@ def decide(request: HttpRequest, request_pk: int) -> HttpResponse:
                     reason=data["decision_reason"],
                 )
         except AccountRequestConflict as error:
-            form.add_error(None, str(error))
-            account_request.refresh_from_db()
-            pending = account_request.status == AccountRequest.Status.PENDING
+            # Decided by someone else since the page was shown: the request as it is now.
+            messages.error(request, str(error))
+            return redirect("people-request-detail", request_pk=account_request.pk)
         except DomainInvalid as error:
             form_add_errors(form, error.errors)
         else:

@@ -7,6 +7,7 @@ organisation's approver gets 404."""
 import re
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -169,7 +170,9 @@ def test_an_administrator_adds_and_removes_a_domain_on_the_organisations_page(ma
     assert removed.status_code == 302
     assert not EmailDomain.objects.exists()
     actions = set(
-        AuditEvent.objects.filter(object_id=str(domain.pk)).values_list("action", flat=True)
+        AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(EmailDomain), object_id=str(domain.pk)
+        ).values_list("action", flat=True)
     )
     assert actions == {AuditAction.CREATE, AuditAction.DELETE}
 
@@ -208,7 +211,7 @@ def test_only_administrators_edit_domains(make_user, leeds):
 # --- Asking --------------------------------------------------------------------------------------
 
 
-def test_the_sign_in_page_links_to_asking_for_an_account(client):
+def test_the_sign_in_page_links_to_asking_for_an_account(client, db):
     page = client.get(reverse("login"))
     assert reverse("account-request") in page.content.decode()
     assert client.get(reverse("account-request")).status_code == 200
@@ -308,7 +311,7 @@ def test_asking_again_while_a_request_waits_changes_nothing(
     assert len(mail.outbox) == 1
 
 
-def test_requests_are_throttled_per_address(
+def test_requests_are_throttled_per_client_address(
     client, settings, leeds_domain, django_capture_on_commit_callbacks
 ):
     settings.ACCOUNT_REQUEST_RATE = "2/hour"
@@ -356,7 +359,11 @@ def test_approving_invites_the_person_and_emails_their_link(
     assert AuditEvent.objects.filter(
         object_id=str(waiting.pk), message="Account request approved"
     ).exists()
-    assert AuditEvent.objects.filter(action=AuditAction.INVITE, object_id=str(person.pk)).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.INVITE,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(person.pk),
+    ).exists()
 
 
 def test_rejecting_emails_the_reason(make_user, leeds, waiting, django_capture_on_commit_callbacks):
@@ -399,8 +406,10 @@ def test_a_request_is_decided_once(make_user, leeds, waiting, django_capture_on_
         version=seen,
     )
 
-    assert late.status_code == 200
-    assert "This request has already been approved" in late.content.decode()
+    assert late.status_code == 302
+    page = second.get(late["Location"]).content.decode()
+    assert "This request has already been approved" in page
+    assert "Save decision" not in page
     waiting.refresh_from_db()
     assert waiting.status == "approved"
     assert len(mail.outbox) == 1  # the invitation only: no rejection e-mailed
@@ -445,3 +454,18 @@ def test_a_partnership_approver_decides_their_partnerships_requests(
 
     person = User.objects.get(email="lee.lead@example.org")
     assert (person.role, person.partnership) == (Role.PARTNERSHIP_LEAD, leeds.partnership)
+
+
+def test_requests_are_throttled_per_address_typed(
+    settings, leeds_domain, django_capture_on_commit_callbacks
+):
+    settings.ACCOUNT_REQUEST_RATE = "2/hour"
+    for n in range(2):
+        # Each from another client address: only the address typed is counted against it.
+        client = Client(REMOTE_ADDR=f"192.0.2.{n + 1}")
+        assert _ask(client, django_capture_on_commit_callbacks).status_code == 302
+
+    refused = _ask(Client(REMOTE_ADDR="192.0.2.9"), django_capture_on_commit_callbacks)
+
+    assert refused.status_code == 429
+    assert AccountRequest.objects.count() == 1
