@@ -38,6 +38,8 @@ REQUEST_LIMIT_MESSAGE = (
     "someone in your organisation who uses the service."
 )
 
+ALREADY_DECIDED = "This request has already been decided ({status}): nothing has been changed."
+
 
 def _over_the_limit(request: HttpRequest, email: str) -> bool:
     """Requests are counted per client address and per address typed
@@ -94,6 +96,9 @@ def decide(request: HttpRequest, request_pk: int) -> HttpResponse:
     account_request = account_request_get_for_user(user=request.user, pk=request_pk)
     policy.require(policy.can_decide_account_request(request.user, account_request))
     pending = account_request.status == AccountRequest.Status.PENDING
+    if request.method == "POST" and not pending:
+        messages.error(request, ALREADY_DECIDED.format(status=account_request.get_status_display()))
+        return redirect("people-request-detail", request_pk=account_request.pk)
     form = DecisionForm(request.POST or None, initial={"version": account_request.version})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
