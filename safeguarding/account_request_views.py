@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import policy
 from .account_request_forms import APPROVE, AccountRequestForm, DecisionForm, EmailDomainForm
 from .account_requests import (
+    ALREADY_DECIDED,
     AccountRequestConflict,
     account_request_approve,
     account_request_get_for_user,
@@ -37,8 +38,6 @@ REQUEST_LIMIT_MESSAGE = (
     "You have sent too many requests for an account. Wait an hour and try again, or ask "
     "someone in your organisation who uses the service."
 )
-
-ALREADY_DECIDED = "This request has already been decided ({status}): nothing has been changed."
 
 
 def _over_the_limit(request: HttpRequest, email: str) -> bool:
@@ -97,7 +96,8 @@ def decide(request: HttpRequest, request_pk: int) -> HttpResponse:
     policy.require(policy.can_decide_account_request(request.user, account_request))
     pending = account_request.status == AccountRequest.Status.PENDING
     if request.method == "POST" and not pending:
-        messages.error(request, ALREADY_DECIDED.format(status=account_request.get_status_display()))
+        status = account_request.get_status_display().lower()
+        messages.error(request, ALREADY_DECIDED.format(status=status))
         return redirect("people-request-detail", request_pk=account_request.pk)
     form = DecisionForm(request.POST or None, initial={"version": account_request.version})
     if request.method == "POST" and form.is_valid():

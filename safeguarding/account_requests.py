@@ -36,6 +36,7 @@ from .models import AccountRequest, AuditAction, LocalAuthority, Partnership, Us
 from .scoping import NOTHING
 
 REASON_MAX = REASON_MAX_CHARS
+ALREADY_DECIDED = "This request has already been {status}: nothing has been changed"
 
 
 class AccountRequestError(DomainError):
@@ -229,9 +230,7 @@ def _lock(account_request: AccountRequest, by: User, expected_version: int | Non
     policy.require(policy.can_decide_account_request(by, locked))
     if locked.status != AccountRequest.Status.PENDING:
         raise AccountRequestConflict(
-            locked,
-            f"This request has already been {locked.get_status_display().lower()}: "
-            "nothing has been changed",
+            locked, ALREADY_DECIDED.format(status=locked.get_status_display().lower())
         )
     if expected_version is not None and locked.version != expected_version:
         raise AccountRequestConflict(locked)
