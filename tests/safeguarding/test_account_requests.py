@@ -272,7 +272,7 @@ def test_a_request_from_outside_the_domains_is_refused_with_the_domains_named(
     assert mail.outbox == []
 
 
-def test_a_request_needs_its_organisation(client, django_capture_on_commit_callbacks):
+def test_a_request_needs_its_organisation(client, db, django_capture_on_commit_callbacks):
     response = _ask(client, django_capture_on_commit_callbacks, local_authority="")
     assert response.status_code == 200
     assert "Choose your local authority" in response.content.decode()
