@@ -469,3 +469,18 @@ def test_requests_are_throttled_per_address_typed(
 
     assert refused.status_code == 429
     assert AccountRequest.objects.count() == 1
+
+
+def test_approving_an_address_that_got_an_account_meanwhile_is_refused_and_stays_pending(
+    make_user, leeds, waiting, django_capture_on_commit_callbacks
+):
+    approver = _signed_in(make_user(Role.LA_USER, local_authority=leeds, is_approver=True))
+    make_user(Role.LA_USER, local_authority=leeds, email=waiting.email)
+
+    response = _decide(approver, django_capture_on_commit_callbacks, waiting, decision="approve")
+
+    assert response.status_code == 200
+    assert "Someone already has an account with this email address" in response.content.decode()
+    waiting.refresh_from_db()
+    assert waiting.status == "pending" and waiting.person is None
+    assert mail.outbox == []
