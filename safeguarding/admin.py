@@ -14,11 +14,13 @@ from .deadlines.engine import due_dates_moved_summary, due_dates_recompute
 from .forms import ImdImportForm
 from .lockout import lockout_lift
 from .models import (
+    AccountRequest,
     ApiToken,
     AuditAction,
     AuditEvent,
     AuthorityMove,
     CensusEthnicityShare,
+    EmailDomain,
     LocalAuthority,
     OneOffHoliday,
     OutboundEmail,
@@ -406,6 +408,22 @@ class PartnershipChangeAdmin(ReadOnlyAdmin):
     list_display = ["at", "kind", "from_partnership", "to_partnership", "effective_on", "by"]
     list_filter = ["kind"]
     inlines = [AuthorityMoveInline]
+
+
+@admin.register(EmailDomain)
+class EmailDomainAdmin(ReadOnlyAdmin):
+    """Organisations' work e-mail domains, edited on the organisation's page: read-only."""
+
+    list_display = ["domain", "local_authority", "partnership", "created_at", "created_by"]
+    search_fields = ["domain"]
+
+
+@admin.register(AccountRequest)
+class AccountRequestAdmin(ReadOnlyAdmin):
+    """Requests for an account, decided on the team pages: read-only."""
+
+    list_display = ["created_at", "first_name", "last_name", "role", "status", "decided_by"]
+    list_filter = ["status", "role"]
 
 
 # Knox's own token model is swapped for ApiToken (settings.KNOX_TOKEN_MODEL): its admin, which

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .codes import Role
-from .models import LocalAuthority, Partnership, User
+from .models import EmailDomain, LocalAuthority, Partnership, User
 from .second_factor import authenticator_set_for_demo
 from .services import user_create
 
@@ -58,6 +58,11 @@ DEMO_USERS = [
 ]
 
 
+# Leeds' work e-mail domain in the demo (synthetic: `example` is reserved, nobody's address):
+# invitations and requests for an account for Leeds must use it (safeguarding.email_domains).
+DEMO_EMAIL_DOMAINS = {"E08000035": "leeds.example.gov.uk"}
+
+
 # A loader adds what is missing of an app's demo data and says what it did, in one line.
 DemoLoader = Callable[[], str]
 DEMO_LOADERS: dict[str, DemoLoader] = {}
@@ -99,6 +104,10 @@ def seed_demo_users() -> list[tuple[User, bool]]:
             user.save(update_fields=["is_approver"])
         authenticator_set_for_demo(user=user, key_hex=demo_authenticator_key_hex())
         seeded.append((user, created))
+    for ons_code, domain in DEMO_EMAIL_DOMAINS.items():
+        EmailDomain.objects.get_or_create(
+            local_authority=LocalAuthority.objects.get(ons_code=ons_code), domain=domain
+        )
     return seeded
 
 

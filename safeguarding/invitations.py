@@ -25,6 +25,7 @@ from django.utils import timezone
 from . import policy
 from .audit import audit_log
 from .email import INVITATION_LINK_PLACEHOLDER, email_queue
+from .email_domains import email_domain_problem, organisation_for_role
 from .models import AuditAction, Invitation, LocalAuthority, Partnership, SecretLink, User
 from .people import (
     PersonError,
@@ -153,7 +154,12 @@ def person_invite(
     if not last_name.strip():
         errors["last_name"] = ["Enter the person's last name"]
     username = email.lower()
-    if _address_taken(email):
+    outside = email_domain_problem(
+        email=email, organisation=organisation_for_role(role=role, **organisation)
+    )
+    if outside:
+        errors["email"] = [outside]
+    elif _address_taken(email):
         errors["email"] = [_duplicate_error(by=by, email=email)]
     if errors:
         raise PersonInvalid(errors)

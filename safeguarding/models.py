@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.crypto import salted_hmac
 from knox.models import AbstractAuthToken
 
@@ -562,3 +563,130 @@ class Invitation(models.Model):
 
     def is_open(self, now) -> bool:
         return self.accepted_at is None and self.withdrawn_at is None and now < self.expires_at
+
+
+class EmailDomain(models.Model):
+    """A work e-mail domain of a local authority or a partnership, e.g. `leeds.gov.uk`. When an
+    organisation has domains, its invitations and requests for an account must use an address
+    at one of them or at one of their subdomains (`safeguarding.email_domains`); an
+    organisation without any accepts any address. Administrators edit them on the
+    organisation's page."""
+
+    local_authority = models.ForeignKey(
+        LocalAuthority,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="email_domains",
+    )
+    partnership = models.ForeignKey(
+        Partnership, null=True, blank=True, on_delete=models.CASCADE, related_name="email_domains"
+    )
+    # Lower case, without the "@".
+    domain = models.CharField(max_length=253)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["domain"]
+        constraints = [
+            models.CheckConstraint(
+                name="email_domain_of_one_organisation",
+                condition=Q(local_authority__isnull=False, partnership__isnull=True)
+                | Q(local_authority__isnull=True, partnership__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["local_authority", "domain"],
+                condition=Q(local_authority__isnull=False),
+                name="unique_local_authority_email_domain",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "domain"],
+                condition=Q(partnership__isnull=False),
+                name="unique_partnership_email_domain",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain} ({self.local_authority or self.partnership})"
+
+
+class AccountRequest(models.Model):
+    """Someone asking for an account (the public "Ask for an account" page), for the role of a
+    local authority or a partnership. The organisation's approvers (or, when it has none, the
+    administrators) approve it, which invites the person, or reject it with a reason, which is
+    e-mailed to them (`safeguarding.account_requests`)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a decision"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+
+    first_name = models.CharField(max_length=150)
+    last_name = models.CharField(max_length=150)
+    email = models.EmailField(max_length=254)
+    role = models.CharField(max_length=30, choices=Role.choices)
+    local_authority = models.ForeignKey(
+        LocalAuthority, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    partnership = models.ForeignKey(
+        Partnership, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision_reason = models.TextField(blank=True)
+    # The account the approval made (its invitation).
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Raised by the decision, so that two approvers deciding at once cannot both decide.
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="account_request_organisation_matches_role",
+                condition=Q(
+                    role=Role.LA_USER, local_authority__isnull=False, partnership__isnull=True
+                )
+                | Q(
+                    role=Role.PARTNERSHIP_LEAD,
+                    partnership__isnull=False,
+                    local_authority__isnull=True,
+                ),
+            ),
+            models.CheckConstraint(
+                name="account_request_decided_when_not_pending",
+                condition=Q(status="pending", decided_at__isnull=True)
+                | Q(~Q(status="pending"), decided_at__isnull=False),
+            ),
+            # One request waiting per address: asking again changes nothing.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=Q(status="pending"),
+                name="unique_pending_account_request_email",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "local_authority"]),
+            models.Index(fields=["status", "partnership"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Account request {self.pk}: {self.first_name} {self.last_name}"
+
+    @property
+    def organisation(self) -> LocalAuthority | Partnership | None:
+        return self.local_authority if self.role == Role.LA_USER else self.partnership
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from . import organisation_forms as forms
 from . import policy
+from .email_domains import email_domains_of
 from .forms import form_add_errors
 from .models import LocalAuthority, Partnership, PartnershipChange
 from .moves import (
@@ -188,6 +189,7 @@ def partnership_detail(request: HttpRequest, code: str) -> HttpResponse:
             "partnership": partnership,
             "can_manage": policy.can_manage_organisations(request.user, partnership),
             "authorities": partnership.local_authorities.select_related("region"),
+            "email_domains": email_domains_of(partnership),
             "changes": PartnershipChange.objects.filter(
                 Q(from_partnership=partnership) | Q(to_partnership=partnership)
             ).select_related("from_partnership", "to_partnership", "by"),

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import policy
+from .account_requests import account_requests_pending
 from .api_tokens import ApiTokenRefused, api_token_create, api_token_revoke, api_tokens_of
 from .errors import DomainConflict, DomainInvalid
 from .filter_forms import filtered_list
@@ -83,6 +84,7 @@ def people(request: HttpRequest) -> HttpResponse:
             "form": form,
             "listing": list_page(request, found, per_page=PEOPLE_PAGE_SIZE),
             "can_invite": policy.can_manage_people(request.user),
+            "account_requests": list(account_requests_pending(user=request.user)[:100]),
         },
     )
 

@@ -286,6 +286,16 @@ def roles_grantable(user) -> list[str]:
     return []
 
 
+def can_decide_account_request(user, account_request: Any = None) -> bool:
+    """Approve or reject a request for an account: administrators, and the approvers of the
+    organisation it asks to join (`account_requests.account_request_scope` says the same)."""
+    if is_administrator(user):
+        return True
+    if account_request is None:
+        return is_approver(user)
+    return is_approver_of(user, account_request)
+
+
 def can_manage_api_tokens(user, person: Any) -> bool:
     """Make and revoke someone's API tokens: the person themselves, and administrators. Not
     approvers: a token acts as its owner in the API, so nobody but the owner and the
@@ -375,6 +385,17 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("people-api-token-create", FORM, can_manage_api_tokens, case="team_person"),
     Endpoint("people-api-token-revoke", POST, can_manage_api_tokens, case="team_person"),
     Endpoint("invitation-accept", FORM, anyone, case="invitation"),
+    # Asking for an account (public), deciding a request (its organisation's approvers and
+    # administrators), and organisations' work e-mail domains (administrators).
+    Endpoint("account-request", FORM, anyone),
+    Endpoint("account-request-sent", GET, anyone),
+    Endpoint("people-request-detail", FORM, can_decide_account_request, "account_request"),
+    Endpoint("local-authority-email-domains", FORM, can_manage_organisations, "local_authority"),
+    Endpoint(
+        "local-authority-email-domain-remove", POST, can_manage_organisations, "local_authority"
+    ),
+    Endpoint("partnership-email-domains", FORM, can_manage_organisations, "partnership"),
+    Endpoint("partnership-email-domain-remove", POST, can_manage_organisations, "partnership"),
     # Serious Incident Notifications
     Endpoint("notifications:notification-list", GET, is_signed_in),
     Endpoint("notifications:notification-start", FORM, can_notify),

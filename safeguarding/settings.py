@@ -417,6 +417,9 @@ API_FAILED_TOKEN_RATE = env_str("API_FAILED_TOKEN_RATE", "30/minute")
 API_USER_RATE = env_str("API_USER_RATE", "600/minute")
 # Password-reset requests, per client address and per e-mail address typed.
 PASSWORD_RESET_RATE = env_str("PASSWORD_RESET_RATE", "5/hour")
+# Requests for an account (the public "Ask for an account" page), per client address and per
+# e-mail address typed.
+ACCOUNT_REQUEST_RATE = env_str("ACCOUNT_REQUEST_RATE", "5/hour")
 # API tokens (django-rest-knox): only a SHA-512 digest is stored; the token is shown once.
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
 KNOX_TOKEN_MODEL = "safeguarding.ApiToken"  # noqa: S105 (a model name)

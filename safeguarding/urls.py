@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import organisation_views, people_views, second_factor_views, views
+from . import account_request_views, organisation_views, people_views, second_factor_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -78,6 +78,13 @@ urlpatterns = [
         name="people-api-token-revoke",
     ),
     path("invitation/<str:token>/", people_views.accept, name="invitation-accept"),
+    path("ask-for-an-account/", account_request_views.ask, name="account-request"),
+    path("ask-for-an-account/sent/", account_request_views.sent, name="account-request-sent"),
+    path(
+        "people/requests/<int:request_pk>/",
+        account_request_views.decide,
+        name="people-request-detail",
+    ),
     path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("local-authorities/", views.local_authority_index, name="local-authority-list"),
     path(
@@ -98,6 +105,16 @@ urlpatterns = [
         organisation_views.local_authority_move_check,
         name="local-authority-move-check",
     ),
+    path(
+        "local-authorities/<str:ons_code>/email-domains/",
+        account_request_views.local_authority_email_domains,
+        name="local-authority-email-domains",
+    ),
+    path(
+        "local-authorities/<str:ons_code>/email-domains/remove/",
+        account_request_views.local_authority_email_domain_remove,
+        name="local-authority-email-domain-remove",
+    ),
     path("partnerships/", organisation_views.partnership_index, name="partnership-list"),
     path("partnerships/add/", organisation_views.partnership_add, name="partnership-add"),
     path(
@@ -114,6 +131,16 @@ urlpatterns = [
         "partnerships/<slug:code>/merge/check/",
         organisation_views.partnership_merge_check,
         name="partnership-merge-check",
+    ),
+    path(
+        "partnerships/<slug:code>/email-domains/",
+        account_request_views.partnership_email_domains,
+        name="partnership-email-domains",
+    ),
+    path(
+        "partnerships/<slug:code>/email-domains/remove/",
+        account_request_views.partnership_email_domain_remove,
+        name="partnership-email-domain-remove",
     ),
     path("notifications/", include("notifications.urls")),
     path("rapid-reviews/", include("rapidreviews.urls")),

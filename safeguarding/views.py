@@ -15,6 +15,7 @@ from . import forms, policy
 from .access_history import access_history_csv, access_history_filename
 from .attention import attention_for
 from .audit import audit_log
+from .email_domains import email_domains_of
 from .filter_forms import InboxFilterForm, filtered_list
 from .health import check_broker, check_database
 from .lists import list_page
@@ -92,6 +93,7 @@ def local_authority_detail(request: HttpRequest, ons_code: str) -> HttpResponse:
             "people": local_authority_users(authority=authority),
             "can_manage": policy.can_manage_organisations(request.user, authority),
             "moves": authority_move_list(authority=authority),
+            "email_domains": email_domains_of(authority),
         },
     )
 

@@ -25,9 +25,9 @@ from django.utils.http import urlsafe_base64_encode
 
 from analytics.services import statistics_compute
 from panel import services as panel_services
-from safeguarding import invitations, policy
+from safeguarding import account_requests, invitations, policy
 from safeguarding.codes import Role
-from safeguarding.models import InboxMessage, LocalAuthority
+from safeguarding.models import AccountRequest, InboxMessage, LocalAuthority
 
 from .factories import FACTORY_FOR_ROLE
 from .lcsprs.factories import LcsprFactory
@@ -154,6 +154,19 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         token = invitations.invitation_token_issue(invitation=person.invitations.get())
         return {"token": token}, set(ACTORS)
 
+    def account_request():
+        made = account_requests.account_request_submit(
+            first_name="Asking",
+            last_name="Person",
+            email="asking.person@example.org",
+            role=Role.LA_USER,
+            local_authority=leeds,
+            partnership=None,
+            reason="I work in Leeds' children's services",
+        )
+        # Seen by administrators and Leeds' approvers (none among the actors).
+        return {"request_pk": made.pk}, {"administrator"}
+
     def child_of_draft():
         notification, child = draft()
         return {"pk": notification.pk, "child_pk": child.pk}, {"la_own"}
@@ -184,6 +197,7 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         # approvers (none among the actors) and the person themselves.
         "team_person": lambda: ({"user_pk": users["la_own"].pk}, {"la_own", "administrator"}),
         "invitation": invitation,
+        "account_request": account_request,
         "year": lambda: ({"year": 2023}, EVERYONE_SIGNED_IN),
         "snapshot": snapshot,
         "snapshot_download": lambda: snapshot(fmt="csv"),
@@ -219,6 +233,8 @@ def _objects(world: World, case: str | None) -> Any:
         return SimpleNamespace(recipient_id=world.users["la_own"].pk)
     if case == "team_person":
         return world.users["la_own"]
+    if case == "account_request":
+        return AccountRequest.objects.get(pk=world.case(case)[0]["request_pk"])
     return SimpleNamespace(local_authority_id=leeds.pk, partnership_id=leeds.partnership_id)
 
 

@@ -21,6 +21,8 @@ from rapidreviews.forms import (
     ReviewDocumentForm,
     ThemesForm,
 )
+from safeguarding.account_request_forms import AccountRequestForm, EmailDomainForm
+from safeguarding.account_request_forms import DecisionForm as AccountRequestDecisionForm
 from safeguarding.fields import GovukDateField
 from safeguarding.forms import (
     AccessHistoryForm,
@@ -170,6 +172,11 @@ def test_every_link_of_the_rendered_summary_names_an_input_on_the_page():
         lambda: PersonChangeForm(data={}, by=User(role="administrator")),
         lambda: ApiTokenForm(data={}),
         lambda: AcceptInvitationForm(User(username="someone"), data={"new_password1": "a"}),
+        lambda: AccountRequestForm(data={}),
+        lambda: AccountRequestForm(data={"role": "la_user", "email": "x"}),
+        lambda: AccountRequestDecisionForm(data={"decision": "reject", "version": "1"}),
+        lambda: AccountRequestDecisionForm(data={}),
+        lambda: EmailDomainForm(data={}),
     ],
 )
 def test_the_service_forms_link_every_error_to_an_input_they_render(make_form):
