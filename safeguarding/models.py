@@ -181,6 +181,12 @@ class User(AbstractUser):
     # Raised by each change made on the team pages, so that two people changing the same
     # account at once cannot silently overwrite each other.
     version = models.PositiveIntegerField(default=0, editable=False)
+    # Leavers (safeguarding.lapses): when the account was last reactivated (its clock of use
+    # restarts then), and the warning that it will lapse: when it was sent and the day the
+    # account is deactivated unless used before. A sign-in clears the warning.
+    reactivated_at = models.DateTimeField("reactivated", null=True, blank=True, editable=False)
+    lapse_warned_at = models.DateTimeField("warned of lapse", null=True, blank=True, editable=False)
+    lapses_on = models.DateField("lapses on", null=True, blank=True, editable=False)
 
     REQUIRED_FIELDS = ["email", "role"]
 
@@ -253,6 +259,9 @@ class PersonStatus(models.TextChoices):
     INVITED = "invited", "Invited"
     ACTIVE = "active", "Active"
     DEACTIVATED = "deactivated", "Deactivated"
+    # Active, and warned that the account lapses (is deactivated) unless used: a filter only,
+    # since these people are active too (`User.status` says so).
+    LAPSING = "lapsing", "About to lapse"
 
     @classmethod
     def q(cls, status: str) -> Q:
@@ -261,6 +270,7 @@ class PersonStatus(models.TextChoices):
             cls.INVITED: Q(is_invited=True),
             cls.ACTIVE: Q(is_invited=False, is_active=True),
             cls.DEACTIVATED: Q(is_invited=False, is_active=False),
+            cls.LAPSING: Q(is_invited=False, is_active=True, lapses_on__isnull=False),
         }[cls(status)]
 
 
@@ -297,6 +307,7 @@ class AuditAction(models.TextChoices):
     INVITATION_CANCELLED = "invitation_cancelled", "Invitation cancelled"
     DEACTIVATE = "deactivate", "Deactivated"
     REACTIVATE = "reactivate", "Reactivated"
+    LAPSE_WARNING = "lapse_warning", "Warned of deactivation when unused"
 
 
 class AuditEvent(models.Model):

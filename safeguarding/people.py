@@ -17,6 +17,7 @@ import django_filters
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import policy
@@ -182,6 +183,11 @@ def _administrators_lock(person: User) -> None:
         list(_active_administrators().order_by("pk").select_for_update().values_list("pk"))
 
 
+# For other services that deactivate an account and must lock in the same order first
+# (safeguarding.lapses).
+administrators_lock = _administrators_lock
+
+
 def _is_last_administrator(person: User) -> bool:
     return person.is_administrator and not _active_administrators().exclude(pk=person.pk).exists()
 
@@ -331,7 +337,14 @@ def person_reactivate(*, person: User, by: User, expected_version: int | None) -
         )
     locked.is_active = True
     locked.version = F("version") + 1
-    locked.save(update_fields=["is_active", "version"])
+    # Its clock of use starts again, and any warning that it would lapse is over
+    # (safeguarding.lapses).
+    locked.reactivated_at = timezone.now()
+    locked.lapse_warned_at = None
+    locked.lapses_on = None
+    locked.save(
+        update_fields=["is_active", "version", "reactivated_at", "lapse_warned_at", "lapses_on"]
+    )
     locked.refresh_from_db()
     audit_log(actor=by, action=AuditAction.REACTIVATE, obj=locked, message="Account reactivated")
     return locked

@@ -27,6 +27,12 @@ RULES = (
         show=(),
     ),
     Rule(AuditAction.REACTIVATE, r"", "reactivated the account", show=()),
+    Rule(
+        AuditAction.LAPSE_WARNING,
+        r"Warned that the account will be deactivated on (?P<day>.*)",
+        "warned that the account will be deactivated on {day} unless used",
+        show=(),
+    ),
     Rule(AuditAction.UPDATE, r"Role changed", "changed the role", labels=LABELS),
     Rule(AuditAction.UPDATE, r"Changed their password", "changed their password", show=()),
     Rule(

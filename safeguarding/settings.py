@@ -201,6 +201,16 @@ LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60
 # How long an invitation's link works (safeguarding.invitations).
 INVITATION_DAYS = env_int("INVITATION_DAYS", 7)
+# Leavers (safeguarding.lapses): an active account not used for ACCOUNT_LAPSE_DAYS is
+# deactivated by the daily "Account lapses" task, after one warning sent when it has not been
+# used for ACCOUNT_LAPSE_DAYS - ACCOUNT_LAPSE_WARNING_DAYS, and never less than
+# ACCOUNT_LAPSE_WARNING_DAYS after that warning.
+ACCOUNT_LAPSE_DAYS = env_int("ACCOUNT_LAPSE_DAYS", 90)
+ACCOUNT_LAPSE_WARNING_DAYS = env_int("ACCOUNT_LAPSE_WARNING_DAYS", 14)
+if not 0 < ACCOUNT_LAPSE_WARNING_DAYS < ACCOUNT_LAPSE_DAYS:
+    raise ImproperlyConfigured(
+        "ACCOUNT_LAPSE_WARNING_DAYS must be more than 0 and less than ACCOUNT_LAPSE_DAYS."
+    )
 
 # --- Sessions that end (issue 12, item 4) -------------------------------------------------
 # `safeguarding.sessions.SessionLifetimeMiddleware` signs a person out after this long without

@@ -3,7 +3,7 @@ twice (late acknowledgement means a task interrupted by a crash runs again) and 
 backoff when the database, the broker or the mail server is unavailable."""
 
 import smtplib
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from celery import shared_task
 from django.db import DatabaseError
@@ -13,6 +13,7 @@ from django.utils import timezone
 from .calendars import england_calendar
 from .deadlines.engine import SweepIncomplete, deadline_sweep, digest_send
 from .email import STALE_CLAIM, email_send
+from .lapses import account_lapse_sweep
 from .models import OutboundEmail, User
 from .retention import retention_apply
 
@@ -98,3 +99,18 @@ def digest_send_task(user_id: int, as_of: str | None = None) -> bool:
 def retention_apply_task() -> dict:
     """Apply the retention schedule now (safe to run twice: the second run does nothing)."""
     return retention_apply().as_dict()
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(DatabaseError, ConnectionError, TimeoutError),
+    retry_backoff=60,
+    retry_backoff_max=1800,
+    max_retries=8,
+)
+def account_lapse_task(now: str | None = None) -> dict:
+    """Warn the accounts about to lapse and deactivate the lapsed ones, as of `now` (an ISO
+    date and time; the present when not given). Safe to run twice, or on two workers at once:
+    each warning and each deactivation happens once (safeguarding.lapses)."""
+    moment = datetime.fromisoformat(now) if now else None
+    return account_lapse_sweep(now=moment).as_dict()
