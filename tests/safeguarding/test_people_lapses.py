@@ -250,6 +250,19 @@ def test_without_a_second_factor_required_the_password_is_use(
     assert person.lapses_on is None and person.last_verified_at == back
 
 
+def test_the_task_reads_a_time_without_an_offset_in_the_services_time_zone(
+    make_user, leeds, django_capture_on_commit_callbacks
+):
+    person = last_used(make_user(Role.LA_USER, local_authority=leeds), LAST)
+    # 22 March 2026 09:30 in London (GMT), just after the warning is due at 09:00.
+    with django_capture_on_commit_callbacks(execute=True):
+        done = account_lapse_task.delay("2026-03-22T09:30").get()
+    assert done["warned"] == [person.username]
+    person.refresh_from_db()
+    assert person.lapse_warned_at == datetime(2026, 3, 22, 9, 30, tzinfo=LONDON)
+    assert person.lapses_on == LAPSE_DAY
+
+
 def test_an_api_call_with_the_accounts_token_is_use(
     make_user, leeds, django_capture_on_commit_callbacks
 ):
