@@ -1,11 +1,14 @@
 """Leavers (issue 15, item 3): an account nobody uses is deactivated, after one warning.
 
-An account's **last use** is the latest of its last sign-in, the last use of any of its API
-tokens (a case-management system calling the API as it), and its last reactivation; one never
-used counts from its creation. The daily "Account lapses" task (`account_lapse_sweep`):
+An account's **last use** is the latest of its last complete sign-in (`User.last_verified_at`:
+the second factor passed, or the password alone where MFA_REQUIRED is off), the last use of any
+of its API tokens (a case-management system calling the API as it), and its last reactivation;
+one never used counts from its creation. A password without the second factor is not use:
+someone who knows a leaver's password but not their second factor cannot keep the account
+alive. The daily "Account lapses" task (`account_lapse_sweep`):
 
-1. clears the warning of anyone warned who has used the account since (a sign-in clears it at
-   once: `_lapse_warning_clear_at_sign_in`);
+1. clears the warning of anyone warned who has used the account since (a complete sign-in
+   clears it at once: `account_used`);
 2. warns, once, each active account not used for ACCOUNT_LAPSE_DAYS - ACCOUNT_LAPSE_WARNING_DAYS:
    an e-mail and an inbox message giving the day it will be deactivated and how to keep it
    (sign in). That day (`User.lapses_on`) is ACCOUNT_LAPSE_DAYS after the last use, and never
@@ -64,12 +67,14 @@ def _tokens_last_used() -> Subquery:
 
 
 def with_last_use(people: QuerySet[User]) -> QuerySet[User]:
-    """`people` with `last_use`: the latest of the last sign-in, the last API call with one of
-    their tokens and the last reactivation, or their account's creation if none."""
+    """`people` with `last_use`: the latest of the last complete sign-in (second factor
+    passed), the last API call with one of their tokens and the last reactivation, or their
+    account's creation if none. (`last_login` is not used: Django sets it after the password,
+    before the second factor.)"""
     joined = F("date_joined")
     return people.annotate(
         last_use=Greatest(
-            Coalesce("last_login", joined),
+            Coalesce("last_verified_at", joined),
             Coalesce(_tokens_last_used(), joined),
             Coalesce("reactivated_at", joined),
             output_field=DateTimeField(),
@@ -138,12 +143,24 @@ def _lapse_warning_clear(person_pk: int) -> bool:
     )
 
 
+def account_used(user: User) -> None:
+    """A complete sign-in (the second factor passed) is using the account: its clock starts
+    again and any warning goes. Called where a session is verified (safeguarding.second_factor)
+    and, where MFA_REQUIRED is off, at the password sign-in."""
+    now = timezone.now()
+    User.objects.filter(pk=user.pk).update(
+        last_verified_at=now, lapse_warned_at=None, lapses_on=None
+    )
+    user.last_verified_at = now
+    user.lapse_warned_at = user.lapses_on = None
+
+
 @receiver(user_logged_in)
-def _lapse_warning_clear_at_sign_in(sender, request, user, **kwargs) -> None:
-    """Signing in is using the account: the warning goes, and the clock starts again."""
-    if getattr(user, "lapse_warned_at", None) is not None:
-        _lapse_warning_clear(user.pk)
-        user.lapse_warned_at = user.lapses_on = None
+def _account_used_at_sign_in(sender, request, user, **kwargs) -> None:
+    """The password alone is a complete sign-in only where no second factor is required;
+    otherwise the use is recorded when the second factor is passed."""
+    if not settings.MFA_REQUIRED and isinstance(user, User):
+        account_used(user)
 
 
 @transaction.atomic

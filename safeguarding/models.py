@@ -183,7 +183,12 @@ class User(AbstractUser):
     version = models.PositiveIntegerField(default=0, editable=False)
     # Leavers (safeguarding.lapses): when the account was last reactivated (its clock of use
     # restarts then), and the warning that it will lapse: when it was sent and the day the
-    # account is deactivated unless used before. A sign-in clears the warning.
+    # account is deactivated unless used before. A complete sign-in (`last_verified_at`: the
+    # second factor passed, unlike `last_login`, which Django sets after the password alone)
+    # is use, and clears the warning.
+    last_verified_at = models.DateTimeField(
+        "last complete sign-in", null=True, blank=True, editable=False
+    )
     reactivated_at = models.DateTimeField("reactivated", null=True, blank=True, editable=False)
     lapse_warned_at = models.DateTimeField("warned of lapse", null=True, blank=True, editable=False)
     lapses_on = models.DateField("lapses on", null=True, blank=True, editable=False)

@@ -143,7 +143,7 @@ def authenticator_confirm(
         device.save(update_fields=["confirmed"])
         codes = _recovery_codes_replace(user=user)
         audit_log(actor=user, action=AuditAction.SECOND_FACTOR_SET_UP, obj=user)
-    django_otp.login(request, device)
+    _session_verify(request, user, device)
     return codes
 
 
@@ -162,7 +162,7 @@ def second_factor_verify(*, request: HttpRequest, user: User, code: str) -> Veri
         _count_failure(user, request)
         raise SecondFactorError(throttled or WRONG_CODE)
     clear_second_factor_failures(user)
-    django_otp.login(request, device)
+    _session_verify(request, user, device)
     audit_log(actor=user, action=AuditAction.SECOND_FACTOR_VERIFIED, obj=user)
     return Verified(device=device)
 
@@ -189,7 +189,7 @@ def recovery_code_use(*, request: HttpRequest, user: User, code: str) -> Verifie
         raise SecondFactorError(throttled or WRONG_RECOVERY_CODE)
     clear_second_factor_failures(user)
     left = device.token_set.count()
-    django_otp.login(request, device)
+    _session_verify(request, user, device)
     audit_log(
         actor=user,
         action=AuditAction.RECOVERY_CODE_USED,
@@ -237,6 +237,15 @@ def authenticator_set_for_demo(*, user: User, key_hex: str) -> TOTPDevice:
 
 
 # --- Messages ----------------------------------------------------------------------------------
+
+
+def _session_verify(request: HttpRequest, user: User, device) -> None:
+    """Mark the session as having passed the second factor: a complete sign-in, so it is also
+    the account's use (its lapse clock starts again: safeguarding.lapses)."""
+    from .lapses import account_used
+
+    django_otp.login(request, device)
+    account_used(user)
 
 
 def _refuse_if_locked(user: User) -> None:

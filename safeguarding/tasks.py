@@ -110,7 +110,10 @@ def retention_apply_task() -> dict:
 )
 def account_lapse_task(now: str | None = None) -> dict:
     """Warn the accounts about to lapse and deactivate the lapsed ones, as of `now` (an ISO
-    date and time; the present when not given). Safe to run twice, or on two workers at once:
-    each warning and each deactivation happens once (safeguarding.lapses)."""
+    date and time, in the service's time zone when it has no offset; the present when not
+    given). Safe to run twice, or on two workers at once: each warning and each deactivation
+    happens once (safeguarding.lapses)."""
     moment = datetime.fromisoformat(now) if now else None
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
     return account_lapse_sweep(now=moment).as_dict()

@@ -12,6 +12,7 @@ import time_machine
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from notifications import services as notification_services
 from notifications.models import Notification
@@ -29,6 +30,7 @@ from safeguarding.tasks import account_lapse_task
 
 from ..conftest import api_token_header
 from ..notifications.factories import CompleteDraftFactory
+from ..second_factor import authenticator_for, current_code
 
 LONDON = ZoneInfo("Europe/London")
 # The person last signed in on Monday 5 January 2026, 09:00.
@@ -46,9 +48,10 @@ def kent(db):
 
 
 def last_used(person: User, moment: datetime) -> User:
-    """The person's account was made before `moment` and last signed in at `moment`."""
+    """The person's account was made before `moment` and last signed in at `moment` (password
+    and second factor)."""
     User.objects.filter(pk=person.pk).update(
-        last_login=moment, date_joined=moment - timedelta(days=30)
+        last_login=moment, last_verified_at=moment, date_joined=moment - timedelta(days=30)
     )
     person.refresh_from_db()
     return person
@@ -143,23 +146,35 @@ def test_an_account_unused_for_longer_still_gets_the_whole_warning_period(
     assert done["deactivated"] == [person.username]
 
 
+def sign_in_with_password(client: Client, person: User, password: str) -> None:
+    response = client.post(reverse("login"), {"username": person.username, "password": password})
+    assert response.status_code == 302
+    # Signed in with the password; every page now asks for the second factor.
+    assert client.get("/")["Location"].startswith(reverse("second-factor-verify"))
+
+
 def test_signing_in_clears_the_warning_and_starts_the_clock_again(
     make_user, leeds, password, django_capture_on_commit_callbacks
 ):
     person = last_used(make_user(Role.LA_USER, local_authority=leeds), LAST)
+    device = authenticator_for(person)
     sweep(WARNING, django_capture_on_commit_callbacks)
     person.refresh_from_db()
     assert person.lapses_on == LAPSE_DAY
 
     back = datetime(2026, 3, 30, 9, 0, tzinfo=LONDON)
+    client = Client()
     with time_machine.travel(back, tick=False):
-        response = Client().post(
-            reverse("login"), {"username": person.username, "password": password}
-        )
+        sign_in_with_password(client, person, password)
+        person.refresh_from_db()
+        # The password alone is not use yet: the warning stands until the second factor.
+        assert person.lapses_on == LAPSE_DAY
+        response = client.post(reverse("second-factor-verify"), {"code": current_code(device)})
     assert response.status_code == 302
 
     person.refresh_from_db()
     assert person.lapse_warned_at is None and person.lapses_on is None
+    assert person.last_verified_at == back
     on_the_day = datetime(2026, 4, 5, 6, 0, tzinfo=LONDON)
     assert sweep(on_the_day, django_capture_on_commit_callbacks) == {
         "warned": [],
@@ -177,6 +192,75 @@ def test_signing_in_clears_the_warning_and_starts_the_clock_again(
     assert sweep(next_warning, django_capture_on_commit_callbacks)["warned"] == []
     emails = lapse_emails(person)
     assert len(emails) == 2 and "deactivated on 28 June 2026" in emails[1].subject
+
+
+def test_a_password_without_the_second_factor_does_not_keep_the_account(
+    make_user, leeds, password, django_capture_on_commit_callbacks
+):
+    # Someone who knows a leaver's password but not their second factor signs in with it
+    # before and after the warning: the account still lapses on the day it was told.
+    person = last_used(make_user(Role.LA_USER, local_authority=leeds), LAST)
+    authenticator_for(person)
+    with time_machine.travel(datetime(2026, 3, 1, 9, 0, tzinfo=LONDON), tick=False):
+        sign_in_with_password(Client(), person, password)
+    assert sweep(WARNING, django_capture_on_commit_callbacks)["warned"] == [person.username]
+    with time_machine.travel(datetime(2026, 4, 1, 9, 0, tzinfo=LONDON), tick=False):
+        sign_in_with_password(Client(), person, password)
+    person.refresh_from_db()
+    assert person.lapses_on == LAPSE_DAY
+
+    on_the_day = datetime(2026, 4, 5, 6, 0, tzinfo=LONDON)
+    assert sweep(on_the_day, django_capture_on_commit_callbacks)["deactivated"] == [person.username]
+    person.refresh_from_db()
+    assert not person.is_active
+
+
+def test_a_recovery_code_is_use_too(make_user, leeds, password, django_capture_on_commit_callbacks):
+    person = last_used(make_user(Role.LA_USER, local_authority=leeds), LAST)
+    authenticator_for(person)
+    recovery = StaticDevice.objects.create(user=person, name="Recovery codes", confirmed=True)
+    recovery.token_set.create(token="abcd2345")
+    sweep(WARNING, django_capture_on_commit_callbacks)
+
+    client = Client()
+    with time_machine.travel(datetime(2026, 3, 30, 9, 0, tzinfo=LONDON), tick=False):
+        sign_in_with_password(client, person, password)
+        assert User.objects.get(pk=person.pk).lapses_on == LAPSE_DAY
+        response = client.post(reverse("second-factor-recovery"), {"code": "ABCD-2345"})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.lapse_warned_at is None and person.lapses_on is None
+    on_the_day = datetime(2026, 4, 5, 6, 0, tzinfo=LONDON)
+    assert sweep(on_the_day, django_capture_on_commit_callbacks)["deactivated"] == []
+
+
+def test_without_a_second_factor_required_the_password_is_use(
+    make_user, leeds, password, settings, django_capture_on_commit_callbacks
+):
+    settings.MFA_REQUIRED = False
+    person = last_used(make_user(Role.LA_USER, local_authority=leeds), LAST)
+    sweep(WARNING, django_capture_on_commit_callbacks)
+    back = datetime(2026, 3, 30, 9, 0, tzinfo=LONDON)
+    with time_machine.travel(back, tick=False):
+        response = Client().post(
+            reverse("login"), {"username": person.username, "password": password}
+        )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.lapses_on is None and person.last_verified_at == back
+
+
+def test_the_task_reads_a_time_without_an_offset_in_the_services_time_zone(
+    make_user, leeds, django_capture_on_commit_callbacks
+):
+    person = last_used(make_user(Role.LA_USER, local_authority=leeds), LAST)
+    # 22 March 2026 09:30 in London (GMT), just after the warning is due at 09:00.
+    with django_capture_on_commit_callbacks(execute=True):
+        done = account_lapse_task.delay("2026-03-22T09:30").get()
+    assert done["warned"] == [person.username]
+    person.refresh_from_db()
+    assert person.lapse_warned_at == datetime(2026, 3, 22, 9, 30, tzinfo=LONDON)
+    assert person.lapses_on == LAPSE_DAY
 
 
 def test_an_api_call_with_the_accounts_token_is_use(
