@@ -26,7 +26,7 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("safeguarding", "0012_user_account_lapses")]
+    dependencies = [("safeguarding", "0013_user_account_lapses")]
 
     operations = [
         migrations.AddField(
