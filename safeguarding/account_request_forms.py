@@ -6,23 +6,47 @@ from __future__ import annotations
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
+from django.core.exceptions import ValidationError
 
+from .account_requests import NAME_PROBLEM, NON_ASCII_EMAIL, name_is_plain
 from .codes import Role
 from .forms import LongTextField, character_count
 from .limits import REASON_MAX_CHARS
 from .models import LocalAuthority, Partnership
 
 
+def ascii_email(value: str) -> None:
+    """Only ASCII in an address: a look-alike (a Kelvin sign for a K) could pass the domain
+    rule yet miss the account with the address it imitates."""
+    if not value.isascii():
+        raise ValidationError(NON_ASCII_EMAIL, code="non_ascii")
+
+
+def _plain_name(which: str):
+    def validate(value: str) -> None:
+        if not name_is_plain(value):
+            raise ValidationError(NAME_PROBLEM.format(which=which), code="not_plain")
+
+    return validate
+
+
 class AccountRequestForm(forms.Form):
     first_name = forms.CharField(
-        label="First name", max_length=150, error_messages={"required": "Enter your first name"}
+        label="First name",
+        max_length=150,
+        validators=[_plain_name("your first name")],
+        error_messages={"required": "Enter your first name"},
     )
     last_name = forms.CharField(
-        label="Last name", max_length=150, error_messages={"required": "Enter your last name"}
+        label="Last name",
+        max_length=150,
+        validators=[_plain_name("your last name")],
+        error_messages={"required": "Enter your last name"},
     )
     email = forms.EmailField(
         label="Work email address",
         max_length=254,
+        validators=[ascii_email],
         help_text="Your own work address, not a shared one: it will be your username",
         error_messages={
             "required": "Enter your work email address",

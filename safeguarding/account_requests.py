@@ -5,8 +5,9 @@ approve or reject it with a reason.
 
 - The organisation's work e-mail domains apply (`email_domains`).
 - Nothing tells the person asking whether an address has an account: an address that has one
-  gets an e-mail saying so (to its owner only) and the page answers as for any other; asking
-  again while a request waits changes nothing.
+  gets an e-mail saying so (to its owner only) and the page answers as for any other; for a
+  deactivated or invited account, its approvers are asked to reactivate it or to send the
+  invitation again. Asking again while a request waits changes nothing but the audit trail.
 - Approving invites the person through `invitations.person_invite` (the invitation e-mail,
   its single-use link); rejecting e-mails them the reason. A request is decided once: its row
   is locked, its status and version checked.
@@ -14,6 +15,9 @@ approve or reject it with a reason.
 """
 
 from __future__ import annotations
+
+import re
+import unicodedata
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -36,6 +40,19 @@ from .models import AccountRequest, AuditAction, LocalAuthority, Partnership, Us
 from .scoping import NOTHING
 
 REASON_MAX = REASON_MAX_CHARS
+NAME_PROBLEM = "Enter {which} without line breaks, web addresses or special characters"
+NON_ASCII_EMAIL = "Enter an email address using only letters a to z, numbers and . - _ + @"
+_WEB_ADDRESS = re.compile(r"://|www\.", re.IGNORECASE)
+
+
+def name_is_plain(value: str) -> bool:
+    """A typed name goes into e-mail subjects and e-mails branded with the service's name:
+    no control characters (a line break would break the subject), no web addresses."""
+    return not (
+        any(unicodedata.category(c).startswith("C") for c in value) or _WEB_ADDRESS.search(value)
+    )
+
+
 ALREADY_DECIDED = "This request has already been {status}: nothing has been changed"
 
 
@@ -95,20 +112,22 @@ def account_request_get_for_user(*, user, pk: int) -> AccountRequest:
 # --- Asking ------------------------------------------------------------------------------------
 
 
-def account_request_deciders(account_request: AccountRequest) -> list[User]:
-    """Who is told of a request: the organisation's active approvers, or the active
-    administrators when it has none."""
+def account_request_deciders(account_request: AccountRequest | User) -> list[User]:
+    """Who is told of a request (or of an account holder's): the organisation's active
+    approvers, or the active administrators when it has none."""
     people = User.objects.filter(
         is_active=True, is_approver=True, is_staff=False, is_superuser=False
     )
-    if account_request.role == Role.LA_USER:
+    if account_request.role == Role.LA_USER and account_request.local_authority_id:
         people = people.filter(
             role=Role.LA_USER, local_authority_id=account_request.local_authority_id
         )
-    else:
+    elif account_request.role == Role.PARTNERSHIP_LEAD and account_request.partnership_id:
         people = people.filter(
             role=Role.PARTNERSHIP_LEAD, partnership_id=account_request.partnership_id
         )
+    else:
+        people = people.none()
     approvers = list(people.order_by("pk"))
     if approvers:
         return approvers
@@ -138,9 +157,43 @@ def _tell_deciders(account_request: AccountRequest) -> None:
     )
 
 
-def _tell_account_holder(email: str) -> None:
+def _tell_account_holder(holder: User, email: str) -> None:
     """Someone asked for an account with an address that has one: its owner is told, and
-    nobody else learns anything."""
+    nobody else learns anything. A deactivated account, or an invitation not yet accepted,
+    cannot be used by signing in or resetting the password: the organisation's approvers (or
+    the administrators) are asked to reactivate it or to send the invitation again, and the
+    owner is told that they were asked."""
+    if holder.is_invited or not holder.is_active:
+        invited = holder.is_invited
+        wants = (
+            "their invitation to be sent again (it has not been accepted)"
+            if invited
+            else "their deactivated account to be reactivated"
+        )
+        people = account_request_deciders(holder)
+        notify(
+            Audience(tuple(people), tuple(dict.fromkeys(p.email for p in people if p.email))),
+            subject=(
+                f"{holder.get_full_name() or holder.email} asks for their "
+                + ("invitation to be sent again" if invited else "account to be reactivated")
+            ),
+            body=(
+                f"{holder.get_full_name()} ({holder.email}) asked for an account and already "
+                f"has one: they ask for {wants}. Sign in to check their account and decide."
+            ),
+            url=reverse("people-detail", args=[holder.pk]),
+            related=holder,
+        )
+        email_queue(
+            to=[email],
+            subject=f"Your request for an account on {settings.SERVICE_NAME}",
+            body=render_to_string(
+                "people/account_request_existing_inactive_email.txt",
+                {"service_name": settings.SERVICE_NAME, "invited": invited},
+            ),
+            related=holder,
+        )
+        return
     email_queue(
         to=[email],
         subject=f"Someone asked for an account on {settings.SERVICE_NAME}",
@@ -171,6 +224,14 @@ def account_request_submit(
     (its owner is e-mailed) or a request waiting."""
     email = email.strip()
     errors: dict[str, list[str]] = {}
+    for field, which, value in (
+        ("first_name", "your first name", first_name),
+        ("last_name", "your last name", last_name),
+    ):
+        if not name_is_plain(value):
+            errors[field] = [NAME_PROBLEM.format(which=which)]
+    if not email.isascii():
+        errors["email"] = [NON_ASCII_EMAIL]
     if role not in policy.ORGANISATION_ROLES:
         errors["role"] = ["Select where you work"]
     elif role == Role.LA_USER and local_authority is None:
@@ -195,7 +256,18 @@ def account_request_submit(
         raise AccountRequestInvalid({"email": [outside]})
     holder = User.objects.filter(Q(email__iexact=email) | Q(username__iexact=email)).first()
     if holder is not None:
-        _tell_account_holder(holder.email or email)
+        audit_log(
+            actor=None,
+            action=AuditAction.SUBMIT,
+            obj=holder,
+            changes={
+                "email": email,
+                "role": role,
+                "status": str(holder.status),
+            },
+            message="Account requested for an existing account",
+        )
+        _tell_account_holder(holder, holder.email or email)
         return None
     try:
         with transaction.atomic():
@@ -209,7 +281,16 @@ def account_request_submit(
                 reason=reason.strip(),
             )
     except IntegrityError:
-        # A request from this address is already waiting.
+        # A request from this address is already waiting: recorded, nothing else changes.
+        audit_log(
+            actor=None,
+            action=AuditAction.SUBMIT,
+            obj=AccountRequest.objects.filter(
+                email__iexact=email, status=AccountRequest.Status.PENDING
+            ).first(),
+            changes={"email": email, "role": role},
+            message="Account requested again while a request waits",
+        )
         return None
     audit_log(
         actor=None,

@@ -4,6 +4,7 @@ task never sends twice."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -32,6 +33,8 @@ INVITATION_WITHDRAWN = "[this invitation has been withdrawn: ask for a new one]"
 # A claim older than this is taken to belong to a worker that died mid-send.
 STALE_CLAIM = timedelta(minutes=10)
 
+_ONE_LINE = re.compile(r"\s*[\r\n]+\s*")
+
 
 @dataclass(frozen=True)
 class Attachment:
@@ -56,6 +59,8 @@ def email_queue(
     is returned. With a `secret_link`, `body` holds SECRET_LINK_PLACEHOLDER where the link goes
     and `related` is the user it is for: the link is made when the e-mail is sent, so the log
     never holds it."""
+    # A line break in a subject (a typed name, say) would make sending fail for ever.
+    subject = _ONE_LINE.sub(" ", subject).strip()
     if dedupe_key:
         existing = OutboundEmail.objects.filter(dedupe_key=dedupe_key).first()
         if existing:

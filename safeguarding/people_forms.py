@@ -9,6 +9,7 @@ from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 
 from . import policy
+from .account_request_forms import ascii_email
 from .api_tokens import api_token_expiry_choices
 from .codes import Role
 from .filter_forms import ANY, ListFilterForm
@@ -113,6 +114,7 @@ class InviteForm(_OrganisationFields):
     email = forms.EmailField(
         label="Work email address",
         max_length=254,
+        validators=[ascii_email],
         help_text="The invitation is sent here; it is also their username",
         error_messages={
             "required": "Enter a work email address",

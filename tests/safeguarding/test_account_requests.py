@@ -11,8 +11,16 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from safeguarding.account_requests import (
+    AccountRequestConflict,
+    account_request_approve,
+    account_request_reject,
+    account_request_submit,
+)
 from safeguarding.codes import Role
+from safeguarding.errors import DomainInvalid
 from safeguarding.models import (
     AccountRequest,
     AuditAction,
@@ -415,6 +423,26 @@ def test_a_request_is_decided_once(make_user, leeds, waiting, django_capture_on_
     assert len(mail.outbox) == 1  # the invitation only: no rejection e-mailed
 
 
+def test_a_decision_on_the_version_seen_is_refused_once_the_request_is_decided(
+    make_user, leeds, waiting, django_capture_on_commit_callbacks
+):
+    approver = make_user(Role.LA_USER, local_authority=leeds, is_approver=True)
+    admin = make_user(Role.ADMINISTRATOR)
+    seen = waiting.version
+    with django_capture_on_commit_callbacks(execute=True):
+        account_request_approve(account_request=waiting, by=approver, expected_version=seen)
+
+    with pytest.raises(AccountRequestConflict):
+        account_request_reject(
+            account_request=waiting, by=admin, expected_version=seen, reason="No"
+        )
+    with pytest.raises(AccountRequestConflict):
+        account_request_approve(account_request=waiting, by=admin, expected_version=None)
+
+    waiting.refresh_from_db()
+    assert waiting.status == "approved" and waiting.decided_by == approver
+
+
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_another_organisations_approver_gets_404(make_user, kent, leeds, waiting, method):
     kent_approver = _signed_in(make_user(Role.LA_USER, local_authority=kent, is_approver=True))
@@ -464,11 +492,16 @@ def test_requests_are_throttled_per_address_typed(
         # Each from another client address: only the address typed is counted against it.
         client = Client(REMOTE_ADDR=f"192.0.2.{n + 1}")
         assert _ask(client, django_capture_on_commit_callbacks).status_code == 302
+        # Each decided before the next, so that only the throttle can stop a new one.
+        AccountRequest.objects.filter(status="pending").update(
+            status="rejected", decided_at=timezone.now()
+        )
 
     refused = _ask(Client(REMOTE_ADDR="192.0.2.9"), django_capture_on_commit_callbacks)
 
     assert refused.status_code == 429
-    assert AccountRequest.objects.count() == 1
+    assert AccountRequest.objects.count() == 2
+    assert not AccountRequest.objects.filter(status="pending").exists()
 
 
 def test_approving_an_address_that_got_an_account_meanwhile_is_refused_and_stays_pending(
@@ -484,3 +517,128 @@ def test_approving_an_address_that_got_an_account_meanwhile_is_refused_and_stays
     waiting.refresh_from_db()
     assert waiting.status == "pending" and waiting.person is None
     assert mail.outbox == []
+
+
+# --- Names, addresses, existing accounts (review) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Sam\r\nBcc: someone@example.org", "Visit https://example.org now", "www.example.org"],
+)
+def test_a_name_with_a_line_break_or_a_web_address_is_refused_next_to_the_field(
+    client, make_user, leeds, leeds_domain, django_capture_on_commit_callbacks, name
+):
+    make_user(Role.LA_USER, local_authority=leeds, is_approver=True)
+
+    page = _ask(client, django_capture_on_commit_callbacks, last_name=name)
+
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Enter your last name without line breaks, web addresses or special characters" in (
+        content
+    )
+    assert 'href="#id_last_name"' in content
+    assert not AccountRequest.objects.exists()
+    assert mail.outbox == []
+
+
+def test_the_service_refuses_a_name_with_a_line_break_too(leeds, leeds_domain):
+    with pytest.raises(DomainInvalid) as refused:
+        account_request_submit(
+            first_name="Sam\nBcc: x",
+            last_name="Socialworker",
+            email=f"sam@{LEEDS_DOMAIN}",
+            role=Role.LA_USER,
+            local_authority=leeds,
+            partnership=None,
+            reason="Work",
+        )
+    assert "first_name" in refused.value.errors
+    assert not AccountRequest.objects.exists()
+
+
+KELVIN_SIGN = "\u212a"
+
+
+def test_an_address_with_a_look_alike_letter_is_refused_on_requests_and_invitations(
+    client, make_user, leeds, leeds_domain, django_capture_on_commit_callbacks
+):
+    make_user(Role.LA_USER, local_authority=leeds, email=f"kim@{LEEDS_DOMAIN}")
+    look_alike = f"{KELVIN_SIGN}im@{LEEDS_DOMAIN}"
+    message = "Enter an email address using only letters a to z, numbers and . - _ + @"
+
+    page = _ask(client, django_capture_on_commit_callbacks, email=look_alike)
+    assert page.status_code == 200 and message in page.content.decode()
+    assert not AccountRequest.objects.exists()
+
+    admin = _signed_in(make_user(Role.ADMINISTRATOR))
+    page = admin.post(
+        reverse("people-invite"),
+        {
+            "first_name": "Kim",
+            "last_name": "Example",
+            "email": look_alike,
+            "role": Role.LA_USER,
+            "local_authority": leeds.pk,
+            "is_approver": "no",
+        },
+    )
+    assert page.status_code == 200 and message in page.content.decode()
+    assert 'href="#id_email"' in page.content.decode()
+    assert User.objects.filter(email__icontains="im@").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("state", "asks"),
+    [
+        ({"is_active": False}, "account to be reactivated"),
+        ({"is_invited": True}, "invitation to be sent again"),
+    ],
+)
+def test_a_deactivated_or_invited_holder_gets_the_same_answer_and_their_approvers_are_asked(
+    client, make_user, leeds, leeds_domain, django_capture_on_commit_callbacks, state, asks
+):
+    approver = make_user(Role.LA_USER, local_authority=leeds, is_approver=True)
+    holder = make_user(Role.LA_USER, local_authority=leeds, email=f"holder@{LEEDS_DOMAIN}")
+    User.objects.filter(pk=holder.pk).update(**state)
+
+    response = _ask(client, django_capture_on_commit_callbacks, email=holder.email)
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account-request-sent")
+    to_approver = next(m for m in mail.outbox if m.to == [approver.email])
+    assert asks in to_approver.subject and holder.email in to_approver.body
+    assert InboxMessage.objects.filter(recipient=approver, subject__contains=asks).exists()
+    to_holder = next(m for m in mail.outbox if m.to == [holder.email])
+    assert "asked your organisation's approvers" in to_holder.body
+    assert "ask for a new one here" not in to_holder.body  # no password reset advice
+    assert AuditEvent.objects.filter(
+        action=AuditAction.SUBMIT,
+        actor=None,
+        object_id=str(holder.pk),
+        message="Account requested for an existing account",
+    ).exists()
+
+
+def test_a_request_for_an_existing_account_or_repeating_a_waiting_one_is_audited(
+    make_user, leeds, leeds_domain, django_capture_on_commit_callbacks
+):
+    holder = make_user(Role.LA_USER, local_authority=leeds, email=f"holder@{LEEDS_DOMAIN}")
+    client = Client(REMOTE_ADDR="192.0.2.7")
+
+    _ask(client, django_capture_on_commit_callbacks, email=holder.email)
+    _ask(client, django_capture_on_commit_callbacks)
+    _ask(client, django_capture_on_commit_callbacks)
+
+    existing = AuditEvent.objects.get(message="Account requested for an existing account")
+    assert (existing.actor, existing.action, existing.object_id) == (
+        None,
+        AuditAction.SUBMIT,
+        str(holder.pk),
+    )
+    assert existing.ip_address == "192.0.2.7"
+    again = AuditEvent.objects.get(message="Account requested again while a request waits")
+    assert again.actor is None and again.action == AuditAction.SUBMIT
+    assert again.object_id == str(AccountRequest.objects.get().pk)
+    assert again.ip_address == "192.0.2.7"

@@ -82,3 +82,13 @@ def test_attachments_are_stored_and_attached(
         )
     [message] = mail.outbox
     assert message.attachments == [("letter.pdf", b"%PDF-1.7 test", "application/pdf")]
+
+
+def test_a_line_break_in_a_subject_cannot_make_sending_fail(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        email = email_queue(
+            to=["lead@example.org"], subject="Request for an account: Sam\r\nBcc: x", body="x"
+        )
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+    assert [m.subject for m in mail.outbox] == ["Request for an account: Sam Bcc: x"]
