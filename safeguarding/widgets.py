@@ -11,21 +11,7 @@ import html
 from typing import Any
 
 from django import forms
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-
-
-def _attrs(attrs: dict[str, Any]) -> SafeString:
-    """django/forms/widgets/attrs.html: ` name="value"`, ` name` for True, nothing for False."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not False
-        ),
-    )
 
 
 def _escape(value: Any) -> str:
@@ -36,8 +22,9 @@ def _escape(value: Any) -> str:
     return html.escape(str(value))
 
 
-def _attrs_text(attrs: dict[str, Any]) -> str:
-    """django/forms/widgets/attrs.html as a plain string (escaped here)."""
+def _attrs(attrs: dict[str, Any]) -> str:
+    """django/forms/widgets/attrs.html: ` name="value"`, ` name` for True, nothing for False
+    (escaped here)."""
     return "".join(
         f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(value)}"'
         for name, value in attrs.items()
@@ -61,40 +48,37 @@ class FastSelect(forms.Select):
             widget_attrs["multiple"] = True
         values = set(widget["value"])
         has_selected = False
-        parts = [f'<select name="{_escape(widget["name"])}"{_attrs_text(widget_attrs)}>']
+        parts = [f'<select name="{_escape(widget["name"])}"{_attrs(widget_attrs)}>']
         for option_value, label in choices:
             option_value = "" if option_value is None else option_value
             selected = (not has_selected or self.allow_multiple_selected) and str(
                 option_value
             ) in values
             has_selected |= selected
-            parts.append(
-                f'\n  <option value="{_escape(option_value)}"'
-                f"{' selected' if selected else ''}>{_escape(label)}</option>\n"
-            )
+            parts.append(_option(option_value, " selected" if selected else "", label))
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 (every part escaped)
 
     def _render_groups(self, name, value, attrs) -> SafeString:
         """Choices in groups (<optgroup>): through Django's own option dicts."""
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], _attrs(widget["attrs"]))]
+        parts = [f'<select name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
         for group_name, group_choices, _index in widget["optgroups"]:
             if group_name:
-                parts.append(format_html('\n  <optgroup label="{}">', group_name))
-            for option in group_choices:
-                parts.append(
-                    format_html(
-                        '\n  <option value="{}"{}>{}</option>\n',
-                        str(option["value"]),
-                        _attrs(option["attrs"]),
-                        option["label"],
-                    )
-                )
+                parts.append(f'\n  <optgroup label="{_escape(group_name)}">')
+            parts += (
+                _option(option["value"], _attrs(option["attrs"]), option["label"])
+                for option in group_choices
+            )
             if group_name:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
-        return mark_safe("".join(parts))  # noqa: S308 (every part escaped by format_html)
+        return mark_safe("".join(parts))  # noqa: S308 (every part escaped)
+
+
+def _option(value: Any, attrs: str, label: Any) -> str:
+    """django/forms/widgets/select_option.html (`attrs` already written by _attrs)."""
+    return f'\n  <option value="{_escape(value)}"{attrs}>{_escape(label)}</option>\n'
 
 
 def fast_select_for(widget: forms.Select) -> FastSelect:
