@@ -96,23 +96,35 @@ def _check_url(name: str, arg: str, to: Partnership, effective_on: date) -> str:
 @login_required
 def local_authority_move(request: HttpRequest, ons_code: str) -> HttpResponse:
     authority = _authority_for_admin(request, ons_code)
-    form = forms.MoveForm(
-        request.POST if request.method == "POST" else None,
-        exclude=authority.partnership,
+    return _partnership_choice(
+        request,
+        leaving=authority.partnership,
         label=f"Which partnership is {authority.name} moving to?",
+        check=("local-authority-move-check", authority.ons_code),
+        template="safeguarding/local_authority_move.html",
+        context={"authority": authority},
+    )
+
+
+def _partnership_choice(
+    request: HttpRequest,
+    *,
+    leaving: Partnership,
+    label: str,
+    check: tuple[str, str],
+    template: str,
+    context: dict,
+) -> HttpResponse:
+    """The first step of a move or a merge: the partnership to go to (not `leaving`) and the
+    effective date; once both are right, on to the check page `check` (URL name, argument)."""
+    form = forms.MoveForm(
+        request.POST if request.method == "POST" else None, exclude=leaving, label=label
     )
     if request.method == "POST" and form.is_valid():
         return redirect(
-            _check_url(
-                "local-authority-move-check",
-                authority.ons_code,
-                form.cleaned_data["to"],
-                form.cleaned_data["effective_on"],
-            )
+            _check_url(*check, form.cleaned_data["to"], form.cleaned_data["effective_on"])
         )
-    return render(
-        request, "safeguarding/local_authority_move.html", {"authority": authority, "form": form}
-    )
+    return render(request, template, {**context, "form": form})
 
 
 @login_required
@@ -200,22 +212,13 @@ def partnership_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def partnership_merge_start(request: HttpRequest, code: str) -> HttpResponse:
     partnership = _partnership_for_admin(request, code)
-    form = forms.MoveForm(
-        request.POST if request.method == "POST" else None,
-        exclude=partnership,
+    return _partnership_choice(
+        request,
+        leaving=partnership,
         label=f"Which partnership is {partnership.name} merging into?",
-    )
-    if request.method == "POST" and form.is_valid():
-        return redirect(
-            _check_url(
-                "partnership-merge-check",
-                partnership.code,
-                form.cleaned_data["to"],
-                form.cleaned_data["effective_on"],
-            )
-        )
-    return render(
-        request, "safeguarding/partnership_merge.html", {"partnership": partnership, "form": form}
+        check=("partnership-merge-check", partnership.code),
+        template="safeguarding/partnership_merge.html",
+        context={"partnership": partnership},
     )
 
 
