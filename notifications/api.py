@@ -22,8 +22,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from safeguarding import codes as safeguarding_codes
 from safeguarding import policy
-from safeguarding.api.fields import DATE_INVALID, choices_message
+from safeguarding.api.fields import DATE_INVALID, CodeLists, answer_field_for, choices_message
 from safeguarding.api.pagination import ApiPagination, paginated_response
 from safeguarding.api.parsers import LimitedJSONParser
 from safeguarding.api.schema import BAD_FILTER, UNAUTHENTICATED, filter_parameters
@@ -33,6 +34,7 @@ from safeguarding.api.serializers import (
 )
 from safeguarding.codes import Reason, Sex
 from safeguarding.limits import NARRATIVE_MAX_CHARS, REASON_MAX_CHARS, too_long_message
+from safeguarding.models import LocalAuthority
 
 from . import rules
 from .models import AbuseOrNeglect, Notification, NotificationChild
@@ -56,6 +58,48 @@ class IsLocalAuthorityUserOrReadOnly(BasePermission):
 
 
 # --- Input -------------------------------------------------------------------------------
+
+# The child's statutory questions (issue 16): each code list one schema component, shared with
+# the rapid review API's (EthnicityEnum, YesNoNotRecordedEnum, ChildInNeedEnum, …).
+CODE_LISTS = CodeLists(safeguarding_codes)
+CHILD_CODED_FIELDS = (
+    "ethnicity",
+    "disability",
+    "child_in_need",
+    "child_protection_plan",
+    "looked_after",
+    "care_order",
+)
+
+
+def _child_code_field(name: str, **kwargs) -> serializers.Field:
+    return answer_field_for(
+        NotificationChild._meta.get_field(name), code_lists=CODE_LISTS, **kwargs
+    )
+
+
+class HomeLocalAuthorityField(serializers.SlugRelatedField):
+    """A local authority by its ONS code."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            slug_field="ons_code",
+            queryset=LocalAuthority.objects.all(),
+            allow_null=True,
+            default=None,
+            help_text="The ONS code of the child's home local authority, only if different "
+            "from the notifying one; null otherwise.",
+            error_messages={
+                "does_not_exist": "Enter the ONS code of a local authority in England for the "
+                "child's home local authority",
+                "invalid": "Enter the ONS code of a local authority in England for the "
+                "child's home local authority",
+            },
+            **kwargs,
+        )
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(data.strip().upper() if isinstance(data, str) else data)
 
 
 class NotificationChildInputSerializer(serializers.Serializer):
@@ -102,6 +146,23 @@ class NotificationChildInputSerializer(serializers.Serializer):
             "invalid_choice": choices_message("Harm", Reason.values),
         },
     )
+
+    # --- The statutory questions about the child (issue 16), all optional.
+    ethnicity = _child_code_field("ethnicity", default="")
+    disability = _child_code_field("disability", default="")
+    health_needs = serializers.CharField(
+        max_length=REASON_MAX_CHARS,
+        allow_blank=True,
+        default="",
+        help_text="Known health needs. Identifying; optional.",
+        error_messages={"max_length": f"Known health needs: {too_long_message(REASON_MAX_CHARS)}"},
+    )
+    child_in_need = _child_code_field("child_in_need", default="")
+    child_protection_plan = _child_code_field("child_protection_plan", default="")
+    looked_after = _child_code_field("looked_after", default="")
+    care_order = _child_code_field("care_order", default="")
+    home_local_authority = HomeLocalAuthorityField()
+    # --- end of the statutory questions
 
     class Meta:
         # Children's type errors as a list aligned with the children: the shape the service
@@ -192,6 +253,23 @@ class NotificationChildOutputSerializer(serializers.ModelSerializer):
     name = serializers.SerializerMethodField(
         help_text="Only for users of the notifying local authority; null for everyone else."
     )
+    # --- The statutory questions about the child (issue 16).
+    ethnicity = _child_code_field("ethnicity", read_only=True)
+    disability = _child_code_field("disability", read_only=True)
+    health_needs = serializers.SerializerMethodField(
+        help_text="Known health needs. Identifying: only for users of the notifying local "
+        "authority; null for everyone else."
+    )
+    child_in_need = _child_code_field("child_in_need", read_only=True)
+    child_protection_plan = _child_code_field("child_protection_plan", read_only=True)
+    looked_after = _child_code_field("looked_after", read_only=True)
+    care_order = _child_code_field("care_order", read_only=True)
+    home_local_authority = LocalAuthorityOutputSerializer(
+        allow_null=True,
+        read_only=True,
+        help_text="Only when different from the notifying local authority; null otherwise.",
+    )
+    # --- end of the statutory questions
 
     class Meta:
         model = NotificationChild
@@ -204,12 +282,19 @@ class NotificationChildOutputSerializer(serializers.ModelSerializer):
             "sex",
             "harm",
             "is_child_in_focus",
+            *CHILD_CODED_FIELDS,
+            "health_needs",
+            "home_local_authority",
         ]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_name(self, child: NotificationChild) -> str | None:
         return child.name if self.context.get("show_child_names") else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_health_needs(self, child: NotificationChild) -> str | None:
+        return child.health_needs if self.context.get("show_child_names") else None
 
 
 class NotificationOutputSerializer(serializers.ModelSerializer):

@@ -1,17 +1,30 @@
 """GOV.UK forms for the SIN journey. Forms only parse what was typed; the rules live in
 `rules.py` and are applied by the services, whose errors the views put next to the fields."""
 
+from crispy_forms.layout import HTML
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.utils import timezone
 
-from safeguarding.codes import Reason, RegionCode, Sex
+from safeguarding.codes import (
+    CareOrder,
+    ChildInNeed,
+    ChildProtectionPlan,
+    LookedAfter,
+    Reason,
+    RegionCode,
+    Sex,
+    YesNoNotRecorded,
+    ethnicity_grouped_choices,
+)
 from safeguarding.dates import validate_date_in_service_range
 from safeguarding.fields import GovukDateField
 from safeguarding.filter_forms import ListFilterForm, choices_of
 from safeguarding.forms import LongTextField, character_count
 from safeguarding.limits import NARRATIVE_MAX_CHARS, REASON_MAX_CHARS
+from safeguarding.models import LocalAuthority
+from safeguarding.widgets import FastSelect
 
 from . import rules
 from .models import AbuseOrNeglect, Notification
@@ -171,6 +184,72 @@ class ChildForm(SectionForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select what happened to this child"},
     )
+
+    # --- The statutory form's questions about the child (issue 16), all optional.
+    ethnicity = forms.ChoiceField(
+        label="Ethnicity (optional)",
+        choices=[("", "Not answered"), *ethnicity_grouped_choices()],
+        required=False,
+        widget=FastSelect,
+        error_messages={"invalid_choice": "Select the child's ethnicity from the list"},
+    )
+    disability = forms.ChoiceField(
+        label="Does the child have a disability? (optional)",
+        choices=YesNoNotRecorded.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select yes, no or not recorded"},
+    )
+    health_needs = LongTextField(
+        max_length=REASON_MAX_CHARS,
+        label="Known health needs (optional)",
+        help_text="Only the Panel and your authority see this. It never appears in letters, "
+        "exports or statistics.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    child_in_need = forms.ChoiceField(
+        label="Was the child a child in need? (optional)",
+        choices=ChildInNeed.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select whether the child was a child in need"},
+    )
+    child_protection_plan = forms.ChoiceField(
+        label="Was the child on a child protection plan? (optional)",
+        choices=ChildProtectionPlan.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": "Select whether the child was on a child protection plan"
+        },
+    )
+    looked_after = forms.ChoiceField(
+        label="Was the child looked after? (optional)",
+        choices=LookedAfter.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select whether the child was looked after"},
+    )
+    care_order = forms.ChoiceField(
+        label="Was the child subject to a care order? (optional)",
+        choices=CareOrder.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select whether the child was subject to a care order"},
+    )
+    home_local_authority = forms.ModelChoiceField(
+        label="Child's home local authority, if different from yours (optional)",
+        help_text="Leave this as it is if the child lives in your authority's area.",
+        queryset=LocalAuthority.objects.order_by("name"),
+        to_field_name="ons_code",
+        empty_label="Same as the notifying local authority",
+        required=False,
+        widget=FastSelect,
+        error_messages={"invalid_choice": "Select a local authority from the list"},
+    )
+    # --- end of the statutory questions
+
     required_on_continue = ()
     submit_label = "Save child"
 
@@ -185,6 +264,13 @@ class ChildForm(SectionForm):
                     today=timezone.localdate(),
                 )
             )
+        home = data.get("home_local_authority")
+        self.add_rule_errors(
+            rules.child_home_authority_errors(
+                home_local_authority_id=home.pk if home else None,
+                notifying_local_authority_id=self.notification.local_authority_id,
+            )
+        )
         return data
 
     def layout_fields(self) -> list:
@@ -195,6 +281,21 @@ class ChildForm(SectionForm):
             Field.text("age_years", field_width=2),
             Field.radios("sex", legend_size=Size.SMALL, inline=True),
             Field.radios("harm", legend_size=Size.SMALL),
+            # The statutory questions, under headings of their own (not nested fieldsets:
+            # each set of radios is one already).
+            HTML('<h2 class="govuk-heading-m">About the child (optional)</h2>'),
+            Field.select("ethnicity"),
+            Field.radios("disability", legend_size=Size.SMALL, inline=True),
+            character_count(self, "health_needs"),
+            Field.select("home_local_authority"),
+            HTML(
+                '<h2 class="govuk-heading-m">Legal status at the time of the incident '
+                "(optional)</h2>"
+            ),
+            Field.radios("child_in_need", legend_size=Size.SMALL),
+            Field.radios("child_protection_plan", legend_size=Size.SMALL),
+            Field.radios("looked_after", legend_size=Size.SMALL),
+            Field.radios("care_order", legend_size=Size.SMALL),
         ]
 
 

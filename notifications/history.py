@@ -19,6 +19,10 @@ LABELS = {
     "working_days_to_notify": "Working days to notify",
 }
 
+# A child's answers that are not plain fields of NotificationChild in the history: the home
+# authority is a link to another record, kept in the trail by the authority's name.
+CHILD_LABELS = {"home_local_authority": "Home local authority"}
+
 RULES = [
     Rule(CREATE, r"Draft started", "started the notification"),
     Rule(
@@ -68,6 +72,7 @@ def _child_rule(event: AuditEvent) -> Described | None:
             what=f"changed the details of {child}",
             note=_reason(message, f"Changed {child}"),
             model=NotificationChild,
+            labels=CHILD_LABELS,
         )
     return None
 

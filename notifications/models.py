@@ -6,7 +6,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from safeguarding.codes import Reason, Sex
+from safeguarding.codes import (
+    CareOrder,
+    ChildInNeed,
+    ChildProtectionPlan,
+    Ethnicity,
+    LookedAfter,
+    Reason,
+    Sex,
+    YesNoNotRecorded,
+)
 from safeguarding.dates import long_date
 from safeguarding.encrypted import EncryptedDateField, EncryptedTextField
 from safeguarding.models import LocalAuthority
@@ -27,7 +36,7 @@ PERSONAL_FIELDS = (
     "child_in_focus_override_reason",
     "lateness_reason",
 )
-CHILD_IDENTIFYING_FIELDS = ("name", "date_of_birth")
+CHILD_IDENTIFYING_FIELDS = ("name", "date_of_birth", "health_needs")
 
 
 class Notification(models.Model):
@@ -182,6 +191,33 @@ class NotificationChild(models.Model):
     sex = models.CharField(max_length=10, choices=Sex.choices)
     harm = models.CharField(max_length=20, choices=Reason.choices)
     is_child_in_focus = models.BooleanField(default=False)
+
+    # --- The statutory form's questions about each child (issue 16), all optional: blank is
+    # "not answered", never "no" (DOMAIN.md §4).
+    ethnicity = models.CharField(max_length=30, choices=Ethnicity.choices, blank=True)
+    disability = models.CharField(max_length=20, choices=YesNoNotRecorded.choices, blank=True)
+    # Identifying (the child's circumstances in words): encrypted at rest, redacted in the
+    # audit trail and removed on anonymisation, like `name` (CHILD_IDENTIFYING_FIELDS).
+    health_needs = EncryptedTextField("known health needs", max_length=2000, blank=True)
+    # Legal status at the time of the incident (children's social care, DOMAIN.md §4).
+    child_in_need = models.CharField(max_length=20, choices=ChildInNeed.choices, blank=True)
+    child_protection_plan = models.CharField(
+        max_length=20, choices=ChildProtectionPlan.choices, blank=True
+    )
+    looked_after = models.CharField(max_length=20, choices=LookedAfter.choices, blank=True)
+    care_order = models.CharField(max_length=20, choices=CareOrder.choices, blank=True)
+    # Only when the child lives in another authority's area than the notifying one's.
+    home_local_authority = models.ForeignKey(
+        LocalAuthority,
+        verbose_name="home local authority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Only if different from the notifying local authority",
+    )
+    # --- end of the statutory questions
+
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -136,6 +136,23 @@ def child_errors(
     return errors
 
 
+def child_home_authority_errors(
+    *, home_local_authority_id: int | None, notifying_local_authority_id: int | None
+) -> Errors:
+    """The child's home authority is asked only when it differs from the notifying one."""
+    errors: Errors = {}
+    if home_local_authority_id is not None and (
+        home_local_authority_id == notifying_local_authority_id
+    ):
+        _add(
+            errors,
+            "home_local_authority",
+            "The child's home local authority must be a different authority from the one "
+            "notifying: leave it blank if the child lives in your area",
+        )
+    return errors
+
+
 def circumstances_errors(
     *,
     reason: str,

@@ -163,7 +163,12 @@ def notification_list(
         Notification.objects.filter(visible)
         .select_related("local_authority", "local_authority__region", "rapid_review")
         .prefetch_related(
-            Prefetch("children", queryset=NotificationChild.objects.order_by("created_at", "id"))
+            Prefetch(
+                "children",
+                queryset=NotificationChild.objects.select_related("home_local_authority").order_by(
+                    "created_at", "id"
+                ),
+            )
         )
         .order_by(*SORTS["newest"])
     )

@@ -354,6 +354,7 @@ def _child_data(data: dict) -> services.ChildData:
         age_years=data["age_years"],
         sex=data["sex"],
         harm=data["harm"],
+        **{field: data[field] for field in services.CHILD_STATUTORY_FIELDS},
     )
 
 
@@ -393,7 +394,10 @@ def child_edit(request: HttpRequest, pk: int, child_pk: int) -> HttpResponse:
         pk,
         form_class=forms.ChildForm,
         title=f"Change {child.child_reference}",
-        initial=lambda n: {field: getattr(child, field) for field in services.CHILD_FIELDS},
+        initial=lambda n: {
+            field: getattr(child, field)
+            for field in (*services.CHILD_FIELDS, *services.CHILD_STATUTORY_FIELDS)
+        },
         save=lambda n, data: services.notification_child_update(
             child=child,
             by=request.user,

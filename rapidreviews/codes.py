@@ -3,11 +3,15 @@ are the Panel annual report's wording, used verbatim in tables and exports."""
 
 from django.db import models
 
-
-class YesNoNotRecorded(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    NOT_RECORDED = "not_recorded", "Not recorded"
+# The child's disability and children's social care codes are also the SIN's, per child
+# (notifications.models.NotificationChild): defined once, in safeguarding.codes.
+from safeguarding.codes import (  # noqa: F401 (re-exported)
+    CareOrder,
+    ChildInNeed,
+    ChildProtectionPlan,
+    LookedAfter,
+    YesNoNotRecorded,
+)
 
 
 class YesNoUnknown(models.TextChoices):
@@ -105,39 +109,6 @@ class CauseOfHarm(models.TextChoices):
 class FamilyKnownToCsc(models.TextChoices):
     CURRENT = "current", "Yes – current open case"
     PREVIOUS = "previous", "Yes – previous known"
-    NO = "no", "No"
-    UNKNOWN = "unknown", "Unknown"
-
-
-class ChildInNeed(models.TextChoices):
-    AT_TIME = "at_time", "Yes – at time of the incident"
-    PREVIOUS = "previous", "Yes – previously"
-    NO = "no", "No"
-    UNKNOWN = "unknown", "Unknown"
-
-
-class ChildProtectionPlan(models.TextChoices):
-    ON_PLAN = "on_plan", "Yes – on CPP"
-    PREVIOUS = "previous", "Yes – previously on CPP"
-    NO = "no", "No"
-    UNKNOWN = "unknown", "Unknown"
-
-
-class LookedAfter(models.TextChoices):
-    FOSTER = "foster", "Yes – child in foster care"
-    OTHER_RESIDENTIAL = "other_residential", "Yes – child in other residential setting"
-    RESIDENTIAL_HOME = "residential_home", "Yes – child in residential home"
-    PREVIOUS = "previous", "Previously looked after"
-    NO = "no", "No"
-    UNKNOWN = "unknown", "Unknown"
-
-
-class CareOrder(models.TextChoices):
-    PROCEEDINGS = "proceedings", "Yes – currently subject to care proceedings"
-    EMERGENCY_INTERIM = "emergency_interim", "Yes – emergency or interim protection order"
-    PERMANENT = "permanent", "Yes – permanent care order"
-    OTHER = "other", "Yes – other order"
-    PREVIOUS = "previous", "Yes – previously subject to care order"
     NO = "no", "No"
     UNKNOWN = "unknown", "Unknown"
 

@@ -10,15 +10,15 @@ never anonymised.
 
 RETENTION_CASE_YEARS after it closes, the case is anonymised: what identifies the child is
 removed and the coded data the annual statistics count is kept, so a past year's tables are
-unchanged (tests/safeguarding/test_retention.py). Removed: each child's name and date of birth
-(the age at the incident is kept, worked out from the date of birth where only that was
-recorded), the placement postcode (its IMD decile is kept), the free text that describes the
-child's circumstances (the SIN summary, the reasons given for lateness and for the child in
-focus, the review's summary of facts, relevant information, reflection, immediate action and
-LCSPR rationale) and the review document (file and name). Kept: references (SIN-2024-000123,
-"Child A"), every coded answer, every date and time-keeping figure, the Panel's decisions and
-letters (they name the SIN and the child's pseudonymous reference, not the child) and the
-LCSPR's dates and public link."""
+unchanged (tests/safeguarding/test_retention.py). Removed: each child's name, date of birth and
+known health needs (the age at the incident is kept, worked out from the date of birth where
+only that was recorded), the placement postcode (its IMD decile is kept), the free text that
+describes the child's circumstances (the SIN summary, the reasons given for lateness and for the
+child in focus, the review's summary of facts, relevant information, reflection, immediate
+action and LCSPR rationale) and the review document (file and name). Kept: references
+(SIN-2024-000123, "Child A"), every coded answer, every date and time-keeping figure, the
+Panel's decisions and letters (they name the SIN and the child's pseudonymous reference, not the
+child) and the LCSPR's dates and public link."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def case_anonymise(notification: Notification, now: datetime) -> dict:
         if age is None and child.date_of_birth is not None:
             age = min(max(age_on(child.date_of_birth, incident), 0), 17)
         NotificationChild.objects.filter(pk=child.pk).update(
-            name="", date_of_birth=None, age_years=age
+            name="", date_of_birth=None, health_needs="", age_years=age
         )
         children += 1
     Notification.objects.filter(pk=notification.pk).update(

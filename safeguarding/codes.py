@@ -90,3 +90,55 @@ HARM_SEVERITY = {Reason.DEATH: 0, Reason.SERIOUS_HARM: 1, Reason.OTHER: 2}
 class Sex(models.TextChoices):
     MALE = "male", "Male"
     FEMALE = "female", "Female"
+
+
+# --- A child's characteristics and children's social care (DOMAIN.md §4): answered per child
+# on the SIN (notifications) and for the child in focus in the rapid review (rapidreviews).
+
+
+class YesNoNotRecorded(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_RECORDED = "not_recorded", "Not recorded"
+
+
+class ChildInNeed(models.TextChoices):
+    AT_TIME = "at_time", "Yes – at time of the incident"
+    PREVIOUS = "previous", "Yes – previously"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class ChildProtectionPlan(models.TextChoices):
+    ON_PLAN = "on_plan", "Yes – on CPP"
+    PREVIOUS = "previous", "Yes – previously on CPP"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class LookedAfter(models.TextChoices):
+    FOSTER = "foster", "Yes – child in foster care"
+    OTHER_RESIDENTIAL = "other_residential", "Yes – child in other residential setting"
+    RESIDENTIAL_HOME = "residential_home", "Yes – child in residential home"
+    PREVIOUS = "previous", "Previously looked after"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class CareOrder(models.TextChoices):
+    PROCEEDINGS = "proceedings", "Yes – currently subject to care proceedings"
+    EMERGENCY_INTERIM = "emergency_interim", "Yes – emergency or interim protection order"
+    PERMANENT = "permanent", "Yes – permanent care order"
+    OTHER = "other", "Yes – other order"
+    PREVIOUS = "previous", "Yes – previously subject to care order"
+    NO = "no", "No"
+    UNKNOWN = "unknown", "Unknown"
+
+
+def ethnicity_grouped_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The 18 Census categories under their 5 groups, then "Unknown" (for an <optgroup> select)."""
+    groups: dict[str, list[tuple[str, str]]] = {group.label: [] for group in EthnicGroup}
+    for code, label in Ethnicity.choices:
+        if code in ETHNIC_GROUP_OF:
+            groups[EthnicGroup(ETHNIC_GROUP_OF[code]).label].append((code, label))
+    return [*groups.items(), ("Not known", [(Ethnicity.UNKNOWN.value, Ethnicity.UNKNOWN.label)])]

@@ -3,15 +3,18 @@ CSV (UTF-8, with or without a byte order mark) or XLSX file, becomes a submitted
 child in focus, the partnership's submitted rapid review and the Panel's decision, so that
 the Panel can load earlier years and other systems' data and count them with the rest.
 
-The columns (`COLUMNS`, any order, each exactly once, nothing else): the SIN's
-`local_authority` (ONS code or name), `incident_date`, `date_aware`, `notified_at`,
-`reason`, `abuse_or_neglect`, `children_count`, `imd_decile`; the rapid review's
-`rr_submitted_at`, `page_count`, `lcspr_decision`, every coded field of DOMAIN.md §4 under its
-`RapidReview` name (`sex` and `age_years` are also the child in focus's on the SIN, so they
-are always needed), `theme_<code>` and `good_practice_<code>` (yes/no) for each learning
-theme; then `panel_decision` and `panel_decided_at`. Values are the DOMAIN.md codes or their
-labels, in any case; dates are YYYY-MM-DD or DD/MM/YYYY (or date cells), and the three
-`…_at` columns may have a time too (a date alone is midnight, UK time).
+The columns (`COLUMNS`, any order, each exactly once, nothing else): the SIN's `local_authority`
+(ONS code or name), `incident_date`, `date_aware`, `notified_at`, `reason`, `abuse_or_neglect`,
+`children_count`, `imd_decile`; the rapid review's `rr_submitted_at`, `page_count`,
+`lcspr_decision`, every coded field of DOMAIN.md §4 under its `RapidReview` name (`sex` and
+`age_years` are also the child in focus's on the SIN, so they are always needed), `theme_<code>`
+and `good_practice_<code>` (yes/no) for each learning theme; then `panel_decision` and
+`panel_decided_at`. Optional columns (`OPTIONAL_COLUMNS`), which a file may leave out: the SIN
+child's statutory answers (issue 16) `sin_ethnicity`, `sin_disability`, `sin_child_in_need`,
+`sin_child_protection_plan`, `sin_looked_after`, `sin_care_order` (codes or labels) and
+`sin_home_local_authority` (ONS code or name, not the notifying authority). Values are the
+DOMAIN.md codes or their labels, in any case; dates are YYYY-MM-DD or DD/MM/YYYY (or date
+cells), and the three `…_at` columns may have a time too (a date alone is midnight, UK time).
 
 A blank cell means not applicable or not known (DOMAIN.md §6). A row whose rapid-review
 columns are all blank has no review yet; one whose `panel_decision` is blank has no decision.
@@ -66,6 +69,7 @@ from .create import SYSTEM_USERNAME, records_create, records_import_system_user
 from .parse import (
     COLUMNS,
     KEY_COLUMNS,
+    OPTIONAL_COLUMNS,
     CellError,
     Row,
     RowProblem,
@@ -82,6 +86,7 @@ from .parse import (
 # What views, commands and tests use; the rest is the package's own.
 __all__ = [
     "COLUMNS",
+    "OPTIONAL_COLUMNS",
     "SYSTEM_USERNAME",
     "CellError",
     "ImportResult",

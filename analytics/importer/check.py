@@ -25,6 +25,8 @@ from .parse import (
     CHILD_COLUMNS,
     CODED_COLUMNS,
     COLUMNS,
+    OPTIONAL_COLUMNS,
+    SIN_CHILD_COLUMNS,
     SIN_COLUMNS,
     THEMES,
     Row,
@@ -88,6 +90,7 @@ REQUIRED = {
 def check_row(row: Row, *, authorities: dict[str, LocalAuthority], now: datetime) -> None:
     """Every rule a row breaks, recorded on the row."""
     _check_notification(row, authorities=authorities, now=now)
+    _check_child_statutory(row, authorities=authorities)
     if row.has_review:
         _check_review(row, now)
     elif row.values["panel_decision"] is not None:
@@ -145,6 +148,28 @@ def _check_notification(row: Row, *, authorities: dict[str, LocalAuthority], now
     row.add_all(circumstances, {"child_looked_after_death": "looked_after"})
     _check_order(row, "date_aware", "notified_at", "the date the local authority became aware")
     _check_not_future(row, "notified_at", now)
+
+
+def _check_child_statutory(row: Row, *, authorities: dict[str, LocalAuthority]) -> None:
+    """The SIN child's home authority (issue 16): one in England, not the notifying one (its
+    coded answers were judged as they were read)."""
+    column = "sin_home_local_authority"
+    text = row.values.get(column)
+    if text is None:
+        return
+    home = authorities.get(normal(shown(text)))
+    row.values[column] = home
+    if home is None:
+        row.add(column, "Enter the ONS code or name of a local authority in England")
+        return
+    notifying = row.values.get("local_authority")
+    row.add_all(
+        sin_rules.child_home_authority_errors(
+            home_local_authority_id=home.pk,
+            notifying_local_authority_id=notifying.pk if notifying else None,
+        ),
+        {"home_local_authority": column},
+    )
 
 
 def _check_decision(row: Row, now: datetime) -> None:
@@ -288,7 +313,7 @@ def header_problems(header: list[str]) -> list[RowProblem]:
     problems += [
         RowProblem(1, name, "", "The file has no column with this name: add it (it may be empty)")
         for name in COLUMNS
-        if name not in seen
+        if name not in seen and name not in OPTIONAL_COLUMNS
     ]
     return problems
 
@@ -326,6 +351,10 @@ def _record_values(notification: Notification) -> dict[str, Any]:
         "imd_decile": notification.imd_decile,
         "sex": child.sex if child else None,
         "age_years": child.age_years if child else None,
+        **{
+            column: getattr(child, name) if child else None
+            for column, name in SIN_CHILD_COLUMNS.items()
+        },
     }
     themes = {theme.theme: theme for theme in review.themes.all()} if review else {}
     decisions = review.panel_decisions.all() if review else []
@@ -376,5 +405,7 @@ def differences(row: Row, notification: Notification) -> list[RowProblem]:
             "service if the file is right)",
         )
         for column in COLUMNS
+        # An optional column the file leaves out says nothing about the record.
         if given[column] != recorded[column]
+        and (column not in OPTIONAL_COLUMNS or column in row.raw)
     ]

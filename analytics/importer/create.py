@@ -20,7 +20,7 @@ from safeguarding.models import AuditAction, User
 from safeguarding.workingdays import WorkingDayCalendar
 
 from .bulk import rows_insert
-from .parse import CODED_COLUMNS, Row, local_day
+from .parse import CODED_COLUMNS, SIN_CHILD_COLUMNS, Row, local_day
 
 SYSTEM_USERNAME = "records-import"
 CHILD_REFERENCE = "Child A"
@@ -145,6 +145,15 @@ def _child(row: Row, notification_id: int) -> dict[str, Any]:
         "age_years": row.values["age_years"],
         "harm": row.values["reason"],
         "is_child_in_focus": True,
+        # The statutory answers (issue 16), blank when the file leaves them out.
+        **{
+            name: row.values[column] or ""
+            for column, name in SIN_CHILD_COLUMNS.items()
+            if name != "home_local_authority"
+        },
+        "home_local_authority_id": (
+            home.pk if (home := row.values["sin_home_local_authority"]) else None
+        ),
     }
 
 

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from notifications.models import AbuseOrNeglect
+from notifications.models import AbuseOrNeglect, NotificationChild
 from panel.models import Outcome
 from rapidreviews.codes import LcsprDecision, LearningTheme, LookedAfter
 from rapidreviews.models import RapidReview
@@ -52,6 +52,20 @@ THEMES = tuple(LearningTheme.values)
 THEME_COLUMNS = tuple(f"theme_{theme}" for theme in THEMES)
 GOOD_PRACTICE_COLUMNS = tuple(f"good_practice_{theme}" for theme in THEMES)
 PANEL_COLUMNS = ("panel_decision", "panel_decided_at")
+# --- The SIN child's statutory answers (issue 16): optional columns, which a file may leave
+# out, about the SIN's child (the child in focus). Named sin_… because the review has columns
+# of the same names, its own answers about the child. {column: NotificationChild field}.
+SIN_CHILD_COLUMNS = {
+    "sin_ethnicity": "ethnicity",
+    "sin_disability": "disability",
+    "sin_child_in_need": "child_in_need",
+    "sin_child_protection_plan": "child_protection_plan",
+    "sin_looked_after": "looked_after",
+    "sin_care_order": "care_order",
+    "sin_home_local_authority": "home_local_authority",
+}
+# Columns a file may leave out (blank for every row).
+OPTIONAL_COLUMNS = (*SIN_CHILD_COLUMNS,)
 COLUMNS = (
     *SIN_COLUMNS,
     "rr_submitted_at",
@@ -61,6 +75,7 @@ COLUMNS = (
     *THEME_COLUMNS,
     *GOOD_PRACTICE_COLUMNS,
     *PANEL_COLUMNS,
+    *OPTIONAL_COLUMNS,
 )
 # Any of these filled in means the row has a rapid review.
 REVIEW_COLUMNS = tuple(
@@ -307,6 +322,12 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     **dict.fromkeys((*THEME_COLUMNS, *GOOD_PRACTICE_COLUMNS), parse_yes_no),
     "panel_decision": _choice(Outcome.choices),
     "panel_decided_at": parse_datetime,
+    # The SIN child's statutory answers (sin_home_local_authority is looked up when checked).
+    **{
+        column: _choice(NotificationChild._meta.get_field(name).choices)
+        for column, name in SIN_CHILD_COLUMNS.items()
+        if name != "home_local_authority"
+    },
 }
 
 

@@ -3,6 +3,7 @@ SIN (`drafts`) and sending it to the Panel (`submission`)."""
 
 from .drafts import (
     CHILD_FIELDS,
+    CHILD_STATUTORY_FIELDS,
     ChildData,
     NotificationConflict,
     NotificationError,
@@ -27,6 +28,7 @@ from .submission import (
 
 __all__ = [
     "CHILD_FIELDS",
+    "CHILD_STATUTORY_FIELDS",
     "ChildData",
     "NotificationConflict",
     "NotificationError",

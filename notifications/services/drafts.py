@@ -30,6 +30,17 @@ from ..models import (
 from ..timescales import notification_on_time
 
 CHILD_FIELDS = ("child_reference", "name", "date_of_birth", "age_years", "sex", "harm")
+# The statutory form's questions about each child (issue 16), all optional.
+CHILD_STATUTORY_FIELDS = (
+    "ethnicity",
+    "disability",
+    "health_needs",
+    "child_in_need",
+    "child_protection_plan",
+    "looked_after",
+    "care_order",
+    "home_local_authority",
+)
 
 
 class NotificationError(DomainError):
@@ -294,6 +305,15 @@ class ChildData:
     name: str = ""
     date_of_birth: date | None = None
     age_years: int | None = None
+    # The statutory questions (CHILD_STATUTORY_FIELDS): blank or None when not answered.
+    ethnicity: str = ""
+    disability: str = ""
+    health_needs: str = ""
+    child_in_need: str = ""
+    child_protection_plan: str = ""
+    looked_after: str = ""
+    care_order: str = ""
+    home_local_authority: LocalAuthority | None = None
 
 
 def _child_problems(notification: Notification, data: ChildData, taken: set[str]) -> dict:
@@ -308,6 +328,11 @@ def _child_problems(notification: Notification, data: ChildData, taken: set[str]
         incident_date=notification.incident_date,
         today=_today(),
     )
+    for field, messages in rules.child_home_authority_errors(
+        home_local_authority_id=data.home_local_authority.pk if data.home_local_authority else None,
+        notifying_local_authority_id=notification.local_authority_id,
+    ).items():
+        errors.setdefault(field, []).extend(messages)
     if reference.lower() in taken:
         errors.setdefault("child_reference", []).append(
             "Each child on a notification needs a different reference"
@@ -334,9 +359,10 @@ def _children_limit(notification: Notification, adding: int) -> None:
 
 
 def _child_values(data: ChildData, incident_date: date | None) -> dict[str, Any]:
-    values = {field: getattr(data, field) for field in CHILD_FIELDS}
+    values = {field: getattr(data, field) for field in (*CHILD_FIELDS, *CHILD_STATUTORY_FIELDS)}
     values["child_reference"] = data.child_reference.strip()
     values["name"] = data.name.strip()
+    values["health_needs"] = data.health_needs.strip()
     if data.age_years is None and data.date_of_birth and incident_date:
         values["age_years"] = rules.age_on(data.date_of_birth, incident_date)
     return values
@@ -452,6 +478,10 @@ def notification_child_update(
         for field, value in values.items()
         if getattr(child, field) != value
     }
+    # The home authority by its name: the trail keeps what a person would recognise.
+    key = f"{child.child_reference}.home_local_authority"
+    if key in changes:
+        changes[key] = [authority.name if authority else None for authority in changes[key]]
     changes = redact(changes, CHILD_IDENTIFYING_FIELDS)
     NotificationChild.objects.filter(pk=child.pk).update(**values)
     child.refresh_from_db()
