@@ -37,6 +37,7 @@ from safeguarding.limits import NARRATIVE_MAX_CHARS, REASON_MAX_CHARS, too_long_
 from safeguarding.models import LocalAuthority
 
 from . import rules
+from .attachment_api import AttachmentOutputSerializer
 from .models import AbuseOrNeglect, Notification, NotificationChild
 from .selectors import (
     NotificationFilter,
@@ -310,6 +311,9 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
         read_only=True,
     )
     children = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField(
+        help_text="The SIN's attachments (GET .../attachments/ lists them too)."
+    )
     rapid_review_due_date = serializers.DateField(
         source="rapid_review.due_date",
         allow_null=True,
@@ -341,6 +345,7 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
             "notified_on_time",
             "rapid_review_due_date",
             "children",
+            "attachments",
             "created_at",
             "updated_at",
         ]
@@ -358,6 +363,13 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
             )
         child_serializer = serializers_by_answer[show_names]
         return [child_serializer.to_representation(child) for child in notification.children.all()]
+
+    @extend_schema_field(AttachmentOutputSerializer(many=True))
+    def get_attachments(self, notification: Notification) -> list[dict]:
+        serializer = self.__dict__.setdefault(
+            "_attachment_serializer", AttachmentOutputSerializer(context=self.context)
+        )
+        return [serializer.to_representation(a) for a in notification.attachments.all()]
 
 
 # --- Views -------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ from safeguarding.limits import NARRATIVE_MAX_CHARS, REASON_MAX_CHARS
 from safeguarding.models import LocalAuthority
 from safeguarding.widgets import FastSelect
 
-from . import rules
+from . import attachments, rules
 from .models import AbuseOrNeglect, Notification
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -416,6 +416,40 @@ class SubmitForm(forms.Form):
         self.helper.render_hidden_fields = True
         self.helper.label_size = Size.SMALL
         self.helper.layout = Layout(*([character_count(self, "lateness_reason")] if late else []))
+
+
+class AttachmentForm(forms.Form):
+    """One file to attach, with an optional description. What the file is, its size and the
+    number of attachments are checked by the service (notifications.attachments), so the web
+    page and the API refuse a file with the same message."""
+
+    file = forms.FileField(
+        label="Upload a file",
+        # An empty file is the service's to refuse, with its message.
+        allow_empty_file=True,
+        error_messages={
+            "required": attachments.REQUIRED,
+            "invalid": attachments.REQUIRED,
+            "missing": attachments.REQUIRED,
+        },
+        # Only helps the browser's file picker; the content is what is checked.
+        widget=forms.ClearableFileInput(attrs={"accept": attachments.ACCEPT}),
+    )
+    description = forms.CharField(
+        label="Description (optional)",
+        help_text="For example, incident report from the police, or letter from the school.",
+        max_length=attachments.DESCRIPTION_MAX_CHARS,
+        required=False,
+        error_messages={"max_length": attachments.DESCRIPTION_TOO_LONG},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = attachments.hint()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(Field("file"), Field.text("description"))
 
 
 class NotificationFilterForm(ListFilterForm):

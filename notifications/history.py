@@ -34,6 +34,16 @@ RULES = [
     ),
     Rule(UPDATE, r"Draft (?P<part>.+) saved$", "saved the {part}"),
     Rule(
+        CREATE, r"Attachment added \((?P<what>.+)\)$", "added an attachment", note="{what}", show=()
+    ),
+    Rule(
+        AuditAction.DELETE,
+        r"Attachment removed \((?P<what>.+)\)$",
+        "removed an attachment",
+        note="{what}",
+        show=(),
+    ),
+    Rule(
         UPDATE,
         r"Amended (?P<part>incident details|circumstances)" + REASON,
         "changed the {part}",

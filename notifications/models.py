@@ -259,3 +259,39 @@ class ReferenceSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.year}: {self.last_number}"
+
+
+class NotificationAttachment(models.Model):
+    """A document sent with a SIN (the statutory form's incident report, letters, legal
+    documents, forms): a PDF, DOCX, XLSX, PNG or JPEG judged by its content
+    (`notifications.attachments`). The file is stored encrypted under a generated key; the name
+    it was uploaded with is kept, cleaned, only to show and to name downloads. A submitted
+    SIN's attachments are never removed; anonymising the closed case deletes the file and what
+    may name the child (its name and description)."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField("storage key", upload_to="notification-attachments/%Y/%m/", blank=True)
+    original_name = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField("size in bytes")
+    sha256 = models.CharField(max_length=64, blank=True)
+    description = models.CharField(max_length=500, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        indexes = [models.Index(fields=["notification", "added_at"], name="attachment_by_sin")]
+
+    def __str__(self) -> str:
+        return self.original_name or f"Attachment {self.pk}"
+
+    @property
+    def is_available(self) -> bool:
+        """False once the case is anonymised and the file deleted."""
+        return bool(self.file)

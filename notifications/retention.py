@@ -73,7 +73,10 @@ def draft_warn(draft: Notification, now: datetime) -> dict:
 
 
 def draft_delete(draft: Notification, now: datetime) -> dict:
+    from .services import notification_attachment_files_delete
+
     children = draft.children.count()
+    notification_attachment_files_delete(notification=draft)
     draft.delete()
     return {"children": children}
 

@@ -27,7 +27,7 @@ from safeguarding.models import User
 from safeguarding.scoping import authority_scope
 from safeguarding.workingdays import WorkingDayCalendar
 
-from .models import Notification, NotificationChild
+from .models import Notification, NotificationAttachment, NotificationChild
 from .timescales import notification_aware_cutoff, notification_due_date
 
 SORTS = {
@@ -214,6 +214,11 @@ def notification_list_api_rows(
         notification_list(user=user, filters=filters, today=today)
         .select_related(None)
         .select_related("local_authority", "rapid_review")
+        .prefetch_related(
+            Prefetch(
+                "attachments", queryset=NotificationAttachment.objects.select_related("added_by")
+            )
+        )
         .only(*own, "local_authority__ons_code", "local_authority__name", "rapid_review__due_date")
     )
 
@@ -236,6 +241,21 @@ def notification_get_for_editing(*, user: User, pk: int) -> Notification:
 
 def child_get(*, notification: Notification, pk: int) -> NotificationChild:
     return get_object_or_404(notification.children.all(), pk=pk)
+
+
+def attachment_list(*, notification: Notification) -> QuerySet[NotificationAttachment]:
+    """The SIN's attachments, oldest first, with who added each. The caller has read the SIN
+    through `notification_get_for_user`, so the user may see them."""
+    return NotificationAttachment.objects.filter(notification=notification).select_related(
+        "added_by"
+    )
+
+
+def attachment_get(*, notification: Notification, pk: int) -> NotificationAttachment:
+    """One of the SIN's attachments, or 404 (another SIN's attachment is not found here)."""
+    attachment = get_object_or_404(attachment_list(notification=notification), pk=pk)
+    attachment.notification = notification  # as read, within the user's scope
+    return attachment
 
 
 def notification_due_by(

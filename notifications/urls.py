@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import attachment_views, views
 
 app_name = "notifications"
 
@@ -18,6 +18,17 @@ urlpatterns = [
         "<int:pk>/circumstances/",
         views.notification_circumstances,
         name="notification-circumstances",
+    ),
+    path("<int:pk>/attachments/", attachment_views.attachment_list, name="attachment-list"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/remove/",
+        attachment_views.attachment_remove,
+        name="attachment-remove",
+    ),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/download/",
+        attachment_views.attachment_download,
+        name="attachment-download",
     ),
     path("<int:pk>/delete/", views.notification_delete, name="notification-delete"),
     path("<int:pk>/check/", views.notification_check, name="notification-check"),

@@ -23,7 +23,7 @@ from safeguarding.models import AuditAction
 from safeguarding.returns import RETURN_QUERY, change_url, return_to_check
 from safeguarding.selectors import local_authority_list
 
-from . import forms, rules, selectors, services
+from . import attachment_views, forms, rules, selectors, services
 from .models import Notification, NotificationChild
 
 TASK_LIST = "notifications:notification-detail"
@@ -220,8 +220,17 @@ def _section_statuses(notification: Notification) -> list[dict]:
             "url": reverse("notifications:notification-circumstances", args=[notification.pk]),
             "status": status(circumstances),
         },
+        # Optional: never holds up "Check answers and submit".
+        {
+            "title": "Attachments (optional)",
+            "url": reverse("notifications:attachment-list", args=[notification.pk]),
+            "status": "completed" if notification.attachments.exists() else "optional",
+            "optional": True,
+        },
     ]
-    ready = all(section["status"] == "completed" for section in sections)
+    ready = all(
+        section["status"] == "completed" for section in sections if not section.get("optional")
+    )
     sections.append(
         {
             "title": "Check answers and submit",
@@ -268,6 +277,7 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "can_edit": can_edit,
             "show_names": policy.can_see_child_identity(request.user, notification),
+            **attachment_views.attachments_context(request.user, notification),
         },
     )
 
@@ -514,6 +524,7 @@ def notification_check(request: HttpRequest, pk: int) -> HttpResponse:
             "days": days,
             "late": late,
             "return_query": RETURN_QUERY,
+            **attachment_views.attachments_context(request.user, notification),
             "problems": [
                 (message, change_url(_section_url(notification, field)))
                 for field, field_messages in problems.items()

@@ -15,7 +15,8 @@ known health needs (the age at the incident is kept, worked out from the date of
 only that was recorded), the placement postcode (its IMD decile is kept), the free text that
 describes the child's circumstances (the SIN summary, the reasons given for lateness and for the
 child in focus, the review's summary of facts, relevant information, reflection, immediate
-action and LCSPR rationale) and the review document (file and name). Kept: references
+action and LCSPR rationale), the review document (file and name) and the SIN's attachments
+(files, names and descriptions; their type and size are kept). Kept: references
 (SIN-2024-000123, "Child A"), every coded answer, every date and time-keeping figure, the
 Panel's decisions and letters (they name the SIN and the child's pseudonymous reference, not the
 child) and the LCSPR's dates and public link."""
@@ -31,6 +32,7 @@ from notifications.models import (
     CHILD_IDENTIFYING_FIELDS,
     PERSONAL_FIELDS,
     Notification,
+    NotificationAttachment,
     NotificationChild,
 )
 from notifications.rules import age_on
@@ -84,6 +86,14 @@ def case_anonymise(notification: Notification, now: datetime) -> dict:
         anonymised_at=now, **dict.fromkeys(NOTIFICATION_TEXT, "")
     )
     removed = [f"children.{name}" for name in CHILD_IDENTIFYING_FIELDS] + list(NOTIFICATION_TEXT)
+    # The SIN's attachments (incident reports, letters) identify the child: their files, names
+    # and descriptions go; that there were attachments, of what type and size, stays.
+    attachments = NotificationAttachment.objects.filter(notification=notification)
+    for attachment in attachments:
+        if attachment.file:
+            attachment.file.delete(save=False)
+    if attachments.update(file="", original_name="", description="", sha256=""):
+        removed.append("attachments")
     review = RapidReview.objects.filter(notification=notification).first()
     if review is not None:
         if review.document:

@@ -7,6 +7,7 @@ Pages answer 413 with a GOV.UK page; the API (/api/) answers 413 with `{"detail"
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.conf import settings
@@ -29,9 +30,13 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):g} MB"
 
 
+# The API's one file upload, a SIN attachment (multipart): it may send what a page may.
+API_UPLOAD_PATH = re.compile(r"^/api/v1/notifications/\d+/attachments/$")
+
+
 def body_limit(request: HttpRequest) -> int:
     """The most a request to this path may send."""
-    if request.path.startswith(API_PREFIX):
+    if request.path.startswith(API_PREFIX) and not API_UPLOAD_PATH.match(request.path):
         return settings.API_MAX_BODY_BYTES
     return settings.REQUEST_MAX_BODY_BYTES
 

@@ -410,9 +410,17 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("notifications:notification-check", FORM, can_edit_notification, "draft"),
     Endpoint("notifications:notification-delete", FORM, can_edit_notification, "draft"),
     Endpoint("notifications:notification-confirmation", GET, is_signed_in, case="notification"),
+    # A SIN's attachments: added to a draft or a submitted SIN by its authority, removed only
+    # from a draft, downloaded by whoever may see the SIN.
+    Endpoint("notifications:attachment-list", FORM, can_edit_notification, "notification"),
+    Endpoint("notifications:attachment-remove", FORM, can_edit_notification, "draft_attachment"),
+    Endpoint("notifications:attachment-download", GET, is_signed_in, case="attachment"),
     Endpoint("notifications-api:notification-list", GET, is_signed_in),
     Endpoint("notifications-api:notification-list", POST, can_notify),
     Endpoint("notifications-api:notification-detail", GET, is_signed_in, case="notification"),
+    Endpoint("notifications-api:attachment-list", GET, is_signed_in, case="notification"),
+    Endpoint("notifications-api:attachment-list", POST, can_edit_notification, "notification"),
+    Endpoint("notifications-api:attachment-download", GET, is_signed_in, case="attachment"),
     # Rapid reviews
     Endpoint("rapidreviews:review-queue", GET, is_signed_in),
     Endpoint("rapidreviews:review-detail", GET, is_signed_in, case="review"),

@@ -257,6 +257,10 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"
 RAPID_REVIEW_DOCUMENT_MAX_BYTES = env_int("RAPID_REVIEW_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
+# A SIN's attachments (incident report, letters, legal documents, forms): each file's size,
+# and how many one notification may have.
+SIN_ATTACHMENT_MAX_BYTES = env_int("SIN_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+SIN_ATTACHMENT_MAX_COUNT = env_int("SIN_ATTACHMENT_MAX_COUNT", 20)
 
 # --- Encryption at rest (issue 12, item 9) --------------------------------------------------
 # FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys, newest first. The first encrypts; any of
@@ -296,9 +300,11 @@ MB = 1024 * 1024
 # The whole request body, checked from Content-Length by safeguarding.limits before anything
 # reads it (413). Large enough for the biggest upload, a rapid review's document.
 REQUEST_MAX_BODY_BYTES = env_int(
-    "REQUEST_MAX_BODY_BYTES", max(25 * MB, RAPID_REVIEW_DOCUMENT_MAX_BYTES + MB)
+    "REQUEST_MAX_BODY_BYTES",
+    max(25 * MB, RAPID_REVIEW_DOCUMENT_MAX_BYTES + MB, SIN_ATTACHMENT_MAX_BYTES + MB),
 )
-# The API takes JSON only, and no SIN or review needs more than this (413).
+# The API takes JSON only, and no SIN or review needs more than this (413); the one multipart
+# endpoint, a SIN attachment's upload, has REQUEST_MAX_BODY_BYTES (safeguarding.limits).
 API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1 * MB)
 # JSON nested deeper than this is refused (400) before it is parsed.
 API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 32)

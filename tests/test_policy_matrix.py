@@ -31,7 +31,11 @@ from safeguarding.models import AccountRequest, InboxMessage, LocalAuthority
 
 from .factories import FACTORY_FOR_ROLE
 from .lcsprs.factories import LcsprFactory
-from .notifications.factories import DraftNotificationFactory, NotificationChildFactory
+from .notifications.factories import (
+    DraftNotificationFactory,
+    NotificationChildFactory,
+    attachment_add,
+)
 from .panel.factories import PanelDecisionFactory, PanelReviewFactory
 from .rapidreviews.factories import CompleteReviewFactory, PendingExtensionFactory
 
@@ -167,6 +171,16 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         # Seen by administrators and Leeds' approvers (none among the actors).
         return {"request_pk": made.pk}, {"administrator"}
 
+    def attachment():
+        review = CompleteReviewFactory()
+        made = attachment_add(review.notification, by=users["la_own"])
+        return {"pk": review.notification_id, "attachment_pk": made.pk}, LEEDS_SCOPE
+
+    def draft_attachment():
+        notification, _ = draft()
+        made = attachment_add(notification, by=users["la_own"])
+        return {"pk": notification.pk, "attachment_pk": made.pk}, {"la_own"}
+
     def child_of_draft():
         notification, child = draft()
         return {"pk": notification.pk, "child_pk": child.pk}, {"la_own"}
@@ -176,6 +190,8 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         "notification": lambda: ({"pk": CompleteReviewFactory().notification_id}, LEEDS_SCOPE),
         "draft": lambda: ({"pk": draft()[0].pk}, {"la_own"}),
         "draft_child": child_of_draft,
+        "attachment": attachment,
+        "draft_attachment": draft_attachment,
         "review": lambda: ({"pk": CompleteReviewFactory().pk}, LEEDS_SCOPE),
         "review_section": lambda: (
             {"pk": CompleteReviewFactory().pk, "section_key": "incident"},

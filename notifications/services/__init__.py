@@ -1,6 +1,13 @@
 """Writes for Serious Incident Notifications, one function per action: writing and amending a
-SIN (`drafts`) and sending it to the Panel (`submission`)."""
+SIN (`drafts`), sending it to the Panel (`submission`) and its attachments (`attachments`)."""
 
+from .attachments import (
+    AttachmentDownload,
+    notification_attachment_add,
+    notification_attachment_download,
+    notification_attachment_files_delete,
+    notification_attachment_remove,
+)
 from .drafts import (
     CHILD_FIELDS,
     CHILD_STATUTORY_FIELDS,
@@ -27,6 +34,11 @@ from .submission import (
 )
 
 __all__ = [
+    "AttachmentDownload",
+    "notification_attachment_add",
+    "notification_attachment_download",
+    "notification_attachment_files_delete",
+    "notification_attachment_remove",
     "CHILD_FIELDS",
     "CHILD_STATUTORY_FIELDS",
     "ChildData",

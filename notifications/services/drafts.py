@@ -194,6 +194,9 @@ def notification_draft_delete(*, notification: Notification, by: User) -> None:
         changes={"children": locked.children.count()},
         message="Draft deleted",
     )
+    from .attachments import notification_attachment_files_delete
+
+    notification_attachment_files_delete(notification=locked)
     locked.delete()
 
 

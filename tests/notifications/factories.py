@@ -54,3 +54,28 @@ class NotificationChildFactory(factory.django.DjangoModelFactory):
     age_years = 7
     sex = Sex.FEMALE
     harm = Reason.SERIOUS_HARM
+
+
+def png_bytes(size: tuple[int, int] = (2, 2)) -> bytes:
+    """A small valid PNG image."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def attachment_add(notification, *, by=None, data: bytes | None = None, name: str = "report.png"):
+    """An attachment added through the service, as a user of the SIN's authority would."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from notifications.services import notification_attachment_add
+
+    return notification_attachment_add(
+        notification=notification,
+        by=by or notification.created_by,
+        uploaded_file=SimpleUploadedFile(name, png_bytes() if data is None else data),
+        description="Synthetic document",
+    )
