@@ -42,6 +42,8 @@ from safeguarding.scoping import authority_scope, sees_england
 from . import rules
 from .models import Notification, NotificationChild, PossibleDuplicate
 
+# The pair's status, by a name the API schema's enum can import (settings.SPECTACULAR_SETTINGS).
+PossibleDuplicateStatus = PossibleDuplicate.Status
 # Incident dates at most this many days apart can be the same incident notified twice.
 DUPLICATE_WINDOW_DAYS = 30
 # Held by each transaction that records matches (pg_advisory_xact_lock), so that two SINs of
