@@ -26,7 +26,7 @@ class DuplicateDecisionForm(forms.Form):
     reason = LongTextField(
         max_length=REASON_MAX_CHARS,
         label="Reason for your decision",
-        help_text="Recorded in both notifications' history.",
+        help_text="Kept with the decision and in the audit trail.",
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter the reason for your decision"},
     )
