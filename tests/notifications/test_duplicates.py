@@ -7,6 +7,8 @@ from datetime import date, timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from notifications import duplicates, services
@@ -476,3 +478,25 @@ def test_the_api_lists_the_possible_duplicates_the_caller_can_see(
         c.reference,
     }
     assert panel["possible_duplicates"][0]["status"] == "open"
+
+
+def _query_count(client, url: str) -> int:
+    client.get(url)  # what a first visit caches is not the point
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def test_the_list_and_case_pages_make_as_many_queries_with_many_pairs(
+    client, make_user, leeds, bristol
+):
+    client.force_login(make_user(Role.PANEL_SECRETARIAT))
+    hub = submitted(leeds)
+    list_url = reverse("notifications:duplicate-list")
+    case_url = reverse("notifications:notification-detail", args=[hub.pk])
+    counts = []
+    for count in (2, 12):
+        for _ in range(count):
+            PossibleDuplicate.objects.create(first=hub, second=submitted(bristol))
+        counts.append((_query_count(client, list_url), _query_count(client, case_url)))
+    assert counts[0] == counts[1]
