@@ -36,9 +36,9 @@ from safeguarding.codes import Reason, Sex
 from safeguarding.limits import NARRATIVE_MAX_CHARS, REASON_MAX_CHARS, too_long_message
 from safeguarding.models import LocalAuthority
 
-from . import rules
+from . import duplicates, rules
 from .attachment_api import AttachmentOutputSerializer
-from .models import AbuseOrNeglect, Notification, NotificationChild
+from .models import AbuseOrNeglect, Notification, NotificationChild, PossibleDuplicate
 from .selectors import (
     NotificationFilter,
     notification_get_for_user,
@@ -372,6 +372,61 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
         return [serializer.to_representation(a) for a in notification.attachments.all()]
 
 
+class PossibleDuplicateOutputSerializer(serializers.Serializer):
+    """One possible duplicate of a SIN (notifications.duplicates): the other SIN and the
+    Panel secretariat's decision."""
+
+    id = serializers.IntegerField(help_text="The pair's id.")
+    status = serializers.ChoiceField(
+        choices=PossibleDuplicate.Status.choices,
+        help_text="open: not decided yet; same_incident: the Panel secretariat linked the two "
+        "SINs as one incident (nothing is merged); dismissed: different incidents.",
+    )
+    found_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    reason = serializers.CharField(help_text="The reason for the decision; blank while open.")
+    other_id = serializers.IntegerField(help_text="The other SIN's id.")
+    other_reference = serializers.CharField()
+    other_local_authority = LocalAuthorityOutputSerializer()
+    other_incident_date = serializers.DateField()
+
+
+class NotificationDetailOutputSerializer(NotificationOutputSerializer):
+    possible_duplicates = serializers.SerializerMethodField(
+        help_text="Submitted SINs whose children match this SIN's (same sex, same date of birth "
+        "or else age, incident dates within 30 days), where you can see the other SIN too."
+    )
+
+    class Meta(NotificationOutputSerializer.Meta):
+        fields = [*NotificationOutputSerializer.Meta.fields, "possible_duplicates"]
+        read_only_fields = fields
+
+    @extend_schema_field(PossibleDuplicateOutputSerializer(many=True))
+    def get_possible_duplicates(self, notification: Notification) -> list[dict]:
+        if notification.is_draft:
+            return []
+        pairs = duplicates.possible_duplicates_of(
+            user=self.context["request"].user, notification=notification
+        )
+        rows = []
+        for pair in pairs:
+            other = pair.other(notification)
+            rows.append(
+                {
+                    "id": pair.pk,
+                    "status": pair.status,
+                    "found_at": pair.found_at,
+                    "decided_at": pair.decided_at,
+                    "reason": pair.reason,
+                    "other_id": other.pk,
+                    "other_reference": other.reference,
+                    "other_local_authority": other.local_authority,
+                    "other_incident_date": other.incident_date,
+                }
+            )
+        return PossibleDuplicateOutputSerializer(rows, many=True).data
+
+
 # --- Views -------------------------------------------------------------------------------
 
 FIELD_ERRORS_EXAMPLE = OpenApiExample(
@@ -470,7 +525,7 @@ class NotificationDetailApi(APIView):
         tags=["notifications"],
         summary="One SIN",
         responses={
-            200: NotificationOutputSerializer,
+            200: NotificationDetailOutputSerializer,
             401: UNAUTHENTICATED,
             404: OpenApiResponse(description="No such SIN, or not in your scope"),
         },
@@ -478,5 +533,5 @@ class NotificationDetailApi(APIView):
     def get(self, request: Request, pk: int) -> Response:
         notification = notification_get_for_user(user=request.user, pk=pk)
         return Response(
-            NotificationOutputSerializer(notification, context={"request": request}).data
+            NotificationDetailOutputSerializer(notification, context={"request": request}).data
         )

@@ -295,3 +295,60 @@ class NotificationAttachment(models.Model):
     def is_available(self) -> bool:
         """False once the case is anonymised and the file deleted."""
         return bool(self.file)
+
+class PossibleDuplicate(models.Model):
+    """Two submitted SINs whose children match (notifications.duplicates), perhaps the same
+    incident notified twice (by two authorities, or twice by one). Recorded as an ordered pair
+    (the lower id first) so that a pair is found once; the Panel secretariat decides whether
+    they are the same incident. Nothing is merged and statistics are unchanged."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        SAME_INCIDENT = "same_incident", "Same incident"
+        DISMISSED = "dismissed", "Not the same incident"
+
+    # Allowed transitions, {target: {sources}}: a decided pair is reopened before it is decided
+    # again, so a decision is never replaced silently.
+    TRANSITIONS = {
+        Status.SAME_INCIDENT: {Status.OPEN},
+        Status.DISMISSED: {Status.OPEN},
+        Status.OPEN: {Status.SAME_INCIDENT, Status.DISMISSED},
+    }
+
+    first = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    found_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    # Optimistic locking: every decision bumps it, and a decision on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-found_at", "-id"]
+        indexes = [
+            # The secretariat's list: open pairs, newest first, read in index order.
+            models.Index(fields=["status", "found_at", "id"], name="possible_duplicate_status"),
+            # A SIN's pairs: `first` is served by the unique pair's index.
+            models.Index(fields=["second"], name="possible_duplicate_second"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="possible_duplicate_pair"),
+            models.CheckConstraint(
+                name="possible_duplicate_ordered_pair", condition=Q(first__lt=models.F("second"))
+            ),
+            models.CheckConstraint(
+                name="possible_duplicate_decided_has_who_and_when",
+                condition=Q(status="open") | Q(decided_by__isnull=False, decided_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Possible duplicate: {self.first} and {self.second}"
+
+    def other(self, notification: Notification) -> Notification:
+        """The pair's other SIN."""
+        return self.second if notification.pk == self.first_id else self.first

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import attachment_views, views
+from . import attachment_views, duplicate_views, views
 
 app_name = "notifications"
 
 urlpatterns = [
     path("", views.notification_index, name="notification-list"),
+    path("duplicates/", duplicate_views.duplicate_list, name="duplicate-list"),
+    path("duplicates/<int:pk>/", duplicate_views.duplicate_detail, name="duplicate-detail"),
+    path("duplicates/<int:pk>/reopen/", duplicate_views.duplicate_reopen, name="duplicate-reopen"),
     path("start/", views.notification_start, name="notification-start"),
     path("<int:pk>/", views.notification_detail, name="notification-detail"),
     path("<int:pk>/incident/", views.notification_incident, name="notification-incident"),

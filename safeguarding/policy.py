@@ -188,6 +188,21 @@ def can_correct_lcspr_dates(user, lcspr: PartnershipCase) -> bool:
     return is_lead_of(user, lcspr) or is_panel(user)
 
 
+# --- Possible duplicate SINs (notifications.duplicates) ---------------------------------------
+
+
+def can_see_duplicates(user, obj: Any = None) -> bool:
+    """The list of possible duplicates across authorities, and each pair's page: the Panel
+    and administrators (a pair may join two authorities' SINs)."""
+    return _role(user) in NATIONAL_READERS
+
+
+def can_decide_duplicate(user, obj: Any = None) -> bool:
+    """Link two SINs as the same incident, dismiss the match, or reopen the decision: the
+    Panel secretariat."""
+    return _role(user) == Role.PANEL_SECRETARIAT
+
+
 # --- Statistics and administration ---------------------------------------------------------------
 
 
@@ -415,6 +430,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("notifications:attachment-list", FORM, can_edit_notification, "notification"),
     Endpoint("notifications:attachment-remove", FORM, can_edit_notification, "draft_attachment"),
     Endpoint("notifications:attachment-download", GET, is_signed_in, case="attachment"),
+
+    # Possible duplicate SINs: the Panel reads them, the secretariat decides.
+    Endpoint("notifications:duplicate-list", GET, can_see_duplicates),
+    Endpoint("notifications:duplicate-detail", GET, can_see_duplicates, "possible_duplicate"),
+    Endpoint("notifications:duplicate-detail", POST, can_decide_duplicate, "possible_duplicate"),
+    Endpoint("notifications:duplicate-reopen", POST, can_decide_duplicate, "possible_duplicate"),
     Endpoint("notifications-api:notification-list", GET, is_signed_in),
     Endpoint("notifications-api:notification-list", POST, can_notify),
     Endpoint("notifications-api:notification-detail", GET, is_signed_in, case="notification"),

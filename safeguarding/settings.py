@@ -495,7 +495,10 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI without a remote validator badge (CSP allows images from the service only).
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     # Swagger UI is served from our own static files, not a CDN.
-    "ENUM_NAME_OVERRIDES": {"ReasonEnum": "safeguarding.codes.Reason"},
+    "ENUM_NAME_OVERRIDES": {
+        "ReasonEnum": "safeguarding.codes.Reason",
+        "PossibleDuplicateStatusEnum": "notifications.duplicates.PossibleDuplicateStatus",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import urlsafe_base64_encode
 
 from analytics.services import statistics_compute
+from notifications.models import PossibleDuplicate
 from panel import services as panel_services
 from safeguarding import account_requests, invitations, policy
 from safeguarding.codes import Role
@@ -35,6 +36,8 @@ from .notifications.factories import (
     DraftNotificationFactory,
     NotificationChildFactory,
     attachment_add,
+
+    SubmittedNotificationFactory,
 )
 from .panel.factories import PanelDecisionFactory, PanelReviewFactory
 from .rapidreviews.factories import CompleteReviewFactory, PendingExtensionFactory
@@ -204,6 +207,15 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         "decision": lambda: ({"pk": PanelDecisionFactory().pk}, LEEDS_SCOPE),
         "letter": letter,
         "lcspr": lambda: ({"pk": LcsprFactory().pk}, LEEDS_SCOPE),
+        # Two Leeds SINs that may be the same incident: seen by whoever sees both.
+        "possible_duplicate": lambda: (
+            {
+                "pk": PossibleDuplicate.objects.create(
+                    first=SubmittedNotificationFactory(), second=SubmittedNotificationFactory()
+                ).pk
+            },
+            LEEDS_SCOPE,
+        ),
         "local_authority": lambda: ({"ons_code": leeds.ons_code}, LEEDS_SCOPE),
         "partnership": lambda: ({"code": leeds.partnership.code}, LEEDS_SCOPE),
         "message": message,

@@ -21,6 +21,7 @@ from safeguarding.postcodes import normalise_postcode
 from safeguarding.selectors import imd_decile_for_postcode
 
 from .. import rules
+from ..duplicates import possible_duplicates_record
 from ..models import (
     CHILD_IDENTIFYING_FIELDS,
     PERSONAL_FIELDS,
@@ -250,6 +251,7 @@ def notification_incident_update(
     )
     _recompute_timeliness(notification)
     _refresh_child_in_focus(notification)
+    possible_duplicates_record(notification=notification)  # an amendment may make new matches
     return notification
 
 
@@ -411,6 +413,7 @@ def notification_child_add(
         ),
         changes={"children": [None, child.child_reference]},
     )
+    possible_duplicates_record(notification=notification)
     return child
 
 
@@ -458,6 +461,7 @@ def notification_children_add(
         ),
         changes={"children": [None, references]},
     )
+    possible_duplicates_record(notification=notification)
     return created
 
 
@@ -497,6 +501,7 @@ def notification_child_update(
         ),
         changes=changes,
     )
+    possible_duplicates_record(notification=notification)
     return child
 
 

@@ -25,6 +25,7 @@ from safeguarding.calendars import england_calendar
 from safeguarding.models import AuditAction, LocalAuthority, User
 
 from .. import rules
+from ..duplicates import possible_duplicates_record
 from ..models import Notification, ReferenceSequence
 from ..timescales import SIN_DEADLINE_WORKING_DAYS, notification_on_time
 from .drafts import (
@@ -132,6 +133,7 @@ def notification_submit(
         message=f"Submitted; rapid review due {review.due_date:%-d %B %Y}",
     )
     _tell_about_submission(notification, review)
+    possible_duplicates_record(notification=notification)
     return notification
 
 
