@@ -24,7 +24,7 @@ from safeguarding.filters import (
     region_filter,
 )
 from safeguarding.models import User
-from safeguarding.scoping import authority_scope
+from safeguarding.scoping import authority_scope, sees_submitted_england
 from safeguarding.workingdays import WorkingDayCalendar
 
 from .models import Notification, NotificationChild
@@ -157,6 +157,9 @@ def notification_list(
     """The SINs the user may see, newest first, filtered by `NotificationFilter` (raises
     FilterInvalid on a filter that does not parse)."""
     visible = authority_scope(user, "local_authority", partnership="rapid_review__partnership")
+    if sees_submitted_england(user):
+        # The Department for Education and Ofsted: every submitted SIN in England.
+        visible |= ~Q(status=Notification.Status.DRAFT)
     if not policy.sees_drafts(user):
         visible &= ~Q(status=Notification.Status.DRAFT)
     notifications = (

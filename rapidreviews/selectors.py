@@ -7,7 +7,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from safeguarding.codes import RegionCode
 from safeguarding.filters import BooleanFilter, IsoDateFilter, choices_message, filters_apply
 from safeguarding.lists import StackedQuerySets
 from safeguarding.models import Partnership, User
-from safeguarding.scoping import authority_scope
+from safeguarding.scoping import authority_scope, sees_submitted_england
 from safeguarding.workingdays import WorkingDayCalendar
 
 from . import rules
@@ -30,9 +30,14 @@ from .timescales import DUE_SOON_WORKING_DAYS
 
 
 def rapid_review_list(*, user: User) -> QuerySet[RapidReview]:
-    return RapidReview.objects.filter(
-        authority_scope(user, "notification__local_authority", partnership="partnership")
-    ).select_related("notification", "notification__local_authority", "partnership")
+    visible = authority_scope(user, "notification__local_authority", partnership="partnership")
+    if sees_submitted_england(user):
+        # The Department for Education and Ofsted: only the submitted reviews the Panel shared
+        # with them (rapidreviews.services.sharing).
+        visible |= Q(shared_with_regulators_at__isnull=False, status=RapidReview.Status.SUBMITTED)
+    return RapidReview.objects.filter(visible).select_related(
+        "notification", "notification__local_authority", "partnership"
+    )
 
 
 OVERDUE = "overdue"
