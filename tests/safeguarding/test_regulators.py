@@ -463,3 +463,16 @@ def test_rapid_review_status_stays_submitted_after_sharing(member):
     rapid_review_sharing_set(review=review, by=member, share=True)
     review.refresh_from_db()
     assert review.status == RapidReview.Status.SUBMITTED
+
+
+def test_a_viewer_filters_the_sin_list_by_any_authority(viewer_client, leeds, bristol):
+    in_leeds = SubmittedNotificationFactory(local_authority=leeds)
+    in_bristol = SubmittedNotificationFactory(local_authority=bristol)
+
+    response = viewer_client.get(
+        reverse("notifications:notification-list"), {"local_authority": bristol.ons_code}
+    )
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert in_bristol.reference in body and in_leeds.reference not in body
