@@ -96,7 +96,7 @@ def test_the_home_page_shows_what_a_viewer_can_use(viewer_client, bristol):
 
 
 def test_a_viewer_lists_submitted_sins_of_every_authority_never_drafts(
-    viewer_client, leeds, bristol
+    viewer_client, viewer, leeds, bristol
 ):
     in_leeds = SubmittedNotificationFactory(local_authority=leeds)
     in_bristol = SubmittedNotificationFactory(local_authority=bristol)
@@ -108,6 +108,8 @@ def test_a_viewer_lists_submitted_sins_of_every_authority_never_drafts(
     assert response.status_code == 200
     assert in_leeds.reference in body and in_bristol.reference in body
     assert str(draft) not in body
+    # The page read is on the audit trail, as one list read of the SINs shown.
+    assert AuditEvent.objects.filter(actor=viewer, action=AuditAction.LIST).exists()
     listed = viewer_client.get(reverse("notifications-api:notification-list")).json()
     assert {item["reference"] for item in listed["results"]} == {
         in_leeds.reference,
