@@ -156,3 +156,15 @@ def test_two_runs_at_once_send_one_digest(
     assert len(first.sent) == 2 and second.sent == []
     assert len(mail.outbox) == 2
     assert RegulatorDigest.objects.count() == 2
+
+
+def test_the_digest_is_scheduled_each_morning(db):
+    from django_celery_beat.models import PeriodicTask
+
+    from safeguarding.celery import app as celery_app
+
+    task = PeriodicTask.objects.get(name="DfE and Ofsted daily digest")
+    assert task.enabled and task.task == "notifications.tasks.regulator_digest_task"
+    assert (task.crontab.hour, task.crontab.minute, task.crontab.day_of_week) == ("7", "0", "*")
+    assert str(task.crontab.timezone) == "Europe/London"
+    assert task.task in celery_app.tasks
