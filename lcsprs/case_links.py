@@ -11,7 +11,7 @@ from . import selectors
 
 
 def lcspr_case_links(user: User, notification: Notification) -> list[CaseLink]:
-    review = case_review(user, notification)
+    review = case_review(user, notification, with_shared=False)
     lcspr = review and selectors.lcspr_get_for_review(user=user, review=review)
     if not lcspr:
         return []

@@ -350,7 +350,7 @@ def lcspr_date_correct(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def lcspr_commission(request: HttpRequest, review_pk: int) -> HttpResponse:
     """A lead commissions an LCSPR after the rapid review was submitted."""
-    review = rapid_review_get_for_user(user=request.user, pk=review_pk)
+    review = rapid_review_get_for_user(user=request.user, pk=review_pk, with_shared=False)
     user = request.user
     policy.require(policy.can_edit_review(user, review))
     refusal = services.lcspr_open_refusal(review=review, by=user)

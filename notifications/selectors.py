@@ -23,8 +23,9 @@ from safeguarding.filters import (
     filters_apply,
     region_filter,
 )
-from safeguarding.models import User
-from safeguarding.scoping import authority_scope
+from safeguarding.models import LocalAuthority, User
+from safeguarding.scoping import authority_scope, sees_submitted_england
+from safeguarding.selectors import local_authority_list
 from safeguarding.workingdays import WorkingDayCalendar
 
 from .models import Notification, NotificationAttachment, NotificationChild
@@ -157,6 +158,9 @@ def notification_list(
     """The SINs the user may see, newest first, filtered by `NotificationFilter` (raises
     FilterInvalid on a filter that does not parse)."""
     visible = authority_scope(user, "local_authority", partnership="rapid_review__partnership")
+    if sees_submitted_england(user):
+        # The Department for Education and Ofsted: every submitted SIN in England.
+        visible |= ~Q(status=Notification.Status.DRAFT)
     if not policy.sees_drafts(user):
         visible &= ~Q(status=Notification.Status.DRAFT)
     notifications = (
@@ -173,6 +177,15 @@ def notification_list(
         .order_by(*SORTS["newest"])
     )
     return filters_apply(NotificationFilter, notifications, filters, today=today)
+
+
+def notification_filter_authorities(*, user: User) -> QuerySet[LocalAuthority]:
+    """The local authorities the SIN list's filter offers: those in the user's scope; every
+    one for DfE and Ofsted viewers, who read every authority's submitted SINs (the names
+    only: the authorities' own pages stay out of their scope)."""
+    if sees_submitted_england(user):
+        return LocalAuthority.objects.select_related("region", "partnership").order_by("name")
+    return local_authority_list(user=user)
 
 
 # What the SIN list page shows of each SIN (and needs to name a draft, notifications.models):

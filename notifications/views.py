@@ -21,7 +21,6 @@ from safeguarding.history import case_history
 from safeguarding.lists import list_page
 from safeguarding.models import AuditAction
 from safeguarding.returns import RETURN_QUERY, change_url, return_to_check
-from safeguarding.selectors import local_authority_list
 
 from . import attachment_views, forms, rules, selectors, services
 from .models import Notification, NotificationChild
@@ -109,9 +108,8 @@ def _section(
 
 @login_required
 def notification_index(request: HttpRequest) -> HttpResponse:
-    form = forms.NotificationFilterForm(
-        request.GET or None, authorities=local_authority_list(user=request.user)
-    )
+    authorities = selectors.notification_filter_authorities(user=request.user)
+    form = forms.NotificationFilterForm(request.GET or None, authorities=authorities)
     filters, notifications = filtered_list(
         form,
         lambda filters: selectors.notification_list_page_rows(user=request.user, filters=filters),

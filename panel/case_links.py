@@ -19,7 +19,8 @@ from .models import ResponseLetter
 def decision_case_links(user: User, notification: Notification) -> list[CaseLink]:
     """The decision page, for anyone who may see the review, once there is something to decide
     (the review submitted) or a decision to read."""
-    review = case_review(user, notification)
+    # Never for DfE and Ofsted, even on a review the Panel shared with them.
+    review = case_review(user, notification, with_shared=False)
     if review is None or not (
         review.status == RapidReview.Status.SUBMITTED or review.panel_decisions.exists()
     ):
@@ -30,7 +31,8 @@ def decision_case_links(user: User, notification: Notification) -> list[CaseLink
 def letter_case_links(user: User, notification: Notification) -> list[CaseLink]:
     """The letter being written (for the Panel, once it has decided) and the latest sent
     letter's PDF (for anyone who may read it)."""
-    review = case_review(user, notification)
+    # Never for DfE and Ofsted, even on a review the Panel shared with them.
+    review = case_review(user, notification, with_shared=False)
     if review is None:
         return []
     links = []

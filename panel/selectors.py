@@ -94,7 +94,7 @@ def panel_queue(*, user: User, filters: Mapping[str, Any] | None = None) -> Quer
     response letter was sent (`letter_sent`), from its stored `panel_stage` (indexed)."""
     policy.require(policy.can_see_panel_queue(user))
     reviews = (
-        rapid_review_list(user=user)
+        rapid_review_list(user=user, with_shared=False)
         .filter(status=RapidReview.Status.SUBMITTED)
         .annotate(
             decided=ExpressionWrapper(Q(panel_stage__in=DECIDED_STAGES), BooleanField()),
@@ -115,12 +115,13 @@ def panel_queue(*, user: User, filters: Mapping[str, Any] | None = None) -> Quer
 def panel_awaiting_count(*, user: User) -> int:
     """How many submitted reviews await the Panel's decision: an indexed count."""
     policy.require(policy.can_see_panel_queue(user))
-    return rapid_review_list(user=user).filter(AWAITING_Q).count()
+    return rapid_review_list(user=user, with_shared=False).filter(AWAITING_Q).count()
 
 
 def panel_review_get_for_user(*, user: User, pk: int) -> RapidReview:
-    """A rapid review with its decisions, read by anyone who may see the review."""
-    return rapid_review_get_for_user(user=user, pk=pk)
+    """A rapid review with its decisions, read by anyone who may see the review (never by DfE
+    and Ofsted: sharing a review with them shares the review, not the Panel's decision)."""
+    return rapid_review_get_for_user(user=user, pk=pk, with_shared=False)
 
 
 def panel_decision_list(*, review: RapidReview) -> QuerySet[PanelDecision]:
@@ -181,7 +182,7 @@ def panel_decision_list_for_user(
     on the review's page), the latest decided first, filtered by `PanelDecisionFilter`
     (raises FilterInvalid on a filter that does not parse)."""
     decisions = (
-        PanelDecision.objects.filter(review__in=rapid_review_list(user=user))
+        PanelDecision.objects.filter(review__in=rapid_review_list(user=user, with_shared=False))
         .select_related(
             "review__notification__local_authority", "review__partnership", "decided_by"
         )

@@ -47,3 +47,18 @@ def rapid_reviews_due_soon(user: User) -> list[AttentionItem]:
             urgent=True,
         )
     ]
+
+
+@register
+def shared_reviews(user: User) -> list[AttentionItem]:
+    """A DfE or Ofsted viewer: the rapid reviews the Panel has shared with them."""
+    if not policy.is_regulator(user):
+        return []
+    return [
+        AttentionItem(
+            title="Rapid reviews the Panel has shared with you",
+            count=selectors.rapid_review_list(user=user).count(),
+            url=reverse("rapidreviews:review-queue"),
+            description="Read-only. The Panel may stop sharing a review at any time.",
+        )
+    ]

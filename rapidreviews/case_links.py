@@ -10,12 +10,16 @@ from . import selectors
 from .models import RapidReview
 
 
-def case_review(user: User, notification: Notification) -> RapidReview | None:
-    """The case's rapid review when the user may see it (none before the SIN is submitted)."""
+def case_review(
+    user: User, notification: Notification, *, with_shared: bool = True
+) -> RapidReview | None:
+    """The case's rapid review when the user may see it (none before the SIN is submitted;
+    `with_shared`: as in `selectors.rapid_review_list`)."""
     review = getattr(notification, "rapid_review", None)
-    if review is None or not selectors.rapid_review_list(user=user).filter(pk=review.pk).exists():
+    if review is None:
         return None
-    return review
+    visible = selectors.rapid_review_list(user=user, with_shared=with_shared)
+    return review if visible.filter(pk=review.pk).exists() else None
 
 
 def review_case_links(user: User, notification: Notification) -> list[CaseLink]:

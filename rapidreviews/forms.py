@@ -168,6 +168,21 @@ class ReopenForm(forms.Form):
         self.helper.layout = Layout(character_count(self, "reason"))
 
 
+class ShareForm(forms.Form):
+    """The confirmation of sharing (or of no longer sharing) a review with DfE and Ofsted: the
+    page's button sends the state wanted, so a second click or a colleague's change at the
+    same moment is never undone by a toggle."""
+
+    SHARE, STOP = "share", "stop"
+    share = forms.ChoiceField(
+        choices=[(SHARE, "Share"), (STOP, "Stop sharing")],
+        error_messages={
+            "required": "Choose whether to share the review",
+            "invalid_choice": "Choose whether to share the review",
+        },
+    )
+
+
 class ExtensionRequestForm(forms.Form):
     """A partnership lead's request for more time. The rules are the service's, run here too so
     that every problem on the page is shown at once."""

@@ -187,6 +187,16 @@ class RapidReview(models.Model):
     working_days_taken = models.IntegerField(null=True, blank=True)
     submitted_on_time = models.BooleanField(null=True, blank=True)
 
+    # Shared by the Panel with the Department for Education and Ofsted: their viewers read the
+    # review (its page and its document) while it is submitted and shared
+    # (rapidreviews.services.sharing; reversible, each change audited).
+    shared_with_regulators_at = models.DateTimeField(
+        "shared with DfE and Ofsted", null=True, blank=True
+    )
+    shared_with_regulators_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
     # Where the review is in the Panel's work, stored so the Panel queue and the home pages'
     # counts are indexed reads, not anti-joins over every review and decision. Written only by
     # `panel.services.panel_stage_refresh` (the services that submit or reopen a review,

@@ -7,7 +7,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -18,7 +18,7 @@ from safeguarding.codes import RegionCode
 from safeguarding.filters import BooleanFilter, IsoDateFilter, choices_message, filters_apply
 from safeguarding.lists import StackedQuerySets
 from safeguarding.models import Partnership, User
-from safeguarding.scoping import authority_scope
+from safeguarding.scoping import authority_scope, sees_submitted_england
 from safeguarding.workingdays import WorkingDayCalendar
 
 from . import rules
@@ -29,10 +29,18 @@ from .sections import SECTIONS, Section
 from .timescales import DUE_SOON_WORKING_DAYS
 
 
-def rapid_review_list(*, user: User) -> QuerySet[RapidReview]:
-    return RapidReview.objects.filter(
-        authority_scope(user, "notification__local_authority", partnership="partnership")
-    ).select_related("notification", "notification__local_authority", "partnership")
+def rapid_review_list(*, user: User, with_shared: bool = True) -> QuerySet[RapidReview]:
+    """The reviews the user may see. `with_shared=False` leaves out the reviews seen only
+    because the Panel shared them with DfE and Ofsted: what builds on a review (its Panel
+    decisions and letters, its LCSPR) is never shared with them."""
+    visible = authority_scope(user, "notification__local_authority", partnership="partnership")
+    if with_shared and sees_submitted_england(user):
+        # The Department for Education and Ofsted: only the submitted reviews the Panel shared
+        # with them (rapidreviews.services.sharing).
+        visible |= Q(shared_with_regulators_at__isnull=False, status=RapidReview.Status.SUBMITTED)
+    return RapidReview.objects.filter(visible).select_related(
+        "notification", "notification__local_authority", "partnership"
+    )
 
 
 OVERDUE = "overdue"
@@ -201,9 +209,10 @@ def rapid_review_queue(
     )
 
 
-def rapid_review_get_for_user(*, user: User, pk: int) -> RapidReview:
-    """The review, or 404 out of scope; the read is recorded in the audit trail."""
-    review = get_object_or_404(rapid_review_list(user=user), pk=pk)
+def rapid_review_get_for_user(*, user: User, pk: int, with_shared: bool = True) -> RapidReview:
+    """The review, or 404 out of scope (`with_shared`: as in `rapid_review_list`); the read is
+    recorded in the audit trail."""
+    review = get_object_or_404(rapid_review_list(user=user, with_shared=with_shared), pk=pk)
     audit_read(user=user, obj=review)
     return review
 

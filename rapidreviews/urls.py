@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/submit/", views.review_submit, name="review-submit"),
     path("<int:pk>/submitted/", views.review_confirmation, name="review-confirmation"),
     path("<int:pk>/reopen/", views.review_reopen, name="review-reopen"),
+    path("<int:pk>/share/", views.review_share, name="review-share"),
     path("<int:pk>/extension/", views.extension_request, name="extension-request"),
     path(
         "<int:pk>/extension/<int:ext_pk>/decide/",

@@ -120,6 +120,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": RapidReview.Step.EDIT in steps,
             "can_submit": RapidReview.Step.SUBMIT in steps,
             "can_reopen": RapidReview.Step.REOPEN in steps,
+            "can_share": policy.can_share_review(request.user, review)
+            and review.status == RapidReview.Status.SUBMITTED,
             "history": case_history(review),
             "access_log": case_access_log(user=request.user, records=[review, review.notification]),
             **_extensions_context(request.user, review),
@@ -329,6 +331,34 @@ def review_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "rapidreviews/review_reopen.html",
+        {"review": review, "notification": review.notification, "form": form},
+    )
+
+
+@login_required
+def review_share(request: HttpRequest, pk: int) -> HttpResponse:
+    """Share a submitted review with DfE and Ofsted, or stop sharing it: a confirmation page,
+    then a POST that says which of the two it wants (never a toggle)."""
+    review = selectors.rapid_review_get_for_user(user=request.user, pk=pk)
+    policy.require(policy.can_share_review(request.user, review))
+    form = forms.ShareForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        share = form.cleaned_data["share"] == forms.ShareForm.SHARE
+        try:
+            services.rapid_review_sharing_set(review=review, by=request.user, share=share)
+        except services.RapidReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                "The rapid review is shared with DfE and Ofsted."
+                if share
+                else "The rapid review is no longer shared with DfE and Ofsted.",
+            )
+            return redirect("rapidreviews:review-detail", pk=review.pk)
+    return render(
+        request,
+        "rapidreviews/review_share.html",
         {"review": review, "notification": review.notification, "form": form},
     )
 

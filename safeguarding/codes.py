@@ -68,11 +68,24 @@ class Role(models.TextChoices):
     PANEL_MEMBER = "panel_member", "Panel member"
     PANEL_SECRETARIAT = "panel_secretariat", "Panel secretariat"
     ADMINISTRATOR = "administrator", "Administrator"
+    DFE_VIEWER = "dfe_viewer", "Department for Education viewer"
+    OFSTED_VIEWER = "ofsted_viewer", "Ofsted viewer"
 
 
 # Roles that work across England rather than for one authority or partnership.
 NATIONAL_ROLES = frozenset({Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT, Role.ADMINISTRATOR})
 PANEL_ORGANISATION_NAME = "Child Safeguarding Practice Review Panel"
+
+# The regulators' read-only roles: every submitted SIN in England, and a rapid review only
+# once the Panel shares it with them (scoping.sees_submitted_england). NOT national roles:
+# those read everything.
+REGULATOR_ROLES = frozenset({Role.DFE_VIEWER, Role.OFSTED_VIEWER})
+REGULATOR_ORGANISATION_NAMES = {
+    Role.DFE_VIEWER: "Department for Education",
+    Role.OFSTED_VIEWER: "Ofsted",
+}
+# The roles whose people belong to no local authority or partnership.
+ROLES_WITHOUT_ORGANISATION = NATIONAL_ROLES | REGULATOR_ROLES
 
 
 class Reason(models.TextChoices):

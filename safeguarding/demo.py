@@ -55,6 +55,9 @@ DEMO_USERS = [
     DemoUser("panel-member", Role.PANEL_MEMBER, "Morgan", "Testcase"),
     DemoUser("panel-secretariat", Role.PANEL_SECRETARIAT, "Casey", "Fictional"),
     DemoUser("administrator", Role.ADMINISTRATOR, "Avery", "Madeup"),
+    # Read-only: every submitted SIN, and the rapid reviews the Panel shares with them.
+    DemoUser("dfe-viewer", Role.DFE_VIEWER, "Quinn", "Pretend"),
+    DemoUser("ofsted-viewer", Role.OFSTED_VIEWER, "Harper", "Imaginary"),
 ]
 
 

@@ -10,7 +10,14 @@ from django.db.models.functions import Lower
 from django.utils.crypto import salted_hmac
 from knox.models import AbstractAuthToken
 
-from .codes import NATIONAL_ROLES, PANEL_ORGANISATION_NAME, RegionCode, Role
+from .codes import (
+    NATIONAL_ROLES,
+    PANEL_ORGANISATION_NAME,
+    REGULATOR_ORGANISATION_NAMES,
+    ROLES_WITHOUT_ORGANISATION,
+    RegionCode,
+    Role,
+)
 
 
 class Region(models.Model):
@@ -156,7 +163,8 @@ class CensusEthnicityShare(models.Model):
 
 class User(AbstractUser):
     """A person using the service. Each has one role and belongs to one organisation: a local
-    authority (la_user), a partnership (partnership_lead) or the Panel (national roles)."""
+    authority (la_user), a partnership (partnership_lead), the Panel (national roles), or the
+    Department for Education or Ofsted (their read-only viewers)."""
 
     role = models.CharField(max_length=30, choices=Role.choices)
     local_authority = models.ForeignKey(
@@ -208,14 +216,15 @@ class User(AbstractUser):
                         local_authority__isnull=True,
                     )
                     | Q(
-                        role__in=sorted(NATIONAL_ROLES),
+                        role__in=sorted(ROLES_WITHOUT_ORGANISATION),
                         local_authority__isnull=True,
                         partnership__isnull=True,
                     )
                 ),
                 violation_error_message=(
                     "A local authority user needs a local authority, a partnership lead needs "
-                    "a partnership, and Panel roles and administrators need neither."
+                    "a partnership, and Panel roles, administrators and DfE and Ofsted viewers "
+                    "need neither."
                 ),
             ),
             models.CheckConstraint(
@@ -239,7 +248,7 @@ class User(AbstractUser):
             return self.local_authority
         if self.role == Role.PARTNERSHIP_LEAD:
             return self.partnership
-        return PANEL_ORGANISATION_NAME
+        return REGULATOR_ORGANISATION_NAMES.get(self.role, PANEL_ORGANISATION_NAME)
 
     @property
     def is_national(self) -> bool:
@@ -481,6 +490,37 @@ class OneOffHoliday(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.date:%-d %B %Y})"
+
+
+class RegulatorDigest(models.Model):
+    """One daily e-mail of new SINs sent to a Department for Education or Ofsted viewer
+    (notifications.regulator_digest): the SINs submitted after `since` up to `until`, by
+    reference. One a day per person (the unique constraint makes a re-run, a retry or a second
+    worker send nothing); the next digest starts from this one's `until`. No digest is
+    recorded (or sent) on a day without new SINs."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="regulator_digests"
+    )
+    sent_on = models.DateField()
+    since = models.DateTimeField()
+    until = models.DateTimeField()
+    references = models.JSONField(default=list, help_text="The SINs' references")
+    email = models.ForeignKey(
+        OutboundEmail, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "sent_on"], name="one_regulator_digest_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Digest of {len(self.references)} SINs for {self.recipient} on {self.sent_on}"
 
 
 class Reminder(models.Model):

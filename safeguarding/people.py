@@ -23,13 +23,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from . import policy
 from .api_tokens import api_tokens_revoke
 from .audit import audit_log
-from .codes import Role
+from .codes import NATIONAL_ROLES, REGULATOR_ORGANISATION_NAMES, Role
 from .errors import DomainConflict, DomainError, DomainInvalid
 from .filters import filters_apply
 from .models import AuditAction, LocalAuthority, Partnership, PersonStatus, User
 from .scoping import NOTHING
 
 PANEL = "panel"
+# The organisation filter's codes for the DfE and Ofsted viewers' organisations.
+REGULATOR_CODES = {Role.DFE_VIEWER: "dfe", Role.OFSTED_VIEWER: "ofsted"}
 
 
 class PersonError(DomainError):
@@ -90,7 +92,7 @@ def organisation_value(person: User) -> str:
         return f"la-{person.local_authority.ons_code}"
     if person.role == Role.PARTNERSHIP_LEAD and person.partnership_id:
         return f"partnership-{person.partnership.code}"
-    return PANEL
+    return REGULATOR_CODES.get(person.role, PANEL)
 
 
 def organisation_choices(*, user) -> list[tuple[str, str]]:
@@ -98,6 +100,7 @@ def organisation_choices(*, user) -> list[tuple[str, str]]:
     if policy.is_administrator(user):
         return [
             (PANEL, "The Panel and administrators"),
+            *((code, REGULATOR_ORGANISATION_NAMES[role]) for role, code in REGULATOR_CODES.items()),
             *((f"partnership-{code}", name) for code, name in _partnerships()),
             *((f"la-{code}", name) for code, name in _authorities()),
         ]
@@ -127,7 +130,14 @@ class PeopleFilter(django_filters.FilterSet):
         if kind == "partnership":
             return queryset.filter(role=Role.PARTNERSHIP_LEAD, partnership__code=code)
         if value == PANEL:
-            return queryset.filter(local_authority__isnull=True, partnership__isnull=True)
+            return queryset.filter(
+                Q(role__in=NATIONAL_ROLES) | Q(is_superuser=True),
+                local_authority__isnull=True,
+                partnership__isnull=True,
+            )
+        for role, code in REGULATOR_CODES.items():
+            if value == code:
+                return queryset.filter(role=role)
         return queryset.none()
 
     def filter_status(self, queryset, name, value):

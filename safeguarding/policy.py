@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from django.core.exceptions import PermissionDenied
 
-from .codes import Role
+from .codes import REGULATOR_ROLES, Role
 
 PANEL_ROLES = frozenset({Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT})
 # The Panel and administrators: national roles that read every case.
@@ -65,6 +65,12 @@ def is_signed_in(user, obj: Any = None) -> bool:
 def is_panel(user, obj: Any = None) -> bool:
     """A Panel member or the Panel secretariat."""
     return _role(user) in PANEL_ROLES
+
+
+def is_regulator(user, obj: Any = None) -> bool:
+    """A Department for Education or Ofsted viewer: reads submitted SINs (and the rapid
+    reviews the Panel shares), changes nothing."""
+    return _role(user) in REGULATOR_ROLES
 
 
 def is_administrator(user, obj: Any = None) -> bool:
@@ -133,6 +139,12 @@ def can_edit_review(user, review: PartnershipCase) -> bool:
     return is_lead_of(user, review)
 
 
+def can_share_review(user, review: Any = None) -> bool:
+    """Share a submitted rapid review with the Department for Education and Ofsted, or stop
+    sharing it: Panel members and the secretariat."""
+    return is_panel(user)
+
+
 def can_reopen_review(user, review: Any = None) -> bool:
     return _role(user) == Role.PANEL_SECRETARIAT
 
@@ -165,7 +177,7 @@ def can_write_letter(user, review: Any = None) -> bool:
 def follows_lcsprs(user, obj: Any = None) -> bool:
     """LCSPRs in the navigation: partnerships and the Panel follow them; a local authority sees
     its own from the case (and may read them, in its scope, like anyone)."""
-    return _role(user) is not None and _role(user) != Role.LA_USER
+    return _role(user) is not None and _role(user) != Role.LA_USER and not is_regulator(user)
 
 
 def can_edit_lcspr(user, lcspr: PartnershipCase) -> bool:
@@ -451,6 +463,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("rapidreviews:review-document", FORM, can_edit_review, "review"),
     Endpoint("rapidreviews:review-document-download", GET, is_signed_in, case="review"),
     Endpoint("rapidreviews:review-reopen", FORM, can_reopen_review, "submitted_review_page"),
+    Endpoint("rapidreviews:review-share", FORM, can_share_review, "submitted_review_page"),
     Endpoint("rapidreviews:extension-request", FORM, can_edit_review, "review"),
     Endpoint("rapidreviews:extension-decide", FORM, can_decide_extension, "extension"),
     Endpoint("rapidreviews-api:review-list", GET, is_signed_in),

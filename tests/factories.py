@@ -71,10 +71,20 @@ class AdministratorFactory(UserFactory):
     role = Role.ADMINISTRATOR
 
 
+class DfeViewerFactory(UserFactory):
+    role = Role.DFE_VIEWER
+
+
+class OfstedViewerFactory(UserFactory):
+    role = Role.OFSTED_VIEWER
+
+
 FACTORY_FOR_ROLE = {
     Role.LA_USER: LaUserFactory,
     Role.PARTNERSHIP_LEAD: PartnershipLeadFactory,
     Role.PANEL_MEMBER: PanelMemberFactory,
     Role.PANEL_SECRETARIAT: PanelSecretariatFactory,
     Role.ADMINISTRATOR: AdministratorFactory,
+    Role.DFE_VIEWER: DfeViewerFactory,
+    Role.OFSTED_VIEWER: OfstedViewerFactory,
 }

@@ -50,6 +50,7 @@ ACTORS = (
     "panel_member",
     "panel_secretariat",
     "administrator",
+    "dfe_viewer",
     "signed_out",
 )
 ALL_VERBS = ("GET", "POST", "PATCH", "PUT", "DELETE")
@@ -120,6 +121,7 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         "panel_member": make[Role.PANEL_MEMBER](),
         "panel_secretariat": make[Role.PANEL_SECRETARIAT](),
         "administrator": make[Role.ADMINISTRATOR](),
+        "dfe_viewer": make[Role.DFE_VIEWER](),
         "signed_out": None,
     }
 
@@ -190,7 +192,12 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
 
     # CompleteReviewFactory: a review being drafted, with its document.
     builders = {
-        "notification": lambda: ({"pk": CompleteReviewFactory().notification_id}, LEEDS_SCOPE),
+        # A submitted SIN: the DfE and Ofsted viewers read it too (never its rapid review
+        # until the Panel shares it).
+        "notification": lambda: (
+            {"pk": CompleteReviewFactory().notification_id},
+            LEEDS_SCOPE | {"dfe_viewer"},
+        ),
         "draft": lambda: ({"pk": draft()[0].pk}, {"la_own"}),
         "draft_child": child_of_draft,
         "attachment": attachment,

@@ -1,5 +1,6 @@
 """Writes for rapid reviews, one function per action, by what they act on: the review itself
-(`reviews`), extensions to its due date (`extensions`) and its full document (`documents`)."""
+(`reviews`), its sharing with DfE and Ofsted (`sharing`), extensions to its due date
+(`extensions`) and its full document (`documents`)."""
 
 from .documents import (
     DocumentDownload,
@@ -23,6 +24,7 @@ from .reviews import (
     rapid_review_submit,
     rapid_review_themes_save,
 )
+from .sharing import rapid_review_sharing_set
 
 __all__ = [
     "ANSWER_CONTEXT",
@@ -39,6 +41,7 @@ __all__ = [
     "rapid_review_open",
     "rapid_review_reopen",
     "rapid_review_section_save",
+    "rapid_review_sharing_set",
     "rapid_review_submit",
     "rapid_review_themes_save",
 ]
