@@ -19,6 +19,12 @@ urlpatterns = [
         views.notification_circumstances,
         name="notification-circumstances",
     ),
+    path("<int:pk>/other-areas/", views.notification_shares, name="notification-shares"),
+    path(
+        "<int:pk>/other-areas/<int:share_pk>/remove/",
+        views.notification_share_remove,
+        name="notification-share-remove",
+    ),
     path("<int:pk>/delete/", views.notification_delete, name="notification-delete"),
     path("<int:pk>/check/", views.notification_check, name="notification-check"),
     path(

@@ -410,6 +410,10 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("notifications:notification-check", FORM, can_edit_notification, "draft"),
     Endpoint("notifications:notification-delete", FORM, can_edit_notification, "draft"),
     Endpoint("notifications:notification-confirmation", GET, is_signed_in, case="notification"),
+    # Other areas to tell (issue 16, item 3): the notifying authority's users only.
+    Endpoint("notifications:notification-shares", FORM, can_edit_notification, "draft"),
+    Endpoint("notifications:notification-share-remove", FORM, can_edit_notification, "draft_share"),
+    Endpoint("notifications-api:notification-shares", POST, can_edit_notification, "notification"),
     Endpoint("notifications-api:notification-list", GET, is_signed_in),
     Endpoint("notifications-api:notification-list", POST, can_notify),
     Endpoint("notifications-api:notification-detail", GET, is_signed_in, case="notification"),

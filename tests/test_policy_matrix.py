@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import urlsafe_base64_encode
 
 from analytics.services import statistics_compute
+from notifications.models import NotificationShare
 from panel import services as panel_services
 from safeguarding import account_requests, invitations, policy
 from safeguarding.codes import Role
@@ -171,11 +172,19 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         notification, child = draft()
         return {"pk": notification.pk, "child_pk": child.pk}, {"la_own"}
 
+    def share_of_draft():
+        notification, _child = draft()
+        share = NotificationShare.objects.create(
+            notification=notification, local_authority=bristol, added_by=users["la_own"]
+        )
+        return {"pk": notification.pk, "share_pk": share.pk}, {"la_own"}
+
     # CompleteReviewFactory: a review being drafted, with its document.
     builders = {
         "notification": lambda: ({"pk": CompleteReviewFactory().notification_id}, LEEDS_SCOPE),
         "draft": lambda: ({"pk": draft()[0].pk}, {"la_own"}),
         "draft_child": child_of_draft,
+        "draft_share": share_of_draft,
         "review": lambda: ({"pk": CompleteReviewFactory().pk}, LEEDS_SCOPE),
         "review_section": lambda: (
             {"pk": CompleteReviewFactory().pk, "section_key": "incident"},
