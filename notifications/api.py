@@ -44,7 +44,13 @@ from .selectors import (
     notification_get_for_user,
     notification_list_api_rows,
 )
-from .services import ChildData, ShareTarget, notification_create, notification_share_add
+from .services import (
+    ChildData,
+    NotificationInvalid,
+    ShareTarget,
+    notification_create,
+    notification_share_add,
+)
 
 
 class IsLocalAuthorityUserOrReadOnly(BasePermission):
@@ -484,13 +490,22 @@ class NotificationShareAddApi(APIView):
         serializer = NotificationShareAddInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        share = notification_share_add(
-            notification=notification,
-            by=request.user,
-            target=serializer.target(data),
-            expected_version=data["version"],
-            amendment_reason=data["amendment_reason"],
-        )
+        target = serializer.target(data)
+        try:
+            share = notification_share_add(
+                notification=notification,
+                by=request.user,
+                target=target,
+                expected_version=data["version"],
+                amendment_reason=data["amendment_reason"],
+            )
+        except NotificationInvalid as exc:
+            # The web form's one `area` is the field the API was given.
+            field = "partnership" if target.partnership else "local_authority"
+            errors = dict(exc.errors)
+            if "area" in errors:
+                errors[field] = errors.pop("area")
+            raise serializers.ValidationError(errors) from exc
         share.refresh_from_db()
         return Response(
             NotificationShareOutputSerializer(share).data, status=status.HTTP_201_CREATED

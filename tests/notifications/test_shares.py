@@ -157,6 +157,10 @@ def test_adding_an_area_after_submission_is_an_amendment_and_tells_it_then(
         client_for(people["manchester"]).get(url("notification-detail", shared_sin.pk)).status_code
         == 200
     )
+    case_page = client.get(url("notification-detail", shared_sin.pk)).text
+    assert "changed the other areas to tell" in case_page
+    assert "Child B lived in Manchester" in case_page
+    assert "Manchester" in case_page and "Bristol" in case_page  # who was told
 
 
 # --- Validation ---------------------------------------------------------------------------------
@@ -420,3 +424,10 @@ def test_the_api_adds_a_share_to_a_submitted_sin(
     assert response.status_code == 201, response.json()
     assert response.json()["told_at"]
     assert NotificationShare.objects.filter(local_authority=manchester).exists()
+    again = client.post(
+        path,
+        {"local_authority": manchester.ons_code, "amendment_reason": "Again"},
+        format="json",
+    )
+    assert again.status_code == 400
+    assert "already on the list" in again.json()["local_authority"][0]
