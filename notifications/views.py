@@ -542,7 +542,11 @@ def notification_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "notifications/notification_confirmation.html",
-        {"notification": notification, "review": getattr(notification, "rapid_review", None)},
+        {
+            "notification": notification,
+            "review": getattr(notification, "rapid_review", None),
+            "shares": selectors.notification_shares(notification=notification),
+        },
     )
 
 

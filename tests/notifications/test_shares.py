@@ -208,7 +208,9 @@ def test_the_database_refuses_a_share_naming_both_or_neither(people, leeds, bris
 # --- The web journey --------------------------------------------------------------------------
 
 
-def test_the_notifier_adds_and_removes_areas_on_a_draft(people, bristol, manchester):
+def test_the_notifier_adds_and_removes_areas_on_a_draft(
+    people, bristol, manchester, django_capture_on_commit_callbacks
+):
     draft = CompleteDraftFactory(created_by=people["leeds"])
     client = client_for(people["leeds"])
 
@@ -229,6 +231,7 @@ def test_the_notifier_adds_and_removes_areas_on_a_draft(people, bristol, manches
     check = client.get(url("notification-check", draft.pk))
     assert "Bristol" in check.text
     assert str(manchester.partnership) in check.text
+    assert client.get(url("notification-check", draft.pk)).status_code == 200
 
     share = NotificationShare.objects.get(local_authority=bristol)
     draft.refresh_from_db()
@@ -240,6 +243,18 @@ def test_the_notifier_adds_and_removes_areas_on_a_draft(people, bristol, manches
     assert list(NotificationShare.objects.values_list("partnership", flat=True)) == [
         manchester.partnership_id
     ]
+
+    draft.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = client.post(
+            url("notification-check", draft.pk), {"version": draft.version, "action": "submit"}
+        )
+    assert submitted.status_code == 302
+    confirmation = client.get(submitted["Location"])
+    assert f"Other areas told: {manchester.partnership}" in confirmation.text
+    told = {address for m in mail.outbox if "shared with you" in m.subject for address in m.to}
+    assert people["manchester_lead"].email in told
+    assert people["bristol"].email not in told
 
 
 def test_removing_a_share_after_submission_needs_a_reason_and_ends_the_access(people, shared_sin):
