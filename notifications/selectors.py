@@ -12,10 +12,12 @@ from django.db.models import (
     BooleanField,
     Exists,
     ExpressionWrapper,
+    Func,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
 )
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -170,7 +172,8 @@ def notification_list(
     # Other areas named on a submitted SIN read it too (issue 16, item 3).
     shared = _shares_with(user)
     if shared is not None:
-        visible |= Q(Exists(shared), status=Notification.Status.SUBMITTED)
+        shared_ids = Subquery(shared.order_by().values("notification_id"))
+        visible |= Q(_PkInSubquery("pk", shared_ids), status=Notification.Status.SUBMITTED)
     notifications = (
         Notification.objects.filter(visible)
         .select_related("local_authority", "local_authority__region", "rapid_review")
@@ -185,12 +188,26 @@ def notification_list(
     return filters_apply(NotificationFilter, notifications, filters, today=today)
 
 
+class _PkInSubquery(Func):
+    """`id = ANY(ARRAY(SELECT …))` on PostgreSQL: the shared SINs' ids, read once (an
+    InitPlan), which the planner ORs with the authority's own index (BitmapOr) and then sorts
+    the authority's few rows, rather than filtering the national index row by row as it does
+    for an `IN (subquery)` or `EXISTS`. `IN (SELECT …)` elsewhere (SQLite)."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY(ARRAY"
+    output_field = BooleanField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="%(expressions)s", arg_joiner=" IN ")
+
+
 def _shares_with(user: User) -> QuerySet[NotificationShare] | None:
-    """The shares naming the user's area, of the SIN being read (an EXISTS on the share
-    table's indexes, so the list has no duplicate rows and keeps its sorts), or None for users
+    """The shares naming the user's area (read by their area's index on the share table; the
+    list asks for their SINs' ids, never joins them, so no row repeats), or None for users
     who read no SIN through a share: a local authority user reads those naming their
     authority; a partnership lead those naming their partnership or an authority it covers."""
-    shares = NotificationShare.objects.filter(notification=OuterRef("pk"))
+    shares = NotificationShare.objects.all()
     if policy.can_notify(user):
         return shares.filter(local_authority=user.local_authority_id)
     if policy.is_partnership_lead(user):
@@ -287,7 +304,8 @@ def notification_list_page_rows(
     if shared is None:
         return rows
     own = authority_scope(user, "local_authority", partnership="rapid_review__partnership")
-    mark = ExpressionWrapper(Q(Exists(shared)) & ~own, output_field=BooleanField())
+    mine = Exists(shared.filter(notification=OuterRef("pk")))
+    mark = ExpressionWrapper(Q(mine) & ~own, output_field=BooleanField())
     return rows.annotate(shared_with_me=mark)
 
 
