@@ -31,20 +31,34 @@ from safeguarding.api.schema import BAD_FILTER, UNAUTHENTICATED, filter_paramete
 from safeguarding.api.serializers import (
     AlignedErrorsListSerializer,
     LocalAuthorityOutputSerializer,
+    PartnershipOutputSerializer,
 )
 from safeguarding.codes import Reason, Sex
 from safeguarding.limits import NARRATIVE_MAX_CHARS, REASON_MAX_CHARS, too_long_message
-from safeguarding.models import LocalAuthority
+from safeguarding.models import LocalAuthority, Partnership
 
 from . import duplicates, rules
 from .attachment_api import AttachmentOutputSerializer
-from .models import AbuseOrNeglect, Notification, NotificationChild, PossibleDuplicate
+from .models import (
+    AbuseOrNeglect,
+    Notification,
+    NotificationChild,
+    NotificationShare,
+    PossibleDuplicate,
+)
 from .selectors import (
     NotificationFilter,
+    notification_get_for_editing,
     notification_get_for_user,
     notification_list_api_rows,
 )
-from .services import ChildData, notification_create
+from .services import (
+    ChildData,
+    NotificationInvalid,
+    ShareTarget,
+    notification_create,
+    notification_share_add,
+)
 
 
 class IsLocalAuthorityUserOrReadOnly(BasePermission):
@@ -171,6 +185,51 @@ class NotificationChildInputSerializer(serializers.Serializer):
         list_serializer_class = AlignedErrorsListSerializer
 
 
+class NotificationShareInputSerializer(serializers.Serializer):
+    """Another area to tell (issue 16, item 3): one local authority OR one partnership."""
+
+    local_authority = serializers.SlugRelatedField(
+        slug_field="ons_code",
+        queryset=LocalAuthority.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="ONS code of a local authority to tell, e.g. E08000035.",
+        error_messages={"does_not_exist": "No local authority has the ONS code {value}"},
+    )
+    partnership = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Partnership.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Code of a safeguarding partnership to tell.",
+        error_messages={"does_not_exist": "No safeguarding partnership has the code {value}"},
+    )
+
+    class Meta:
+        list_serializer_class = AlignedErrorsListSerializer
+
+    def target(self, data: dict) -> ShareTarget:
+        return ShareTarget(local_authority=data["local_authority"], partnership=data["partnership"])
+
+
+class NotificationShareAddInputSerializer(NotificationShareInputSerializer):
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The SIN's version you read; a SIN changed since is refused (409).",
+    )
+    amendment_reason = serializers.CharField(
+        allow_blank=True,
+        default="",
+        max_length=REASON_MAX_CHARS,
+        help_text="Required for a submitted SIN: why the area is added.",
+        error_messages={"max_length": too_long_message(REASON_MAX_CHARS)},
+    )
+
+
 class NotificationCreateInputSerializer(serializers.Serializer):
     local_authority = serializers.CharField(
         required=False,
@@ -222,6 +281,12 @@ class NotificationCreateInputSerializer(serializers.Serializer):
         error_messages={"max_length": too_long_message(NARRATIVE_MAX_CHARS)},
     )
     children = NotificationChildInputSerializer(many=True, required=False)
+    shares = NotificationShareInputSerializer(
+        many=True,
+        required=False,
+        help_text="Other areas to tell: each a local_authority or a partnership (not the "
+        "notifying authority nor its partnership). Told when the SIN is submitted.",
+    )
     submit = serializers.BooleanField(
         default=False,
         help_text="false: save a draft. true: submit it to the Panel, which needs every answer.",
@@ -298,6 +363,16 @@ class NotificationChildOutputSerializer(serializers.ModelSerializer):
         return child.health_needs if self.context.get("show_child_names") else None
 
 
+class NotificationShareOutputSerializer(serializers.ModelSerializer):
+    local_authority = LocalAuthorityOutputSerializer(allow_null=True)
+    partnership = PartnershipOutputSerializer(allow_null=True)
+
+    class Meta:
+        model = NotificationShare
+        fields = ["id", "local_authority", "partnership", "added_at", "told_at"]
+        read_only_fields = fields
+
+
 class NotificationOutputSerializer(serializers.ModelSerializer):
     local_authority = LocalAuthorityOutputSerializer()
     # A draft may not have these answers yet: "" (declared so that the schema says so).
@@ -311,6 +386,9 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
         read_only=True,
     )
     children = serializers.SerializerMethodField()
+    shares = NotificationShareOutputSerializer(
+        many=True, read_only=True, help_text="Other areas told (or to tell, on a draft)."
+    )
     attachments = serializers.SerializerMethodField(
         help_text="The SIN's attachments (GET .../attachments/ lists them too)."
     )
@@ -345,6 +423,7 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
             "notified_on_time",
             "rapid_review_due_date",
             "children",
+            "shares",
             "attachments",
             "created_at",
             "updated_at",
@@ -509,6 +588,9 @@ class NotificationListCreateApi(APIView):
                 }
             )
         children = [ChildData(**child) for child in data.pop("children", [])]
+        data["shares"] = [
+            NotificationShareInputSerializer().target(share) for share in data.pop("shares", [])
+        ]
         # A rule the SIN breaks is a 400 with the service's messages, from the exception handler.
         notification = notification_create(
             local_authority=authority, by=request.user, children=children, **data
@@ -534,4 +616,54 @@ class NotificationDetailApi(APIView):
         notification = notification_get_for_user(user=request.user, pk=pk)
         return Response(
             NotificationDetailOutputSerializer(notification, context={"request": request}).data
+        )
+
+
+class NotificationShareAddApi(APIView):
+    parser_classes = [LimitedJSONParser]
+
+    @extend_schema(
+        operation_id="notification_share_add",
+        tags=["notifications"],
+        summary="Name another area to tell about a SIN",
+        description="A local authority (`local_authority`, its ONS code) or a safeguarding "
+        "partnership (`partnership`, its code), never the notifying authority nor its own "
+        "partnership. Only the notifying authority's users. On a submitted SIN it is an "
+        "amendment (`amendment_reason` required) and the area is told at once; its users (an "
+        "authority's, with the leads of the partnership covering it) or leads (a "
+        "partnership's) can then read the SIN.",
+        request=NotificationShareAddInputSerializer,
+        responses={
+            201: NotificationShareOutputSerializer,
+            400: OpenApiResponse(description="Field errors: {field: [messages]}"),
+            401: UNAUTHENTICATED,
+            403: OpenApiResponse(description="Not a user of the notifying local authority"),
+            404: OpenApiResponse(description="No such SIN, or not in your scope"),
+            409: OpenApiResponse(description="The SIN changed since `version`"),
+        },
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        notification = notification_get_for_editing(user=request.user, pk=pk)
+        serializer = NotificationShareAddInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        target = serializer.target(data)
+        try:
+            share = notification_share_add(
+                notification=notification,
+                by=request.user,
+                target=target,
+                expected_version=data["version"],
+                amendment_reason=data["amendment_reason"],
+            )
+        except NotificationInvalid as exc:
+            # The web form's one `area` is the field the API was given.
+            field = "partnership" if target.partnership else "local_authority"
+            errors = dict(exc.errors)
+            if "area" in errors:
+                errors[field] = errors.pop("area")
+            raise serializers.ValidationError(errors) from exc
+        share.refresh_from_db()
+        return Response(
+            NotificationShareOutputSerializer(share).data, status=status.HTTP_201_CREATED
         )

@@ -17,4 +17,5 @@ urlpatterns = [
         attachment_api.AttachmentDownloadApi.as_view(),
         name="attachment-download",
     ),
+    path("<int:pk>/shares/", api.NotificationShareAddApi.as_view(), name="notification-shares"),
 ]

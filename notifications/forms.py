@@ -398,6 +398,40 @@ class CircumstancesForm(SectionForm):
         ]
 
 
+class ShareAddForm(SectionForm):
+    """Name another area to tell (issue 16, item 3): one select of the 153 authorities and the
+    partnerships, in two groups (`FastSelect`: ~300 options without a template each)."""
+
+    area = forms.ChoiceField(
+        label="Which local authority or safeguarding partnership should be told?",
+        help_text="For example, where a child was placed or normally lived.",
+        error_messages={
+            "required": "Select a local authority or safeguarding partnership to tell",
+            "invalid_choice": "Select a local authority or safeguarding partnership from the list",
+        },
+    )
+    submit_label = "Add area"
+
+    def __init__(self, *args, areas: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", "Choose an area"), *areas]
+        self.fields["area"].widget = FastSelect(choices=self.fields["area"].choices)
+        self.fields["area"].required = True
+
+    def layout_fields(self) -> list:
+        return [Field.select("area")]
+
+    def buttons(self) -> list[dict[str, str]]:
+        if not self.notification.is_draft:
+            return [{"action": "save", "label": "Add area and tell them now"}]
+        return [{"action": "continue", "label": self.submit_label}]
+
+
+class ShareRemoveForm(SectionForm):
+    def buttons(self) -> list[dict[str, str]]:
+        return [{"action": "remove", "label": "Remove area", "warning": True}]
+
+
 class SubmitForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     lateness_reason = LongTextField(

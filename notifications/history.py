@@ -45,7 +45,7 @@ RULES = [
     ),
     Rule(
         UPDATE,
-        r"Amended (?P<part>incident details|circumstances)" + REASON,
+        r"Amended (?P<part>incident details|circumstances|other areas to tell)" + REASON,
         "changed the {part}",
         note="Reason: {reason}",
     ),

@@ -18,7 +18,7 @@ from safeguarding.codes import (
 )
 from safeguarding.dates import long_date
 from safeguarding.encrypted import EncryptedDateField, EncryptedTextField
-from safeguarding.models import LocalAuthority
+from safeguarding.models import LocalAuthority, Partnership
 
 
 class AbuseOrNeglect(models.TextChoices):
@@ -296,6 +296,7 @@ class NotificationAttachment(models.Model):
         """False once the case is anonymised and the file deleted."""
         return bool(self.file)
 
+
 class PossibleDuplicate(models.Model):
     """Two submitted SINs whose children match (notifications.duplicates), perhaps the same
     incident notified twice (by two authorities, or twice by one). Recorded as an ordered pair
@@ -352,3 +353,58 @@ class PossibleDuplicate(models.Model):
     def other(self, notification: Notification) -> Notification:
         """The pair's other SIN."""
         return self.second if notification.pk == self.first_id else self.first
+
+
+class NotificationShare(models.Model):
+    """Another area told about a SIN (issue 16, item 3): a local authority or a safeguarding
+    partnership where a child was placed or normally lived. Its users (an authority's) or its
+    leads (a partnership's) read the submitted SIN, never change it, and never see its rapid
+    review, which stays with the notifying area's partnership (notifications.selectors)."""
+
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="shares")
+    local_authority = models.ForeignKey(
+        LocalAuthority, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    partnership = models.ForeignKey(
+        Partnership, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+    # When the area was told (on submission, or when added to a submitted SIN); None on a draft.
+    told_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        # The scope's EXISTS (notifications.selectors._shared_with) looks a reader's area up
+        # with the SIN: one index each, led by the area.
+        indexes = [
+            models.Index(fields=["local_authority", "notification"], name="share_authority"),
+            models.Index(fields=["partnership", "notification"], name="share_partnership"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="notification_share_one_target",
+                condition=Q(local_authority__isnull=False, partnership__isnull=True)
+                | Q(local_authority__isnull=True, partnership__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["notification", "local_authority"],
+                condition=Q(local_authority__isnull=False),
+                name="unique_notification_share_authority",
+            ),
+            models.UniqueConstraint(
+                fields=["notification", "partnership"],
+                condition=Q(partnership__isnull=False),
+                name="unique_notification_share_partnership",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.target)
+
+    @property
+    def target(self):
+        """The authority or the partnership told."""
+        return self.local_authority or self.partnership

@@ -8,7 +8,17 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -23,12 +33,12 @@ from safeguarding.filters import (
     filters_apply,
     region_filter,
 )
-from safeguarding.models import LocalAuthority, User
+from safeguarding.models import LocalAuthority, Partnership, User
 from safeguarding.scoping import authority_scope, sees_submitted_england
 from safeguarding.selectors import local_authority_list
 from safeguarding.workingdays import WorkingDayCalendar
 
-from .models import Notification, NotificationAttachment, NotificationChild
+from .models import Notification, NotificationAttachment, NotificationChild, NotificationShare
 from .timescales import notification_aware_cutoff, notification_due_date
 
 SORTS = {
@@ -163,6 +173,11 @@ def notification_list(
         visible |= ~Q(status=Notification.Status.DRAFT)
     if not policy.sees_drafts(user):
         visible &= ~Q(status=Notification.Status.DRAFT)
+    # Other areas named on a submitted SIN read it too (issue 16, item 3).
+    shared = _shares_with(user)
+    if shared is not None:
+        shared_ids = Subquery(shared.order_by().values("notification_id"))
+        visible |= Q(_PkInSubquery("pk", shared_ids), status=Notification.Status.SUBMITTED)
     notifications = (
         Notification.objects.filter(visible)
         .select_related("local_authority", "local_authority__region", "rapid_review")
@@ -172,7 +187,10 @@ def notification_list(
                 queryset=NotificationChild.objects.select_related("home_local_authority").order_by(
                     "created_at", "id"
                 ),
-            )
+            ),
+            Prefetch(
+                "shares", NotificationShare.objects.select_related("local_authority", "partnership")
+            ),
         )
         .order_by(*SORTS["newest"])
     )
@@ -186,6 +204,90 @@ def notification_filter_authorities(*, user: User) -> QuerySet[LocalAuthority]:
     if sees_submitted_england(user):
         return LocalAuthority.objects.select_related("region", "partnership").order_by("name")
     return local_authority_list(user=user)
+
+
+class _PkInSubquery(Func):
+    """`id = ANY(ARRAY(SELECT …))` on PostgreSQL: the shared SINs' ids, read once (an
+    InitPlan), which the planner ORs with the authority's own index (BitmapOr) and then sorts
+    the authority's few rows, rather than filtering the national index row by row as it does
+    for an `IN (subquery)` or `EXISTS`. `IN (SELECT …)` elsewhere (SQLite)."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY(ARRAY"
+    output_field = BooleanField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="%(expressions)s", arg_joiner=" IN ")
+
+
+def _shares_with(user: User) -> QuerySet[NotificationShare] | None:
+    """The shares naming the user's area (read by their area's index on the share table; the
+    list asks for their SINs' ids, never joins them, so no row repeats), or None for users
+    who read no SIN through a share: a local authority user reads those naming their
+    authority; a partnership lead those naming their partnership or an authority it covers."""
+    shares = NotificationShare.objects.all()
+    if policy.can_notify(user):
+        return shares.filter(local_authority=user.local_authority_id)
+    if policy.is_partnership_lead(user):
+        return shares.filter(
+            Q(partnership=user.partnership_id) | Q(local_authority__partnership=user.partnership_id)
+        )
+    return None
+
+
+def notification_read_through_share(*, user: User, notification: Notification) -> bool:
+    """Whether the user reads the SIN only because their area was named on it (not its own
+    area's): the page marks it "Shared with you" and shows nothing of its rapid review."""
+    own = authority_scope(user, "local_authority", partnership="rapid_review__partnership")
+    return not Notification.objects.filter(own, pk=notification.pk).exists()
+
+
+def notification_shares(*, notification: Notification) -> list[NotificationShare]:
+    """The other areas named on the SIN, in the order they were named."""
+    return list(notification.shares.select_related("local_authority", "partnership"))
+
+
+AUTHORITY_PREFIX, PARTNERSHIP_PREFIX = "la:", "partnership:"
+
+
+def share_area_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every local authority and partnership in England, grouped, for choosing an area to tell
+    (their names are public reference data: not scoped)."""
+    return [
+        (
+            "Local authorities",
+            [
+                (f"{AUTHORITY_PREFIX}{code}", name)
+                for code, name in LocalAuthority.objects.order_by("name").values_list(
+                    "ons_code", "name"
+                )
+            ],
+        ),
+        (
+            "Safeguarding partnerships",
+            [
+                (f"{PARTNERSHIP_PREFIX}{code}", name)
+                for code, name in Partnership.objects.order_by("name").values_list("code", "name")
+            ],
+        ),
+    ]
+
+
+def share_area_from_choice(value: str) -> tuple[LocalAuthority | None, Partnership | None]:
+    """The authority, or the partnership, a `share_area_choices` value names."""
+    if value.startswith(AUTHORITY_PREFIX):
+        code = value.removeprefix(AUTHORITY_PREFIX)
+        return LocalAuthority.objects.filter(ons_code=code).first(), None
+    if value.startswith(PARTNERSHIP_PREFIX):
+        code = value.removeprefix(PARTNERSHIP_PREFIX)
+        return None, Partnership.objects.filter(code=code).first()
+    return None, None
+
+
+def share_get(*, notification: Notification, pk: int) -> NotificationShare:
+    return get_object_or_404(
+        notification.shares.select_related("local_authority", "partnership"), pk=pk
+    )
 
 
 # What the SIN list page shows of each SIN (and needs to name a draft, notifications.models):
@@ -207,14 +309,22 @@ LIST_PAGE_FIELDS = (
 def notification_list_page_rows(
     *, user: User, filters: Mapping[str, Any] | None = None, today: date | None = None
 ) -> QuerySet[Notification]:
-    """`notification_list` with only the columns the SIN list page shows (no children)."""
-    return (
+    """`notification_list` with only the columns the SIN list page shows (no children), and
+    for readers of shared SINs whether each row is one (`shared_with_me`)."""
+    rows = (
         notification_list(user=user, filters=filters, today=today)
         .select_related(None)
         .prefetch_related(None)
         .select_related("local_authority", "rapid_review")
         .only(*LIST_PAGE_FIELDS)
     )
+    shared = _shares_with(user)
+    if shared is None:
+        return rows
+    own = authority_scope(user, "local_authority", partnership="rapid_review__partnership")
+    mine = Exists(shared.filter(notification=OuterRef("pk")))
+    mark = ExpressionWrapper(Q(mine) & ~own, output_field=BooleanField())
+    return rows.annotate(shared_with_me=mark)
 
 
 def notification_list_api_rows(

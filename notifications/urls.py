@@ -33,6 +33,12 @@ urlpatterns = [
         attachment_views.attachment_download,
         name="attachment-download",
     ),
+    path("<int:pk>/other-areas/", views.notification_shares, name="notification-shares"),
+    path(
+        "<int:pk>/other-areas/<int:share_pk>/remove/",
+        views.notification_share_remove,
+        name="notification-share-remove",
+    ),
     path("<int:pk>/delete/", views.notification_delete, name="notification-delete"),
     path("<int:pk>/check/", views.notification_check, name="notification-check"),
     path(

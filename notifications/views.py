@@ -218,7 +218,13 @@ def _section_statuses(notification: Notification) -> list[dict]:
             "url": reverse("notifications:notification-circumstances", args=[notification.pk]),
             "status": status(circumstances),
         },
-        # Optional: never holds up "Check answers and submit".
+        # Optional: never hold up "Check answers and submit".
+        {
+            "title": "Other areas to tell",
+            "url": reverse("notifications:notification-shares", args=[notification.pk]),
+            "status": "completed" if notification.shares.exists() else "optional",
+            "optional": True,
+        },
         {
             "title": "Attachments (optional)",
             "url": reverse("notifications:attachment-list", args=[notification.pk]),
@@ -256,6 +262,9 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "due_by": selectors.notification_due_by(notification),
             },
         )
+    shared_only = selectors.notification_read_through_share(
+        user=request.user, notification=notification
+    )
     return render(
         request,
         "notifications/notification_detail.html",
@@ -268,12 +277,15 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for item in history
                 if item.action == AuditAction.UPDATE and item.at >= notification.notified_at
             ],
-            "review": getattr(notification, "rapid_review", None),
+            # An area the SIN was shared with reads the SIN, not its rapid review.
+            "review": None if shared_only else getattr(notification, "rapid_review", None),
             "access_log": case_access_log(
                 user=request.user,
                 records=[notification, getattr(notification, "rapid_review", None)],
             ),
             "can_edit": can_edit,
+            "shared_only": shared_only,
+            "shares": selectors.notification_shares(notification=notification),
             "show_names": policy.can_see_child_identity(request.user, notification),
             **attachment_views.attachments_context(request.user, notification),
         },
@@ -521,6 +533,7 @@ def notification_check(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "days": days,
             "late": late,
+            "shares": selectors.notification_shares(notification=notification),
             "return_query": RETURN_QUERY,
             **attachment_views.attachments_context(request.user, notification),
             "problems": [
@@ -540,5 +553,66 @@ def notification_confirmation(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "notifications/notification_confirmation.html",
-        {"notification": notification, "review": getattr(notification, "rapid_review", None)},
+        {
+            "notification": notification,
+            "review": getattr(notification, "rapid_review", None),
+            "shares": selectors.notification_shares(notification=notification),
+        },
+    )
+
+
+# --- Other areas to tell (issue 16, item 3) -----------------------------------------------------
+
+
+def _shares_url(notification: Notification) -> str:
+    return reverse("notifications:notification-shares", args=[notification.pk])
+
+
+@login_required
+def notification_shares(request: HttpRequest, pk: int) -> HttpResponse:
+    """The areas named on the SIN, and a form to name another. On a submitted SIN adding one
+    is an amendment (with a reason) and the area is told at once."""
+
+    def save(notification: Notification, data: dict):
+        authority, partnership = selectors.share_area_from_choice(data["area"])
+        return services.notification_share_add(
+            notification=notification,
+            by=request.user,
+            target=services.ShareTarget(local_authority=authority, partnership=partnership),
+            expected_version=_version(data),
+            amendment_reason=data.get("amendment_reason", ""),
+        )
+
+    return _section(
+        request,
+        pk,
+        form_class=forms.ShareAddForm,
+        title="Other areas to tell",
+        initial=lambda n: {},
+        save=save,
+        next_url=_shares_url,
+        template="notifications/notification_shares.html",
+        form_kwargs=lambda n: {"areas": selectors.share_area_choices()},
+        extra=lambda n: {"shares": selectors.notification_shares(notification=n)},
+    )
+
+
+@login_required
+def notification_share_remove(request: HttpRequest, pk: int, share_pk: int) -> HttpResponse:
+    notification = selectors.notification_get_for_editing(user=request.user, pk=pk)
+    share = selectors.share_get(notification=notification, pk=share_pk)
+    return _section(
+        request,
+        pk,
+        form_class=forms.ShareRemoveForm,
+        title=f"Stop telling {share}?",
+        initial=lambda n: {},
+        save=lambda n, data: services.notification_share_remove(
+            share=share,
+            by=request.user,
+            expected_version=_version(data),
+            amendment_reason=data.get("amendment_reason", ""),
+        ),
+        next_url=_shares_url,
+        extra=lambda n: {"back_url": _shares_url(n)},
     )

@@ -442,12 +442,15 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("notifications:attachment-list", FORM, can_edit_notification, "notification"),
     Endpoint("notifications:attachment-remove", FORM, can_edit_notification, "draft_attachment"),
     Endpoint("notifications:attachment-download", GET, is_signed_in, case="attachment"),
-
     # Possible duplicate SINs: the Panel reads them, the secretariat decides.
     Endpoint("notifications:duplicate-list", GET, can_see_duplicates),
     Endpoint("notifications:duplicate-detail", GET, can_see_duplicates, "possible_duplicate"),
     Endpoint("notifications:duplicate-detail", POST, can_decide_duplicate, "possible_duplicate"),
     Endpoint("notifications:duplicate-reopen", POST, can_decide_duplicate, "possible_duplicate"),
+    # Other areas to tell (issue 16, item 3): the notifying authority's users only.
+    Endpoint("notifications:notification-shares", FORM, can_edit_notification, "draft"),
+    Endpoint("notifications:notification-share-remove", FORM, can_edit_notification, "draft_share"),
+    Endpoint("notifications-api:notification-shares", POST, can_edit_notification, "notification"),
     Endpoint("notifications-api:notification-list", GET, is_signed_in),
     Endpoint("notifications-api:notification-list", POST, can_notify),
     Endpoint("notifications-api:notification-detail", GET, is_signed_in, case="notification"),

@@ -24,7 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import urlsafe_base64_encode
 
 from analytics.services import statistics_compute
-from notifications.models import PossibleDuplicate
+from notifications.models import NotificationShare, PossibleDuplicate
 from panel import services as panel_services
 from safeguarding import account_requests, invitations, policy
 from safeguarding.codes import Role
@@ -35,9 +35,8 @@ from .lcsprs.factories import LcsprFactory
 from .notifications.factories import (
     DraftNotificationFactory,
     NotificationChildFactory,
-    attachment_add,
-
     SubmittedNotificationFactory,
+    attachment_add,
 )
 from .panel.factories import PanelDecisionFactory, PanelReviewFactory
 from .rapidreviews.factories import CompleteReviewFactory, PendingExtensionFactory
@@ -190,6 +189,13 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         notification, child = draft()
         return {"pk": notification.pk, "child_pk": child.pk}, {"la_own"}
 
+    def share_of_draft():
+        notification, _child = draft()
+        share = NotificationShare.objects.create(
+            notification=notification, local_authority=bristol, added_by=users["la_own"]
+        )
+        return {"pk": notification.pk, "share_pk": share.pk}, {"la_own"}
+
     # CompleteReviewFactory: a review being drafted, with its document.
     builders = {
         # A submitted SIN: the DfE and Ofsted viewers read it too (never its rapid review
@@ -202,6 +208,7 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         "draft_child": child_of_draft,
         "attachment": attachment,
         "draft_attachment": draft_attachment,
+        "draft_share": share_of_draft,
         "review": lambda: ({"pk": CompleteReviewFactory().pk}, LEEDS_SCOPE),
         "review_section": lambda: (
             {"pk": CompleteReviewFactory().pk, "section_key": "incident"},

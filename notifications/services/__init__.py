@@ -25,6 +25,14 @@ from .drafts import (
     notification_incident_update,
     notification_start,
 )
+from .shares import (
+    ShareTarget,
+    notification_share_add,
+    notification_share_remove,
+    notification_shares_add,
+    notification_shares_tell,
+    share_errors,
+)
 from .submission import (
     notification_create,
     notification_submit,
@@ -59,4 +67,10 @@ __all__ = [
     "reference_block",
     "reference_format",
     "reference_next",
+    "ShareTarget",
+    "notification_share_add",
+    "notification_share_remove",
+    "notification_shares_add",
+    "notification_shares_tell",
+    "share_errors",
 ]

@@ -40,6 +40,7 @@ from .drafts import (
     notification_incident_update,
     notification_start,
 )
+from .shares import ShareTarget, notification_shares_add, notification_shares_tell
 
 
 def reference_block(prefix: str, year: int, count: int) -> int:
@@ -134,6 +135,7 @@ def notification_submit(
     )
     _tell_about_submission(notification, review)
     possible_duplicates_record(notification=notification)
+    notification_shares_tell(notification)  # other areas named (issue 16, item 3)
     return notification
 
 
@@ -211,6 +213,7 @@ def notification_create(
     children: list[ChildData] | None = None,
     submit: bool = False,
     lateness_reason: str = "",
+    shares: list[ShareTarget] | None = None,
 ) -> Notification:
     """Create a SIN in one go (the API's path), as a draft or submitted. Every rule is checked
     by the same services the web journey uses; all problems are reported together, with each
@@ -251,6 +254,10 @@ def notification_create(
             expected_version=None,
         )
     )
+    if shares:
+        problems.collect(
+            partial(notification_shares_add, notification=notification, by=by, targets=shares)
+        )
     if problems.errors:
         raise NotificationInvalid(problems.errors)
     if submit:
