@@ -19,6 +19,9 @@ LABELS = {
     "working_days_to_notify": "Working days to notify",
 }
 
+# Issue 16: answers that are not a plain field of the notification (a relation).
+PLACE_LABELS = {"incident_local_authority": "Local authority where it happened"}
+
 RULES = [
     Rule(CREATE, r"Draft started", "started the notification"),
     Rule(
@@ -28,12 +31,15 @@ RULES = [
         note="Rapid {due}",
         labels=LABELS,
     ),
-    Rule(UPDATE, r"Draft (?P<part>.+) saved$", "saved the {part}"),
+    Rule(UPDATE, r"Draft (?P<part>.+) saved$", "saved the {part}", labels=PLACE_LABELS),
     Rule(
         UPDATE,
-        r"Amended (?P<part>incident details|circumstances)" + REASON,
+        r"Amended (?P<part>incident details|circumstances"
+        # Issue 16's sections.
+        r"|details of where and how it happened|notifier and sign-off)" + REASON,
         "changed the {part}",
         note="Reason: {reason}",
+        labels=PLACE_LABELS,
     ),
 ]
 

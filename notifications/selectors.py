@@ -208,8 +208,15 @@ def notification_list_api_rows(
     return (
         notification_list(user=user, filters=filters, today=today)
         .select_related(None)
-        .select_related("local_authority", "rapid_review")
-        .only(*own, "local_authority__ons_code", "local_authority__name", "rapid_review__due_date")
+        .select_related("local_authority", "rapid_review", "incident_local_authority")
+        .only(
+            *own,
+            "local_authority__ons_code",
+            "local_authority__name",
+            "rapid_review__due_date",
+            "incident_local_authority__ons_code",
+            "incident_local_authority__name",
+        )
     )
 
 

@@ -4,9 +4,11 @@ SIN (`drafts`) and sending it to the Panel (`submission`)."""
 from .drafts import (
     CHILD_FIELDS,
     ChildData,
+    IncidentPlaceData,
     NotificationConflict,
     NotificationError,
     NotificationInvalid,
+    NotifierData,
     notification_child_add,
     notification_child_in_focus_set,
     notification_child_remove,
@@ -14,7 +16,9 @@ from .drafts import (
     notification_children_add,
     notification_circumstances_update,
     notification_draft_delete,
+    notification_incident_place_update,
     notification_incident_update,
+    notification_notifier_update,
     notification_start,
 )
 from .submission import (
@@ -28,9 +32,11 @@ from .submission import (
 __all__ = [
     "CHILD_FIELDS",
     "ChildData",
+    "IncidentPlaceData",
     "NotificationConflict",
     "NotificationError",
     "NotificationInvalid",
+    "NotifierData",
     "notification_child_add",
     "notification_child_in_focus_set",
     "notification_child_remove",
@@ -39,7 +45,9 @@ __all__ = [
     "notification_circumstances_update",
     "notification_create",
     "notification_draft_delete",
+    "notification_incident_place_update",
     "notification_incident_update",
+    "notification_notifier_update",
     "notification_start",
     "notification_submit",
     "reference_block",
