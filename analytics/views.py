@@ -78,7 +78,8 @@ def records_import(request: HttpRequest) -> HttpResponse:
             "errors": result.errors[:PROBLEMS_SHOWN] if result else [],
             "more_errors": max(len(result.errors) - PROBLEMS_SHOWN, 0) if result else 0,
             "warnings": result.warnings[:PROBLEMS_SHOWN] if result else [],
-            "columns": importer.COLUMNS,
+            "columns": [c for c in importer.COLUMNS if c not in importer.OPTIONAL_COLUMNS],
+            "optional_columns": importer.OPTIONAL_COLUMNS,
         },
     )
 

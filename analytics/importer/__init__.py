@@ -9,9 +9,14 @@ The columns (`COLUMNS`, any order, each exactly once, nothing else): the SIN's
 `rr_submitted_at`, `page_count`, `lcspr_decision`, every coded field of DOMAIN.md §4 under its
 `RapidReview` name (`sex` and `age_years` are also the child in focus's on the SIN, so they
 are always needed), `theme_<code>` and `good_practice_<code>` (yes/no) for each learning
-theme; then `panel_decision` and `panel_decided_at`. Values are the DOMAIN.md codes or their
-labels, in any case; dates are YYYY-MM-DD or DD/MM/YYYY (or date cells), and the three
-`…_at` columns may have a time too (a date alone is midnight, UK time).
+theme; then `panel_decision` and `panel_decided_at`. Optional columns, which a file may leave
+out (`OPTIONAL_COLUMNS`, issue 16): where and how the incident happened, `incident_time`
+(14:30), `incident_location`, `incident_local_authority` (ONS code or name, only for
+elsewhere_england), `incident_place_outside_england`, `incident_setting`,
+`incident_setting_other`, `agencies_involved` (codes or labels separated by commas),
+`police_involvement`, `criminal_proceedings`, `media_interest`. Values are the DOMAIN.md
+codes or their labels, in any case; dates are YYYY-MM-DD or DD/MM/YYYY (or date cells), and
+the three `…_at` columns may have a time too (a date alone is midnight, UK time).
 
 A blank cell means not applicable or not known (DOMAIN.md §6). A row whose rapid-review
 columns are all blank has no review yet; one whose `panel_decision` is blank has no decision.
@@ -66,6 +71,7 @@ from .create import SYSTEM_USERNAME, records_create, records_import_system_user
 from .parse import (
     COLUMNS,
     KEY_COLUMNS,
+    OPTIONAL_COLUMNS,
     CellError,
     Row,
     RowProblem,
@@ -82,6 +88,7 @@ from .parse import (
 # What views, commands and tests use; the rest is the package's own.
 __all__ = [
     "COLUMNS",
+    "OPTIONAL_COLUMNS",
     "SYSTEM_USERNAME",
     "CellError",
     "ImportResult",

@@ -25,6 +25,8 @@ from .parse import (
     CHILD_COLUMNS,
     CODED_COLUMNS,
     COLUMNS,
+    INCIDENT_PLACE_COLUMNS,
+    OPTIONAL_COLUMNS,
     SIN_COLUMNS,
     THEMES,
     Row,
@@ -145,6 +147,43 @@ def _check_notification(row: Row, *, authorities: dict[str, LocalAuthority], now
     row.add_all(circumstances, {"child_looked_after_death": "looked_after"})
     _check_order(row, "date_aware", "notified_at", "the date the local authority became aware")
     _check_not_future(row, "notified_at", now)
+    _check_incident_place(row, authorities=authorities)
+
+
+def _check_incident_place(row: Row, *, authorities: dict[str, LocalAuthority]) -> None:
+    """Issue 16's optional columns, by the form's rule (notifications.rules): the authority
+    where it happened looked up like the notifying one."""
+    values = row.values
+    text = values.get("incident_local_authority")
+    if text is not None:
+        authority = authorities.get(normal(shown(text)))
+        if authority is None:
+            row.add(
+                "incident_local_authority",
+                "Enter the ONS code or name of a local authority in England",
+            )
+        values["incident_local_authority"] = authority
+    if not row.ok(*INCIDENT_PLACE_COLUMNS, "local_authority"):
+        return  # judged once every answer can be read
+    row.add_all(
+        sin_rules.incident_place_errors(
+            local_authority=values["local_authority"],
+            incident_location=values["incident_location"] or "",
+            incident_local_authority=values["incident_local_authority"],
+            incident_place_outside_england=values["incident_place_outside_england"] or "",
+            incident_setting=values["incident_setting"] or "",
+            incident_setting_other=values["incident_setting_other"] or "",
+            agencies=[],
+        )
+    )
+    # An answer that only follows another (the form keeps it only then).
+    for column, asked_by, code in (
+        ("incident_local_authority", "incident_location", "elsewhere_england"),
+        ("incident_place_outside_england", "incident_location", "outside_england"),
+        ("incident_setting_other", "incident_setting", "other"),
+    ):
+        if values[column] is not None and values[asked_by] != code:
+            row.add(column, f"Leave it blank unless {asked_by} is {code}")
 
 
 def _check_decision(row: Row, now: datetime) -> None:
@@ -288,7 +327,7 @@ def header_problems(header: list[str]) -> list[RowProblem]:
     problems += [
         RowProblem(1, name, "", "The file has no column with this name: add it (it may be empty)")
         for name in COLUMNS
-        if name not in seen
+        if name not in seen and name not in OPTIONAL_COLUMNS
     ]
     return problems
 
@@ -326,6 +365,8 @@ def _record_values(notification: Notification) -> dict[str, Any]:
         "imd_decile": notification.imd_decile,
         "sex": child.sex if child else None,
         "age_years": child.age_years if child else None,
+        # Issue 16's optional columns.
+        **{name: getattr(notification, name) for name in INCIDENT_PLACE_COLUMNS},
     }
     themes = {theme.theme: theme for theme in review.themes.all()} if review else {}
     decisions = review.panel_decisions.all() if review else []
