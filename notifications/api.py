@@ -121,6 +121,9 @@ class NotificationChildInputSerializer(serializers.Serializer):
 # --- Issue 16: where and how it happened; the notifier and sign-off ------------------------
 
 
+AUTHORITY_UNKNOWN = "Enter the ONS code of a local authority in England"
+
+
 def _code(choices, enum_name: str, label: str, values, **kwargs) -> CodeField:
     return CodeField(
         choices,
@@ -158,17 +161,14 @@ class IncidentPlaceInputSerializer(serializers.Serializer):
         "Where it happened",
         IncidentLocation.values,
     )
-    incident_local_authority = serializers.SlugRelatedField(
-        slug_field="ons_code",
-        queryset=LocalAuthority.objects.all(),
+    incident_local_authority = serializers.CharField(
         allow_null=True,
+        allow_blank=True,
         default=None,
+        max_length=20,
         help_text="ONS code of the local authority where it happened: required when "
         "incident_location is elsewhere_england (never your own), ignored otherwise.",
-        error_messages={
-            "does_not_exist": "Enter the ONS code of a local authority in England",
-            "invalid": "Enter the ONS code of a local authority in England",
-        },
+        error_messages={"max_length": AUTHORITY_UNKNOWN},
     )
     incident_place_outside_england = _text(
         "Where outside England",
@@ -205,6 +205,14 @@ class IncidentPlaceInputSerializer(serializers.Serializer):
     media_interest = _code(
         YesNoUnknown.choices, "YesNoUnknownEnum", "Likely media interest", YesNoUnknown.values
     )
+
+    def validate_incident_local_authority(self, value: str | None) -> LocalAuthority | None:
+        if not value or not value.strip():
+            return None
+        authority = LocalAuthority.objects.filter(ons_code=value.strip().upper()).first()
+        if authority is None:
+            raise serializers.ValidationError(AUTHORITY_UNKNOWN)
+        return authority
 
 
 class NotifierInputSerializer(serializers.Serializer):
