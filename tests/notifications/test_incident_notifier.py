@@ -314,6 +314,8 @@ def test_changing_a_submitted_sin_needs_a_reason_and_is_in_the_history(la_client
         incident_location="elsewhere_england",
         incident_local_authority=bristol.pk,
         police_involvement="no",
+        incident_time="09:15",
+        agencies_involved=["police", "childrens_social_care"],
     )
     html = la_client.post(page, values).text
     assert "Enter why you are changing a submitted notification" in html
@@ -342,6 +344,8 @@ def test_changing_a_submitted_sin_needs_a_reason_and_is_in_the_history(la_client
     assert "Reason: The police told us" in detail
     assert "Local authority where it happened: Bristol" in detail
     assert "Police involvement: No" in detail
+    assert "Time of the incident: 09:15" in detail
+    assert "Agencies involved at the time: Children&#x27;s social care, Police" in detail
     assert "changed the notifier and sign-off" in detail
     # Contact details are never copied into the audit trail.
     events = AuditEvent.objects.filter(message__startswith="Amended notifier")
