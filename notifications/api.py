@@ -24,7 +24,13 @@ from rest_framework.views import APIView
 
 from safeguarding import codes as safeguarding_codes
 from safeguarding import policy
-from safeguarding.api.fields import DATE_INVALID, CodeLists, answer_field_for, choices_message
+from safeguarding.api.fields import (
+    DATE_INVALID,
+    CodeField,
+    CodeLists,
+    answer_field_for,
+    choices_message,
+)
 from safeguarding.api.pagination import ApiPagination, paginated_response
 from safeguarding.api.parsers import LimitedJSONParser
 from safeguarding.api.schema import BAD_FILTER, UNAUTHENTICATED, filter_parameters
@@ -39,6 +45,14 @@ from safeguarding.models import LocalAuthority, Partnership
 
 from . import duplicates, rules
 from .attachment_api import AttachmentOutputSerializer
+from .codes import (
+    Agency,
+    CriminalProceedings,
+    IncidentLocation,
+    IncidentSetting,
+    YesNoUnknown,
+    agencies_split,
+)
 from .models import (
     AbuseOrNeglect,
     Notification,
@@ -54,7 +68,9 @@ from .selectors import (
 )
 from .services import (
     ChildData,
+    IncidentPlaceData,
     NotificationInvalid,
+    NotifierData,
     ShareTarget,
     notification_create,
     notification_share_add,
@@ -230,7 +246,126 @@ class NotificationShareAddInputSerializer(NotificationShareInputSerializer):
     )
 
 
-class NotificationCreateInputSerializer(serializers.Serializer):
+# --- Issue 16: where and how it happened; the notifier and sign-off ------------------------
+
+
+AUTHORITY_UNKNOWN = "Enter the ONS code of a local authority in England"
+
+
+def _code(choices, enum_name: str, label: str, values, **kwargs) -> CodeField:
+    return CodeField(
+        choices,
+        enum_name=enum_name,
+        allow_blank=True,
+        default="",
+        error_messages={"invalid_choice": choices_message(label, values)},
+        **kwargs,
+    )
+
+
+def _text(label: str, max_length: int, **kwargs) -> serializers.CharField:
+    return serializers.CharField(
+        allow_blank=True,
+        default="",
+        max_length=max_length,
+        error_messages={"max_length": f"{label} must be {max_length} characters or fewer"},
+        **kwargs,
+    )
+
+
+class IncidentPlaceInputSerializer(serializers.Serializer):
+    """Where and how it happened: every answer optional ("" or null: not given)."""
+
+    incident_time = serializers.TimeField(
+        allow_null=True,
+        default=None,
+        format="%H:%M",
+        help_text="The time of the incident, if known (HH:MM, 24-hour).",
+        error_messages={"invalid": "Enter the time of the incident like 14:30"},
+    )
+    incident_location = _code(
+        IncidentLocation.choices,
+        "IncidentLocationEnum",
+        "Where it happened",
+        IncidentLocation.values,
+    )
+    incident_local_authority = serializers.CharField(
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        max_length=20,
+        help_text="ONS code of the local authority where it happened: required when "
+        "incident_location is elsewhere_england (never your own), ignored otherwise.",
+        error_messages={"max_length": AUTHORITY_UNKNOWN},
+    )
+    incident_place_outside_england = _text(
+        "Where outside England",
+        200,
+        help_text="Required when incident_location is outside_england, ignored otherwise.",
+    )
+    incident_setting = _code(
+        IncidentSetting.choices, "IncidentSettingEnum", "Setting", IncidentSetting.values
+    )
+    incident_setting_other = _text(
+        "The other setting",
+        200,
+        help_text="Required when incident_setting is other, ignored otherwise.",
+    )
+    agencies_involved = serializers.ListField(
+        child=CodeField(
+            Agency.choices,
+            enum_name="AgencyEnum",
+            error_messages={"invalid_choice": choices_message("Agencies involved", Agency.values)},
+        ),
+        default=list,
+        max_length=len(Agency.values),
+        help_text="Agencies involved with the child at the time (any of them, each once).",
+    )
+    police_involvement = _code(
+        YesNoUnknown.choices, "YesNoUnknownEnum", "Police involvement", YesNoUnknown.values
+    )
+    criminal_proceedings = _code(
+        CriminalProceedings.choices,
+        "CriminalProceedingsEnum",
+        "Criminal proceedings",
+        CriminalProceedings.values,
+    )
+    media_interest = _code(
+        YesNoUnknown.choices, "YesNoUnknownEnum", "Likely media interest", YesNoUnknown.values
+    )
+
+    def validate_incident_local_authority(self, value: str | None) -> LocalAuthority | None:
+        if not value or not value.strip():
+            return None
+        authority = LocalAuthority.objects.filter(ons_code=value.strip().upper()).first()
+        if authority is None:
+            raise serializers.ValidationError(AUTHORITY_UNKNOWN)
+        return authority
+
+
+class NotifierInputSerializer(serializers.Serializer):
+    """Who notifies (name and e-mail default to the caller's account) and the senior manager
+    who signed the notification off."""
+
+    notifier_name = _text(
+        "The notifier's name", 200, help_text="Blank: the caller's name from their account."
+    )
+    notifier_role = _text("The notifier's role", 200)
+    notifier_telephone = _text(
+        "Telephone number", 30, help_text="A UK number: digits and spaces, or +44."
+    )
+    notifier_email = _text(
+        "Email address", 254, help_text="Blank: the caller's e-mail address from their account."
+    )
+    sign_off_name = _text("The senior manager's name", 200)
+    sign_off_role = _text("The senior manager's role", 200)
+
+
+INCIDENT_PLACE_INPUT = tuple(IncidentPlaceInputSerializer().fields)
+NOTIFIER_INPUT = tuple(NotifierInputSerializer().fields)
+
+
+class NotificationCreateInputSerializer(IncidentPlaceInputSerializer, NotifierInputSerializer):
     local_authority = serializers.CharField(
         required=False,
         help_text="Optional. A SIN is always made for the caller's own local authority; if "
@@ -392,6 +527,31 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
     attachments = serializers.SerializerMethodField(
         help_text="The SIN's attachments (GET .../attachments/ lists them too)."
     )
+    # Issue 16: where and how it happened, and the notifier.
+    incident_time = serializers.TimeField(format="%H:%M", allow_null=True, read_only=True)
+    incident_location = CodeField(
+        IncidentLocation.choices,
+        enum_name="IncidentLocationEnum",
+        allow_blank=True,
+        read_only=True,
+    )
+    incident_local_authority = LocalAuthorityOutputSerializer(allow_null=True, read_only=True)
+    incident_setting = CodeField(
+        IncidentSetting.choices, enum_name="IncidentSettingEnum", allow_blank=True, read_only=True
+    )
+    agencies_involved = serializers.SerializerMethodField()
+    police_involvement = CodeField(
+        YesNoUnknown.choices, enum_name="YesNoUnknownEnum", allow_blank=True, read_only=True
+    )
+    criminal_proceedings = CodeField(
+        CriminalProceedings.choices,
+        enum_name="CriminalProceedingsEnum",
+        allow_blank=True,
+        read_only=True,
+    )
+    media_interest = CodeField(
+        YesNoUnknown.choices, enum_name="YesNoUnknownEnum", allow_blank=True, read_only=True
+    )
     rapid_review_due_date = serializers.DateField(
         source="rapid_review.due_date",
         allow_null=True,
@@ -418,6 +578,22 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
             "summary",
             "child_in_focus_override_reason",
             "lateness_reason",
+            "incident_time",
+            "incident_location",
+            "incident_local_authority",
+            "incident_place_outside_england",
+            "incident_setting",
+            "incident_setting_other",
+            "agencies_involved",
+            "police_involvement",
+            "criminal_proceedings",
+            "media_interest",
+            "notifier_name",
+            "notifier_role",
+            "notifier_telephone",
+            "notifier_email",
+            "sign_off_name",
+            "sign_off_role",
             "notified_at",
             "working_days_to_notify",
             "notified_on_time",
@@ -429,6 +605,12 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.ListField(child=CodeField(Agency.choices, enum_name="AgencyEnum"))
+    )
+    def get_agencies_involved(self, notification: Notification) -> list[str]:
+        return agencies_split(notification.agencies_involved)
 
     @extend_schema_field(NotificationChildOutputSerializer(many=True))
     def get_children(self, notification: Notification) -> list[dict]:
@@ -591,9 +773,17 @@ class NotificationListCreateApi(APIView):
         data["shares"] = [
             NotificationShareInputSerializer().target(share) for share in data.pop("shares", [])
         ]
+        place = {name: data.pop(name) for name in INCIDENT_PLACE_INPUT}
+        place["agencies_involved"] = tuple(place["agencies_involved"])
+        notifier = {name: data.pop(name) for name in NOTIFIER_INPUT}
         # A rule the SIN breaks is a 400 with the service's messages, from the exception handler.
         notification = notification_create(
-            local_authority=authority, by=request.user, children=children, **data
+            local_authority=authority,
+            by=request.user,
+            children=children,
+            incident_place=IncidentPlaceData(**place),
+            notifier=NotifierData(**notifier),
+            **data,
         )
         notification = notification_get_for_user(user=request.user, pk=notification.pk)
         output = NotificationOutputSerializer(notification, context={"request": request})

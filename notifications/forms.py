@@ -27,6 +27,7 @@ from safeguarding.models import LocalAuthority
 from safeguarding.widgets import FastSelect
 
 from . import attachments, rules
+from .codes import Agency, CriminalProceedings, IncidentLocation, IncidentSetting, YesNoUnknown
 from .models import AbuseOrNeglect, Notification
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -430,6 +431,193 @@ class ShareAddForm(SectionForm):
 class ShareRemoveForm(SectionForm):
     def buttons(self) -> list[dict[str, str]]:
         return [{"action": "remove", "label": "Remove area", "warning": True}]
+
+
+# --- Issue 16: where and how it happened; the notifier and sign-off ------------------------
+
+INCIDENT_TIME_FORMATS = ["%H:%M", "%H.%M", "%I:%M%p", "%I.%M%p", "%I%p", "%I:%M %p", "%I %p"]
+
+
+class IncidentTimeField(forms.TimeField):
+    """A time as people write it: 14:30, 14.30, 2:30pm or 2pm."""
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=INCIDENT_TIME_FORMATS, **kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value.strip().lower() if isinstance(value, str) else value)
+
+    def prepare_value(self, value):
+        return value.strftime("%H:%M") if hasattr(value, "strftime") else value
+
+
+def _text(label: str, *, max_length: int, what: str, **kwargs) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=False,
+        error_messages={"max_length": f"{what} must be {max_length} characters or fewer"},
+        **kwargs,
+    )
+
+
+class IncidentPlaceForm(SectionForm):
+    """Where and how it happened: every question optional (the statutory form's incident
+    questions); an answer that leads to another needs it."""
+
+    incident_time = IncidentTimeField(
+        label="What time did the incident happen? (if known)",
+        help_text="For example, 14:30 or 2:30pm",
+        required=False,
+        widget=forms.TextInput(attrs={"spellcheck": "false"}),
+        error_messages={
+            "invalid": "Enter the time of the incident like 14:30 or 2:30pm",
+        },
+    )
+    incident_location = forms.ChoiceField(
+        label="Where did it happen?",
+        choices=IncidentLocation.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    incident_local_authority = forms.ModelChoiceField(
+        label="If elsewhere in England, which local authority's area?",
+        queryset=LocalAuthority.objects.order_by("name"),
+        required=False,
+        empty_label="Choose a local authority",
+        error_messages={"invalid_choice": "Choose a local authority from the list"},
+    )
+    incident_place_outside_england = _text(
+        "If outside England, where?",
+        max_length=200,
+        what="Where outside England",
+        help_text="For example, the country and town",
+    )
+    incident_setting = forms.ChoiceField(
+        label="In what setting did it happen?",
+        choices=IncidentSetting.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    incident_setting_other = _text(
+        "If other, what setting?", max_length=200, what="The other setting"
+    )
+    agencies_involved = forms.MultipleChoiceField(
+        label="Which agencies were involved with the child at the time?",
+        help_text="Select all that apply.",
+        choices=Agency.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": "Select agencies from the list"},
+    )
+    police_involvement = forms.ChoiceField(
+        label="Are the police involved?",
+        choices=YesNoUnknown.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    criminal_proceedings = forms.ChoiceField(
+        label="Are there criminal proceedings?",
+        choices=CriminalProceedings.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    media_interest = forms.ChoiceField(
+        label="Is there likely to be media interest?",
+        choices=YesNoUnknown.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    submit_label = "Save and continue"
+
+    def clean(self):
+        data = super().clean()
+        self.add_rule_errors(
+            rules.incident_place_errors(
+                local_authority=self.notification.local_authority,
+                incident_location=data.get("incident_location", ""),
+                incident_local_authority=data.get("incident_local_authority"),
+                incident_place_outside_england=data.get("incident_place_outside_england", ""),
+                incident_setting=data.get("incident_setting", ""),
+                incident_setting_other=data.get("incident_setting_other", ""),
+                agencies=data.get("agencies_involved", []),
+            )
+        )
+        return data
+
+    def layout_fields(self) -> list:
+        return [
+            Field.text("incident_time", field_width=5),
+            Field.radios("incident_location", legend_size=Size.SMALL),
+            Field.select("incident_local_authority"),
+            Field.text("incident_place_outside_england", field_width=20),
+            Field.radios("incident_setting", legend_size=Size.SMALL),
+            Field.text("incident_setting_other", field_width=20),
+            Field.checkboxes("agencies_involved", legend_size=Size.SMALL),
+            Field.radios("police_involvement", legend_size=Size.SMALL, inline=True),
+            Field.radios("criminal_proceedings", legend_size=Size.SMALL),
+            Field.radios("media_interest", legend_size=Size.SMALL, inline=True),
+        ]
+
+
+class NotifierForm(SectionForm):
+    """Who is notifying (prefilled from their account when the draft started) and the senior
+    manager who signed the notification off."""
+
+    notifier_name = _text("Your name", max_length=200, what="Your name")
+    notifier_role = _text("Your role or job title (optional)", max_length=200, what="Your role")
+    notifier_telephone = _text(
+        "Your telephone number (optional)",
+        max_length=30,
+        what="Telephone number",
+        help_text="A UK number, for example 01632 960 001 or +44 1632 960 001",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    notifier_email = _text(
+        "Your email address",
+        max_length=254,
+        what="Email address",
+        widget=forms.TextInput(
+            attrs={"type": "email", "autocomplete": "email", "spellcheck": "false"}
+        ),
+    )
+    sign_off_name = _text(
+        "Name of the senior manager who signed off this notification (optional)",
+        max_length=200,
+        what="The senior manager's name",
+    )
+    sign_off_role = _text(
+        "Their role (optional)",
+        max_length=200,
+        what="The senior manager's role",
+        help_text="For example, Director of Children's Services",
+    )
+    required_on_continue = ("notifier_name", "notifier_email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.required_on_continue:
+            self.fields[name].error_messages["required"] = rules.MISSING[name]
+
+    def clean(self):
+        data = super().clean()
+        self.add_rule_errors(
+            rules.notifier_errors(
+                notifier_telephone=data.get("notifier_telephone", ""),
+                notifier_email=data.get("notifier_email", ""),
+            )
+        )
+        return data
+
+    def layout_fields(self) -> list:
+        return [
+            Field.text("notifier_name", field_width=20, autocomplete="name"),
+            Field.text("notifier_role", field_width=20, autocomplete="organization-title"),
+            Field.text("notifier_telephone", field_width=20),
+            Field.text("notifier_email", field_width=30),
+            Field.text("sign_off_name", field_width=20),
+            Field.text("sign_off_role", field_width=20),
+        ]
 
 
 class SubmitForm(forms.Form):

@@ -22,6 +22,8 @@ LABELS = {
 # A child's answers that are not plain fields of NotificationChild in the history: the home
 # authority is a link to another record, kept in the trail by the authority's name.
 CHILD_LABELS = {"home_local_authority": "Home local authority"}
+# Issue 16: answers that are not a plain field of the notification (a relation).
+PLACE_LABELS = {"incident_local_authority": "Local authority where it happened"}
 
 RULES = [
     Rule(CREATE, r"Draft started", "started the notification"),
@@ -32,7 +34,7 @@ RULES = [
         note="Rapid {due}",
         labels=LABELS,
     ),
-    Rule(UPDATE, r"Draft (?P<part>.+) saved$", "saved the {part}"),
+    Rule(UPDATE, r"Draft (?P<part>.+) saved$", "saved the {part}", labels=PLACE_LABELS),
     Rule(
         CREATE, r"Attachment added \((?P<what>.+)\)$", "added an attachment", note="{what}", show=()
     ),
@@ -45,9 +47,12 @@ RULES = [
     ),
     Rule(
         UPDATE,
-        r"Amended (?P<part>incident details|circumstances|other areas to tell)" + REASON,
+        r"Amended (?P<part>incident details|circumstances|other areas to tell"
+        # Issue 16's sections.
+        r"|details of where and how it happened|notifier and sign-off)" + REASON,
         "changed the {part}",
         note="Reason: {reason}",
+        labels=PLACE_LABELS,
     ),
 ]
 

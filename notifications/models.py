@@ -20,6 +20,15 @@ from safeguarding.dates import long_date
 from safeguarding.encrypted import EncryptedDateField, EncryptedTextField
 from safeguarding.models import LocalAuthority, Partnership
 
+from .codes import (
+    AGENCIES_MAX_LENGTH,
+    CriminalProceedings,
+    IncidentLocation,
+    IncidentSetting,
+    YesNoUnknown,
+    agencies_labels,
+)
+
 
 class AbuseOrNeglect(models.TextChoices):
     KNOWN = "known", "Known"
@@ -27,6 +36,15 @@ class AbuseOrNeglect(models.TextChoices):
     NOT_SUSPECTED = "not_suspected", "Not suspected (looked-after child's death)"
 
 
+# Issue 16: who notified and who signed the notification off (names and contact details).
+NOTIFIER_FIELDS = (
+    "notifier_name",
+    "notifier_role",
+    "notifier_telephone",
+    "notifier_email",
+    "sign_off_name",
+    "sign_off_role",
+)
 # What identifies a child or tells their circumstances in words. The audit trail records that
 # these changed, never their values (safeguarding.audit.redact), and the retention schedule
 # removes them when a closed case is anonymised.
@@ -35,6 +53,7 @@ PERSONAL_FIELDS = (
     "summary",
     "child_in_focus_override_reason",
     "lateness_reason",
+    *NOTIFIER_FIELDS,
 )
 CHILD_IDENTIFYING_FIELDS = ("name", "date_of_birth", "health_needs")
 
@@ -75,6 +94,52 @@ class Notification(models.Model):
     summary = models.TextField(blank=True)
     child_in_focus_override_reason = models.TextField(blank=True)
     lateness_reason = models.TextField(blank=True)
+
+    # --- Where and how it happened (issue 16): the statutory form's incident questions, all
+    # optional. Rules (notifications.rules.incident_place_errors) and database constraints
+    # below: another authority's area names that authority (never the notifier's own).
+    incident_time = models.TimeField("time of the incident", null=True, blank=True)
+    incident_location = models.CharField(
+        "where it happened", max_length=20, choices=IncidentLocation.choices, blank=True
+    )
+    incident_local_authority = models.ForeignKey(
+        LocalAuthority,
+        verbose_name="local authority where it happened",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    incident_place_outside_england = models.CharField(
+        "where outside England", max_length=200, blank=True
+    )
+    incident_setting = models.CharField(
+        "setting", max_length=20, choices=IncidentSetting.choices, blank=True
+    )
+    incident_setting_other = models.CharField("other setting", max_length=200, blank=True)
+    # Codes of notifications.codes.Agency joined by commas (agencies_split / agencies_join).
+    agencies_involved = models.CharField(
+        "agencies involved at the time", max_length=AGENCIES_MAX_LENGTH, blank=True
+    )
+    police_involvement = models.CharField(
+        "police involvement", max_length=10, choices=YesNoUnknown.choices, blank=True
+    )
+    criminal_proceedings = models.CharField(
+        "criminal proceedings", max_length=10, choices=CriminalProceedings.choices, blank=True
+    )
+    media_interest = models.CharField(
+        "likely media interest", max_length=10, choices=YesNoUnknown.choices, blank=True
+    )
+
+    # --- Notifier and sign-off (issue 16): who notified (prefilled from their account when the
+    # draft starts) and the senior manager who signed it off. Personal data: encrypted at rest,
+    # redacted in the audit trail, removed on anonymisation (PERSONAL_FIELDS).
+    notifier_name = EncryptedTextField("notifier's name", max_length=200, blank=True)
+    notifier_role = EncryptedTextField("notifier's role or job title", max_length=200, blank=True)
+    notifier_telephone = EncryptedTextField("notifier's telephone", max_length=30, blank=True)
+    notifier_email = EncryptedTextField("notifier's email address", max_length=254, blank=True)
+    sign_off_name = EncryptedTextField("senior manager's name", max_length=200, blank=True)
+    sign_off_role = EncryptedTextField("senior manager's role", max_length=200, blank=True)
 
     # Set once, on submission: the clock and the outcome against the 5-working-day deadline.
     notified_at = models.DateTimeField("date submitted", null=True, blank=True)
@@ -151,6 +216,23 @@ class Notification(models.Model):
                 condition=~Q(abuse_or_neglect="not_suspected")
                 | Q(child_looked_after_death=True, reason="death"),
             ),
+            # Issue 16: the authority where it happened is given exactly when it was elsewhere
+            # in England, and is never the notifier's own.
+            models.CheckConstraint(
+                name="notification_incident_authority_only_elsewhere",
+                condition=Q(
+                    incident_location="elsewhere_england", incident_local_authority__isnull=False
+                )
+                | (
+                    ~Q(incident_location="elsewhere_england")
+                    & Q(incident_local_authority__isnull=True)
+                ),
+            ),
+            models.CheckConstraint(
+                name="notification_incident_authority_not_own",
+                condition=Q(incident_local_authority__isnull=True)
+                | ~Q(incident_local_authority=models.F("local_authority")),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -170,6 +252,10 @@ class Notification(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def agencies_involved_display(self) -> str:
+        return agencies_labels(self.agencies_involved)
 
     @property
     def child_in_focus(self) -> "NotificationChild | None":

@@ -7,15 +7,20 @@ follow the GOV.UK Design System: they say what is wrong and how to put it right.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Protocol
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from safeguarding.codes import HARM_SEVERITY, Reason
 from safeguarding.dates import date_window_error
 from safeguarding.postcodes import is_valid_postcode
 from safeguarding.workingdays import ENGLAND, WorkingDayCalendar
 
+from .codes import Agency, IncidentLocation, IncidentSetting
 from .models import AbuseOrNeglect
 from .timescales import (
     DATE_OF_BIRTH_EARLIEST,
@@ -246,6 +251,9 @@ MISSING = {
     "abuse_or_neglect": "Select whether abuse or neglect is known or suspected",
     "child_looked_after_death": "Select whether this is the death of a looked-after child",
     "summary": "Enter a summary of what happened",
+    # Issue 16: prefilled from the notifier's account, so asking for them costs nothing.
+    "notifier_name": "Enter the name of the person notifying",
+    "notifier_email": "Enter the email address of the person notifying",
 }
 
 
@@ -267,6 +275,19 @@ def submission_errors(notification, *, children: Sequence[ChildLike], today: dat
             child_looked_after_death=notification.child_looked_after_death,
             placement_postcode=notification.placement_postcode,
             imd_decile=notification.imd_decile,
+        ),
+        **incident_place_errors(
+            local_authority=notification.local_authority,
+            incident_location=notification.incident_location,
+            incident_local_authority=notification.incident_local_authority,
+            incident_place_outside_england=notification.incident_place_outside_england,
+            incident_setting=notification.incident_setting,
+            incident_setting_other=notification.incident_setting_other,
+            agencies=[],
+        ),
+        **notifier_errors(
+            notifier_telephone=notification.notifier_telephone,
+            notifier_email=notification.notifier_email,
         ),
         **reason_errors(reason=notification.reason, harms=[c.harm for c in children]),
     }.items():
@@ -306,3 +327,87 @@ def lateness_errors(
             ]
         }
     return {}
+
+
+# --- Issue 16: where and how it happened; the notifier and sign-off ------------------------
+
+# A UK number once spaces are taken out and +44 (with an optional "(0)") is written as 0:
+# 0 then 9 or 10 digits (01632 960 001, 07700 900 982, 0800 123 4567).
+_UK_TELEPHONE = re.compile(r"0\d{9,10}")
+TELEPHONE_MESSAGE = (
+    "Enter a UK telephone number using digits and spaces, like 01632 960 001 or +44 1632 960 001"
+)
+EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.com"
+
+
+def is_uk_telephone(text: str) -> bool:
+    number = "".join(text.split())
+    if number.startswith("+44"):
+        number = number[3:]
+        number = number[3:] if number.startswith("(0)") else number
+        if number.startswith("0"):
+            return False
+        number = "0" + number
+    return bool(_UK_TELEPHONE.fullmatch(number))
+
+
+def is_email(text: str) -> bool:
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True
+
+
+def incident_place_errors(
+    *,
+    local_authority,
+    incident_location: str,
+    incident_local_authority,
+    incident_place_outside_england: str,
+    incident_setting: str,
+    incident_setting_other: str,
+    agencies: Iterable[str],
+) -> Errors:
+    """Where and how it happened: each question is optional, but an answer that leads to
+    another needs it (another area in England: which authority, never the notifier's own;
+    outside England: where; an "Other" setting: what)."""
+    errors: Errors = {}
+    if incident_location == IncidentLocation.ELSEWHERE_ENGLAND:
+        if incident_local_authority is None:
+            _add(
+                errors,
+                "incident_local_authority",
+                "Select the local authority where it happened",
+            )
+        elif local_authority is not None and incident_local_authority == local_authority:
+            _add(
+                errors,
+                "incident_local_authority",
+                f"Select another local authority: {local_authority} is your own (choose "
+                "'In our area' if it happened there)",
+            )
+    if (
+        incident_location == IncidentLocation.OUTSIDE_ENGLAND
+        and not incident_place_outside_england.strip()
+    ):
+        _add(errors, "incident_place_outside_england", "Enter where outside England it happened")
+    if incident_setting == IncidentSetting.OTHER and not incident_setting_other.strip():
+        _add(errors, "incident_setting_other", "Enter the setting where it happened")
+    unknown = [code for code in agencies if code not in Agency.values]
+    if unknown:
+        _add(
+            errors,
+            "agencies_involved",
+            f"Agencies involved must be from: {', '.join(Agency.values)}",
+        )
+    return errors
+
+
+def notifier_errors(*, notifier_telephone: str, notifier_email: str) -> Errors:
+    errors: Errors = {}
+    if notifier_telephone.strip() and not is_uk_telephone(notifier_telephone):
+        _add(errors, "notifier_telephone", TELEPHONE_MESSAGE)
+    if notifier_email.strip() and not is_email(notifier_email.strip()):
+        _add(errors, "notifier_email", EMAIL_MESSAGE)
+    return errors

@@ -336,13 +336,20 @@ def notification_list_api_rows(
     return (
         notification_list(user=user, filters=filters, today=today)
         .select_related(None)
-        .select_related("local_authority", "rapid_review")
+        .select_related("local_authority", "rapid_review", "incident_local_authority")
         .prefetch_related(
             Prefetch(
                 "attachments", queryset=NotificationAttachment.objects.select_related("added_by")
             )
         )
-        .only(*own, "local_authority__ons_code", "local_authority__name", "rapid_review__due_date")
+        .only(
+            *own,
+            "local_authority__ons_code",
+            "local_authority__name",
+            "rapid_review__due_date",
+            "incident_local_authority__ons_code",
+            "incident_local_authority__name",
+        )
     )
 
 

@@ -39,6 +39,12 @@ urlpatterns = [
         views.notification_share_remove,
         name="notification-share-remove",
     ),
+    path(
+        "<int:pk>/where-and-how/",
+        views.notification_incident_place,
+        name="notification-incident-place",
+    ),
+    path("<int:pk>/notifier/", views.notification_notifier, name="notification-notifier"),
     path("<int:pk>/delete/", views.notification_delete, name="notification-delete"),
     path("<int:pk>/check/", views.notification_check, name="notification-check"),
     path(

@@ -23,6 +23,7 @@ from safeguarding.models import AuditAction
 from safeguarding.returns import RETURN_QUERY, change_url, return_to_check
 
 from . import attachment_views, forms, rules, selectors, services
+from .codes import agencies_split
 from .models import Notification, NotificationChild
 
 TASK_LIST = "notifications:notification-detail"
@@ -218,6 +219,20 @@ def _section_statuses(notification: Notification) -> list[dict]:
             "url": reverse("notifications:notification-circumstances", args=[notification.pk]),
             "status": status(circumstances),
         },
+        # Issue 16: the statutory form's incident questions (optional) and the notifier.
+        {
+            "title": "Where and how it happened",
+            "url": reverse("notifications:notification-incident-place", args=[notification.pk]),
+            "status": "completed"
+            if any(getattr(notification, name) for name in INCIDENT_PLACE_FIELDS)
+            else "optional",
+            "optional": True,
+        },
+        {
+            "title": "Notifier and sign-off",
+            "url": reverse("notifications:notification-notifier", args=[notification.pk]),
+            "status": status([notification.notifier_name, notification.notifier_email]),
+        },
         # Optional: never hold up "Check answers and submit".
         {
             "title": "Other areas to tell",
@@ -343,6 +358,60 @@ def notification_circumstances(request: HttpRequest, pk: int) -> HttpResponse:
             placement_postcode=data["placement_postcode"],
             imd_decile=data["imd_decile"],
             summary=data["summary"],
+            expected_version=_version(data),
+            amendment_reason=data.get("amendment_reason", ""),
+        ),
+        next_url=lambda n: reverse("notifications:notification-incident-place", args=[n.pk]),
+    )
+
+
+# --- Issue 16: where and how it happened; the notifier and sign-off ------------------------
+
+INCIDENT_PLACE_FIELDS = tuple(services.IncidentPlaceData.__annotations__)
+NOTIFIER_FIELDS = tuple(services.NotifierData.__annotations__)
+
+
+@login_required
+def notification_incident_place(request: HttpRequest, pk: int) -> HttpResponse:
+    def initial(n: Notification) -> dict:
+        values = {name: getattr(n, name) for name in INCIDENT_PLACE_FIELDS}
+        values["agencies_involved"] = agencies_split(n.agencies_involved)
+        return values
+
+    return _section(
+        request,
+        pk,
+        form_class=forms.IncidentPlaceForm,
+        title="Where and how it happened",
+        initial=initial,
+        save=lambda n, data: services.notification_incident_place_update(
+            notification=n,
+            by=request.user,
+            data=services.IncidentPlaceData(
+                **{
+                    **{name: data[name] for name in INCIDENT_PLACE_FIELDS},
+                    "agencies_involved": tuple(data["agencies_involved"]),
+                }
+            ),
+            expected_version=_version(data),
+            amendment_reason=data.get("amendment_reason", ""),
+        ),
+        next_url=lambda n: reverse("notifications:notification-notifier", args=[n.pk]),
+    )
+
+
+@login_required
+def notification_notifier(request: HttpRequest, pk: int) -> HttpResponse:
+    return _section(
+        request,
+        pk,
+        form_class=forms.NotifierForm,
+        title="Notifier and sign-off",
+        initial=lambda n: {name: getattr(n, name) for name in NOTIFIER_FIELDS},
+        save=lambda n, data: services.notification_notifier_update(
+            notification=n,
+            by=request.user,
+            data=services.NotifierData(**{name: data[name] for name in NOTIFIER_FIELDS}),
             expected_version=_version(data),
             amendment_reason=data.get("amendment_reason", ""),
         ),
@@ -488,6 +557,10 @@ def _section_url(notification: Notification, field: str) -> str:
         name = "notifications:notification-incident"
     elif field == "children":
         name = "notifications:notification-children"
+    elif field in INCIDENT_PLACE_FIELDS:
+        name = "notifications:notification-incident-place"
+    elif field in NOTIFIER_FIELDS:
+        name = "notifications:notification-notifier"
     else:
         name = "notifications:notification-circumstances"
     return reverse(name, args=[notification.pk])

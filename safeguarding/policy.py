@@ -434,6 +434,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("notifications:child-edit", FORM, can_edit_notification, "draft_child"),
     Endpoint("notifications:child-remove", FORM, can_edit_notification, "draft_child"),
     Endpoint("notifications:notification-circumstances", FORM, can_edit_notification, "draft"),
+    Endpoint("notifications:notification-incident-place", FORM, can_edit_notification, "draft"),
+    Endpoint("notifications:notification-notifier", FORM, can_edit_notification, "draft"),
     Endpoint("notifications:notification-check", FORM, can_edit_notification, "draft"),
     Endpoint("notifications:notification-delete", FORM, can_edit_notification, "draft"),
     Endpoint("notifications:notification-confirmation", GET, is_signed_in, case="notification"),

@@ -9,12 +9,17 @@ The columns (`COLUMNS`, any order, each exactly once, nothing else): the SIN's `
 `lcspr_decision`, every coded field of DOMAIN.md §4 under its `RapidReview` name (`sex` and
 `age_years` are also the child in focus's on the SIN, so they are always needed), `theme_<code>`
 and `good_practice_<code>` (yes/no) for each learning theme; then `panel_decision` and
-`panel_decided_at`. Optional columns (`OPTIONAL_COLUMNS`), which a file may leave out: the SIN
-child's statutory answers (issue 16) `sin_ethnicity`, `sin_disability`, `sin_child_in_need`,
+`panel_decided_at`. Optional columns (`OPTIONAL_COLUMNS`, issue 16), which a file may leave
+out: the SIN child's statutory answers `sin_ethnicity`, `sin_disability`, `sin_child_in_need`,
 `sin_child_protection_plan`, `sin_looked_after`, `sin_care_order` (codes or labels) and
-`sin_home_local_authority` (ONS code or name, not the notifying authority). Values are the
-DOMAIN.md codes or their labels, in any case; dates are YYYY-MM-DD or DD/MM/YYYY (or date
-cells), and the three `…_at` columns may have a time too (a date alone is midnight, UK time).
+`sin_home_local_authority` (ONS code or name, not the notifying authority); and where and how
+the incident happened, `incident_time` (14:30), `incident_location`,
+`incident_local_authority` (ONS code or name, only for elsewhere_england),
+`incident_place_outside_england`, `incident_setting`, `incident_setting_other`,
+`agencies_involved` (codes or labels separated by commas), `police_involvement`,
+`criminal_proceedings`, `media_interest`. Values are the DOMAIN.md codes or their labels, in
+any case; dates are YYYY-MM-DD or DD/MM/YYYY (or date cells), and the three `…_at` columns may
+have a time too (a date alone is midnight, UK time).
 
 A blank cell means not applicable or not known (DOMAIN.md §6). A row whose rapid-review
 columns are all blank has no review yet; one whose `panel_decision` is blank has no decision.

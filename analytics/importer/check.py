@@ -25,6 +25,7 @@ from .parse import (
     CHILD_COLUMNS,
     CODED_COLUMNS,
     COLUMNS,
+    INCIDENT_PLACE_COLUMNS,
     OPTIONAL_COLUMNS,
     SIN_CHILD_COLUMNS,
     SIN_COLUMNS,
@@ -148,6 +149,43 @@ def _check_notification(row: Row, *, authorities: dict[str, LocalAuthority], now
     row.add_all(circumstances, {"child_looked_after_death": "looked_after"})
     _check_order(row, "date_aware", "notified_at", "the date the local authority became aware")
     _check_not_future(row, "notified_at", now)
+    _check_incident_place(row, authorities=authorities)
+
+
+def _check_incident_place(row: Row, *, authorities: dict[str, LocalAuthority]) -> None:
+    """Issue 16's optional columns, by the form's rule (notifications.rules): the authority
+    where it happened looked up like the notifying one."""
+    values = row.values
+    text = values.get("incident_local_authority")
+    if text is not None:
+        authority = authorities.get(normal(shown(text)))
+        if authority is None:
+            row.add(
+                "incident_local_authority",
+                "Enter the ONS code or name of a local authority in England",
+            )
+        values["incident_local_authority"] = authority
+    if not row.ok(*INCIDENT_PLACE_COLUMNS, "local_authority"):
+        return  # judged once every answer can be read
+    row.add_all(
+        sin_rules.incident_place_errors(
+            local_authority=values["local_authority"],
+            incident_location=values["incident_location"] or "",
+            incident_local_authority=values["incident_local_authority"],
+            incident_place_outside_england=values["incident_place_outside_england"] or "",
+            incident_setting=values["incident_setting"] or "",
+            incident_setting_other=values["incident_setting_other"] or "",
+            agencies=[],
+        )
+    )
+    # An answer that only follows another (the form keeps it only then).
+    for column, asked_by, code in (
+        ("incident_local_authority", "incident_location", "elsewhere_england"),
+        ("incident_place_outside_england", "incident_location", "outside_england"),
+        ("incident_setting_other", "incident_setting", "other"),
+    ):
+        if values[column] is not None and values[asked_by] != code:
+            row.add(column, f"Leave it blank unless {asked_by} is {code}")
 
 
 def _check_child_statutory(row: Row, *, authorities: dict[str, LocalAuthority]) -> None:
@@ -355,6 +393,8 @@ def _record_values(notification: Notification) -> dict[str, Any]:
             column: getattr(child, name) if child else None
             for column, name in SIN_CHILD_COLUMNS.items()
         },
+        # Issue 16's optional columns.
+        **{name: getattr(notification, name) for name in INCIDENT_PLACE_COLUMNS},
     }
     themes = {theme.theme: theme for theme in review.themes.all()} if review else {}
     decisions = review.panel_decisions.all() if review else []

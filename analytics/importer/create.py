@@ -133,6 +133,20 @@ def _notification(
         "imported_children_count": values["children_count"],
         "created_by_id": by.pk,
         "submitted_by_id": by.pk,
+        # Issue 16's optional columns (blank: not known). The authority where it happened is
+        # kept only for elsewhere in England, as the rules require.
+        "incident_time": values["incident_time"],
+        "incident_location": values["incident_location"] or "",
+        "incident_local_authority_id": (
+            values["incident_local_authority"].pk if values["incident_local_authority"] else None
+        ),
+        "incident_place_outside_england": values["incident_place_outside_england"] or "",
+        "incident_setting": values["incident_setting"] or "",
+        "incident_setting_other": values["incident_setting_other"] or "",
+        "agencies_involved": values["agencies_involved"] or "",
+        "police_involvement": values["police_involvement"] or "",
+        "criminal_proceedings": values["criminal_proceedings"] or "",
+        "media_interest": values["media_interest"] or "",
     }
 
 

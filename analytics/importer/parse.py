@@ -16,6 +16,14 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from notifications.codes import (
+    Agency,
+    CriminalProceedings,
+    IncidentLocation,
+    IncidentSetting,
+    YesNoUnknown,
+    agencies_join,
+)
 from notifications.models import AbuseOrNeglect, NotificationChild
 from panel.models import Outcome
 from rapidreviews.codes import LcsprDecision, LearningTheme, LookedAfter
@@ -64,8 +72,23 @@ SIN_CHILD_COLUMNS = {
     "sin_care_order": "care_order",
     "sin_home_local_authority": "home_local_authority",
 }
+# Issue 16: where and how the incident happened (the SIN's statutory-form questions). Optional
+# columns: a file may leave them out altogether, and a blank cell is not known.
+INCIDENT_PLACE_COLUMNS = (
+    "incident_time",
+    "incident_location",
+    "incident_local_authority",
+    "incident_place_outside_england",
+    "incident_setting",
+    "incident_setting_other",
+    "agencies_involved",
+    "police_involvement",
+    "criminal_proceedings",
+    "media_interest",
+)
+INCIDENT_PLACE_TEXT_MAX = 200
 # Columns a file may leave out (blank for every row).
-OPTIONAL_COLUMNS = (*SIN_CHILD_COLUMNS,)
+OPTIONAL_COLUMNS = (*SIN_CHILD_COLUMNS, *INCIDENT_PLACE_COLUMNS)
 COLUMNS = (
     *SIN_COLUMNS,
     "rr_submitted_at",
@@ -298,6 +321,53 @@ def parse_yes_no(value: Any) -> bool:
     raise CellError("Enter yes or no")
 
 
+# --- Issue 16: the incident's time, and its agencies ------------------------------------------
+
+_CLOCK = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?")
+TIME_HINT = "Enter a time like 14:30 or 2:30pm"
+
+
+def parse_time(value: Any) -> time:
+    """A time of day: a time cell, or text like 14:30, 14.30, 2:30pm or 2pm."""
+    if isinstance(value, time):
+        return value.replace(second=0, microsecond=0)
+    if isinstance(value, datetime):
+        raise CellError(f"{TIME_HINT}, without a date")
+    match = _CLOCK.fullmatch(normal(shown(value)))
+    if not match:
+        raise CellError(TIME_HINT)
+    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    if half and not 1 <= hour <= 12 or not half and match.group(2) is None:
+        raise CellError(TIME_HINT)
+    if half:
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        raise CellError(TIME_HINT)
+    return time(hour, minute)
+
+
+_agency = _choice(Agency.choices)
+
+
+def parse_agencies(value: Any) -> str:
+    """Agencies' codes or labels separated by commas or semicolons, as stored (codes joined
+    by commas in the code list's order)."""
+    parts = [part for part in re.split(r"[,;]", shown(value)) if part.strip()]
+    try:
+        return agencies_join([_agency(part) for part in parts])
+    except CellError as exc:
+        raise CellError(
+            f"Enter agencies from: {', '.join(Agency.values)}, separated by commas"
+        ) from exc
+
+
+def _short_text(value: Any) -> str:
+    text = shown(value)
+    if len(text) > INCIDENT_PLACE_TEXT_MAX:
+        raise CellError(f"Must be {INCIDENT_PLACE_TEXT_MAX} characters or fewer")
+    return text
+
+
 def _review_field_parser(name: str) -> Callable[[Any], Any]:
     model_field = RapidReview._meta.get_field(name)
     if model_field.choices:
@@ -328,6 +398,16 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
         for column, name in SIN_CHILD_COLUMNS.items()
         if name != "home_local_authority"
     },
+    # Issue 16 (incident_local_authority is looked up with the authorities, in check.py).
+    "incident_time": parse_time,
+    "incident_location": _choice(IncidentLocation.choices),
+    "incident_place_outside_england": _short_text,
+    "incident_setting": _choice(IncidentSetting.choices),
+    "incident_setting_other": _short_text,
+    "agencies_involved": parse_agencies,
+    "police_involvement": _choice(YesNoUnknown.choices),
+    "criminal_proceedings": _choice(CriminalProceedings.choices),
+    "media_interest": _choice(YesNoUnknown.choices),
 }
 
 

@@ -5,11 +5,11 @@ and the version the user started from; a submitted SIN is amended only with a re
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from safeguarding.postcodes import normalise_postcode
 from safeguarding.selectors import imd_decile_for_postcode
 
 from .. import rules
+from ..codes import IncidentLocation, IncidentSetting, agencies_join, agencies_labels
 from ..duplicates import possible_duplicates_record
 from ..models import (
     CHILD_IDENTIFYING_FIELDS,
@@ -86,7 +87,19 @@ def _lock_for_change(
 
 
 def _display(value: Any) -> Any:
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, models.Model):
+        return str(value)  # an authority by its name, as the history shows it
     return value.isoformat() if isinstance(value, date) else value
+
+
+# Answers recorded in the audit trail as the pages show them, not as stored.
+_SHOWN = {"agencies_involved": agencies_labels}
+
+
+def _shown(field: str, value: Any) -> Any:
+    return _SHOWN[field](value) if field in _SHOWN else _display(value)
 
 
 def _save_changes(
@@ -98,7 +111,7 @@ def _save_changes(
     what: str,
 ) -> dict[str, list]:
     changes = {
-        field: [_display(getattr(notification, field)), _display(value)]
+        field: [_shown(field, getattr(notification, field)), _shown(field, value)]
         for field, value in values.items()
         if getattr(notification, field) != value
     }
@@ -166,7 +179,9 @@ def notification_start(
     """Open a draft SIN for the user's authority, with the incident details of its first save.
     The web journey calls this only when the user first saves, so starting and cancelling
     leaves nothing behind; answers that break the rules create nothing (NotificationInvalid)."""
-    notification = Notification.objects.create(local_authority=local_authority, created_by=by)
+    notification = Notification.objects.create(
+        local_authority=local_authority, created_by=by, **_notifier_prefill(by)
+    )
     audit_log(actor=by, action=AuditAction.CREATE, obj=notification, message="Draft started")
     if incident_date or date_aware or reason:
         notification_incident_update(
@@ -578,5 +593,147 @@ def notification_child_in_focus_set(
                 child.child_reference,
             ]
         },
+    )
+    return notification
+
+
+# --- Issue 16: where and how it happened; the notifier and sign-off ------------------------
+
+
+def _notifier_prefill(user: User) -> dict[str, str]:
+    """The notifier's name and e-mail from their account (it holds no job title or telephone),
+    editable in the "Notifier and sign-off" section."""
+    return {
+        "notifier_name": user.get_full_name().strip(),
+        "notifier_email": (user.email or "").strip(),
+    }
+
+
+@dataclass(frozen=True)
+class IncidentPlaceData:
+    """Where and how the incident happened: every answer optional ("" or None: not given)."""
+
+    incident_time: time | None = None
+    incident_location: str = ""
+    incident_local_authority: LocalAuthority | None = None
+    incident_place_outside_england: str = ""
+    incident_setting: str = ""
+    incident_setting_other: str = ""
+    agencies_involved: tuple[str, ...] = ()
+    police_involvement: str = ""
+    criminal_proceedings: str = ""
+    media_interest: str = ""
+
+
+@dataclass(frozen=True)
+class NotifierData:
+    notifier_name: str = ""
+    notifier_role: str = ""
+    notifier_telephone: str = ""
+    notifier_email: str = ""
+    sign_off_name: str = ""
+    sign_off_role: str = ""
+
+
+def _incident_place_values(data: IncidentPlaceData) -> dict[str, Any]:
+    """The answers as stored. An answer that only follows another is kept only while that
+    other answer asks for it (the page shows every question, so a stale one may be sent)."""
+    location = data.incident_location
+    return {
+        "incident_time": data.incident_time,
+        "incident_location": location,
+        "incident_local_authority": (
+            data.incident_local_authority
+            if location == IncidentLocation.ELSEWHERE_ENGLAND
+            else None
+        ),
+        "incident_place_outside_england": (
+            data.incident_place_outside_england.strip()
+            if location == IncidentLocation.OUTSIDE_ENGLAND
+            else ""
+        ),
+        "incident_setting": data.incident_setting,
+        "incident_setting_other": (
+            data.incident_setting_other.strip()
+            if data.incident_setting == IncidentSetting.OTHER
+            else ""
+        ),
+        "agencies_involved": agencies_join(list(data.agencies_involved)),
+        "police_involvement": data.police_involvement,
+        "criminal_proceedings": data.criminal_proceedings,
+        "media_interest": data.media_interest,
+    }
+
+
+@transaction.atomic
+def notification_incident_place_update(
+    *,
+    notification: Notification,
+    by: User,
+    data: IncidentPlaceData,
+    expected_version: int | None,
+    amendment_reason: str = "",
+) -> Notification:
+    """Save where and how the incident happened (the statutory form's incident questions).
+    Every answer is optional; one that leads to another needs it (rules.incident_place_errors).
+    """
+    notification = _lock_for_change(notification, expected_version, amendment_reason)
+    _raise_if(
+        rules.incident_place_errors(
+            local_authority=notification.local_authority,
+            incident_location=data.incident_location,
+            incident_local_authority=data.incident_local_authority,
+            incident_place_outside_england=data.incident_place_outside_england,
+            incident_setting=data.incident_setting,
+            incident_setting_other=data.incident_setting_other,
+            agencies=data.agencies_involved,
+        )
+    )
+    _save_changes(
+        notification,
+        _incident_place_values(data),
+        by=by,
+        amendment_reason=amendment_reason,
+        what="details of where and how it happened",
+    )
+    return notification
+
+
+@transaction.atomic
+def notification_notifier_update(
+    *,
+    notification: Notification,
+    by: User,
+    data: NotifierData,
+    expected_version: int | None,
+    amendment_reason: str = "",
+) -> Notification:
+    """Save who is notifying (name, role, telephone, e-mail) and the senior manager who signed
+    the notification off. The name and e-mail are needed to submit (rules.MISSING); an
+    amendment may change them but not take them away."""
+    notification = _lock_for_change(notification, expected_version, amendment_reason)
+    values = {
+        field: " ".join(getattr(data, field).split()) for field in NotifierData.__annotations__
+    }
+    _raise_if(
+        rules.notifier_errors(
+            notifier_telephone=values["notifier_telephone"],
+            notifier_email=values["notifier_email"],
+        )
+    )
+    if not notification.is_draft:
+        _raise_if(
+            {
+                field: [rules.MISSING[field]]
+                for field in ("notifier_name", "notifier_email")
+                if not values[field]
+            }
+        )
+    _save_changes(
+        notification,
+        values,
+        by=by,
+        amendment_reason=amendment_reason,
+        what="notifier and sign-off",
     )
     return notification

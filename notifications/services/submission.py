@@ -30,14 +30,19 @@ from ..models import Notification, ReferenceSequence
 from ..timescales import SIN_DEADLINE_WORKING_DAYS, notification_on_time
 from .drafts import (
     ChildData,
+    IncidentPlaceData,
     NotificationError,
     NotificationInvalid,
+    NotifierData,
     _lock,
+    _notifier_prefill,
     _raise_if,
     _today,
     notification_children_add,
     notification_circumstances_update,
+    notification_incident_place_update,
     notification_incident_update,
+    notification_notifier_update,
     notification_start,
 )
 from .shares import ShareTarget, notification_shares_add, notification_shares_tell
@@ -211,6 +216,8 @@ def notification_create(
     imd_decile: int | None = None,
     summary: str = "",
     children: list[ChildData] | None = None,
+    incident_place: IncidentPlaceData | None = None,
+    notifier: NotifierData | None = None,
     submit: bool = False,
     lateness_reason: str = "",
     shares: list[ShareTarget] | None = None,
@@ -258,6 +265,32 @@ def notification_create(
         problems.collect(
             partial(notification_shares_add, notification=notification, by=by, targets=shares)
         )
+    # Issue 16: where and how it happened, and the notifier (whose name and e-mail, when not
+    # given, are the caller's account's, as the web journey prefills them).
+    problems.collect(
+        partial(
+            notification_incident_place_update,
+            notification=notification,
+            by=by,
+            data=incident_place or IncidentPlaceData(),
+            expected_version=None,
+        )
+    )
+    notifier = notifier or NotifierData()
+    prefill = _notifier_prefill(by)
+    problems.collect(
+        partial(
+            notification_notifier_update,
+            notification=notification,
+            by=by,
+            data=dataclasses.replace(
+                notifier,
+                notifier_name=notifier.notifier_name.strip() or prefill["notifier_name"],
+                notifier_email=notifier.notifier_email.strip() or prefill["notifier_email"],
+            ),
+            expected_version=None,
+        )
+    )
     if problems.errors:
         raise NotificationInvalid(problems.errors)
     if submit:

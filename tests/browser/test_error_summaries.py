@@ -123,6 +123,23 @@ def test_notification_forms_errors_focus_their_fields(page: Page):
     page.get_by_role("button", name="Save and continue").click()
     assert_every_error_link_focuses_its_field(page, expected=2)
 
+    # Where and how it happened (issue 16): a time, a select and a follow-on text.
+    page.goto(f"/notifications/{draft.pk}/where-and-how/")
+    page.get_by_label("What time did the incident happen? (if known)").fill("25:99")
+    page.get_by_role("radio", name="Elsewhere in England").check()
+    page.get_by_role("group", name="In what setting did it happen?").get_by_label(
+        "Other", exact=True
+    ).check()
+    page.get_by_role("button", name="Save and continue").click()
+    assert_every_error_link_focuses_its_field(page, expected=3)
+
+    # Notifier and sign-off: a telephone number and an e-mail address.
+    page.goto(f"/notifications/{draft.pk}/notifier/")
+    page.get_by_label("Your telephone number (optional)").fill("12345")
+    page.get_by_label("Your email address").fill("not an address")
+    page.get_by_role("button", name="Save and continue").click()
+    assert_every_error_link_focuses_its_field(page, expected=2)
+
 
 def test_rapid_review_and_lcspr_forms_errors_focus_their_fields(page: Page, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

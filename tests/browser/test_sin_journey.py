@@ -83,7 +83,23 @@ def test_la_user_submits_a_sin_with_two_children(page: Page):
     page.get_by_label("Summary of what happened").fill("Synthetic summary for a test.")
     page.get_by_role("button", name="Save and continue").click()
 
+    # Issue 16: where and how it happened (optional), then the notifier (prefilled).
+    expect(page.get_by_role("heading", name="Where and how it happened", level=1)).to_be_visible()
+    page.get_by_role("group", name="In what setting did it happen?").get_by_label(
+        "Public place"
+    ).check()
+    page.get_by_label("Police", exact=True).check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_role("heading", name="Notifier and sign-off", level=1)).to_be_visible()
+    expect(page.get_by_label("Your email address")).not_to_be_empty()
+    page.get_by_label("Your telephone number (optional)").fill("01632 960 001")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save and continue").click()
+
     expect(page.get_by_role("heading", name="Check your answers before submitting")).to_be_visible()
+    expect(page.get_by_text("Public place")).to_be_visible()
+    expect(page.get_by_text("01632 960 001")).to_be_visible()
     expect(page.get_by_text(f"{days_taken} working day", exact=False)).to_be_visible()
     expect(page.get_by_text("LS1 4AP")).to_be_visible()
     assert_accessible(page)

@@ -31,6 +31,9 @@ class CompleteDraftFactory(DraftNotificationFactory):
     abuse_or_neglect = AbuseOrNeglect.SUSPECTED
     child_looked_after_death = False
     summary = "Synthetic summary."
+    # Issue 16: needed to submit (prefilled from the account in the journey).
+    notifier_name = "Sam Notifier"
+    notifier_email = "sam.notifier@example.org"
 
     @factory.post_generation
     def children(self, create, extracted, **kwargs):

@@ -96,6 +96,24 @@ def test_the_whole_journey_draft_return_check_and_submit(
             "action": "continue",
         },
     )
+    # Issue 16's sections come next: where and how (optional), then the notifier (prefilled).
+    assert response["Location"] == url("notification-incident-place", notification.pk)
+    notification.refresh_from_db()
+    response = la_client.post(
+        url("notification-incident-place", notification.pk),
+        {"version": notification.version, "action": "continue"},
+    )
+    assert response["Location"] == url("notification-notifier", notification.pk)
+    notification.refresh_from_db()
+    response = la_client.post(
+        url("notification-notifier", notification.pk),
+        {
+            "version": notification.version,
+            "notifier_name": notification.notifier_name,
+            "notifier_email": notification.notifier_email,
+            "action": "continue",
+        },
+    )
     assert response["Location"] == url("notification-check", notification.pk)
 
     check = la_client.get(url("notification-check", notification.pk)).content.decode()
