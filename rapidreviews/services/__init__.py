@@ -1,6 +1,10 @@
 """Writes for rapid reviews, one function per action, by what they act on: the review itself
 (`reviews`), extensions to its due date (`extensions`) and its full document (`documents`)."""
 
+from .closure import (
+    rapid_review_close_on_withdrawal,
+    rapid_review_reopen_on_reinstatement,
+)
 from .documents import (
     DocumentDownload,
     rapid_review_document_download,
@@ -30,6 +34,7 @@ __all__ = [
     "RapidReviewConflict",
     "RapidReviewError",
     "RapidReviewInvalid",
+    "rapid_review_close_on_withdrawal",
     "rapid_review_completeness",
     "rapid_review_document_download",
     "rapid_review_document_upload",
@@ -38,6 +43,7 @@ __all__ = [
     "rapid_review_extension_request",
     "rapid_review_open",
     "rapid_review_reopen",
+    "rapid_review_reopen_on_reinstatement",
     "rapid_review_section_save",
     "rapid_review_submit",
     "rapid_review_themes_save",

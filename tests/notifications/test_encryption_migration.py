@@ -60,6 +60,10 @@ def test_the_migration_encrypts_existing_rows_and_reverses_to_plaintext():
     stored = raw_row(child.pk)
     assert all(value.startswith("gAAAAA") for value in stored)
     assert "Synthetic" not in stored[0]
+    # The models are the latest migrations': read through them only once there (later
+    # migrations add columns), and leave the database as the other tests expect it.
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
     child = NotificationChild.objects.select_related("notification").get(pk=child.pk)
     assert (child.name, child.date_of_birth) == ("Synthetic Name", date(2015, 2, 3))
     assert child.notification.placement_postcode == "LS1 4AP"
