@@ -242,6 +242,15 @@ def notification_review_open_on_amendment(*, notification: Notification, by: Use
         message=f"Abuse or neglect now suspected or known: rapid review opened, due "
         f"{review.due_date:%-d %B %Y}",
     )
+    if notification.is_withdrawn:
+        # Marked withdrawn or not progressed: the review exists for a reinstatement, closed
+        # (nothing is asked of the partnership until then).
+        from rapidreviews.services import rapid_review_close_on_withdrawal
+
+        rapid_review_close_on_withdrawal(
+            review=review, by=by, reason=notification.withdrawal_reason
+        )
+        return
     _tell_about_submission(
         notification,
         review,

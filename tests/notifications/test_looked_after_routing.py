@@ -198,3 +198,34 @@ def test_no_reminder_is_sent_for_a_looked_after_death_without_a_review(
         result = deadline_sweep(today=date(2024, 7, 2))
     assert not result.sent
     assert not mail.outbox
+
+
+def test_amended_to_suspected_while_withdrawn_the_review_opens_closed(
+    la_user, lead, secretariat, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(MONDAY, tick=False):
+        sin = submit(looked_after_death(la_user), la_user, django_capture_on_commit_callbacks)
+        services.notification_withdraw(
+            notification=sin,
+            by=secretariat,
+            withdrawal="not_meeting_criteria",
+            reason="Outside the criteria.",
+            expected_version=None,
+        )
+        sin.refresh_from_db()
+    mail.outbox.clear()
+    with time_machine.travel(FRIDAY, tick=False), django_capture_on_commit_callbacks(execute=True):
+        services.notification_circumstances_update(
+            notification=sin,
+            by=la_user,
+            abuse_or_neglect=AbuseOrNeglect.SUSPECTED,
+            child_looked_after_death=True,
+            placement_postcode="",
+            imd_decile=None,
+            summary="Synthetic summary.",
+            expected_version=sin.version,
+            amendment_reason="New information.",
+        )
+    review = RapidReview.objects.get(notification=sin)
+    assert review.closed_on_withdrawal
+    assert not any(lead.email in email.to for email in mail.outbox)
