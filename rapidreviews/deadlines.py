@@ -292,7 +292,9 @@ def _due_date_move(
     review.original_due_date = expected
     review.save(update_fields=["due_date", "original_due_date", "updated_at"])
     audit_log(actor=by, action=AuditAction.UPDATE, obj=review, changes=changes, message=text)
-    if not extended:
+    # A review closed on withdrawal still moves (a reinstatement reopens it on the right
+    # date), but nothing is due meanwhile, so its leads are not told.
+    if not extended and not review.closed_on_withdrawal:
         _tell_leads_of_new_due_date(review, text)
     return review
 
