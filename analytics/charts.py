@@ -75,7 +75,7 @@ CHARTS: dict[str, ChartSpec] = {
     "parents_needs": ChartSpec(groups=(0,)),
     "chart_11_abuse_types": ChartSpec(),
     "chart_12_learning_themes": ChartSpec(columns=ALL_COLUMNS),
-    "timeliness": ChartSpec(),
+    "timeliness": ChartSpec(groups=(0, 1)),  # not the withdrawn line (a count, not a share)
     "panel_agreement": ChartSpec(groups=(0,)),
     # Appendix F: the risk factors, the cohort beside its comparison group (grouped bars).
     "table_f_a_child_mental_health": ChartSpec(columns=ALL_COLUMNS, groups=(8,)),

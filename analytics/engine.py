@@ -14,7 +14,9 @@ Which records count (DOMAIN.md §5; report 3.2, 3.5, 3.18):
   31 March 2024;
 - SIN figures: submitted SINs, by the reason notified; drafts never count. Like the report,
   the figures cover incidents where abuse or neglect is known or suspected, so a looked-after
-  child's death notified as "not suspected" is left out;
+  child's death notified as "not suspected" is left out, and so is a SIN the Panel
+  secretariat marked withdrawn or not progressed (issue 16; the timeliness table counts those
+  on a line of their own, `RowGroup.withdrawn`, so the figures reconcile);
 - rapid-review figures: submitted rapid reviews of those SINs, by the incident type reviewed;
 - Panel figures: the current Panel decision on those reviews.
 
@@ -95,18 +97,27 @@ def reporting_year(year: int) -> tuple[date, date]:
     return date(year, 4, 1), date(year + 1, 3, 31)
 
 
-def records_q(source: str, year: int, years: tuple[int, ...] = (0,)) -> Q:
-    """The records of `source` counted for the reporting year (and the years offset from it)."""
+def records_q(
+    source: str, year: int, years: tuple[int, ...] = (0,), *, withdrawn: bool = False
+) -> Q:
+    """The records of `source` counted for the reporting year (and the years offset from it).
+    With `withdrawn`, instead the ones left out only because their SIN was marked withdrawn
+    or not progressed."""
     path = SIN_PATH[source]
     start, _ = reporting_year(year + min(years))
     _, end = reporting_year(year + max(years))
-    q = Q(
-        **{
-            f"{path}status": Notification.Status.SUBMITTED,
-            f"{path}incident_date__gte": start,
-            f"{path}incident_date__lte": end,
-        }
-    ) & ~Q(**{f"{path}abuse_or_neglect": AbuseOrNeglect.NOT_SUSPECTED})
+    withdrawal = Q(**{f"{path}withdrawal": ""})
+    q = (
+        Q(
+            **{
+                f"{path}status": Notification.Status.SUBMITTED,
+                f"{path}incident_date__gte": start,
+                f"{path}incident_date__lte": end,
+            }
+        )
+        & ~Q(**{f"{path}abuse_or_neglect": AbuseOrNeglect.NOT_SUSPECTED})
+        & (~withdrawal if withdrawn else withdrawal)
+    )
     if source in REVIEW_PATH:
         q &= Q(**{f"{REVIEW_PATH[source]}status": RapidReview.Status.SUBMITTED})
     if source == t.DECISION:
@@ -295,7 +306,9 @@ def _stat_value(row: t.Row, total: Any, count: int) -> str | None:
 def _group_cells(spec: t.TableSpec, group: t.RowGroup, year: int, columns, rows):
     """[(row, [n or (n, value) per column])] and the column denominators, in one query."""
     source = group.source or spec.source
-    qs = MODELS[source].objects.filter(records_q(source, year, spec.years))
+    qs = MODELS[source].objects.filter(
+        records_q(source, year, spec.years, withdrawn=group.withdrawn)
+    )
     extra = spec.filter & group.filter
     names = _q_names(extra) | {group.field or ""} | {r.expr or "" for r in rows}
     for row in rows:
@@ -599,7 +612,13 @@ def _year_copies_possible() -> bool:
 # every query filters on (records_q), so that the planner knows how many rows match; and the
 # record sets whose figures read it.
 YEAR_COPIES = (
-    (Notification, None, ("id",), ("status", "incident_date", "abuse_or_neglect"), None),
+    (
+        Notification,
+        None,
+        ("id",),
+        ("status", "incident_date", "abuse_or_neglect", "withdrawal"),
+        None,
+    ),
     (NotificationChild, ("notification_id", Notification), ("notification_id",), (), {t.SIN}),
     (
         RapidReview,

@@ -26,6 +26,7 @@ WITH yr AS MATERIALIZED (
     FROM {reviews} r JOIN {sins} n ON n.id = r.notification_id
     WHERE n.status = 'submitted' AND n.incident_date BETWEEN %(start)s AND %(end)s
       AND n.abuse_or_neglect <> 'not_suspected' AND r.status = 'submitted'
+      AND n.withdrawal = ''
 )
 """
 

@@ -59,6 +59,7 @@ from .models import (
     NotificationChild,
     NotificationShare,
     PossibleDuplicate,
+    Withdrawal,
 )
 from .selectors import (
     NotificationFilter,
@@ -558,6 +559,26 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="When the partnership's rapid review is due (submitted SINs only).",
     )
+    # Issue 16: read-only here; the Panel secretariat marks and reinstates on the web.
+    rapid_review_needed = serializers.BooleanField(
+        source="needs_rapid_review",
+        read_only=True,
+        help_text="false for a looked-after child's death where abuse or neglect is not "
+        "suspected: no rapid review is opened (the Panel shares it with DfE and Ofsted).",
+    )
+    withdrawal = serializers.ChoiceField(
+        choices=Withdrawal.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Set when the Panel secretariat marked the SIN withdrawn or not progressed "
+        '(its rapid review is then closed and it is left out of the figures); "" otherwise.',
+    )
+    withdrawal_reason = serializers.CharField(
+        read_only=True, help_text='The secretariat\'s reason; "" when not withdrawn.'
+    )
+    withdrawn_at = serializers.DateTimeField(
+        read_only=True, allow_null=True, help_text="When it was marked; null when not withdrawn."
+    )
 
     class Meta:
         model = Notification
@@ -598,6 +619,10 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
             "working_days_to_notify",
             "notified_on_time",
             "rapid_review_due_date",
+            "rapid_review_needed",
+            "withdrawal",
+            "withdrawal_reason",
+            "withdrawn_at",
             "children",
             "shares",
             "attachments",

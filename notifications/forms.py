@@ -28,7 +28,7 @@ from safeguarding.widgets import FastSelect
 
 from . import attachments, rules
 from .codes import Agency, CriminalProceedings, IncidentLocation, IncidentSetting, YesNoUnknown
-from .models import AbuseOrNeglect, Notification
+from .models import AbuseOrNeglect, Notification, Withdrawal
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -701,6 +701,7 @@ class NotificationFilterForm(ListFilterForm):
         label="Drafts due today or by the next working day", required=False
     )
     draft_overdue = forms.BooleanField(label="Drafts past their due date", required=False)
+    withdrawn = forms.BooleanField(label="Withdrawn or not progressed", required=False)
     incident_from = forms.DateField(
         label="Incident on or after",
         required=False,
@@ -731,3 +732,57 @@ class NotificationFilterForm(ListFilterForm):
         self.fields["local_authority"].choices = choices_of(authorities, "ons_code")
         for name in ("incident_from", "incident_to"):
             self.fields[name].error_messages["invalid"] = "Enter a date, like 31/3/2025"
+
+
+# --- Withdrawn or not progressed (issue 16) ---------------------------------------------------
+
+
+class WithdrawForm(forms.Form):
+    """The Panel secretariat marks a submitted SIN withdrawn or not progressed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    withdrawal = forms.ChoiceField(
+        label="Why is this notification not going on?",
+        choices=Withdrawal.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select whether it does not meet the criteria or was withdrawn"
+        },
+    )
+    reason = LongTextField(
+        max_length=REASON_MAX_CHARS,
+        label="Reason",
+        help_text="The partnership's leads and the local authority's users will see this.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the reason"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.render_hidden_fields = True
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(
+            Field.radios("withdrawal", legend_size=Size.SMALL), character_count(self, "reason")
+        )
+
+
+class ReinstateForm(forms.Form):
+    """The Panel secretariat reinstates a SIN marked withdrawn or not progressed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = LongTextField(
+        max_length=REASON_MAX_CHARS,
+        label="Why is the notification being reinstated?",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter the reason"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.render_hidden_fields = True
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(character_count(self, "reason"))

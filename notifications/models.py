@@ -45,6 +45,17 @@ NOTIFIER_FIELDS = (
     "sign_off_name",
     "sign_off_role",
 )
+
+
+class Withdrawal(models.TextChoices):
+    """Why a submitted SIN does not go on (issue 16): the Panel secretariat's decision, with a
+    reason; reversible. A SIN marked so has its rapid review closed and is left out of the
+    annual figures (counted on a line of its own in the timeliness table)."""
+
+    NOT_MEETING_CRITERIA = "not_meeting_criteria", "Does not meet the criteria"
+    WITHDRAWN = "withdrawn", "Withdrawn at the authority's request"
+
+
 # What identifies a child or tells their circumstances in words. The audit trail records that
 # these changed, never their values (safeguarding.audit.redact), and the retention schedule
 # removes them when a closed case is anonymised.
@@ -169,6 +180,18 @@ class Notification(models.Model):
     # Optimistic locking: every write bumps it, and a write based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
 
+    # Withdrawn or not progressed (Withdrawal; notifications.services.withdrawal): blank while
+    # the SIN goes on. Who decided, when and why; a reinstatement clears them (the history
+    # keeps both steps).
+    withdrawal = models.CharField(
+        "withdrawn or not progressed", max_length=25, choices=Withdrawal.choices, blank=True
+    )
+    withdrawal_reason = models.TextField("reason for the withdrawal", blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
     # The retention schedule (README, Retention): when an abandoned draft's authority was last
     # warned of its deletion, and when the closed case's identifying data was removed.
     retention_warned_at = models.DateTimeField(null=True, blank=True)
@@ -233,6 +256,11 @@ class Notification(models.Model):
                 condition=Q(incident_local_authority__isnull=True)
                 | ~Q(incident_local_authority=models.F("local_authority")),
             ),
+            models.CheckConstraint(
+                name="notification_withdrawn_is_submitted_with_reason",
+                condition=Q(withdrawal="")
+                | Q(status="submitted", withdrawn_at__isnull=False) & ~Q(withdrawal_reason=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -256,6 +284,17 @@ class Notification(models.Model):
     @property
     def agencies_involved_display(self) -> str:
         return agencies_labels(self.agencies_involved)
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """Withdrawn or not progressed (either Withdrawal)."""
+        return bool(self.withdrawal)
+
+    @property
+    def needs_rapid_review(self) -> bool:
+        """Whether the partnership reviews it: not for a looked-after child's death where
+        abuse or neglect is not suspected (report 3.2: DfE and Ofsted act on those)."""
+        return self.abuse_or_neglect != AbuseOrNeglect.NOT_SUSPECTED
 
     @property
     def child_in_focus(self) -> "NotificationChild | None":

@@ -115,6 +115,12 @@ class NotificationFilter(django_filters.FilterSet):
         help_text="true: drafts past their 5th working day; false: the others.",
         error_messages={"invalid": "draft_overdue must be true or false"},
     )
+    withdrawn = BooleanFilter(
+        method="filter_withdrawn",
+        help_text="true: SINs the Panel secretariat marked withdrawn or not progressed; false: "
+        "the others.",
+        error_messages={"invalid": "withdrawn must be true or false"},
+    )
     sort = django_filters.ChoiceFilter(
         choices=[(key, key) for key in SORTS],
         method="sort_by",
@@ -140,6 +146,9 @@ class NotificationFilter(django_filters.FilterSet):
 
     def filter_notified_late(self, notifications, name: str, value: bool | None):
         return self._narrow(notifications, Q(notified_on_time=False), value)
+
+    def filter_withdrawn(self, notifications, name: str, value: bool | None):
+        return self._narrow(notifications, ~Q(withdrawal=""), value)
 
     def filter_draft_overdue(self, notifications, name: str, value: bool | None):
         # Due before today: aware before the cutoff (timescales.notification_aware_cutoff).
@@ -303,6 +312,10 @@ LIST_PAGE_FIELDS = (
     "created_at",
     "local_authority__name",
     "rapid_review__due_date",
+    # Withdrawn or not progressed, and SINs that need no rapid review (issue 16).
+    "abuse_or_neglect",
+    "withdrawal",
+    "rapid_review__closed_on_withdrawal",
 )
 
 
@@ -366,6 +379,14 @@ def notification_get_for_editing(*, user: User, pk: int) -> Notification:
     are theirs alone: partnership and Panel users see submitted SINs, never drafts)."""
     notification = notification_get_for_user(user=user, pk=pk)
     policy.require(policy.can_edit_notification(user, notification))
+    return notification
+
+
+def notification_get_for_withdrawal(*, user: User, pk: int) -> Notification:
+    """A SIN the user may mark withdrawn or not progressed, or reinstate: the Panel secretariat
+    and administrators (a 404 out of scope first, then a 403 for anyone else)."""
+    notification = notification_get_for_user(user=user, pk=pk)
+    policy.require(policy.can_withdraw_notification(user, notification))
     return notification
 
 

@@ -52,4 +52,6 @@ urlpatterns = [
         views.notification_confirmation,
         name="notification-confirmation",
     ),
+    path("<int:pk>/withdraw/", views.notification_withdraw, name="notification-withdraw"),
+    path("<int:pk>/reinstate/", views.notification_reinstate, name="notification-reinstate"),
 ]

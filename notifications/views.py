@@ -301,6 +301,7 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_edit": can_edit,
             "shared_only": shared_only,
             "shares": selectors.notification_shares(notification=notification),
+            "can_withdraw": policy.can_withdraw_notification(request.user, notification),
             "show_names": policy.can_see_child_identity(request.user, notification),
             **attachment_views.attachments_context(request.user, notification),
         },
@@ -688,4 +689,107 @@ def notification_share_remove(request: HttpRequest, pk: int, share_pk: int) -> H
         ),
         next_url=_shares_url,
         extra=lambda n: {"back_url": _shares_url(n)},
+    )
+
+
+# --- Withdrawn or not progressed (issue 16) ---------------------------------------------------
+
+
+def _withdrawal_page(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class,
+    template: str,
+    allowed: Callable[[Notification], str | None],
+    save: Callable[[Notification, dict], Notification],
+    done: str,
+) -> HttpResponse:
+    """A confirm page of the Panel secretariat's: the form, then the service (version-checked:
+    on a conflict the page shows the current state and keeps what was typed)."""
+    notification = selectors.notification_get_for_withdrawal(user=request.user, pk=pk)
+    refusal = allowed(notification)
+    if refusal:
+        messages.error(request, refusal)
+        return redirect("notifications:notification-detail", pk=notification.pk)
+    conflict = None
+    if request.method == "POST":
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                save(notification, form.cleaned_data)
+            except services.NotificationConflict as exc:
+                conflict = exc.current
+                data = request.POST.copy()
+                data["version"] = str(conflict.version)
+                form = form_class(data)
+                form.is_valid()
+                form.add_error(None, str(exc))
+            except services.NotificationError as exc:
+                _service_errors_to_form(form, exc)
+            else:
+                messages.success(request, done)
+                return redirect("notifications:notification-detail", pk=notification.pk)
+    else:
+        form = form_class(initial={"version": notification.version})
+    review = getattr(notification, "rapid_review", None)
+    return render(
+        request,
+        template,
+        {
+            "notification": conflict or notification,
+            "form": form,
+            "conflict": conflict,
+            "review": review,
+            "review_overdue": review is not None and review.due_date < timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def notification_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _withdrawal_page(
+        request,
+        pk,
+        form_class=forms.WithdrawForm,
+        template="notifications/notification_withdraw.html",
+        allowed=lambda n: (
+            "Only a submitted notification can be withdrawn."
+            if n.is_draft
+            else "This notification is already marked withdrawn or not progressed."
+            if n.is_withdrawn
+            else None
+        ),
+        save=lambda n, data: services.notification_withdraw(
+            notification=n,
+            by=request.user,
+            withdrawal=data["withdrawal"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        done="The notification has been marked withdrawn or not progressed. The partnership "
+        "and the local authority have been told.",
+    )
+
+
+@login_required
+def notification_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _withdrawal_page(
+        request,
+        pk,
+        form_class=forms.ReinstateForm,
+        template="notifications/notification_reinstate.html",
+        allowed=lambda n: (
+            None
+            if n.is_withdrawn
+            else "This notification is not marked withdrawn or not progressed."
+        ),
+        save=lambda n, data: services.notification_reinstate(
+            notification=n,
+            by=request.user,
+            reason=data["reason"],
+            expected_version=data["version"],
+        ),
+        done="The notification has been reinstated. The partnership and the local authority "
+        "have been told.",
     )

@@ -83,6 +83,8 @@ class PanelQueueFilter(RapidReviewCaseFilter):
 AWAITING_Q = Q(
     status=RapidReview.Status.SUBMITTED,
     panel_stage__in=[PanelStage.AWAITING, PanelStage.NOT_SUBMITTED],
+    # Closed because its SIN was withdrawn or not progressed (issue 16): nothing to decide.
+    closed_on_withdrawal=False,
 )
 DECIDED_STAGES = [PanelStage.DECIDED, PanelStage.LETTER_SENT]
 

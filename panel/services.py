@@ -97,6 +97,8 @@ def panel_stage_refresh(reviews: QuerySet[RapidReview] | Iterable[int] | None = 
     sent = ResponseLetter.objects.filter(review=OuterRef("pk"), status=ResponseLetter.Status.SENT)
     stage = Case(
         When(~Q(status=RapidReview.Status.SUBMITTED), then=Value(PanelStage.NOT_SUBMITTED)),
+        # Closed because its SIN was withdrawn or not progressed: out of the Panel's queue.
+        When(closed_on_withdrawal=True, then=Value(PanelStage.NOT_SUBMITTED)),
         When(Exists(sent), then=Value(PanelStage.LETTER_SENT)),
         When(Exists(decided), then=Value(PanelStage.DECIDED)),
         default=Value(PanelStage.AWAITING),
@@ -118,6 +120,8 @@ def panel_decision_record(
     review = RapidReview.objects.select_for_update().get(pk=review.pk)
     if review.status != RapidReview.Status.SUBMITTED:
         raise PanelError("The Panel decides only on a submitted rapid review")
+    if review.closed_on_withdrawal:
+        raise PanelError("This rapid review is closed: its notification was withdrawn")
     if review.panel_decisions.exists():
         raise PanelError("The Panel's decision is already recorded: correct it instead")
     decision = PanelDecision.objects.create(

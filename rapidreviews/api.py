@@ -232,6 +232,7 @@ SUMMARY_FIELDS = [
     "submitted_at",
     "working_days_taken",
     "submitted_on_time",
+    "closed_on_withdrawal",
     "updated_at",
 ]
 

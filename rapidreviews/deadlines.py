@@ -36,7 +36,8 @@ EXTENSION_DECISION_WORKING_DAYS = 2
 
 
 def _review_running(review: RapidReview) -> bool:
-    return review.status != RapidReview.Status.SUBMITTED
+    # A review closed because its SIN was withdrawn or not progressed is not running.
+    return review.status != RapidReview.Status.SUBMITTED and not review.closed_on_withdrawal
 
 
 def _working_days_left(review: RapidReview, today: date, calendar: WorkingDayCalendar) -> int:
@@ -108,8 +109,10 @@ def extension_pending_over_2_working_days(extension, today, calendar):
 
 
 def _running_reviews(today: date) -> models.QuerySet:
-    return RapidReview.objects.exclude(status=RapidReview.Status.SUBMITTED).select_related(
-        "notification__local_authority", "partnership"
+    return (
+        RapidReview.objects.exclude(status=RapidReview.Status.SUBMITTED)
+        .filter(closed_on_withdrawal=False)
+        .select_related("notification__local_authority", "partnership")
     )
 
 
@@ -158,7 +161,7 @@ def _review_overdue_message(review: RapidReview, occurrence: Occurrence, today: 
 
 def _pending_extensions(today: date) -> models.QuerySet:
     return RapidReviewExtension.objects.filter(
-        status=RapidReviewExtension.Status.PENDING
+        status=RapidReviewExtension.Status.PENDING, review__closed_on_withdrawal=False
     ).select_related("review__notification", "review__partnership")
 
 
@@ -289,7 +292,9 @@ def _due_date_move(
     review.original_due_date = expected
     review.save(update_fields=["due_date", "original_due_date", "updated_at"])
     audit_log(actor=by, action=AuditAction.UPDATE, obj=review, changes=changes, message=text)
-    if not extended:
+    # A review closed on withdrawal still moves (a reinstatement reopens it on the right
+    # date), but nothing is due meanwhile, so its leads are not told.
+    if not extended and not review.closed_on_withdrawal:
         _tell_leads_of_new_due_date(review, text)
     return review
 

@@ -196,6 +196,10 @@ class RapidReview(models.Model):
     shared_with_regulators_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Closed because the Panel secretariat marked its SIN withdrawn or not progressed
+    # (notifications.services.withdrawal): no step may be taken, no reminder is sent and it is
+    # never overdue. A reinstatement reopens it with its due date as before.
+    closed_on_withdrawal = models.BooleanField(default=False)
 
     # Where the review is in the Panel's work, stored so the Panel queue and the home pages'
     # counts are indexed reads, not anti-joins over every review and decision. Written only by
@@ -259,7 +263,7 @@ class RapidReview(models.Model):
     def step_allowed(self, step: str, user) -> bool:
         """`user` may take `step` now: the review's status allows it and so does the policy."""
         sources, _target, allowed = self.STEPS[step]
-        return self.status in sources and allowed(user, self)
+        return not self.closed_on_withdrawal and self.status in sources and allowed(user, self)
 
     def available_transitions(self, user) -> list[str]:
         """The steps `user` may take now, in the order of the table."""
@@ -278,8 +282,12 @@ class RapidReview(models.Model):
         return ["status"]
 
     def is_overdue(self, today) -> bool:
-        """Not submitted and past its (possibly extended) due date."""
-        return self.status != self.Status.SUBMITTED and self.due_date < today
+        """Not submitted, not closed and past its (possibly extended) due date."""
+        return (
+            self.status != self.Status.SUBMITTED
+            and not self.closed_on_withdrawal
+            and self.due_date < today
+        )
 
     def working_days_late(
         self, today: date, calendar: WorkingDayCalendar = ENGLAND, *, original: bool = False
@@ -287,6 +295,8 @@ class RapidReview(models.Model):
         """Working days past the due date (the original one, before any extension, with
         `original`): up to submission, or up to today while the review is running. 0 when on
         time. Reports show both (DOMAIN.md §1)."""
+        if self.closed_on_withdrawal and not self.submitted_at:
+            return 0  # closed, so not running: nothing is late
         end = timezone.localdate(self.submitted_at) if self.submitted_at else today
         due = self.original_due_date if original else self.due_date
         return max(0, calendar.working_days_between(due, end))

@@ -31,6 +31,7 @@ from django.utils import timezone
 from notifications.models import (
     CHILD_IDENTIFYING_FIELDS,
     PERSONAL_FIELDS,
+    AbuseOrNeglect,
     Notification,
     NotificationAttachment,
     NotificationChild,
@@ -43,6 +44,7 @@ from .models import NARRATIVE_FIELDS, RapidReview
 
 NOTIFICATION_TEXT = PERSONAL_FIELDS
 REVIEW_TEXT = NARRATIVE_FIELDS
+WITHDRAWAL_REASON_REMOVED = "Removed under the retention schedule"
 
 
 def cases_to_anonymise(now: datetime) -> QuerySet[Notification]:
@@ -63,8 +65,17 @@ def cases_to_anonymise(now: datetime) -> QuerySet[Notification]:
         rapid_review__lcspr__isnull=True,
         rapid_review__lcspr_decision=codes.LcsprDecision.NO_LCSPR,
     ) & (sent_before & ~sent_since)
+    # Issue 16: cases that close without a Panel letter or an LCSPR. Marked withdrawn or not
+    # progressed (closed then, unless reinstated), and a looked-after child's death that needed
+    # no rapid review (closed when notified).
+    withdrawn = ~Q(withdrawal="") & Q(withdrawn_at__lt=cutoff_moment)
+    no_review = Q(
+        abuse_or_neglect=AbuseOrNeglect.NOT_SUSPECTED,
+        rapid_review__isnull=True,
+        notified_at__lt=cutoff_moment,
+    )
     return Notification.objects.filter(
-        published | no_lcspr,
+        published | no_lcspr | withdrawn | no_review,
         status=Notification.Status.SUBMITTED,
         anonymised_at__isnull=True,
     )
@@ -82,8 +93,10 @@ def case_anonymise(notification: Notification, now: datetime) -> dict:
             name="", date_of_birth=None, health_needs="", age_years=age
         )
         children += 1
+    # A withdrawal's reason is free text too; one is always kept (a database constraint).
+    withdrawal = {"withdrawal_reason": WITHDRAWAL_REASON_REMOVED} if notification.withdrawal else {}
     Notification.objects.filter(pk=notification.pk).update(
-        anonymised_at=now, **dict.fromkeys(NOTIFICATION_TEXT, "")
+        anonymised_at=now, **dict.fromkeys(NOTIFICATION_TEXT, ""), **withdrawal
     )
     removed = [f"children.{name}" for name in CHILD_IDENTIFYING_FIELDS] + list(NOTIFICATION_TEXT)
     # The SIN's attachments (incident reports, letters) identify the child: their files, names
@@ -94,6 +107,7 @@ def case_anonymise(notification: Notification, now: datetime) -> dict:
             attachment.file.delete(save=False)
     if attachments.update(file="", original_name="", description="", sha256=""):
         removed.append("attachments")
+    removed += list(withdrawal)
     review = RapidReview.objects.filter(notification=notification).first()
     if review is not None:
         if review.document:

@@ -172,7 +172,7 @@ class RapidReviewFilter(RapidReviewCaseFilter):
                 self.today, DUE_SOON_WORKING_DAYS
             )
             return reviews.exclude(status=RapidReview.Status.SUBMITTED).filter(
-                due_date__gte=self.today, due_date__lte=due_soon_by
+                due_date__gte=self.today, due_date__lte=due_soon_by, closed_on_withdrawal=False
             )
         return reviews.filter(status=value)
 
@@ -256,7 +256,9 @@ def rapid_review_filter_overdue(
 ) -> QuerySet[RapidReview]:
     """The reviews not yet submitted and past their (possibly extended) due date on `today`:
     `RapidReview.is_overdue` in the database."""
-    return reviews.exclude(status=RapidReview.Status.SUBMITTED).filter(due_date__lt=today)
+    return reviews.exclude(status=RapidReview.Status.SUBMITTED).filter(
+        due_date__lt=today, closed_on_withdrawal=False
+    )
 
 
 def rapid_review_due_soon_count(*, user: User, due_by: date) -> int:
@@ -288,7 +290,9 @@ def rapid_review_deadline(
     """A review not yet submitted is overdue after its due date, and due soon from `today` up
     to `due_soon_by` (both days included). Days late count to submission, or to today while
     the review is running, against the due date and (when extended) the original due date."""
-    if review.is_overdue(today):
+    if review.closed_on_withdrawal:
+        status = "closed"
+    elif review.is_overdue(today):
         status = "overdue"
     elif review.status != RapidReview.Status.SUBMITTED and review.due_date <= due_soon_by:
         status = "due_soon"

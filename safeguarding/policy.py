@@ -130,6 +130,12 @@ def can_see_child_identity(user, notification: AuthorityCase) -> bool:
     return is_user_of_authority(user, notification) or is_panel(user)
 
 
+def can_withdraw_notification(user, notification: Any = None) -> bool:
+    """Marking a submitted SIN withdrawn or not progressed, and reinstating it: the Panel
+    secretariat and administrators (issue 16)."""
+    return _role(user) == Role.PANEL_SECRETARIAT or is_administrator(user)
+
+
 # --- Rapid reviews -----------------------------------------------------------------------------
 
 
@@ -453,6 +459,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("notifications:notification-shares", FORM, can_edit_notification, "draft"),
     Endpoint("notifications:notification-share-remove", FORM, can_edit_notification, "draft_share"),
     Endpoint("notifications-api:notification-shares", POST, can_edit_notification, "notification"),
+    Endpoint(
+        "notifications:notification-withdraw", FORM, can_withdraw_notification, "notification"
+    ),
+    Endpoint(
+        "notifications:notification-reinstate", FORM, can_withdraw_notification, "notification"
+    ),
     Endpoint("notifications-api:notification-list", GET, is_signed_in),
     Endpoint("notifications-api:notification-list", POST, can_notify),
     Endpoint("notifications-api:notification-detail", GET, is_signed_in, case="notification"),

@@ -83,7 +83,12 @@ def test_seed_demo_adds_submitted_and_draft_sins_for_several_authorities_once():
     assert submitted.values("local_authority").distinct().count() >= 3
     assert drafts.exists()
     assert submitted.filter(notified_on_time=False).exclude(lateness_reason="").exists()
-    assert all(n.rapid_review.due_date for n in submitted)
+    # Every SIN that needs a rapid review has one; the demo's looked-after death where abuse
+    # or neglect is not suspected has none (issue 16).
+    assert all(n.rapid_review.due_date for n in submitted if n.needs_rapid_review)
+    looked_after = submitted.filter(abuse_or_neglect="not_suspected")
+    assert looked_after.exists()
+    assert not looked_after.filter(rapid_review__isnull=False).exists()
     count = Notification.objects.count()
     run_seed()
     assert Notification.objects.count() == count

@@ -64,10 +64,26 @@ TABLES: tuple[TableSpec, ...] = (
                 ),
                 source=REVIEW,
             ),
+            # Issue 16: so that the SINs above reconcile with every SIN submitted.
+            RowGroup(
+                "Withdrawn or not progressed",
+                (
+                    Row(
+                        "Withdrawn or not progressed (excluded above)",
+                        kind="total",
+                        show_pct=False,
+                    ),
+                ),
+                withdrawn=True,
+            ),
         ),
         columns=YEAR_COLUMNS,
         years=(-1, 0),
-        notes=("Days from incident to notification are calendar days.",),
+        notes=(
+            "Days from incident to notification are calendar days.",
+            "SINs the Panel secretariat marked withdrawn or not progressed are left out of "
+            "every figure and counted on their own line.",
+        ),
     ),
     TableSpec(
         "review_length",

@@ -72,6 +72,9 @@ class RowGroup:
     source: str | None = None  # defaults to the table's
     order: str = "declared"  # "desc": cell rows by their last column, largest first
     months: bool = False  # rows are the months of the table's years (field "month")
+    # The group counts the SINs marked withdrawn or not progressed, which every other figure
+    # leaves out (engine.records_q), so that a table can reconcile with the records.
+    withdrawn: bool = False
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ from .submission import (
     reference_format,
     reference_next,
 )
+from .withdrawal import notification_reinstate, notification_withdraw
 
 __all__ = [
     "AttachmentDownload",
@@ -66,6 +67,8 @@ __all__ = [
     "notification_children_add",
     "notification_circumstances_update",
     "notification_create",
+    "notification_reinstate",
+    "notification_withdraw",
     "notification_draft_delete",
     "notification_incident_place_update",
     "notification_incident_update",

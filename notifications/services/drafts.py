@@ -286,6 +286,7 @@ def notification_circumstances_update(
     """Save the circumstances. A blank IMD decile is looked up from the placement postcode
     (unknown when the postcode is not in the table)."""
     notification = _lock_for_change(notification, expected_version, amendment_reason)
+    needed_review = notification.needs_rapid_review
     postcode = normalise_postcode(placement_postcode) if placement_postcode.strip() else ""
     _raise_if(
         rules.circumstances_errors(
@@ -314,6 +315,11 @@ def notification_circumstances_update(
         amendment_reason=amendment_reason,
         what="circumstances",
     )
+    if not notification.is_draft and not needed_review and notification.needs_rapid_review:
+        # Abuse or neglect now known or suspected: the rapid review starts today (issue 16).
+        from .submission import notification_review_open_on_amendment
+
+        notification_review_open_on_amendment(notification=notification, by=by)
     return notification
 
 

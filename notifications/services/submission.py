@@ -130,30 +130,82 @@ def notification_submit(
         ]
     )
     notification.refresh_from_db()
-    review = rapid_review_open(notification=notification, sin_date=today)
+    # A looked-after child's death without suspected abuse or neglect opens no rapid review.
+    review = (
+        rapid_review_open(notification=notification, sin_date=today)
+        if notification.needs_rapid_review
+        else None
+    )
     audit_log(
         actor=by,
         action=AuditAction.SUBMIT,
         obj=notification,
         changes={"working_days_to_notify": days, "on_time": notification.notified_on_time},
-        message=f"Submitted; rapid review due {review.due_date:%-d %B %Y}",
+        message=f"Submitted; rapid review due {review.due_date:%-d %B %Y}"
+        if review
+        else "Submitted; no rapid review is needed (looked-after child, abuse or neglect not "
+        "suspected)",
     )
-    _tell_about_submission(notification, review)
+    if review:
+        _tell_about_submission(notification, review)
+    else:
+        _tell_about_looked_after_death(notification)
     possible_duplicates_record(notification=notification)
     notification_shares_tell(notification)  # other areas named (issue 16, item 3)
     return notification
 
 
-def _tell_about_submission(notification: Notification, review: RapidReview) -> None:
+def _timeliness(notification: Notification) -> str:
+    if notification.notified_on_time:
+        return f"within {SIN_DEADLINE_WORKING_DAYS} working days"
+    return (
+        f"{notification.working_days_to_notify} working days after the local authority "
+        f"became aware (late: {notification.lateness_reason})"
+    )
+
+
+def _tell_about_looked_after_death(notification: Notification) -> None:
+    """A looked-after child's death where abuse or neglect is not suspected: the Panel is told
+    (it shares the SIN with DfE and Ofsted), the partnership is not asked for a review."""
+    authority = notification.local_authority
+    url = reverse("notifications:notification-detail", args=[notification.pk])
+    notify(
+        panel(),
+        subject=f"{notification.reference}: death of a looked-after child notified by {authority}",
+        body="Abuse or neglect is not suspected: no rapid review is needed. The notification "
+        "is shared with DfE and Ofsted.",
+        url=url,
+        email_body=(
+            f"{authority} has notified the Child Safeguarding Practice Review Panel of the "
+            f"death of a looked-after child: {notification.reference}.\n\n"
+            f"It was notified {_timeliness(notification)}.\n"
+            "Abuse or neglect is not suspected, so no rapid review is needed; the notification "
+            "is shared with the Department for Education and Ofsted.\n\n"
+            f"Sign in to see the notification: {settings.SITE_URL}{url}\n"
+        ),
+        related=notification,
+        dedupe_key=f"sin-submitted-{notification.pk}",
+    )
+
+
+def _tell_about_submission(
+    notification: Notification,
+    review: RapidReview,
+    *,
+    dedupe_key: str = "",
+    clock_start: str = "the notification",
+) -> None:
     """The partnership's leads and the whole Panel (safeguarding.audiences), in one e-mail. The
-    leads' inbox message opens the rapid review they must write; the Panel's the SIN."""
+    leads' inbox message opens the rapid review they must write; the Panel's the SIN. Also
+    sent when an amendment opens the review of a SIN that had none (`dedupe_key` then says
+    so)."""
     authority = notification.local_authority
     due_date = review.due_date
     url = reverse("notifications:notification-detail", args=[notification.pk])
     review_url = reverse("rapidreviews:review-detail", args=[review.pk])
     leads = partnership_leads(authority.partnership)
     subject = f"{notification.reference}: serious incident notified by {authority}"
-    dedupe_key = f"sin-submitted-{notification.pk}"
+    dedupe_key = dedupe_key or f"sin-submitted-{notification.pk}"
     notify(
         Audience(people=leads.people),
         subject=subject,
@@ -161,12 +213,7 @@ def _tell_about_submission(notification: Notification, review: RapidReview) -> N
         url=review_url,
         dedupe_key=dedupe_key,
     )
-    timeliness = (
-        f"within {SIN_DEADLINE_WORKING_DAYS} working days"
-        if notification.notified_on_time
-        else f"{notification.working_days_to_notify} working days after the local authority "
-        f"became aware (late: {notification.lateness_reason})"
-    )
+    timeliness = _timeliness(notification)
     notify(
         Audience(emails=leads.emails) + panel(),
         subject=subject,
@@ -177,13 +224,47 @@ def _tell_about_submission(notification: Notification, review: RapidReview) -> N
             f"incident: {notification.reference} ({notification.get_reason_display().lower()})."
             f"\n\nIt was notified {timeliness}.\n"
             f"The partnership's rapid review is due by {due_date:%-d %B %Y} "
-            f"({RAPID_REVIEW_DEADLINE_WORKING_DAYS} working days after the notification).\n\n"
+            f"({RAPID_REVIEW_DEADLINE_WORKING_DAYS} working days after {clock_start}).\n\n"
             f"Sign in to see the notification: {settings.SITE_URL}{url}\n"
             f"The partnership's leads write the rapid review at: "
             f"{settings.SITE_URL}{review_url}\n"
         ),
         related=notification,
         dedupe_key=dedupe_key,
+    )
+
+
+def notification_review_open_on_amendment(*, notification: Notification, by: User) -> None:
+    """A submitted SIN amended from "not suspected" to abuse or neglect known or suspected:
+    open its rapid review, due 15 working days after the amendment date, and tell the
+    partnership and the Panel as on submission. Call inside the amendment's transaction. A SIN
+    that already has a review (amended the other way and back) keeps it."""
+    if RapidReview.objects.filter(notification=notification).exists():
+        return
+    today = _today()
+    review = rapid_review_open(notification=notification, sin_date=today)
+    audit_log(
+        actor=by,
+        action=AuditAction.UPDATE,
+        obj=notification,
+        changes={"rapid_review_due_date": review.due_date.isoformat()},
+        message=f"Abuse or neglect now suspected or known: rapid review opened, due "
+        f"{review.due_date:%-d %B %Y}",
+    )
+    if notification.is_withdrawn:
+        # Marked withdrawn or not progressed: the review exists for a reinstatement, closed
+        # (nothing is asked of the partnership until then).
+        from rapidreviews.services import rapid_review_close_on_withdrawal
+
+        rapid_review_close_on_withdrawal(
+            review=review, by=by, reason=notification.withdrawal_reason
+        )
+        return
+    _tell_about_submission(
+        notification,
+        review,
+        dedupe_key=f"sin-review-opened-{notification.pk}-{review.pk}",
+        clock_start="the amendment saying abuse or neglect is suspected or known",
     )
 
 

@@ -2,6 +2,10 @@
 (`reviews`), its sharing with DfE and Ofsted (`sharing`), extensions to its due date
 (`extensions`) and its full document (`documents`)."""
 
+from .closure import (
+    rapid_review_close_on_withdrawal,
+    rapid_review_reopen_on_reinstatement,
+)
 from .documents import (
     DocumentDownload,
     rapid_review_document_download,
@@ -32,6 +36,7 @@ __all__ = [
     "RapidReviewConflict",
     "RapidReviewError",
     "RapidReviewInvalid",
+    "rapid_review_close_on_withdrawal",
     "rapid_review_completeness",
     "rapid_review_document_download",
     "rapid_review_document_upload",
@@ -40,6 +45,7 @@ __all__ = [
     "rapid_review_extension_request",
     "rapid_review_open",
     "rapid_review_reopen",
+    "rapid_review_reopen_on_reinstatement",
     "rapid_review_section_save",
     "rapid_review_sharing_set",
     "rapid_review_submit",

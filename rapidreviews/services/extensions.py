@@ -29,6 +29,10 @@ def rapid_review_extension_refusal(*, review: RapidReview, by: User) -> str | No
     request service applies it; pages use it to offer the request only when it would work."""
     if not policy.can_edit_review(by, review):
         return "Only a lead of the review's partnership can ask for an extension"
+    if review.closed_on_withdrawal:
+        return (
+            "This rapid review is closed because the notification was withdrawn or not progressed"
+        )
     if review.status == RapidReview.Status.SUBMITTED:
         return (
             "This rapid review has been submitted to the Panel, so its due date can no longer "

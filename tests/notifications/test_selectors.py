@@ -133,6 +133,7 @@ def test_the_schema_documents_each_filter_from_the_filterset():
         "notified_late",
         "draft_due_soon",
         "draft_overdue",
+        "withdrawn",
         "sort",
     }
     assert parameters["sort"].enum == list(SORTS)

@@ -334,3 +334,44 @@ def test_the_schedule_runs_nightly_through_its_task():
         assert retention_apply_task.delay().get()["anonymised"] == 1
         assert retention_apply_task.delay().get()["anonymised"] == 0
     assert anonymised(due)
+
+
+@pytest.mark.django_db
+def test_cases_closed_without_a_letter_are_anonymised_too(make_user):
+    """Issue 16: a SIN marked withdrawn or not progressed closes when it is marked; a
+    looked-after child's death that needed no rapid review, when it was notified."""
+    from notifications.models import AbuseOrNeglect, Withdrawal
+
+    from ..notifications.factories import SubmittedNotificationFactory
+
+    with at(CREATED_AT):
+        withdrawn = no_lcspr_case(None)
+        Notification.objects.filter(pk=withdrawn.notification_id).update(
+            withdrawal=Withdrawal.WITHDRAWN,
+            withdrawal_reason="Synthetic reason naming the family.",
+            withdrawn_at=timezone.now(),
+        )
+        looked_after = SubmittedNotificationFactory(
+            reason="death",
+            abuse_or_neglect=AbuseOrNeglect.NOT_SUSPECTED,
+            child_looked_after_death=True,
+            summary="Synthetic summary.",
+        )
+    recent = no_lcspr_case(None)
+    with at(datetime(2026, 1, 5, 12, tzinfo=LONDON)):
+        Notification.objects.filter(pk=recent.notification_id).update(
+            withdrawal=Withdrawal.WITHDRAWN,
+            withdrawal_reason="Withdrawn later.",
+            withdrawn_at=timezone.now(),
+        )
+
+    with at(RUN_AT):
+        retention_apply()
+
+    sin = Notification.objects.get(pk=withdrawn.notification_id)
+    assert sin.anonymised_at is not None
+    assert sin.withdrawal_reason == "Removed under the retention schedule"
+    assert sin.summary == ""
+    looked_after.refresh_from_db()
+    assert looked_after.anonymised_at is not None and looked_after.summary == ""
+    assert not anonymised(recent)  # withdrawn less than 7 years ago
