@@ -110,6 +110,19 @@ def test_its_confirmation_and_case_pages_say_no_rapid_review_is_needed(
 
 
 @time_machine.travel(MONDAY, tick=False)
+def test_check_answers_says_no_rapid_review_will_be_needed(client, la_user):
+    draft = looked_after_death(la_user)
+    client.force_login(la_user)
+
+    page = client.get(reverse("notifications:notification-check", args=[draft.pk]))
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "No rapid review will be needed" in text
+    assert "rapid review will be due" not in text
+
+
+@time_machine.travel(MONDAY, tick=False)
 def test_the_api_creates_one_without_a_rapid_review(la_user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         sin = services.notification_create(
