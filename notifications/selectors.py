@@ -246,9 +246,16 @@ def _shares_with(user: User) -> QuerySet[NotificationShare] | None:
 
 def notification_read_through_share(*, user: User, notification: Notification) -> bool:
     """Whether the user reads the SIN only because their area was named on it (not its own
-    area's): the page marks it "Shared with you" and shows nothing of its rapid review."""
+    area's): the page marks it "Shared with you" and shows nothing of its rapid review.
+    False for those who read no SIN through a share (DfE and Ofsted viewers read every
+    submitted SIN: nobody shared it with them)."""
+    shared = _shares_with(user)
+    if shared is None:
+        return False
     own = authority_scope(user, "local_authority", partnership="rapid_review__partnership")
-    return not Notification.objects.filter(own, pk=notification.pk).exists()
+    if Notification.objects.filter(own, pk=notification.pk).exists():
+        return False
+    return shared.filter(notification=notification).exists()
 
 
 def notification_shares(*, notification: Notification) -> list[NotificationShare]:
