@@ -14,7 +14,7 @@ from safeguarding.audit import audit_events_for
 from safeguarding.codes import Role
 from safeguarding.models import AuditAction, InboxMessage, LocalAuthority
 
-from .factories import CompleteDraftFactory
+from .factories import CompleteDraftFactory, attachment_add, png_bytes
 from .test_api import LIST_URL, detail_url, sin
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_10_june_2024")]
@@ -328,6 +328,28 @@ def test_a_named_partnership_s_lead_reads_it(
     assert client.get(url("notification-detail", draft.pk)).status_code == 404  # a draft
     submit(draft, people["leeds"], django_capture_on_commit_callbacks)
     assert client.get(url("notification-detail", draft.pk)).status_code == 200
+
+
+def test_a_named_partnership_s_lead_downloads_its_attachments_and_an_unnamed_one_gets_404(
+    people, manchester, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    draft = CompleteDraftFactory(created_by=people["leeds"])
+    services.notification_share_add(
+        notification=draft,
+        by=people["leeds"],
+        target=ShareTarget(partnership=manchester.partnership),
+        expected_version=None,
+    )
+    sin_ = submit(draft, people["leeds"], django_capture_on_commit_callbacks)
+    attachment = attachment_add(sin_, data=png_bytes())
+    download = url("attachment-download", sin_.pk, attachment.pk)
+
+    named = client_for(people["manchester_lead"]).get(download)
+    assert named.status_code == 200
+    assert b"".join(named.streaming_content) == png_bytes()
+    assert client_for(people["bristol_lead"]).get(download).status_code == 404
+    assert client_for(people["manchester"]).get(download).status_code == 404
 
 
 @pytest.mark.parametrize("reader", ["manchester", "manchester_lead"])
