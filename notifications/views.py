@@ -25,6 +25,7 @@ from safeguarding.returns import RETURN_QUERY, change_url, return_to_check
 
 from . import attachment_views, forms, rules, selectors, services
 from .codes import agencies_split
+from .history import history_without_review_due
 from .models import Notification, NotificationChild
 
 TASK_LIST = "notifications:notification-detail"
@@ -281,6 +282,9 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     shared_only = selectors.notification_read_through_share(
         user=request.user, notification=notification
     )
+    review = case_review(request.user, notification)
+    if review is None:
+        history = history_without_review_due(history)
     return render(
         request,
         "notifications/notification_detail.html",
@@ -295,7 +299,7 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             # The review only as far as the reader may see it: never for an area the SIN was
             # shared with; for DfE and Ofsted viewers once the Panel shares it with them.
-            "review": case_review(request.user, notification),
+            "review": review,
             "access_log": case_access_log(
                 user=request.user,
                 records=[notification, getattr(notification, "rapid_review", None)],
