@@ -66,6 +66,7 @@ from .selectors import (
     notification_get_for_editing,
     notification_get_for_user,
     notification_list_api_rows,
+    notification_read_through_share,
 )
 from .services import (
     ChildData,
@@ -553,11 +554,9 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
     media_interest = CodeField(
         YesNoUnknown.choices, enum_name="YesNoUnknownEnum", allow_blank=True, read_only=True
     )
-    rapid_review_due_date = serializers.DateField(
-        source="rapid_review.due_date",
-        allow_null=True,
-        read_only=True,
-        help_text="When the partnership's rapid review is due (submitted SINs only).",
+    rapid_review_due_date = serializers.SerializerMethodField(
+        help_text="When the partnership's rapid review is due (submitted SINs only; null for "
+        "a SIN shared with the reader's area, whose rapid review is not theirs to see).",
     )
     # Issue 16: read-only here; the Panel secretariat marks and reinstates on the web.
     rapid_review_needed = serializers.BooleanField(
@@ -630,6 +629,19 @@ class NotificationOutputSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_rapid_review_due_date(self, notification: Notification) -> str | None:
+        review = getattr(notification, "rapid_review", None)
+        if review is None:
+            return None
+        # The list's rows carry the mark (notification_list_api_rows); one SIN asks.
+        shared_only = getattr(notification, "shared_with_me", None)
+        if shared_only is None:
+            shared_only = notification_read_through_share(
+                user=self.context["request"].user, notification=notification
+            )
+        return None if shared_only or review.due_date is None else review.due_date.isoformat()
 
     @extend_schema_field(
         serializers.ListField(child=CodeField(Agency.choices, enum_name="AgencyEnum"))

@@ -3,9 +3,10 @@ messages matched here are written by `services/drafts.py` and `services/submissi
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
-from safeguarding.history import Described, Rule, register, rules_describer
+from safeguarding.history import Described, HistoryItem, Rule, register, rules_describer
 from safeguarding.models import AuditAction, AuditEvent
 
 from .models import Notification, NotificationChild
@@ -101,3 +102,14 @@ def _reason(message: str, text: str) -> str:
 
 register(Notification, _child_rule)
 register(Notification, rules_describer(RULES))
+
+
+def history_without_review_due(items: list[HistoryItem]) -> list[HistoryItem]:
+    """The SIN's history for a reader who may not see its rapid review (an area it was shared
+    with, a viewer before the Panel shares the review): the submission without its due date."""
+    return [
+        dataclasses.replace(item, note="")
+        if item.action == SUBMIT and item.note.startswith("Rapid review due")
+        else item
+        for item in items
+    ]

@@ -18,6 +18,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -246,9 +247,16 @@ def _shares_with(user: User) -> QuerySet[NotificationShare] | None:
 
 def notification_read_through_share(*, user: User, notification: Notification) -> bool:
     """Whether the user reads the SIN only because their area was named on it (not its own
-    area's): the page marks it "Shared with you" and shows nothing of its rapid review."""
+    area's): the page marks it "Shared with you" and shows nothing of its rapid review.
+    False for those who read no SIN through a share (DfE and Ofsted viewers read every
+    submitted SIN: nobody shared it with them)."""
+    shared = _shares_with(user)
+    if shared is None:
+        return False
     own = authority_scope(user, "local_authority", partnership="rapid_review__partnership")
-    return not Notification.objects.filter(own, pk=notification.pk).exists()
+    if Notification.objects.filter(own, pk=notification.pk).exists():
+        return False
+    return shared.filter(notification=notification).exists()
 
 
 def notification_shares(*, notification: Notification) -> list[NotificationShare]:
@@ -331,9 +339,15 @@ def notification_list_page_rows(
         .select_related("local_authority", "rapid_review")
         .only(*LIST_PAGE_FIELDS)
     )
+    return _shared_with_me_mark(rows, user=user)
+
+
+def _shared_with_me_mark(rows: QuerySet[Notification], *, user: User) -> QuerySet[Notification]:
+    """The rows annotated with `shared_with_me`: whether the user reads the SIN only because
+    their area was named on it (as `notification_read_through_share`, in the same query)."""
     shared = _shares_with(user)
     if shared is None:
-        return rows
+        return rows.annotate(shared_with_me=Value(False, output_field=BooleanField()))
     own = authority_scope(user, "local_authority", partnership="rapid_review__partnership")
     mine = Exists(shared.filter(notification=OuterRef("pk")))
     mark = ExpressionWrapper(Q(mine) & ~own, output_field=BooleanField())
@@ -344,9 +358,10 @@ def notification_list_api_rows(
     *, user: User, filters: Mapping[str, Any] | None = None, today: date | None = None
 ) -> QuerySet[Notification]:
     """`notification_list` with what the API's list gives: every column of each SIN and its
-    children, its authority's code and name, and of its rapid review only the due date."""
+    children, its authority's code and name, and of its rapid review only the due date (which
+    the API leaves out of the rows marked `shared_with_me`)."""
     own = [field.name for field in Notification._meta.concrete_fields]
-    return (
+    rows = (
         notification_list(user=user, filters=filters, today=today)
         .select_related(None)
         .select_related("local_authority", "rapid_review", "incident_local_authority")
@@ -364,6 +379,7 @@ def notification_list_api_rows(
             "incident_local_authority__name",
         )
     )
+    return _shared_with_me_mark(rows, user=user)
 
 
 def notification_get_for_user(*, user: User, pk: int) -> Notification:

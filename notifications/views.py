@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from rapidreviews.case_links import case_review
 from safeguarding import policy
 from safeguarding.audit import audit_list, case_access_log
 from safeguarding.calendars import england_calendar
@@ -24,6 +25,7 @@ from safeguarding.returns import RETURN_QUERY, change_url, return_to_check
 
 from . import attachment_views, forms, rules, selectors, services
 from .codes import agencies_split
+from .history import history_without_review_due
 from .models import Notification, NotificationChild
 
 TASK_LIST = "notifications:notification-detail"
@@ -280,6 +282,9 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
     shared_only = selectors.notification_read_through_share(
         user=request.user, notification=notification
     )
+    review = case_review(request.user, notification)
+    if review is None:
+        history = history_without_review_due(history)
     return render(
         request,
         "notifications/notification_detail.html",
@@ -292,8 +297,9 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 for item in history
                 if item.action == AuditAction.UPDATE and item.at >= notification.notified_at
             ],
-            # An area the SIN was shared with reads the SIN, not its rapid review.
-            "review": None if shared_only else getattr(notification, "rapid_review", None),
+            # The review only as far as the reader may see it: never for an area the SIN was
+            # shared with; for DfE and Ofsted viewers once the Panel shares it with them.
+            "review": review,
             "access_log": case_access_log(
                 user=request.user,
                 records=[notification, getattr(notification, "rapid_review", None)],

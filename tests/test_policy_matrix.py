@@ -178,7 +178,11 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
     def attachment():
         review = CompleteReviewFactory()
         made = attachment_add(review.notification, by=users["la_own"])
-        return {"pk": review.notification_id, "attachment_pk": made.pk}, LEEDS_SCOPE
+        # A submitted SIN's attachments: downloadable by whoever reads the SIN, the DfE and
+        # Ofsted viewers too.
+        return {"pk": review.notification_id, "attachment_pk": made.pk}, LEEDS_SCOPE | {
+            "dfe_viewer"
+        }
 
     def draft_attachment():
         notification, _ = draft()

@@ -3,6 +3,7 @@
 from django import template
 
 from rapidreviews.models import RapidReview
+from rapidreviews.selectors import rapid_review_list
 from safeguarding import policy
 
 from .. import selectors
@@ -14,6 +15,9 @@ register = template.Library()
 def panel_review_summary(context, review: RapidReview) -> dict:
     user = context["request"].user
     if review.status != RapidReview.Status.SUBMITTED and not review.panel_decisions.exists():
+        return {"show": False}
+    # DfE and Ofsted viewers read a review the Panel shared with them, never its decision.
+    if not rapid_review_list(user=user, with_shared=False).filter(pk=review.pk).exists():
         return {"show": False}
     return {
         "show": True,

@@ -14,7 +14,11 @@ from safeguarding.audit import audit_events_for
 from safeguarding.codes import Role
 from safeguarding.models import AuditAction, InboxMessage, LocalAuthority
 
-from .factories import CompleteDraftFactory
+from .factories import (
+    CompleteDraftFactory,
+    attachment_add,
+    png_bytes,
+)
 from .test_api import LIST_URL, detail_url, sin
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_10_june_2024")]
@@ -330,6 +334,28 @@ def test_a_named_partnership_s_lead_reads_it(
     assert client.get(url("notification-detail", draft.pk)).status_code == 200
 
 
+def test_a_named_partnership_s_lead_downloads_its_attachments_and_an_unnamed_one_gets_404(
+    people, manchester, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    draft = CompleteDraftFactory(created_by=people["leeds"])
+    services.notification_share_add(
+        notification=draft,
+        by=people["leeds"],
+        target=ShareTarget(partnership=manchester.partnership),
+        expected_version=None,
+    )
+    sin_ = submit(draft, people["leeds"], django_capture_on_commit_callbacks)
+    attachment = attachment_add(sin_, data=png_bytes())
+    download = url("attachment-download", sin_.pk, attachment.pk)
+
+    named = client_for(people["manchester_lead"]).get(download)
+    assert named.status_code == 200
+    assert b"".join(named.streaming_content) == png_bytes()
+    assert client_for(people["bristol_lead"]).get(download).status_code == 404
+    assert client_for(people["manchester"]).get(download).status_code == 404
+
+
 @pytest.mark.parametrize("reader", ["manchester", "manchester_lead"])
 def test_an_area_not_named_gets_404(people, shared_sin, reader):
     client = client_for(people[reader])
@@ -370,6 +396,48 @@ def test_the_named_area_cannot_change_the_sin_nor_see_its_rapid_review(
     assert response.status_code in (403, 404)
     assert api.get(detail_url(shared_sin.pk)).status_code == 200
     assert NotificationShare.objects.count() == 1
+
+
+@pytest.mark.parametrize("reader", ["bristol", "bristol_lead"])
+def test_the_named_area_does_not_see_the_rapid_review_due_date(
+    people, bristol, shared_sin, reader, api_client, django_capture_on_commit_callbacks
+):
+    due = RapidReview.objects.get(notification=shared_sin).due_date
+    # Bristol's own SIN, in both readers' scope.
+    own = submit(
+        CompleteDraftFactory(created_by=people["bristol"], local_authority=bristol),
+        people["bristol"],
+        django_capture_on_commit_callbacks,
+    )
+    own_due = RapidReview.objects.get(notification=own).due_date
+    client = client_for(people[reader])
+
+    listing = client.get(url("notification-list"))
+    [shared_row] = [row for row in listing.text.split("<tr") if shared_sin.reference in row]
+    assert due.strftime("%-d %b %Y") not in shared_row
+    assert "Not shared" in shared_row
+    [own_row] = [row for row in listing.text.split("<tr") if own.reference in row]
+    assert own_due.strftime("%-d %b %Y") in own_row
+    detail = client.get(url("notification-detail", shared_sin.pk))
+    assert "Rapid review due" not in detail.text
+
+    api = api_client(people[reader])
+    rows = {row["reference"]: row for row in api.get(LIST_URL).json()["results"]}
+    assert rows[shared_sin.reference]["rapid_review_due_date"] is None
+    assert rows[own.reference]["rapid_review_due_date"] == own_due.isoformat()
+    assert api.get(detail_url(shared_sin.pk)).json()["rapid_review_due_date"] is None
+    assert api.get(detail_url(own.pk)).json()["rapid_review_due_date"] == own_due.isoformat()
+
+
+def test_the_notifying_area_still_sees_the_rapid_review_due_date(people, shared_sin, api_client):
+    due = RapidReview.objects.get(notification=shared_sin).due_date
+    client = client_for(people["leeds"])
+    listing = client.get(url("notification-list"))
+    assert due.strftime("%-d %b %Y") in listing.text
+    api = api_client(people["leeds"])
+    assert api.get(detail_url(shared_sin.pk)).json()["rapid_review_due_date"] == due.isoformat()
+    [row] = api.get(LIST_URL).json()["results"]
+    assert row["rapid_review_due_date"] == due.isoformat()
 
 
 # --- The API --------------------------------------------------------------------------------------

@@ -478,3 +478,50 @@ def test_a_viewer_filters_the_sin_list_by_any_authority(viewer_client, leeds, br
     body = response.content.decode()
     assert response.status_code == 200
     assert in_bristol.reference in body and in_leeds.reference not in body
+
+
+# --- What a viewer sees of a SIN's review and the Panel's decision ------------------------------
+
+
+def test_a_viewer_s_sin_page_is_not_shared_with_them_and_shows_a_shared_review(
+    viewer_client, member
+):
+    from rapidreviews.services import rapid_review_sharing_set
+
+    review = PanelReviewFactory()
+    sin_page = reverse("notifications:notification-detail", args=[review.notification.pk])
+
+    page = viewer_client.get(sin_page).content.decode()
+    assert "Shared with you" not in page
+    assert "named your area" not in page
+    assert "Rapid review due" not in page  # not shared with them yet
+
+    rapid_review_sharing_set(review=review, by=member, share=True)
+    page = viewer_client.get(sin_page).content.decode()
+    assert "Shared with you" not in page
+    assert "Rapid review due" in page
+    assert reverse("rapidreviews:review-detail", args=[review.pk]) in page
+
+
+def test_a_viewer_does_not_see_the_panel_s_decision_on_a_shared_review(
+    viewer_client, member, client
+):
+    from rapidreviews.services import rapid_review_sharing_set
+
+    decision = PanelDecisionFactory()
+    review = decision.review
+    rapid_review_sharing_set(review=review, by=member, share=True)
+    detail = reverse("rapidreviews:review-detail", args=[review.pk])
+
+    response = viewer_client.get(detail)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Did not agree" not in page
+    assert reverse("panel:decision", kwargs={"review_pk": review.pk}) not in page
+
+    # The Panel still sees its decision there.
+    panel = type(client)()
+    panel.force_login(member)
+    page = panel.get(detail).content.decode()
+    assert "Did not agree" in page
+    assert reverse("panel:decision", kwargs={"review_pk": review.pk}) in page
