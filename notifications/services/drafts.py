@@ -506,10 +506,6 @@ def notification_child_update(
         for field, value in values.items()
         if getattr(child, field) != value
     }
-    # The home authority by its name: the trail keeps what a person would recognise.
-    key = f"{child.child_reference}.home_local_authority"
-    if key in changes:
-        changes[key] = [authority.name if authority else None for authority in changes[key]]
     changes = redact(changes, CHILD_IDENTIFYING_FIELDS)
     NotificationChild.objects.filter(pk=child.pk).update(**values)
     child.refresh_from_db()
