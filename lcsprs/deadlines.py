@@ -24,7 +24,9 @@ LCSPR_DUE_SOON = relativedelta(months=1)
 
 
 def _lcspr_running(lcspr: Lcspr) -> bool:
-    return lcspr.status != Lcspr.Status.PUBLISHED
+    """Not published, and its SIN not withdrawn (a withdrawal closes the rapid review, and with
+    it the LCSPR's clock: nothing is due and nothing is overdue)."""
+    return lcspr.status != Lcspr.Status.PUBLISHED and not lcspr.rapid_review.closed_on_withdrawal
 
 
 @working_days_only
@@ -56,8 +58,10 @@ def lcspr_final_report_not_received(lcspr, today, calendar):
 
 
 def _running_lcsprs(today: date) -> models.QuerySet:
-    return Lcspr.objects.exclude(status=Lcspr.Status.PUBLISHED).select_related(
-        "rapid_review__notification", "partnership"
+    return (
+        Lcspr.objects.exclude(status=Lcspr.Status.PUBLISHED)
+        .exclude(rapid_review__closed_on_withdrawal=True)
+        .select_related("rapid_review__notification", "partnership")
     )
 
 

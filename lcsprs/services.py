@@ -67,6 +67,11 @@ def lcspr_open_refusal(*, review: RapidReview, by: User) -> str | None:
         return "Only a lead of the review's partnership can commission an LCSPR"
     if review.status != RapidReview.Status.SUBMITTED or review.submitted_at is None:
         return "An LCSPR can be commissioned once the rapid review has been submitted"
+    if review.closed_on_withdrawal:
+        return (
+            "The notification has been withdrawn or not progressed, so its rapid review is "
+            "closed and no LCSPR can be commissioned"
+        )
     if Lcspr.objects.filter(rapid_review=review).exists():
         return "An LCSPR has already been commissioned for this rapid review"
     return None

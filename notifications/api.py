@@ -756,7 +756,9 @@ class NotificationListCreateApi(APIView):
         summary="List the SINs in your scope",
         description="Local authority users see their authority's SINs (drafts included); "
         "partnership leads the submitted SINs of their partnership's authorities; the Panel "
-        "every submitted SIN.",
+        "and DfE and Ofsted viewers every submitted SIN. Local authority users and partnership "
+        "leads also see, read-only, the submitted SINs another authority shared with their "
+        "area (named it, or one of its authorities, as an area to tell).",
         parameters=filter_parameters(NotificationFilter),
         responses={
             200: NotificationOutputSerializer(many=True),

@@ -135,8 +135,9 @@ def possible_duplicates_record(*, notification: Notification) -> list[PossibleDu
     A draft records nothing. Called on submission and after an amendment."""
     if notification.is_draft:
         return []
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_MATCHING_LOCK])
+    if connection.vendor == "postgresql":  # SQLite (the `make run` default) locks the whole file
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_MATCHING_LOCK])
     found = []
     for other in duplicate_candidates(notification):
         first, second = sorted((notification, other), key=lambda sin: sin.pk)

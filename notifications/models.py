@@ -297,6 +297,19 @@ class Notification(models.Model):
         return self.abuse_or_neglect != AbuseOrNeglect.NOT_SUSPECTED
 
     @property
+    def rapid_review_note(self) -> str:
+        """Who reviews it, for the areas it is shared with (the SIN's page and the e-mail):
+        its partnership, or why no rapid review is written."""
+        if self.is_withdrawn:
+            return f"no rapid review is written ({self.get_withdrawal_display().lower()})"
+        if not self.needs_rapid_review:
+            return (
+                "no rapid review is needed (a looked-after child's death where abuse or neglect "
+                "is not suspected)"
+            )
+        return f"{self.local_authority.partnership} writes its rapid review"
+
+    @property
     def child_in_focus(self) -> "NotificationChild | None":
         return next((child for child in self.children.all() if child.is_child_in_focus), None)
 

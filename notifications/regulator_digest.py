@@ -73,6 +73,12 @@ def _yes_no(value: bool | None) -> str:
     return {True: "Yes", False: "No"}.get(value, "Not recorded")
 
 
+def _review_needed(notification: Notification, review) -> str:
+    if notification.is_withdrawn:
+        return f"No: {notification.get_withdrawal_display()}"
+    return f"Yes, due {long_date(review.due_date)}" if review else "No"
+
+
 def regulator_digest_body(notifications: list[Notification], *, since: datetime) -> str:
     """The e-mail's text: one block per SIN, no child's name or any identifying detail."""
     count = len(notifications)
@@ -90,8 +96,7 @@ def regulator_digest_body(notifications: list[Notification], *, since: datetime)
             f"  Reason: {notification.get_reason_display()}",
             f"  Incident date: {long_date(incident) if incident else 'Not known'}",
             f"  Death of a looked-after child: {_yes_no(notification.child_looked_after_death)}",
-            "  Rapid review needed: "
-            + (f"Yes, due {long_date(review.due_date)}" if review else "No"),
+            "  Rapid review needed: " + _review_needed(notification, review),
             f"  {settings.SITE_URL}"
             + reverse("notifications:notification-detail", args=[notification.pk]),
             "",

@@ -498,6 +498,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ReasonEnum": "safeguarding.codes.Reason",
         "PossibleDuplicateStatusEnum": "notifications.duplicates.PossibleDuplicateStatus",
+        # Draft or submitted: two SIN serializers share it, which no other `status` field does.
+        "NotificationStatusEnum": "notifications.models.Notification.Status",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -38,6 +38,13 @@ class ShareTarget:
 
 def share_errors(notification: Notification, target: ShareTarget) -> dict[str, list[str]]:
     """Why the area cannot be named on the SIN, by field (`area`); {} when it can."""
+    if notification.is_withdrawn:
+        return {
+            AREA: [
+                "This notification has been withdrawn or not progressed, so no other area can "
+                "be named to tell: ask the Panel secretariat to reinstate it first"
+            ]
+        }
     authority, partnership = target.local_authority, target.partnership
     if (authority is None) == (partnership is None):
         return {AREA: ["Select one local authority or one safeguarding partnership to tell"]}
@@ -194,8 +201,8 @@ def notification_shares_tell(notification: Notification) -> int:
                 f"serious incident, {notification.reference} "
                 f"({notification.get_reason_display().lower()}), and named {share} as an area "
                 "to tell: a child involved was placed or normally lived in your area.\n\n"
-                "You can read the notification (you cannot change it; the rapid review is "
-                f"written by {notifier.partnership}).\n\n"
+                "You can read the notification (you cannot change it; "
+                f"{notification.rapid_review_note}).\n\n"
                 f"Sign in to read it: {settings.SITE_URL}{url}\n"
             ),
             related=notification,

@@ -68,7 +68,7 @@ def test_saving_children_costs_the_same_queries_however_many_there_are(
     api_client, leeds_user, django_assert_max_num_queries
 ):
     client = api_client(leeds_user)
-    with django_assert_max_num_queries(60) as two:
+    with django_assert_max_num_queries(80) as two:
         assert client.post(LIST_URL, draft(2), format="json").status_code == 201
     with django_assert_max_num_queries(len(two.captured_queries)):
         response = client.post(LIST_URL, draft(20), format="json")

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail
+from django.utils import timezone
 
 from notifications.regulator_digest import regulator_digests_send
 from notifications.tasks import regulator_digest_task
@@ -168,3 +169,26 @@ def test_the_digest_is_scheduled_each_morning(db):
     assert (task.crontab.hour, task.crontab.minute, task.crontab.day_of_week) == ("7", "0", "*")
     assert str(task.crontab.timezone) == "Europe/London"
     assert task.task in celery_app.tasks
+
+
+def test_a_withdrawn_sin_shows_its_withdrawal_not_a_rapid_review_due(viewers, clock, send, leeds):
+    from notifications.models import Withdrawal
+
+    clock.shift(timedelta(hours=2))
+    review = RapidReviewFactory(
+        notification=_sin(
+            leeds,
+            withdrawal=Withdrawal.WITHDRAWN,
+            withdrawal_reason="Notified in error.",
+            withdrawn_at=timezone.now(),
+        ),
+        closed_on_withdrawal=True,
+    )
+    clock.shift(timedelta(days=1))
+
+    send()
+
+    body = mail.outbox[0].body
+    assert review.notification.reference in body
+    assert "Rapid review needed: No: Withdrawn at the authority's request" in body
+    assert "Rapid review needed: Yes" not in body

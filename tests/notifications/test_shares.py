@@ -7,15 +7,16 @@ from django.test import Client
 from django.urls import reverse
 
 from notifications import services
-from notifications.models import Notification, NotificationShare
+from notifications.models import AbuseOrNeglect, Notification, NotificationShare, Withdrawal
 from notifications.services import ShareTarget
 from rapidreviews.models import RapidReview
 from safeguarding.audit import audit_events_for
-from safeguarding.codes import Role
+from safeguarding.codes import Reason, Role
 from safeguarding.models import AuditAction, InboxMessage, LocalAuthority
 
 from .factories import (
     CompleteDraftFactory,
+    NotificationChildFactory,
     attachment_add,
     png_bytes,
 )
@@ -514,3 +515,90 @@ def test_the_api_adds_a_share_to_a_submitted_sin(
     )
     assert again.status_code == 400
     assert "already on the list" in again.json()["local_authority"][0]
+
+
+# --- Withdrawn SINs and SINs with no rapid review (the wording) ----------------------------------
+
+
+def _withdraw(sin, capture, make_user):
+    with capture(execute=True):
+        services.notification_withdraw(
+            notification=sin,
+            by=make_user(Role.PANEL_SECRETARIAT),
+            withdrawal=Withdrawal.WITHDRAWN,
+            reason="Notified in error.",
+            expected_version=sin.version,
+        )
+    sin.refresh_from_db()
+    return sin
+
+
+def test_a_withdrawn_sin_takes_no_new_area_on_the_page_nor_the_api(
+    people, manchester, shared_sin, make_user, api_client, django_capture_on_commit_callbacks
+):
+    sin = _withdraw(shared_sin, django_capture_on_commit_callbacks, make_user)
+    mail.outbox.clear()
+    response = client_for(people["leeds"]).post(
+        url("notification-shares", sin.pk),
+        {
+            "area": f"la:{manchester.ons_code}",
+            "version": sin.version,
+            "amendment_reason": "Child B lived in Manchester",
+            "action": "save",
+        },
+    )
+    assert response.status_code == 200
+    assert "This notification has been withdrawn" in response.text
+    assert 'class="govuk-error-summary' in response.text
+    assert "Child B lived in Manchester" in response.text  # nothing typed is lost
+
+    api = api_client(people["leeds"]).post(
+        f"{detail_url(sin.pk)}shares/",
+        {"local_authority": manchester.ons_code, "amendment_reason": "Placed in Manchester"},
+        format="json",
+    )
+    assert api.status_code == 400
+    assert "This notification has been withdrawn" in api.json()["local_authority"][0]
+    assert not NotificationShare.objects.filter(local_authority=manchester).exists()
+    assert not mail.outbox
+
+    # The area already told reads that no rapid review is written, not who writes it.
+    page = client_for(people["bristol"]).get(url("notification-detail", sin.pk)).text
+    assert "no rapid review is written (withdrawn at the authority&#x27;s request)" in page
+    assert "writes its rapid review" not in page
+
+
+def test_the_share_e_mail_and_page_say_who_writes_the_rapid_review(
+    people, shared_sin, django_capture_on_commit_callbacks
+):
+    [email] = [m for m in mail.outbox if "shared with you" in m.subject]
+    partnership = shared_sin.local_authority.partnership
+    assert f"{partnership} writes its rapid review" in email.body
+    page = client_for(people["bristol"]).get(url("notification-detail", shared_sin.pk)).text
+    assert "writes its rapid review" in page
+
+
+def test_a_sin_needing_no_rapid_review_says_so_to_the_areas_told(
+    people, bristol, django_capture_on_commit_callbacks
+):
+    draft = CompleteDraftFactory(
+        created_by=people["leeds"],
+        reason=Reason.DEATH,
+        abuse_or_neglect=AbuseOrNeglect.NOT_SUSPECTED,
+        child_looked_after_death=True,
+        children=[],
+    )
+    NotificationChildFactory(notification=draft, is_child_in_focus=True, harm=Reason.DEATH)
+    services.notification_share_add(
+        notification=draft,
+        by=people["leeds"],
+        target=ShareTarget(local_authority=bristol),
+        expected_version=None,
+    )
+    mail.outbox.clear()
+    sin = submit(draft, people["leeds"], django_capture_on_commit_callbacks)
+    [email] = [m for m in mail.outbox if "shared with you" in m.subject]
+    assert "no rapid review is needed" in email.body
+    assert "writes its rapid review" not in email.body
+    page = client_for(people["bristol"]).get(url("notification-detail", sin.pk)).text
+    assert "no rapid review is needed" in page

@@ -330,3 +330,49 @@ def test_the_figures_leave_a_withdrawn_sin_out_and_count_it_on_its_own_line(
 
     assert not RapidReview.objects.filter(AWAITING_Q, pk=gone.pk).exists()
     assert RapidReview.objects.filter(AWAITING_Q, pk=kept.pk).exists()
+
+
+def test_withdrawing_stops_the_lcspr_and_no_lcspr_can_be_commissioned(
+    lead, secretariat, django_capture_on_commit_callbacks
+):
+    from lcsprs import services as lcspr_services
+
+    from ..lcsprs.factories import LcsprFactory
+
+    with time_machine.travel(TUESDAY, tick=False):
+        lcspr = LcsprFactory()  # due 18 December 2024
+        sin = withdraw(
+            lcspr.rapid_review.notification, secretariat, django_capture_on_commit_callbacks
+        )
+        other = SubmittedReviewFactory()  # decided no LCSPR, so one may be commissioned later
+        assert lcspr_services.lcspr_open_refusal(review=other, by=lead) is None
+        withdraw(other.notification, secretariat, django_capture_on_commit_callbacks)
+        other.refresh_from_db()
+        refusal = lcspr_services.lcspr_open_refusal(review=other, by=lead)
+    assert "withdrawn" in refusal
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = deadline_sweep(today=date(2024, 12, 19))
+    assert "lcspr_overdue" not in result.sent
+    assert not any("LCSPR" in email.subject for email in mail.outbox)
+    # Reinstated, its LCSPR is overdue again.
+    with time_machine.travel("2024-12-19 10:00 +00:00", tick=False):
+        reinstate(sin, secretariat, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deadline_sweep(today=date(2024, 12, 19)).sent.get("lcspr_overdue") == 1
+
+
+@time_machine.travel(TUESDAY, tick=False)
+def test_the_commission_page_refuses_a_withdrawn_sins_review(
+    client, lead, secretariat, django_capture_on_commit_callbacks
+):
+    review = SubmittedReviewFactory()
+    withdraw(review.notification, secretariat, django_capture_on_commit_callbacks)
+    client.force_login(lead)
+    commission = reverse("lcsprs:lcspr-commission", args=[review.pk])
+    response = client.post(commission, {"reason": "The Panel's letter disagreed."}, follow=True)
+    assert response.status_code == 200
+    assert "no LCSPR can be commissioned" in response.content.decode()
+    from lcsprs.models import Lcspr
+
+    assert not Lcspr.objects.filter(rapid_review=review).exists()
