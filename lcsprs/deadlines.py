@@ -26,7 +26,10 @@ LCSPR_DUE_SOON = relativedelta(months=1)
 def _lcspr_running(lcspr: Lcspr) -> bool:
     """Not published, and its SIN not withdrawn (a withdrawal closes the rapid review, and with
     it the LCSPR's clock: nothing is due and nothing is overdue)."""
-    return lcspr.status != Lcspr.Status.PUBLISHED and not lcspr.rapid_review.closed_on_withdrawal
+    if lcspr.status == Lcspr.Status.PUBLISHED:
+        return False
+    # A rule is also asked about an LCSPR not yet tied to its review (the rules' own tests).
+    return not (lcspr.rapid_review_id and lcspr.rapid_review.closed_on_withdrawal)
 
 
 @working_days_only
