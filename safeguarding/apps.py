@@ -10,6 +10,7 @@ class SafeguardingConfig(AppConfig):
         from . import (
             api_tokens,  # noqa: F401  (revokes API tokens when a password changes)
             audit,  # noqa: F401  (connects the sign-in audit receivers)
+            documents,  # noqa: F401  (registers the retention rule of prepared documents)
             lapses,  # noqa: F401  (a sign-in clears the warning that an account will lapse)
             lockout,  # noqa: F401  (audits sign-in lockouts)
             people_history,  # noqa: F401  (says what a person's account entries mean)

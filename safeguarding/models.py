@@ -746,3 +746,47 @@ class AccountRequest(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class PreparedDocument(models.Model):
+    """A document someone asked for that a worker makes (safeguarding.documents): a Panel
+    meeting's agenda pack, a case's whole file. Only its requester sees it, and the file is
+    deleted by the retention schedule PREPARED_DOCUMENT_KEEP_HOURS after it was asked for."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Being prepared"
+        RENDERING = "rendering", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=50)
+    # The primary key of the record the document is about, read through the kind's selector.
+    subject_id = models.PositiveBigIntegerField()
+    title = models.CharField(max_length=200)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="prepared_documents"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    file = models.FileField(upload_to="prepared/%Y/%m/", blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    ready_at = models.DateTimeField(null=True, blank=True)
+
+    CLAIMABLE = (Status.QUEUED, Status.FAILED)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["requested_by", "kind", "subject_id"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RENDERING)

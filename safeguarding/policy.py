@@ -404,6 +404,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("api-docs", GET, is_signed_in),
     Endpoint("administration", GET, can_administer),
     Endpoint("retention", FORM, can_administer),
+    # A document prepared on request: only the person who asked for it (scope), and only while
+    # they may still see what it is about (the download checks again).
+    Endpoint("prepared-document", GET, is_signed_in, case="prepared_document"),
+    Endpoint("prepared-document-status", GET, is_signed_in, case="prepared_document"),
+    Endpoint("prepared-document-retry", POST, is_signed_in, case="prepared_document"),
+    Endpoint("prepared-document-download", GET, is_signed_in, case="prepared_document"),
     Endpoint("access-history", GET, can_see_access_log),
     # People and their accounts: a person's page is open to whoever sees them (scope: their
     # organisation's approvers, administrators and the person themselves).

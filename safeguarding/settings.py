@@ -260,6 +260,9 @@ RAPID_REVIEW_DOCUMENT_MAX_BYTES = env_int("RAPID_REVIEW_DOCUMENT_MAX_BYTES", 20 
 # A SIN's attachments (incident report, letters, legal documents, forms): each file's size,
 # and how many one notification may have.
 SIN_ATTACHMENT_MAX_BYTES = env_int("SIN_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+# Documents prepared on request (agenda packs, case files: safeguarding.documents) are deleted,
+# file and record, by the retention schedule this many hours after they were asked for.
+PREPARED_DOCUMENT_KEEP_HOURS = env_int("PREPARED_DOCUMENT_KEEP_HOURS", 24)
 SIN_ATTACHMENT_MAX_COUNT = env_int("SIN_ATTACHMENT_MAX_COUNT", 20)
 
 # --- Encryption at rest (issue 12, item 9) --------------------------------------------------

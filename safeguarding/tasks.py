@@ -117,3 +117,18 @@ def account_lapse_task(now: str | None = None) -> dict:
     if moment is not None and timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     return account_lapse_sweep(now=moment).as_dict()
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=15,
+    retry_backoff_max=600,
+    max_retries=5,
+)
+def prepared_document_render_task(document_id: int) -> bool:
+    # A failure marks the document failed with its error (its page says so and offers to try
+    # again) and is retried; the claim makes a repeated run harmless.
+    from .documents import document_render
+
+    return document_render(document_id=document_id)

@@ -5,7 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import account_request_views, organisation_views, people_views, second_factor_views, views
+from . import (
+    account_request_views,
+    document_views,
+    organisation_views,
+    people_views,
+    second_factor_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -151,6 +158,20 @@ urlpatterns = [
     path("inbox/read-all/", views.inbox_read_all, name="inbox-read-all"),
     path("inbox/<int:message_id>/open/", views.inbox_open, name="inbox-open"),
     path("retention/", views.retention, name="retention"),
+    path("documents/<int:pk>/", document_views.document_status_page, name="prepared-document"),
+    path(
+        "documents/<int:pk>/status/",
+        document_views.document_status,
+        name="prepared-document-status",
+    ),
+    path(
+        "documents/<int:pk>/retry/", document_views.document_retry, name="prepared-document-retry"
+    ),
+    path(
+        "documents/<int:pk>/download/",
+        document_views.document_download,
+        name="prepared-document-download",
+    ),
     path("admin-tools/", views.administration, name="administration"),
     path("admin-tools/access-history/", views.access_history, name="access-history"),
     path("admin/", admin.site.urls),

@@ -28,7 +28,7 @@ from notifications.models import NotificationShare, PossibleDuplicate
 from panel import services as panel_services
 from safeguarding import account_requests, invitations, policy
 from safeguarding.codes import Role
-from safeguarding.models import AccountRequest, InboxMessage, LocalAuthority
+from safeguarding.models import AccountRequest, InboxMessage, LocalAuthority, PreparedDocument
 
 from .factories import FACTORY_FOR_ROLE
 from .lcsprs.factories import LcsprFactory
@@ -200,6 +200,34 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         )
         return {"pk": notification.pk, "share_pk": share.pk}, {"la_own"}
 
+    def prepared_document():
+        from django.core.files.base import ContentFile
+
+        from notifications.selectors import notification_get_for_user
+        from safeguarding import documents
+
+        documents.register(
+            documents.DocumentKind(
+                name="matrix-document",
+                subject=lambda user, pk: notification_get_for_user(user=user, pk=pk),
+                title=lambda notification: f"{notification.reference} test document",
+                render=lambda notification, user: documents.RenderedFile(b"%PDF-", "test.pdf"),
+            )
+        )
+        notification = SubmittedNotificationFactory()
+        made = PreparedDocument.objects.create(
+            kind="matrix-document",
+            subject_id=notification.pk,
+            title="Test document",
+            requested_by=users["la_own"],
+            status=PreparedDocument.Status.READY,
+            file_name="test.pdf",
+            content_type="application/pdf",
+        )
+        made.file.save("test.pdf", ContentFile(b"%PDF-"))
+        # Only the person who asked for it sees it, whatever their role.
+        return {"pk": made.pk}, {"la_own"}
+
     # CompleteReviewFactory: a review being drafted, with its document.
     builders = {
         # A submitted SIN: the DfE and Ofsted viewers read it too (never its rapid review
@@ -237,6 +265,7 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         "local_authority": lambda: ({"ons_code": leeds.ons_code}, LEEDS_SCOPE),
         "partnership": lambda: ({"code": leeds.partnership.code}, LEEDS_SCOPE),
         "message": message,
+        "prepared_document": prepared_document,
         # Someone whose second factor an administrator may reset.
         "person": lambda: ({"user_pk": users["la_own"].pk}, EVERYONE_SIGNED_IN),
         # A Leeds user's page on the team pages: seen by administrators (everyone), Leeds'
