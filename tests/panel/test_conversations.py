@@ -296,3 +296,29 @@ def test_the_case_links_count_questions_awaiting_a_reply(client, review, people)
     assert "Messages (2 questions awaiting a reply)" in page
     home = client.get(reverse("home")).content.decode()
     assert "Questions from the Panel awaiting a reply" in home
+
+
+def test_anonymising_a_case_removes_what_its_messages_say_and_their_files(review, people):
+    from django.utils import timezone
+
+    from panel.retention import messages_anonymise, messages_to_anonymise
+
+    message = _send(
+        people["member"],
+        review,
+        MessageKind.QUESTION,
+        QUESTION_TEXT,
+        uploads=[SimpleUploadedFile("chart.png", png_bytes())],
+    )
+    now = timezone.now()
+    assert not messages_to_anonymise(now).exists()
+    review.notification.__class__.objects.filter(pk=review.notification_id).update(
+        anonymised_at=now
+    )
+    due = list(messages_to_anonymise(now))
+    assert due == [review.notification]
+    assert messages_anonymise(due[0], now) == {"messages": 1, "message_files": 1}
+    message.refresh_from_db()
+    attachment = message.attachments.get()
+    assert message.body == "" and not attachment.file and attachment.kind == "png"
+    assert not messages_to_anonymise(now).exists()
