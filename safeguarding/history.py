@@ -312,5 +312,6 @@ def case_history(
         "actor__local_authority", "actor__partnership", "content_type"
     )
     if not with_panel_only:
-        events = events.exclude(**{f"changes__{PANEL_ONLY}": True})
+        # Set only on such entries; a key lookup would leave out entries without it (NULL).
+        events = events.exclude(changes__has_key=PANEL_ONLY)
     return [describe(event) for event in events[:limit]]

@@ -116,7 +116,13 @@ def test_a_partnership_never_sees_an_internal_note_anywhere(client, review, peop
     assert client.get(url).status_code == 404
     # Not in the review's history for the partnership; in the Panel's.
     detail = reverse("rapidreviews:review-detail", args=[review.pk])
-    assert "internal note" not in client.get(detail).content.decode()
+    lead_history = client.get(detail).content.decode()
+    assert "internal note" not in lead_history
+    assert "sent a question from the Panel" in lead_history
+    assert (
+        "replied to the Panel&#x27;s question" in lead_history
+        or "replied to the Panel" in lead_history
+    )
     client.force_login(people["member"])
     assert "added an internal note (the Panel only)" in client.get(detail).content.decode()
     # Nobody outside the Panel was told of it, and no e-mail says what it says.
