@@ -328,3 +328,71 @@ def test_anonymising_a_case_removes_what_its_messages_say_and_their_files(review
     attachment = message.attachments.get()
     assert message.body == "" and not attachment.file and attachment.kind == "png"
     assert not messages_to_anonymise(now).exists()
+
+
+def test_the_api_sends_with_files_and_downloads_them(api_client, people):
+    lcspr = LcsprFactory()
+    lead = api_client(people["lead"])
+    url = reverse("panel-api:lcspr-messages", args=[lcspr.pk])
+    response = lead.post(
+        url,
+        {
+            "kind": "message",
+            "body": "The draft report",
+            "files": [SimpleUploadedFile("draft.png", png_bytes())],
+        },
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content
+    sent = response.json()
+    assert sent["kind"] == "message" and sent["from_panel"] is False
+    [attachment] = sent["attachments"]
+    assert attachment["name"] == "draft.png" and attachment["type"] == "png"
+    download = api_client(people["secretariat"]).get(attachment["download_url"])
+    assert download.status_code == 200 and download["X-Content-Type-Options"] == "nosniff"
+    # Another partnership: a 404 for the file as for the conversation.
+    other = api_client(people["lead_other"])
+    assert other.get(attachment["download_url"]).status_code == 404
+    assert other.get(url).status_code == 404
+
+
+def test_the_api_refuses_a_file_of_another_type(api_client, review, people):
+    url = reverse("panel-api:review-messages", args=[review.pk])
+    response = api_client(people["member"]).post(
+        url,
+        {"kind": "question", "body": "Ask", "files": [SimpleUploadedFile("x.exe", b"MZ\x90")]},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert "must be a PDF" in str(response.json()["files"])
+    assert not CaseMessage.objects.exists()
+
+
+def test_a_partnership_message_tells_the_secretariat(
+    review, people, settings, django_capture_on_commit_callbacks
+):
+    settings.PANEL_INBOX_EMAIL = "panel@panel.example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        _send(people["lead"], review, MessageKind.MESSAGE, "A general update")
+    assert InboxMessage.objects.filter(recipient=people["secretariat"]).exists()
+    assert not InboxMessage.objects.filter(recipient=people["member"]).exists()
+    [email] = [m for m in mail.outbox if "panel@panel.example.org" in m.to]
+    assert "A general update" not in email.body
+
+
+def test_a_lead_chooses_which_question_to_reply_to(client, review, people):
+    first = _send(people["member"], review, MessageKind.QUESTION, "First")
+    second = _send(people["secretariat"], review, MessageKind.QUESTION, "Second")
+    client.force_login(people["lead"])
+    url = reverse("panel:review-messages", args=[review.pk])
+    assert "Which question are you replying to?" in client.get(url).content.decode()
+    response = client.post(url, {"kind": "reply", "body": "Answer", "in_reply_to": second.pk})
+    assert response.status_code == 302
+    reply = CaseMessage.objects.get(kind="reply")
+    assert reply.in_reply_to == second
+    assert list(case_message_list(user=people["lead"], review=review).filter(kind="question")) == [
+        first,
+        second,
+    ]
+    page = client.get(url).content.decode()
+    assert "1 question from the Panel waiting for a reply" in page
