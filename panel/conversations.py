@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import IO
 from uuid import uuid4
 
@@ -189,7 +190,7 @@ def replies_to_me_count(*, user: User, since_days: int = 14) -> int:
     """For a Panel user: partnership replies to their questions in the last `since_days`."""
     if not policy.is_panel(user):
         return 0
-    since = timezone.now() - timezone.timedelta(days=since_days)
+    since = timezone.now() - timedelta(days=since_days)
     return CaseMessage.objects.filter(
         kind=MessageKind.REPLY, in_reply_to__sender=user, sent_at__gte=since
     ).count()

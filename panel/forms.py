@@ -221,7 +221,13 @@ class CaseMessageForm(forms.Form):
 
     def __init__(self, *args, user, open_questions=(), can_pause: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].max_length = conversations.body_max_chars()
+        # The longest message is a setting, read when the form is made.
+        self.fields["body"] = LongTextField(
+            max_length=conversations.body_max_chars(),
+            label="Message",
+            widget=forms.Textarea(attrs={"rows": 6}),
+            error_messages={"required": conversations.BODY_REQUIRED},
+        )
         self.fields["kind"].choices = [
             (kind, KIND_LABELS[kind]) for kind in conversations.kinds_for(user)
         ]
