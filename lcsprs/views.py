@@ -109,7 +109,7 @@ def _render_detail(request: HttpRequest, lcspr: Lcspr, bound: dict | None = None
             "final_report_missing": selectors.lcspr_final_report_missing(lcspr=lcspr, today=today),
             "timeline": selectors.lcspr_timeline(lcspr=lcspr),
             "notice_days": PANEL_NOTICE_DAYS,
-            "history": case_history(lcspr),
+            "history": case_history(lcspr, with_panel_only=policy.is_panel(request.user)),
             "access_log": case_access_log(
                 user=request.user,
                 records=[lcspr, lcspr.rapid_review, lcspr.rapid_review.notification],

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api
+from . import api, conversation_api
 
 app_name = "panel-api"
 
@@ -10,4 +10,24 @@ urlpatterns = [
     path("letters/", api.ResponseLetterListApi.as_view(), name="letter-list"),
     path("letters/<int:pk>/", api.ResponseLetterDetailApi.as_view(), name="letter-detail"),
     path("letters/<int:pk>/pdf/", api.ResponseLetterPdfApi.as_view(), name="letter-pdf"),
+    path(
+        "reviews/<int:review_pk>/messages/",
+        conversation_api.ReviewMessagesApi.as_view(),
+        name="review-messages",
+    ),
+    path(
+        "reviews/<int:review_pk>/messages/attachments/<int:pk>/download/",
+        conversation_api.ReviewMessageAttachmentApi.as_view(),
+        name="review-message-attachment",
+    ),
+    path(
+        "lcsprs/<int:lcspr_pk>/messages/",
+        conversation_api.LcsprMessagesApi.as_view(),
+        name="lcspr-messages",
+    ),
+    path(
+        "lcsprs/<int:lcspr_pk>/messages/attachments/<int:pk>/download/",
+        conversation_api.LcsprMessageAttachmentApi.as_view(),
+        name="lcspr-message-attachment",
+    ),
 ]

@@ -12,6 +12,7 @@ from safeguarding import policy
 from safeguarding.attention import AttentionItem, register
 from safeguarding.models import User
 
+from . import conversations
 from .models import ResponseLetter
 from .selectors import panel_awaiting_count, response_letter_list
 
@@ -58,3 +59,29 @@ def recent_letters(user: User) -> list[AttentionItem]:
             description="The Panel's decisions on your rapid reviews, and its letters.",
         )
     ]
+
+
+@register
+def case_messages(user: User) -> list[AttentionItem]:
+    """The conversations on cases (panel.conversations): for a partnership lead, the Panel's
+    questions waiting for their reply; for the Panel, replies to their own questions in the
+    last fortnight. Each message is in the inbox with a link to its case."""
+    if policy.is_partnership_lead(user):
+        return [
+            AttentionItem(
+                title="Questions from the Panel awaiting a reply",
+                count=conversations.questions_awaiting_reply_count(user=user),
+                url=reverse("inbox"),
+                description="Open each from your inbox and reply on the case's messages page.",
+                urgent=True,
+            )
+        ]
+    if policy.is_panel(user):
+        return [
+            AttentionItem(
+                title="Replies from partnerships to your questions in the last 14 days",
+                count=conversations.replies_to_me_count(user=user),
+                url=reverse("inbox"),
+            )
+        ]
+    return []

@@ -4,6 +4,7 @@
 from django.urls import reverse
 from django.utils import timezone
 
+from lcsprs.models import Lcspr
 from notifications.models import Notification
 from rapidreviews.case_links import case_review
 from rapidreviews.models import RapidReview
@@ -12,7 +13,7 @@ from safeguarding.case_links import CaseLink, register
 from safeguarding.dates import long_date
 from safeguarding.models import User
 
-from . import selectors
+from . import conversations, selectors
 from .models import ResponseLetter
 
 
@@ -57,3 +58,39 @@ def letter_case_links(user: User, notification: Notification) -> list[CaseLink]:
 
 register("panel-decision", decision_case_links, order=30)
 register("panel-letters", letter_case_links, order=40)
+
+
+def _messages_label(count: int, base: str) -> str:
+    if not count:
+        return base
+    return f"{base} ({count} question{'s' if count != 1 else ''} awaiting a reply)"
+
+
+def messages_case_links(user: User, notification: Notification) -> list[CaseLink]:
+    """The messages between the Panel and the partnership on the rapid review and on its
+    LCSPR, for those in the conversation (panel.conversations), with the questions still
+    waiting for a reply."""
+    review = case_review(user, notification, with_shared=False)
+    if review is None or not policy.can_see_conversation(user, review):
+        return []
+    links = []
+    if review.status == RapidReview.Status.SUBMITTED or review.messages.exists():
+        count = conversations.case_message_unanswered(user=user, review=review).count()
+        url = reverse("panel:review-messages", args=[review.pk])
+        links.append(CaseLink("messages", _messages_label(count, "Messages"), url))
+    return links
+
+
+def lcspr_messages_case_links(user: User, notification: Notification) -> list[CaseLink]:
+    """The messages on the case's LCSPR, after the LCSPR's own link."""
+    review = case_review(user, notification, with_shared=False)
+    lcspr = review and Lcspr.objects.filter(rapid_review=review).first()
+    if not lcspr or not policy.can_see_conversation(user, lcspr):
+        return []
+    count = conversations.case_message_unanswered(user=user, lcspr=lcspr).count()
+    label = _messages_label(count, "Messages on the LCSPR")
+    return [CaseLink("lcspr_messages", label, reverse("panel:lcspr-messages", args=[lcspr.pk]))]
+
+
+register("panel-messages", messages_case_links, order=35)
+register("panel-lcspr-messages", lcspr_messages_case_links, order=55)

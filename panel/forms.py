@@ -10,7 +10,8 @@ from safeguarding.fields import GovukChoiceField
 from safeguarding.forms import LongTextField, character_count
 from safeguarding.limits import LETTER_MAX_CHARS, NARRATIVE_MAX_CHARS, REASON_MAX_CHARS
 
-from .models import Extent, Outcome, PanelDecision, Quality
+from . import conversations
+from .models import Extent, MessageKind, Outcome, PanelDecision, Quality
 from .selectors import STAGES
 from .services import DecisionAnswers
 
@@ -159,3 +160,95 @@ class PanelQueueFilterForm(ReviewFindForm):
         "submitted_from",
         "submitted_to",
     ]
+
+
+# --- Messages on a case (panel.conversations) -------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Any number of files (none too); what each is, and how many, the service checks."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": conversations.ACCEPT}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(upload, initial) for upload in uploads]
+
+
+KIND_LABELS = {
+    MessageKind.QUESTION: "A question for the partnership (asks for further information)",
+    MessageKind.MESSAGE: "A message",
+    MessageKind.INTERNAL_NOTE: "An internal note (the Panel only: the partnership never sees it)",
+    MessageKind.REPLY: "A reply to a question from the Panel",
+}
+
+
+class CaseMessageForm(forms.Form):
+    """A message on a case: the kinds the user's side may send, the text, files, and (the
+    Panel, on a rapid review) whether a question pauses the decision target. The rules are the
+    service's (panel.conversations.case_message_send), so the page and the API agree."""
+
+    kind = GovukChoiceField(
+        subject="what kind of message this is",
+        label="What are you sending?",
+        choices=(),
+        widget=forms.RadioSelect,
+    )
+    in_reply_to = forms.TypedChoiceField(
+        label="Which question are you replying to?",
+        coerce=int,
+        required=False,
+        choices=(),
+    )
+    body = LongTextField(
+        max_length=10_000,
+        label="Message",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": conversations.BODY_REQUIRED},
+    )
+    files = MultipleFileField(label="Attach files (optional)")
+    pause_target = forms.BooleanField(
+        label="Pause the decision target until the partnership replies",
+        required=False,
+    )
+
+    def __init__(self, *args, user, open_questions=(), can_pause: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The longest message is a setting, read when the form is made.
+        self.fields["body"] = LongTextField(
+            max_length=conversations.body_max_chars(),
+            label="Message",
+            widget=forms.Textarea(attrs={"rows": 6}),
+            error_messages={"required": conversations.BODY_REQUIRED},
+        )
+        self.fields["kind"].choices = [
+            (kind, KIND_LABELS[kind]) for kind in conversations.kinds_for(user)
+        ]
+        self.fields["files"].help_text = conversations.attachment_hint()
+        questions = list(open_questions)
+        if len(questions) > 1:
+            self.fields["in_reply_to"].choices = [("", "Choose a question")] + [
+                (q.pk, f"Question sent {q.sent_at:%-d %B %Y} by {q.sender.get_full_name()}")
+                for q in questions
+            ]
+            self.fields["in_reply_to"].help_text = "Only if you are sending a reply."
+        else:
+            del self.fields["in_reply_to"]
+        if not can_pause:
+            del self.fields["pause_target"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("kind", legend_size=Size.SMALL),
+            *([Field.select("in_reply_to")] if "in_reply_to" in self.fields else []),
+            character_count(self, "body"),
+            Field("files"),
+            *([Field.checkbox("pause_target")] if can_pause else []),
+        )

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from django.utils.text import capfirst
 
+from lcsprs.models import Lcspr
 from rapidreviews.models import RapidReview
 from safeguarding.history import Rule, register, rules_describer
 from safeguarding.models import AuditAction, AuditEvent
@@ -74,3 +75,34 @@ RULES = [
 ]
 
 register(RapidReview, rules_describer(RULES))
+
+
+# Messages between the Panel and the partnership (panel.conversations), on a rapid review or an
+# LCSPR: that one was sent, by whom, never what it says (the messages page has it).
+MESSAGE_RULES = [
+    Rule(
+        CREATE,
+        r"Case message sent: question",
+        "sent a question from the Panel",
+        note="See the case's messages.",
+        show=(),
+    ),
+    Rule(CREATE, r"Case message sent: reply", "replied to the Panel's question", show=()),
+    Rule(CREATE, r"Case message sent: message", "sent a message", show=()),
+    Rule(
+        CREATE,
+        r"Case message sent: internal_note",
+        "added an internal note (the Panel only)",
+        show=(),
+    ),
+    Rule(UPDATE, r"Case message pause ended", "ended the pause on the decision target", show=()),
+    Rule(
+        EXPORT,
+        r"Case message attachment downloaded",
+        "downloaded a file sent with a message",
+        show=(),
+    ),
+]
+
+register(RapidReview, rules_describer(MESSAGE_RULES))
+register(Lcspr, rules_describer(MESSAGE_RULES))

@@ -5,8 +5,10 @@ version with a reason, so the history keeps every version as its own row."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from rapidreviews.models import RapidReview
+from safeguarding.encrypted import EncryptedTextField
 
 
 class Outcome(models.TextChoices):
@@ -212,3 +214,111 @@ class ResponseLetter(models.Model):
     @property
     def is_open_draft(self) -> bool:
         return self.status == self.Status.DRAFTED and self.send_requested_at is None
+
+
+# --- Conversations on a case (issue 17, item 3): panel.conversations ---------------------------
+
+
+class MessageKind(models.TextChoices):
+    """What a message on a case is. Questions and internal notes are the Panel's; replies are
+    the partnership's; a general message is either side's. Internal notes never reach the
+    partnership (panel.conversations.case_message_list is the one place that says so)."""
+
+    QUESTION = "question", "Question from the Panel"
+    REPLY = "reply", "Reply"
+    MESSAGE = "message", "Message"
+    INTERNAL_NOTE = "internal_note", "Internal note – Panel only"
+
+
+class CaseMessage(models.Model):
+    """One message on a rapid review or an LCSPR, between the Panel and the partnership. Sent
+    once and never changed (a correction is a new message): the only later change is the end of
+    a question's pause on the decision target. The body is encrypted at rest (it may name a
+    child)."""
+
+    review = models.ForeignKey(
+        RapidReview, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
+    lcspr = models.ForeignKey(
+        "lcsprs.Lcspr", null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
+    )
+    kind = models.CharField(max_length=20, choices=MessageKind.choices)
+    body = EncryptedTextField("message")
+    # Which side sent it, as they were when they sent it (a person's role may change later).
+    from_panel = models.BooleanField()
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+    in_reply_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replies"
+    )
+    # A question may pause the rapid review's decision target until the partnership replies
+    # (panel.pauses); the pause ends at the first partnership reply or when the Panel ends it.
+    pauses_target = models.BooleanField(default=False)
+    pause_ended_at = models.DateTimeField(null=True, blank=True)
+    pause_ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        indexes = [
+            models.Index(fields=["review", "sent_at"], name="case_message_by_review"),
+            models.Index(fields=["lcspr", "sent_at"], name="case_message_by_lcspr"),
+            # The home pages' counts of questions awaiting a reply.
+            models.Index(
+                fields=["kind"], condition=Q(kind="question"), name="case_message_questions"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="case_message_one_case",
+                condition=(Q(review__isnull=False) & Q(lcspr__isnull=True))
+                | (Q(review__isnull=True) & Q(lcspr__isnull=False)),
+            ),
+            models.CheckConstraint(
+                name="case_message_kind_side",
+                condition=Q(kind="message")
+                | Q(kind__in=["question", "internal_note"], from_panel=True)
+                | Q(kind="reply", from_panel=False),
+            ),
+            models.CheckConstraint(
+                name="case_message_pause_on_question",
+                condition=Q(pauses_target=False) | Q(kind="question", review__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="case_message_pause_end_needs_pause",
+                condition=Q(pause_ended_at__isnull=True) | Q(pauses_target=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.review or self.lcspr}"
+
+    @property
+    def case(self) -> models.Model:
+        return self.review if self.review_id else self.lcspr
+
+    @property
+    def pause_open(self) -> bool:
+        return self.pauses_target and self.pause_ended_at is None
+
+
+class CaseMessageAttachment(models.Model):
+    """A file sent with a message: a PDF, DOCX, XLSX, PNG or JPEG judged by its content
+    (safeguarding.files), stored under a generated key; the uploaded name, cleaned, is kept
+    only to show and to name downloads."""
+
+    message = models.ForeignKey(CaseMessage, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField("storage key", upload_to="case-message-attachments/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField("size in bytes")
+    sha256 = models.CharField(max_length=64)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["message", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

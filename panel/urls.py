@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import conversation_views, views
 
 app_name = "panel"
 
@@ -15,4 +15,28 @@ urlpatterns = [
     path("reviews/<int:review_pk>/letter/send/", views.letter_send, name="letter-send"),
     path("letters/<int:pk>/retry/", views.letter_retry, name="letter-retry"),
     path("letters/<int:pk>/download/", views.letter_download, name="letter-download"),
+    # Messages between the Panel and the partnership (panel.conversations)
+    path(
+        "reviews/<int:review_pk>/messages/",
+        conversation_views.review_messages,
+        name="review-messages",
+    ),
+    path(
+        "reviews/<int:review_pk>/messages/end-pause/",
+        conversation_views.review_pause_end,
+        name="review-message-pause-end",
+    ),
+    path(
+        "reviews/<int:review_pk>/messages/attachments/<int:pk>/",
+        conversation_views.review_message_attachment,
+        name="review-message-attachment",
+    ),
+    path(
+        "lcsprs/<int:lcspr_pk>/messages/", conversation_views.lcspr_messages, name="lcspr-messages"
+    ),
+    path(
+        "lcsprs/<int:lcspr_pk>/messages/attachments/<int:pk>/",
+        conversation_views.lcspr_message_attachment,
+        name="lcspr-message-attachment",
+    ),
 ]

@@ -122,7 +122,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_reopen": RapidReview.Step.REOPEN in steps,
             "can_share": policy.can_share_review(request.user, review)
             and review.status == RapidReview.Status.SUBMITTED,
-            "history": case_history(review),
+            "history": case_history(review, with_panel_only=policy.is_panel(request.user)),
             "access_log": case_access_log(user=request.user, records=[review, review.notification]),
             **_extensions_context(request.user, review),
             "type_differs": review.incident_type

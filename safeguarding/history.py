@@ -297,10 +297,21 @@ def describe(event: AuditEvent) -> HistoryItem:
     )
 
 
-def case_history(obj: models.Model, *, limit: int | None = HISTORY_LIMIT) -> list[HistoryItem]:
+# An entry whose changes hold this key set to true is for the Panel's eyes only (an internal
+# note on a case, panel.conversations): the case's history leaves it out for everyone else.
+PANEL_ONLY = "panel_only"
+
+
+def case_history(
+    obj: models.Model, *, limit: int | None = HISTORY_LIMIT, with_panel_only: bool = True
+) -> list[HistoryItem]:
     """What was done to `obj`, newest first, in plain English (reads are in "Who viewed this
-    case", for those who may see it)."""
+    case", for those who may see it). Without `with_panel_only`, the entries marked for the
+    Panel only are left out (the caller asks `policy.is_panel`)."""
     events = audit_events_for(obj).select_related(
         "actor__local_authority", "actor__partnership", "content_type"
     )
+    if not with_panel_only:
+        # Set only on such entries; a key lookup would leave out entries without it (NULL).
+        events = events.exclude(changes__has_key=PANEL_ONLY)
     return [describe(event) for event in events[:limit]]

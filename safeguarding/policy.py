@@ -177,6 +177,25 @@ def can_write_letter(user, review: Any = None) -> bool:
     return is_panel(user)
 
 
+def can_see_conversation(user, case: PartnershipCase) -> bool:
+    """The messages between the Panel and the partnership on a rapid review or an LCSPR
+    (panel.conversations): Panel members, the secretariat, and the leads of the partnership
+    that covers the case now. Nobody else, not even administrators, DfE, Ofsted or the local
+    authority: out of the conversation is a 404, as if it did not exist."""
+    return is_panel(user) or is_lead_of(user, case)
+
+
+def sees_internal_notes(user, case: Any = None) -> bool:
+    """Internal Panel notes on a case: the Panel only, never the partnership."""
+    return is_panel(user)
+
+
+def can_end_message_pause(user, case: Any = None) -> bool:
+    """End a question's pause on the decision target before the partnership replies: the
+    Panel."""
+    return is_panel(user)
+
+
 # --- LCSPRs ------------------------------------------------------------------------------------
 
 
@@ -505,6 +524,23 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("panel:letter-send", POST, can_write_letter, "decided_review"),
     Endpoint("panel:letter-retry", POST, can_write_letter, "letter"),
     Endpoint("panel:letter-download", GET, is_signed_in, case="letter"),
+    # Messages between the Panel and the partnership: the Panel and the case's partnership
+    # leads; anyone else (administrators, DfE, Ofsted, the local authority) gets a 404.
+    Endpoint("panel:review-messages", FORM, can_see_conversation, "conversation_review"),
+    Endpoint("panel:review-message-pause-end", POST, can_end_message_pause, "conversation_review"),
+    Endpoint("panel:review-message-attachment", GET, can_see_conversation, "message_attachment"),
+    Endpoint("panel:lcspr-messages", FORM, can_see_conversation, "conversation_lcspr"),
+    Endpoint(
+        "panel:lcspr-message-attachment", GET, can_see_conversation, "lcspr_message_attachment"
+    ),
+    Endpoint("panel-api:review-messages", GET + POST, can_see_conversation, "conversation_review"),
+    Endpoint("panel-api:lcspr-messages", GET + POST, can_see_conversation, "conversation_lcspr"),
+    Endpoint(
+        "panel-api:review-message-attachment", GET, can_see_conversation, "message_attachment"
+    ),
+    Endpoint(
+        "panel-api:lcspr-message-attachment", GET, can_see_conversation, "lcspr_message_attachment"
+    ),
     Endpoint("panel-api:decision-list", GET, is_signed_in),
     Endpoint("panel-api:decision-detail", GET, is_signed_in, case="decision"),
     Endpoint("panel-api:letter-list", GET, is_signed_in),

@@ -264,6 +264,11 @@ SIN_ATTACHMENT_MAX_BYTES = env_int("SIN_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 # file and record, by the retention schedule this many hours after they were asked for.
 PREPARED_DOCUMENT_KEEP_HOURS = env_int("PREPARED_DOCUMENT_KEEP_HOURS", 24)
 SIN_ATTACHMENT_MAX_COUNT = env_int("SIN_ATTACHMENT_MAX_COUNT", 20)
+# Messages between the Panel and partnerships on a case (issue 17, item 3): each attached
+# file's size, how many files one message may carry, and the longest message.
+CASE_MESSAGE_ATTACHMENT_MAX_BYTES = env_int("CASE_MESSAGE_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+CASE_MESSAGE_ATTACHMENT_MAX_COUNT = env_int("CASE_MESSAGE_ATTACHMENT_MAX_COUNT", 5)
+CASE_MESSAGE_MAX_CHARS = env_int("CASE_MESSAGE_MAX_CHARS", 10_000)
 
 # --- Encryption at rest (issue 12, item 9) --------------------------------------------------
 # FIELD_ENCRYPTION_KEYS: comma-separated Fernet keys, newest first. The first encrypts; any of

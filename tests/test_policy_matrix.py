@@ -86,6 +86,8 @@ NATIONAL = {"panel_member", "panel_secretariat", "administrator"}
 # Who can see a submitted Leeds case at all (its scope): Leeds, its partnership, the Panel.
 LEEDS_SCOPE = {"la_own", "lead_own", *NATIONAL}
 EVERYONE_SIGNED_IN = set(ACTORS) - {"signed_out"}
+# Who is in a Leeds case's conversation (panel.conversations).
+CONVERSATION = {"lead_own", "panel_member", "panel_secretariat"}
 
 
 @dataclass
@@ -228,8 +230,32 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         # Only the person who asked for it sees it, whatever their role.
         return {"pk": made.pk}, {"la_own"}
 
+    def message_attachment(on_lcspr: bool = False):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from panel.conversations import case_message_send
+
+        from .notifications.factories import png_bytes
+
+        case = LcsprFactory() if on_lcspr else PanelReviewFactory()
+        message = case_message_send(
+            user=users["panel_member"],
+            **({"lcspr": case} if on_lcspr else {"review": case}),
+            kind="question",
+            body="Synthetic question",
+            uploads=[SimpleUploadedFile("chart.png", png_bytes())],
+        )
+        key = "lcspr_pk" if on_lcspr else "review_pk"
+        return {key: case.pk, "pk": message.attachments.get().pk}, CONVERSATION
+
     # CompleteReviewFactory: a review being drafted, with its document.
     builders = {
+        # A case's messages: the Panel and the case's partnership leads; nobody else, not even
+        # those who read the case (administrators, its local authority): 404.
+        "conversation_review": lambda: ({"review_pk": PanelReviewFactory().pk}, CONVERSATION),
+        "conversation_lcspr": lambda: ({"lcspr_pk": LcsprFactory().pk}, CONVERSATION),
+        "message_attachment": message_attachment,
+        "lcspr_message_attachment": lambda: message_attachment(on_lcspr=True),
         # A submitted SIN: the DfE and Ofsted viewers read it too (never its rapid review
         # until the Panel shares it).
         "notification": lambda: (

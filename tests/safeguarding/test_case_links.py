@@ -27,6 +27,8 @@ pytestmark = pytest.mark.django_db
 
 NATIONAL = (Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT, Role.ADMINISTRATOR)
 ROLES = (Role.LA_USER, Role.PARTNERSHIP_LEAD, *NATIONAL)
+# In the conversation between the Panel and the partnership (panel.conversations).
+CONVERSATION_ROLES = (Role.PARTNERSHIP_LEAD, Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT)
 
 
 @pytest.fixture(autouse=True)
@@ -110,6 +112,10 @@ def test_every_part_links_to_every_other_part_the_reader_may_open(
 ):
     client.force_login(reader(make_user, role, leeds))
     targets = urls(case)
+    if role in CONVERSATION_ROLES:
+        # The messages with the partnership, on the review and on the LCSPR (issue 17).
+        targets["messages"] = reverse("panel:review-messages", args=[case.review.pk])
+        targets["lcspr_messages"] = reverse("panel:lcspr-messages", args=[case.lcspr.pk])
 
     links, current = case_links(client, targets[page])
 
