@@ -10,4 +10,15 @@ urlpatterns = [
     path("letters/", api.ResponseLetterListApi.as_view(), name="letter-list"),
     path("letters/<int:pk>/", api.ResponseLetterDetailApi.as_view(), name="letter-detail"),
     path("letters/<int:pk>/pdf/", api.ResponseLetterPdfApi.as_view(), name="letter-pdf"),
+    path(
+        "reviews/<int:review_pk>/allocations/",
+        api.ReviewAllocationListApi.as_view(),
+        name="allocation-list",
+    ),
+    path("workload/", api.PanelWorkloadApi.as_view(), name="workload"),
+    path(
+        "allocate-automatically/",
+        api.AutoAllocateApi.as_view(),
+        name="allocate-automatically",
+    ),
 ]

@@ -15,4 +15,7 @@ urlpatterns = [
     path("reviews/<int:review_pk>/letter/send/", views.letter_send, name="letter-send"),
     path("letters/<int:pk>/retry/", views.letter_retry, name="letter-retry"),
     path("letters/<int:pk>/download/", views.letter_download, name="letter-download"),
+    path("reviews/<int:review_pk>/allocation/", views.allocation, name="allocation"),
+    path("workload/", views.workload, name="workload"),
+    path("allocate-automatically/", views.allocate_automatically, name="allocate-automatically"),
 ]
