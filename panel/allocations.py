@@ -29,6 +29,7 @@ from safeguarding.limits import REASON_MAX_CHARS
 from safeguarding.models import AuditAction, User
 from safeguarding.services import inbox_notify
 
+from . import selectors
 from .models import Allocation, PanelMemberProfile
 from .selectors import AWAITING_Q, allocation_version, member_name, open_case_q
 from .services import PanelError
@@ -230,8 +231,8 @@ def allocation_auto(
         .order_by(F("last_auto_allocated_at").asc(nulls_first=True), "user_id")
     )
     open_counts = _open_counts(profile.user_id for profile in profiles)
-    candidates = RapidReview.objects.filter(AWAITING_Q).exclude(
-        panel_allocations__ended_at__isnull=True
+    candidates = selectors.allocation_filter(
+        RapidReview.objects.filter(AWAITING_Q), selectors.UNALLOCATED
     )
     if reviews is not None:
         candidates = candidates.filter(pk__in=[review.pk for review in reviews])
