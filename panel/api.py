@@ -292,6 +292,10 @@ NOT_PANEL = OpenApiResponse(
 REVIEW_NOT_FOUND = OpenApiResponse(description="No such rapid review, or not in your scope")
 
 
+# Ids are checked against the database's integer range before any query.
+USER_ID_MAX = 2**63 - 1
+
+
 def _name(user: User | None) -> str:
     return selectors.member_name(user) if user is not None else ""
 
@@ -359,9 +363,11 @@ class ReviewAllocationsOutputSerializer(serializers.Serializer):
 
 
 class AllocationInputSerializer(serializers.Serializer):
-    lead = serializers.IntegerField(help_text="The lead Panel member's user id.")
+    lead = serializers.IntegerField(
+        min_value=1, max_value=USER_ID_MAX, help_text="The lead Panel member's user id."
+    )
     others = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=serializers.IntegerField(min_value=1, max_value=USER_ID_MAX),
         required=False,
         default=list,
         max_length=50,
@@ -375,7 +381,9 @@ class AllocationInputSerializer(serializers.Serializer):
         help_text="Required when anyone is taken off the review.",
     )
     version = serializers.IntegerField(
-        help_text="The `version` read with the allocations: a stale one is refused (409)."
+        min_value=0,
+        max_value=USER_ID_MAX,
+        help_text="The `version` read with the allocations: a stale one is refused (409).",
     )
 
 

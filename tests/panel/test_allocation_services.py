@@ -201,3 +201,20 @@ def test_no_allocation_on_submission_by_default(ann, make_user, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         review_services.rapid_review_submit(review=review, by=lead, accept_not_recorded=True)
     assert not Allocation.objects.exists()
+
+
+def test_the_case_history_says_who_allocated_and_why(secretariat, ann, ben):
+    from safeguarding.history import case_history
+
+    review = PanelReviewFactory()
+    allocate(review, secretariat, ann)
+    allocate(review, secretariat, ben, reason="Ann is on leave")
+    PanelMemberProfile.objects.create(user=ann, available=True)
+    other = PanelReviewFactory()
+    allocations.allocation_auto(by=secretariat)
+    said = {(item.what, item.note) for item in case_history(review)}
+    assert ("reallocated the review to Ben Bryce (lead)", "Reason: Ann is on leave") in said
+    assert ("allocated the review to Ann Abbott (lead)", "") in said
+    assert [item.what for item in case_history(other)][0] == (
+        "allocated the review automatically to Ann Abbott (lead)"
+    )
