@@ -250,6 +250,8 @@ class MemberProfileForm(forms.Form):
         required=False,
         min_value=0,
         max_value=500,
+        # A text input (GOV.UK: no type=number), asking for the numeric keypad on a phone.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         error_messages={
             "invalid": "Enter the cap as a whole number, like 12",
             "min_value": "Enter a cap between 0 and 500",
