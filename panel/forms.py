@@ -215,9 +215,9 @@ class AllocationForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        choices = _member_choices(members)
+        choices = members
         self.fields["lead"].choices = [("", "Choose a member"), *choices]
         self.fields["others"].choices = choices
         self.helper = FormHelper()

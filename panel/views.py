@@ -298,7 +298,16 @@ def letter_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _allocation_form(request: HttpRequest, review: RapidReview, *, data=None):
-    members = list(selectors.panel_member_list())
+    # Each member with their open cases and cap, so the secretariat sees who has room.
+    members = [
+        (
+            row.member.pk,
+            f"{row.name} ({row.open_cases} open of {row.cap}"
+            + ("" if row.available else ", not available")
+            + ")",
+        )
+        for row in selectors.allocation_workload(user=request.user)
+    ]
     current = selectors.allocation_current(review=review)
     lead = next((a.member_id for a in current if a.is_lead), None)
     initial = {
