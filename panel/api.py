@@ -1,10 +1,13 @@
 """REST API for partnership case-management systems: read the Panel's decisions on rapid
 reviews and its response letters (their details, and the PDF), within the caller's scope.
 
-Read-only: decisions and letters are written on the Panel's web pages. Reads go through the
-selectors the web pages use, so a decision or letter outside the caller's scope is a 404, and
-a partnership lead or local authority user sees only letters that have been sent (drafts are
-the Panel's own).
+Decisions and letters are read-only here: they are written on the Panel's web pages.
+Allocations of reviews to Panel members are read (the Panel and administrators) and written
+(the secretariat) through the same services as the allocation and workload pages.
+
+Reads go through the selectors the web pages use, so a decision or letter outside the
+caller's scope is a 404, and a partnership lead or local authority user sees only letters
+that have been sent (drafts are the Panel's own).
 """
 
 from __future__ import annotations
@@ -18,12 +21,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from rapidreviews.models import RapidReview
+from safeguarding import policy
 from safeguarding.api.fields import CodeField
 from safeguarding.api.pagination import ApiPagination, paginated_response
+from safeguarding.api.parsers import LimitedJSONParser
 from safeguarding.api.schema import BAD_FILTER, UNAUTHENTICATED, filter_parameters
+from safeguarding.audit import audit_read
+from safeguarding.limits import REASON_MAX_CHARS
+from safeguarding.models import User
 
-from . import selectors, services
-from .models import Extent, Outcome, PanelDecision, Quality, ResponseLetter
+from . import allocations, selectors, services
+from .models import Allocation, Extent, Outcome, PanelDecision, Quality, ResponseLetter
+from .targets import decision_target, decision_target_status
 
 # --- Output --------------------------------------------------------------------------------
 
@@ -270,4 +280,260 @@ class ResponseLetterPdfApi(APIView):
             as_attachment=True,
             filename=download.filename,
             content_type="application/pdf",
+        )
+
+
+# --- Allocation (issue 17, item 1) -----------------------------------------------------------
+
+NOT_SECRETARIAT = OpenApiResponse(description="Only the Panel secretariat may do this")
+NOT_PANEL = OpenApiResponse(
+    description="Only the Panel and administrators read allocations and the workload"
+)
+REVIEW_NOT_FOUND = OpenApiResponse(description="No such rapid review, or not in your scope")
+
+
+# Ids are checked against the database's integer range before any query.
+USER_ID_MAX = 2**63 - 1
+
+
+def _name(user: User | None) -> str:
+    return selectors.member_name(user) if user is not None else ""
+
+
+class AllocationOutputSerializer(serializers.ModelSerializer):
+    review_id = serializers.IntegerField(read_only=True, help_text="The rapid review's id.")
+    member_id = serializers.IntegerField(read_only=True, help_text="The Panel member's user id.")
+    member_name = serializers.SerializerMethodField(help_text="The Panel member's name.")
+    is_lead = serializers.BooleanField(read_only=True, help_text="The lead Panel member.")
+    automatic = serializers.BooleanField(
+        read_only=True, help_text="Made by the round robin rather than chosen by a person."
+    )
+    allocated_by = serializers.SerializerMethodField(
+        help_text='Who allocated the member ("" when automatic on submission).'
+    )
+    is_current = serializers.BooleanField(read_only=True, help_text="Not ended.")
+    reason = serializers.CharField(
+        read_only=True, help_text='The reason given for the reallocation that made it, or "".'
+    )
+    end_reason = serializers.CharField(
+        read_only=True, help_text='Why it ended (the reallocation\'s reason), or "".'
+    )
+
+    class Meta:
+        model = Allocation
+        fields = [
+            "id",
+            "review_id",
+            "member_id",
+            "member_name",
+            "is_lead",
+            "automatic",
+            "allocated_by",
+            "allocated_at",
+            "reason",
+            "is_current",
+            "ended_at",
+            "end_reason",
+        ]
+        read_only_fields = fields
+
+    def get_member_name(self, allocation: Allocation) -> str:
+        return _name(allocation.member)
+
+    def get_allocated_by(self, allocation: Allocation) -> str:
+        return _name(allocation.allocated_by)
+
+
+class ReviewAllocationsOutputSerializer(serializers.Serializer):
+    review_id = serializers.IntegerField(help_text="The rapid review's id.")
+    version = serializers.IntegerField(
+        help_text="Send it back as `version` to change the allocation: a change made since is "
+        "refused (409) rather than overwritten."
+    )
+    decision_target = serializers.DateField(
+        allow_null=True, help_text="The date the Panel aims to decide by."
+    )
+    decision_target_status = serializers.ChoiceField(
+        choices=["", "due_soon", "overdue"],
+        help_text='"overdue", "due_soon" (within 5 working days) or "" (not soon, or decided).',
+    )
+    allocations = AllocationOutputSerializer(
+        many=True, help_text="Every allocation, current ones first (the lead first)."
+    )
+
+
+class AllocationInputSerializer(serializers.Serializer):
+    lead = serializers.IntegerField(
+        min_value=1, max_value=USER_ID_MAX, help_text="The lead Panel member's user id."
+    )
+    others = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=USER_ID_MAX),
+        required=False,
+        default=list,
+        max_length=50,
+        help_text="Other Panel members' user ids.",
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=REASON_MAX_CHARS,
+        help_text="Required when anyone is taken off the review.",
+    )
+    version = serializers.IntegerField(
+        min_value=0,
+        max_value=USER_ID_MAX,
+        help_text="The `version` read with the allocations: a stale one is refused (409).",
+    )
+
+
+def _allocations_body(request: Request, review: RapidReview) -> dict:
+    return ReviewAllocationsOutputSerializer(
+        {
+            "review_id": review.pk,
+            "version": selectors.allocation_version(review=review),
+            "decision_target": decision_target(review),
+            "decision_target_status": decision_target_status(review),
+            "allocations": selectors.allocation_list(review=review),
+        },
+        context={"request": request},
+    ).data
+
+
+def _users(ids: list[int]) -> dict[int, User]:
+    found = User.objects.in_bulk(ids)
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        raise exceptions.ValidationError(
+            {"lead" if len(ids) == 1 else "others": [f"No such user: {missing[0]}"]}
+        )
+    return found
+
+
+class ReviewAllocationListApi(APIView):
+    parser_classes = [LimitedJSONParser]
+
+    def _review(self, request: Request, review_pk: int) -> RapidReview:
+        review = selectors.panel_review_get_for_user(user=request.user, pk=review_pk)
+        if request.method == "POST":
+            policy.require(policy.can_allocate(request.user, review))
+        else:
+            policy.require(policy.can_see_allocations(request.user, review))
+        return review
+
+    @extend_schema(
+        operation_id="panel_allocation_list",
+        tags=TAGS,
+        summary="Who a rapid review is allocated to, and its allocation history",
+        description="The Panel and administrators only. Every allocation the review has had "
+        "(a reallocation ends rows and adds new ones), with the version to send back to "
+        "change it and the Panel's decision target.",
+        responses={
+            200: ReviewAllocationsOutputSerializer,
+            401: UNAUTHENTICATED,
+            403: NOT_PANEL,
+            404: REVIEW_NOT_FOUND,
+        },
+    )
+    def get(self, request: Request, review_pk: int) -> Response:
+        review = self._review(request, review_pk)
+        audit_read(user=request.user, obj=review)
+        return Response(_allocations_body(request, review))
+
+    @extend_schema(
+        operation_id="panel_allocation_set",
+        tags=TAGS,
+        summary="Allocate (or reallocate) a submitted rapid review",
+        description="The Panel secretariat only, as on the allocation page: a lead Panel "
+        "member and any others replace the current allocation; anyone taken off the review "
+        "needs a `reason`. Each newly allocated member is told in the service and by e-mail.",
+        request=AllocationInputSerializer,
+        responses={
+            200: ReviewAllocationsOutputSerializer,
+            400: OpenApiResponse(description="Not Panel members, inactive, or no reason"),
+            401: UNAUTHENTICATED,
+            403: NOT_SECRETARIAT,
+            404: REVIEW_NOT_FOUND,
+            409: OpenApiResponse(
+                description="Someone changed the allocation since `version`, or the review is "
+                "not submitted or is closed"
+            ),
+        },
+    )
+    def post(self, request: Request, review_pk: int) -> Response:
+        review = self._review(request, review_pk)
+        body = AllocationInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        users = _users([data["lead"], *data["others"]])
+        allocations.allocation_set(
+            review=review,
+            by=request.user,
+            lead=users[data["lead"]],
+            others=[users[pk] for pk in data["others"]],
+            reason=data["reason"],
+            expected_version=data["version"],
+        )
+        return Response(_allocations_body(request, review))
+
+
+class MemberWorkloadOutputSerializer(serializers.Serializer):
+    member_id = serializers.IntegerField(source="member.pk", help_text="The member's user id.")
+    name = serializers.CharField(help_text="The member's name.")
+    available = serializers.BooleanField(help_text="Available for new (automatic) cases.")
+    cap = serializers.IntegerField(help_text="Most open cases at a time.")
+    open_as_lead = serializers.IntegerField(help_text="Open cases as the lead member.")
+    open_as_other = serializers.IntegerField(help_text="Open cases as another member.")
+    due_soon = serializers.IntegerField(help_text="Open cases with the target due soon.")
+    overdue = serializers.IntegerField(help_text="Open cases past their decision target.")
+
+
+class PanelWorkloadApi(APIView):
+    @extend_schema(
+        operation_id="panel_workload",
+        tags=TAGS,
+        summary="Each Panel member's open cases",
+        description="The Panel and administrators only. An open case is a review allocated "
+        "to the member, submitted and awaiting the Panel's decision.",
+        responses={
+            200: MemberWorkloadOutputSerializer(many=True),
+            401: UNAUTHENTICATED,
+            403: NOT_PANEL,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        rows = selectors.allocation_workload(user=request.user)
+        return Response(MemberWorkloadOutputSerializer(rows, many=True).data)
+
+
+class AutoAllocationOutputSerializer(serializers.Serializer):
+    allocated = AllocationOutputSerializer(many=True, help_text="The allocations made.")
+    left_unallocated = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Ids of the reviews nobody had room for (the secretariat is told).",
+    )
+
+
+class AutoAllocateApi(APIView):
+    parser_classes = [LimitedJSONParser]
+
+    @extend_schema(
+        operation_id="panel_allocate_automatically",
+        tags=TAGS,
+        summary="Allocate every unallocated review automatically",
+        description="The Panel secretariat only, as the button on the workload page: round "
+        "robin among available Panel members under their cap.",
+        request=None,
+        responses={200: AutoAllocationOutputSerializer, 401: UNAUTHENTICATED, 403: NOT_SECRETARIAT},
+    )
+    def post(self, request: Request) -> Response:
+        policy.require(policy.can_allocate(request.user))
+        result = allocations.allocation_auto(by=request.user)
+        return Response(
+            AutoAllocationOutputSerializer(
+                {
+                    "allocated": result.allocated,
+                    "left_unallocated": [review.pk for review in result.left_unallocated],
+                }
+            ).data
         )

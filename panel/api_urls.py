@@ -30,4 +30,15 @@ urlpatterns = [
         conversation_api.LcsprMessageAttachmentApi.as_view(),
         name="lcspr-message-attachment",
     ),
+    path(
+        "reviews/<int:review_pk>/allocations/",
+        api.ReviewAllocationListApi.as_view(),
+        name="allocation-list",
+    ),
+    path("workload/", api.PanelWorkloadApi.as_view(), name="workload"),
+    path(
+        "allocate-automatically/",
+        api.AutoAllocateApi.as_view(),
+        name="allocate-automatically",
+    ),
 ]

@@ -10,11 +10,13 @@ from django.utils import timezone
 
 from safeguarding import policy
 from safeguarding.attention import AttentionItem, register
+from safeguarding.calendars import england_calendar
 from safeguarding.models import User
 
-from . import conversations
+from . import conversations, selectors
 from .models import ResponseLetter
 from .selectors import panel_awaiting_count, response_letter_list
+from .targets import DUE_SOON, OVERDUE, decision_target_status
 
 # A letter counts as recent on the home page for this long after it was sent.
 RECENT_LETTER_DAYS = 30
@@ -36,6 +38,38 @@ def panel_work(user: User) -> list[AttentionItem]:
             count=unsent.count(),
             url=reverse("panel:letter-list"),
             urgent=unsent.filter(status=ResponseLetter.Status.FAILED).exists(),
+        ),
+    ]
+
+
+@register
+def my_reviews(user: User) -> list[AttentionItem]:
+    """A Panel member's own reviews: those allocated to them awaiting the Panel's decision,
+    and of those the ones past their decision target."""
+    if not policy.can_decide(user):
+        return []
+    mine = list(selectors.my_reviews(user=user))
+    calendar = england_calendar()
+    today = timezone.localdate()
+    statuses = [decision_target_status(r, today=today, calendar=calendar) for r in mine]
+    url = f"{reverse('panel:queue')}?{urlencode({'allocated_to': selectors.ME})}"
+    return [
+        AttentionItem(
+            title="My reviews: rapid reviews allocated to you awaiting the Panel's decision",
+            count=len(mine),
+            url=url,
+            urgent=OVERDUE in statuses,
+        ),
+        AttentionItem(
+            title="My reviews past their decision target",
+            count=statuses.count(OVERDUE),
+            url=url,
+            urgent=True,
+        ),
+        AttentionItem(
+            title="My reviews due for a decision soon",
+            count=statuses.count(DUE_SOON),
+            url=url,
         ),
     ]
 

@@ -56,7 +56,24 @@ def letter_case_links(user: User, notification: Notification) -> list[CaseLink]:
     return links
 
 
+def allocation_case_links(user: User, notification: Notification) -> list[CaseLink]:
+    """Who the review is allocated to, for the Panel and administrators, once submitted."""
+    if not policy.can_see_allocations(user):
+        return []
+    review = case_review(user, notification, with_shared=False)
+    if review is None or review.status != RapidReview.Status.SUBMITTED:
+        return []
+    return [
+        CaseLink(
+            "allocation",
+            "Allocation to Panel members",
+            reverse("panel:allocation", args=[review.pk]),
+        )
+    ]
+
+
 register("panel-decision", decision_case_links, order=30)
+register("panel-allocation", allocation_case_links, order=35)
 register("panel-letters", letter_case_links, order=40)
 
 

@@ -7,8 +7,8 @@ from notifications.demo import DEMO_MARK
 from rapidreviews.models import RapidReview
 from safeguarding.models import User
 
-from . import conversations, services
-from .models import Extent, MessageKind, Outcome, Quality
+from . import allocations, conversations, selectors, services
+from .models import Extent, MessageKind, Outcome, PanelMemberProfile, Quality
 
 
 @transaction.atomic
@@ -78,9 +78,36 @@ def seed_demo_messages() -> int:
     return 3
 
 
+def seed_demo_allocations() -> int:
+    """Mark the demo Panel member available (the default cap) and allocate each submitted demo
+    review nobody holds yet to them, as the secretariat would. Returns the reviews allocated."""
+    member = User.objects.filter(username="panel-member").first()
+    secretariat = User.objects.filter(username="panel-secretariat").first()
+    if member is None or secretariat is None:
+        return 0
+    PanelMemberProfile.objects.update_or_create(user=member, defaults={"available": True})
+    reviews = RapidReview.objects.filter(
+        notification__summary__startswith=DEMO_MARK,
+        status=RapidReview.Status.SUBMITTED,
+        closed_on_withdrawal=False,
+    )
+    allocated = 0
+    for review in selectors.allocation_filter(reviews, selectors.UNALLOCATED).order_by("pk"):
+        allocations.allocation_set(
+            review=review,
+            by=secretariat,
+            lead=member,
+            expected_version=selectors.allocation_version(review=review),
+        )
+        allocated += 1
+    return allocated
+
+
 def seed_demo() -> str:
     """This app's part of `manage.py seed_demo` (registered in its AppConfig.ready())."""
+    decisions = seed_demo_panel()
     return (
-        f"Demo Panel decisions with letters: {seed_demo_panel()}. "
-        f"Demo messages on a case: {seed_demo_messages()}."
+        f"Demo Panel decisions with letters: {decisions}. "
+        f"Demo messages on a case: {seed_demo_messages()}. "
+        f"Demo reviews allocated to the demo Panel member: {seed_demo_allocations()}."
     )

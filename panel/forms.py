@@ -6,13 +6,15 @@ from django import forms
 
 from rapidreviews.codes import LcsprDecision
 from rapidreviews.forms import ReviewFindForm
+from safeguarding.codes import Role
 from safeguarding.fields import GovukChoiceField
 from safeguarding.forms import LongTextField, character_count
 from safeguarding.limits import LETTER_MAX_CHARS, NARRATIVE_MAX_CHARS, REASON_MAX_CHARS
+from safeguarding.models import User
 
 from . import conversations
 from .models import Extent, MessageKind, Outcome, PanelDecision, Quality
-from .selectors import STAGES
+from .selectors import ME, STAGES, UNALLOCATED, member_name, panel_member_list
 from .services import DecisionAnswers
 
 
@@ -150,8 +152,23 @@ class PanelQueueFilterForm(ReviewFindForm):
         choices=[("", "Any"), *LcsprDecision.choices],
     )
 
+    allocated_to = forms.ChoiceField(label="Allocated to", required=False)
+
+    @classmethod
+    def for_user(cls, data, *, user):
+        form = super().for_user(data, user=user)
+        mine = [(ME, "Me")] if user.role == Role.PANEL_MEMBER else []
+        form.fields["allocated_to"].choices = [
+            ("", "Anyone or no one"),
+            *mine,
+            (UNALLOCATED, "Not allocated"),
+            *[(str(pk), name) for pk, name in _member_choices(panel_member_list())],
+        ]
+        return form
+
     field_order = [
         "reference",
+        "allocated_to",
         "stage",
         "lcspr_decision",
         "partnership",
@@ -251,4 +268,98 @@ class CaseMessageForm(forms.Form):
             character_count(self, "body"),
             Field("files"),
             *([Field.checkbox("pause_target")] if can_pause else []),
+        )
+
+
+# --- Allocation ----------------------------------------------------------------------------------
+
+
+def _member_choices(members) -> list[tuple[int, str]]:
+    return [(member.pk, member_name(member)) for member in members]
+
+
+class AllocationForm(forms.Form):
+    """The lead Panel member and any others, with the reason when anyone is taken off the
+    review. The members listed are the active Panel members; any Panel member account is
+    accepted here, so that the service says why an inactive one cannot be chosen."""
+
+    lead = forms.ModelChoiceField(
+        label="Lead Panel member",
+        queryset=User.objects.filter(role=Role.PANEL_MEMBER),
+        error_messages={
+            "required": "Choose the lead Panel member",
+            "invalid_choice": "Choose a Panel member from the list",
+        },
+    )
+    others = forms.ModelMultipleChoiceField(
+        label="Other Panel members (optional)",
+        queryset=User.objects.filter(role=Role.PANEL_MEMBER),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose Panel members from the list"},
+    )
+    reason = LongTextField(
+        max_length=REASON_MAX_CHARS,
+        label="Reason for the reallocation",
+        help_text="Needed when anyone is taken off the review. It stays in the review's "
+        "allocation history.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, members: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = members
+        self.fields["lead"].choices = [("", "Choose a member"), *choices]
+        self.fields["others"].choices = choices
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.select("lead"),
+            Field.checkboxes("others", legend_size=Size.SMALL, small=True),
+            character_count(self, "reason"),
+            "version",
+        )
+
+
+class MemberProfileForm(forms.Form):
+    """A Panel member's availability for new cases and their open-case cap."""
+
+    member = forms.ModelChoiceField(
+        queryset=User.objects.filter(role=Role.PANEL_MEMBER),
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Choose a Panel member from the workload table"},
+    )
+    available = GovukChoiceField(
+        subject="whether the member is available for new cases",
+        label="Available for new cases?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+    )
+    open_case_cap = forms.IntegerField(
+        label="Most open cases at a time (optional)",
+        help_text="Leave blank for the default.",
+        required=False,
+        min_value=0,
+        max_value=500,
+        # A text input (GOV.UK: no type=number), asking for the numeric keypad on a phone.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+        error_messages={
+            "invalid": "Enter the cap as a whole number, like 12",
+            "min_value": "Enter a cap between 0 and 500",
+            "max_value": "Enter a cap between 0 and 500",
+        },
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            "member",
+            Field.radios("available", legend_size=Size.SMALL, inline=True),
+            Field.text("open_case_cap", field_width=3),
+            "version",
         )

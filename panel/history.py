@@ -72,6 +72,20 @@ RULES = [
     ),
     Rule(UPDATE, LETTER + " tried again", "tried sending the response letter again", show=()),
     Rule(EXPORT, r"Downloaded response letter", "downloaded the response letter", show=()),
+    Rule(
+        CREATE,
+        r"Allocated automatically to (?P<who>.*)",
+        "allocated the review automatically to {who}",
+        show=(),
+    ),
+    Rule(CREATE, r"Allocated to (?P<who>.*)", "allocated the review to {who}", show=()),
+    Rule(
+        UPDATE,
+        r"Reallocated to (?P<who>.*?): (?P<reason>.*)",
+        "reallocated the review to {who}",
+        note="Reason: {reason}",
+        show=(),
+    ),
 ]
 
 register(RapidReview, rules_describer(RULES))

@@ -4,7 +4,7 @@ version with a reason, so the history keeps every version as its own row."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from rapidreviews.models import RapidReview
@@ -322,3 +322,95 @@ class CaseMessageAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# --- Allocation of rapid reviews to Panel members (issue 17, item 1) ---------------------------
+
+
+class PanelMemberProfile(models.Model):
+    """A Panel member's part in allocation: whether they take new cases, and how many open
+    cases they may hold (blank: settings.PANEL_ALLOCATION_DEFAULT_CAP). Round robin gives the
+    next review to the available member whose last automatic allocation is the oldest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="panel_profile"
+    )
+    available = models.BooleanField("available for new cases", default=False)
+    open_case_cap = models.PositiveSmallIntegerField(
+        "most open cases at a time", null=True, blank=True
+    )
+    last_auto_allocated_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Panel member profile of {self.user}"
+
+    @property
+    def cap(self) -> int:
+        if self.open_case_cap is not None:
+            return self.open_case_cap
+        return settings.PANEL_ALLOCATION_DEFAULT_CAP
+
+
+class Allocation(models.Model):
+    """A Panel member allocated to a rapid review, as its lead or as another member. A
+    reallocation ends the row (ended_at, ended_by, end_reason) and adds a new one, so every
+    allocation the review ever had stays. At most one current lead per review."""
+
+    review = models.ForeignKey(
+        RapidReview, on_delete=models.PROTECT, related_name="panel_allocations"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="panel_allocations"
+    )
+    is_lead = models.BooleanField("lead member", default=False)
+    # Made by the round robin (on submission or the secretariat's button), not by a person's
+    # choice of member.
+    automatic = models.BooleanField(default=False)
+    reason = models.TextField("reason for the reallocation", blank=True)
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    allocated_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    end_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["review", "-allocated_at", "-id"]
+        indexes = [
+            # A member's current allocations: "My reviews", the workload and the caps.
+            models.Index(
+                fields=["member"], condition=Q(ended_at__isnull=True), name="allocation_current"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review"],
+                condition=Q(is_lead=True, ended_at__isnull=True),
+                name="allocation_one_current_lead",
+            ),
+            models.UniqueConstraint(
+                fields=["review", "member"],
+                condition=Q(ended_at__isnull=True),
+                name="allocation_member_once_per_review",
+            ),
+            models.CheckConstraint(
+                name="allocation_ended_has_time",
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=F("allocated_at")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        role = "lead" if self.is_lead else "member"
+        return f"{self.member} ({role}) on {self.review.notification}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_at is None

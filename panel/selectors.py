@@ -1,19 +1,24 @@
 """Reads for the Panel, through the user's scope: another partnership's review or letter is a
 404, the same as one that does not exist."""
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import django_filters
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
+    OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -30,6 +35,8 @@ from rapidreviews.selectors import (
 )
 from safeguarding import policy
 from safeguarding.audit import audit_read
+from safeguarding.calendars import england_calendar
+from safeguarding.codes import Role
 from safeguarding.filters import (
     BooleanFilter,
     IntegerFilter,
@@ -43,7 +50,7 @@ from safeguarding.filters import (
 from safeguarding.models import User
 from safeguarding.scoping import authority_scope
 
-from .models import Outcome, PanelDecision, ResponseLetter
+from .models import Allocation, Outcome, PanelDecision, ResponseLetter
 
 AWAITING = "awaiting"
 STAGES = [
@@ -66,6 +73,16 @@ class PanelQueueFilter(RapidReviewCaseFilter):
         "letter_sent: a response letter was sent; all: every submitted review.",
         error_messages={"invalid_choice": choices_message("stage", STAGE_CODES)},
     )
+
+    allocated_to = django_filters.CharFilter(
+        method="filter_allocated_to",
+        max_length=20,
+        help_text="unallocated: no Panel member allocated; a Panel member's id: the reviews "
+        "they are allocated to (as lead or not).",
+    )
+
+    def filter_allocated_to(self, reviews: QuerySet[RapidReview], name: str, value: str):
+        return allocation_filter(reviews, value)
 
     def filter_stage(self, reviews: QuerySet[RapidReview], name: str, value: str):
         if value == "all":
@@ -109,8 +126,11 @@ def panel_queue(*, user: User, filters: Mapping[str, Any] | None = None) -> Quer
             "id",
         )
     )
+    reviews = reviews.prefetch_related(current_allocations_prefetch())
     if not (filters or {}).get("stage"):
         reviews = reviews.filter(AWAITING_Q).order_by("submitted_at", "id")
+    if (filters or {}).get("allocated_to") == ME:
+        filters = {**filters, "allocated_to": str(user.pk)}
     return filters_apply(PanelQueueFilter, reviews, filters)
 
 
@@ -333,3 +353,161 @@ def panel_overview(*, user: User, today: date) -> PanelOverview:
         decisions_by_outcome=[(outcome.label, counts[outcome.value]) for outcome in Outcome],
         letters_not_sent=letters_not_sent,
     )
+
+
+# --- Allocation (issue 17, item 1) --------------------------------------------------------------
+
+UNALLOCATED = "unallocated"
+ME = "me"
+
+
+def open_case_q(prefix: str = "") -> Q:
+    """An open case: a review submitted and awaiting the Panel's decision (the queue's
+    AWAITING_Q), seen through `prefix` (e.g. "review__")."""
+    return Q(*[(f"{prefix}{key}", value) for key, value in AWAITING_Q.children])
+
+
+def panel_member_list() -> QuerySet[User]:
+    """Active Panel members, whom reviews can be allocated to, by name."""
+    return User.objects.filter(role=Role.PANEL_MEMBER, is_active=True).order_by(
+        "first_name", "last_name", "username"
+    )
+
+
+def member_name(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
+def allocation_list(*, review: RapidReview) -> QuerySet[Allocation]:
+    """Every allocation the review has had, current ones first, then the latest first."""
+    return (
+        review.panel_allocations.select_related("member", "allocated_by", "ended_by")
+        .annotate(ended=ExpressionWrapper(Q(ended_at__isnull=False), BooleanField()))
+        .order_by("ended", "-is_lead", "-allocated_at", "-id")
+    )
+
+
+def allocation_current(*, review: RapidReview) -> list[Allocation]:
+    """The review's current allocations, the lead first."""
+    return list(
+        review.panel_allocations.filter(ended_at__isnull=True)
+        .select_related("member")
+        .order_by("-is_lead", "member__first_name", "member__last_name", "id")
+    )
+
+
+def allocation_version(*, review: RapidReview) -> int:
+    """A counter that every change to the review's allocations moves on (each change adds or
+    ends at least one row; rows are never deleted): a form carries it, so that a change made
+    since the form was opened is noticed rather than overwritten."""
+    counts = review.panel_allocations.aggregate(
+        made=Count("pk"), ended=Count("pk", filter=Q(ended_at__isnull=False))
+    )
+    return counts["made"] + counts["ended"]
+
+
+def current_allocations_prefetch() -> Prefetch:
+    """The reviews' current allocations (lead first) as `current_allocations`."""
+    return Prefetch(
+        "panel_allocations",
+        queryset=Allocation.objects.filter(ended_at__isnull=True)
+        .select_related("member")
+        .order_by("-is_lead", "id"),
+        to_attr="current_allocations",
+    )
+
+
+def allocation_filter(reviews: QuerySet[RapidReview], value: str) -> QuerySet[RapidReview]:
+    """Reviews allocated to a member (their id), or not allocated to anyone ("unallocated")."""
+    current = Allocation.objects.filter(review=OuterRef("pk"), ended_at__isnull=True)
+    if value == UNALLOCATED:
+        return reviews.exclude(Exists(current))
+    if not value.isdigit():
+        return reviews.none()
+    return reviews.filter(Exists(current.filter(member_id=int(value))))
+
+
+def my_reviews(*, user: User) -> QuerySet[RapidReview]:
+    """The reviews the member is allocated to (lead or not) that await the Panel's decision,
+    the longest waiting first."""
+    return (
+        RapidReview.objects.filter(AWAITING_Q)
+        .filter(
+            Exists(
+                Allocation.objects.filter(review=OuterRef("pk"), member=user, ended_at__isnull=True)
+            )
+        )
+        .select_related("notification", "partnership")
+        .order_by("submitted_at", "id")
+    )
+
+
+@dataclass(frozen=True)
+class MemberWorkload:
+    member: User
+    available: bool
+    cap: int
+    open_cap_set: bool
+    open_as_lead: int
+    open_as_other: int
+    due_soon: int
+    overdue: int
+    profile_version: int
+
+    @property
+    def name(self) -> str:
+        return member_name(self.member)
+
+    @property
+    def open_cases(self) -> int:
+        return self.open_as_lead + self.open_as_other
+
+    @property
+    def over_cap(self) -> bool:
+        return self.open_cases > self.cap
+
+
+def allocation_workload(*, user: User, today: date | None = None) -> list[MemberWorkload]:
+    """Each active Panel member's workload: available or not, their cap, their open cases as
+    lead and as another member, and how many of those are due soon or overdue against the
+    decision target."""
+    from .targets import DUE_SOON, OVERDUE, decision_target_status
+
+    policy.require(policy.can_see_workload(user))
+    today = today or timezone.localdate()
+    calendar = england_calendar()
+    members = list(panel_member_list().select_related("panel_profile"))
+    open_rows = (
+        Allocation.objects.filter(open_case_q("review__"), ended_at__isnull=True)
+        .select_related("review")
+        .order_by("id")
+    )
+    tally: dict[int, Counter] = {member.pk: Counter() for member in members}
+    for allocation in open_rows:
+        counts = tally.get(allocation.member_id)
+        if counts is None:  # an inactive member's cases are not counted
+            continue
+        counts["lead" if allocation.is_lead else "other"] += 1
+        status = decision_target_status(allocation.review, today=today, calendar=calendar)
+        if status == DUE_SOON:
+            counts["due_soon"] += 1
+        elif status == OVERDUE:
+            counts["overdue"] += 1
+    rows = []
+    for member in members:
+        profile = getattr(member, "panel_profile", None)
+        counts = tally[member.pk]
+        rows.append(
+            MemberWorkload(
+                member=member,
+                available=bool(profile and profile.available),
+                cap=profile.cap if profile else settings.PANEL_ALLOCATION_DEFAULT_CAP,
+                open_cap_set=bool(profile and profile.open_case_cap is not None),
+                open_as_lead=counts["lead"],
+                open_as_other=counts["other"],
+                due_soon=counts["due_soon"],
+                overdue=counts["overdue"],
+                profile_version=profile.version if profile else 0,
+            )
+        )
+    return rows

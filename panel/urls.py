@@ -39,4 +39,7 @@ urlpatterns = [
         conversation_views.lcspr_message_attachment,
         name="lcspr-message-attachment",
     ),
+    path("reviews/<int:review_pk>/allocation/", views.allocation, name="allocation"),
+    path("workload/", views.workload, name="workload"),
+    path("allocate-automatically/", views.allocate_automatically, name="allocate-automatically"),
 ]

@@ -1,6 +1,7 @@
 """Panel pages: the queue, the decision (and its corrections), the response letter.
 selector -> form -> service -> redirect."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,14 +14,16 @@ from notifications.timescales import SIN_DEADLINE_WORKING_DAYS
 from rapidreviews.models import RapidReview
 from rapidreviews.selectors import rapid_review_answers
 from safeguarding import policy
-from safeguarding.audit import audit_list, case_access_log
+from safeguarding.audit import audit_list, audit_read, case_access_log
+from safeguarding.calendars import england_calendar
 from safeguarding.filter_forms import filtered_list
 from safeguarding.forms import form_add_errors
 from safeguarding.lists import list_page
 from safeguarding.selectors import local_authority_list, partnership_list
 
-from . import forms, list_forms, selectors, services
-from .models import PanelDecision, ResponseLetter
+from . import allocations, forms, list_forms, selectors, services
+from .models import PanelDecision, PanelMemberProfile, ResponseLetter
+from .targets import decision_target, decision_target_status
 
 
 @login_required
@@ -33,10 +36,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         form, lambda f: selectors.panel_queue(user=request.user, filters=f)
     )
     listing = list_page(request, reviews)
+    calendar = england_calendar()
     rows = [
         {
             "review": review,
             "days_waiting": (today - timezone.localdate(review.submitted_at)).days,
+            "target": decision_target(review, calendar=calendar, today=today),
+            "target_status": decision_target_status(review, today=today, calendar=calendar),
         }
         for review in listing.page.object_list
     ]
@@ -56,6 +62,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "awaiting_only": (filters or {}).get("stage", selectors.AWAITING) == selectors.AWAITING,
             "sin_deadline_working_days": SIN_DEADLINE_WORKING_DAYS,
+            "can_allocate": policy.can_allocate(request.user),
         },
     )
 
@@ -285,3 +292,174 @@ def letter_download(request: HttpRequest, pk: int) -> HttpResponse:
         filename=download.filename,
         content_type="application/pdf",
     )
+
+
+# --- Allocation -----------------------------------------------------------------------------------
+
+
+def _allocation_form(request: HttpRequest, review: RapidReview, *, data=None):
+    # Each member with their open cases and cap, so the secretariat sees who has room.
+    members = [
+        (
+            row.member.pk,
+            f"{row.name} ({row.open_cases} open of {row.cap}"
+            + ("" if row.available else ", not available")
+            + ")",
+        )
+        for row in selectors.allocation_workload(user=request.user)
+    ]
+    current = selectors.allocation_current(review=review)
+    lead = next((a.member_id for a in current if a.is_lead), None)
+    initial = {
+        "lead": lead,
+        "others": [a.member_id for a in current if not a.is_lead],
+        "version": selectors.allocation_version(review=review),
+    }
+    return forms.AllocationForm(data, initial=initial, members=members), current
+
+
+@login_required
+def allocation(request: HttpRequest, review_pk: int) -> HttpResponse:
+    """Who the review is allocated to, and every allocation it had; the secretariat allocates
+    and reallocates here."""
+    user = request.user
+    review = selectors.panel_review_get_for_user(user=user, pk=review_pk)
+    if request.method == "POST":
+        policy.require(policy.can_allocate(user, review))
+    else:
+        policy.require(policy.can_see_allocations(user, review))
+    if review.status != RapidReview.Status.SUBMITTED:
+        return redirect("rapidreviews:review-detail", pk=review.pk)
+    form = None
+    if policy.can_allocate(user, review):
+        form, _current = _allocation_form(
+            request, review, data=request.POST if request.method == "POST" else None
+        )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            allocations.allocation_set(
+                review=review,
+                by=user,
+                lead=data["lead"],
+                others=list(data["others"]),
+                reason=data["reason"],
+                expected_version=data["version"],
+            )
+        except allocations.AllocationConflict:
+            form.add_error(None, allocations.AllocationConflict.message)
+            posted = request.POST.copy()
+            posted["version"] = str(selectors.allocation_version(review=review))
+            form.data = posted
+        except allocations.AllocationInvalid as exc:
+            form_add_errors(form, exc.errors)
+        except services.PanelError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "The review's allocation has been saved.")
+            return redirect("panel:allocation", review_pk=review.pk)
+    history = list(selectors.allocation_list(review=review))
+    audit_read(user=user, obj=review)
+    return render(
+        request,
+        "panel/allocation.html",
+        {
+            "review": review,
+            "notification": review.notification,
+            "form": form,
+            "current": [a for a in history if a.ended_at is None],
+            "history": history,
+            "target": decision_target(review),
+            "target_status": decision_target_status(review),
+        },
+    )
+
+
+def _workload_context(request: HttpRequest, form) -> dict:
+    editing = None
+    if form is not None:
+        member_pk = form.data.get("member") if form.is_bound else form.initial.get("member")
+        if str(member_pk or "").isdigit():
+            editing = selectors.panel_member_list().filter(pk=int(member_pk)).first()
+    return {
+        "editing": selectors.member_name(editing) if editing else "",
+        "rows": selectors.allocation_workload(user=request.user),
+        "form": form,
+        "can_allocate": policy.can_allocate(request.user),
+        "default_cap": settings.PANEL_ALLOCATION_DEFAULT_CAP,
+        "unallocated": selectors.panel_queue(
+            user=request.user, filters={"allocated_to": selectors.UNALLOCATED}
+        ).count(),
+    }
+
+
+@login_required
+def workload(request: HttpRequest) -> HttpResponse:
+    """Each Panel member's open cases, due soon and overdue; the secretariat marks members
+    available or not and sets their caps (`?member=<id>` opens a member's form)."""
+    user = request.user
+    if request.method == "POST":
+        policy.require(policy.can_allocate(user))
+    else:
+        policy.require(policy.can_see_workload(user))
+    form = None
+    if request.method == "POST":
+        form = forms.MemberProfileForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                allocations.panel_member_profile_update(
+                    member=data["member"],
+                    by=user,
+                    available=data["available"] == "yes",
+                    open_case_cap=data["open_case_cap"],
+                    expected_version=data["version"],
+                )
+            except allocations.ProfileConflict as exc:
+                form.add_error(None, allocations.ProfileConflict.message)
+                posted = request.POST.copy()
+                posted["version"] = str(exc.current.version)
+                form.data = posted
+            except allocations.AllocationInvalid as exc:
+                form_add_errors(form, exc.errors)
+            except services.PanelError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request, f"{selectors.member_name(data['member'])}'s settings have been saved."
+                )
+                return redirect("panel:workload")
+    elif policy.can_allocate(user) and request.GET.get("member", "").isdigit():
+        member = selectors.panel_member_list().filter(pk=request.GET["member"]).first()
+        if member is not None:
+            profile = PanelMemberProfile.objects.filter(user=member).first()
+            form = forms.MemberProfileForm(
+                initial={
+                    "member": member.pk,
+                    "available": "yes" if profile and profile.available else "no",
+                    "open_case_cap": profile.open_case_cap if profile else None,
+                    "version": profile.version if profile else 0,
+                }
+            )
+    return render(request, "panel/workload.html", _workload_context(request, form))
+
+
+@login_required
+@require_POST
+def allocate_automatically(request: HttpRequest) -> HttpResponse:
+    """The secretariat's button: allocate every unallocated review awaiting a decision."""
+    policy.require(policy.can_allocate(request.user))
+    result = allocations.allocation_auto(by=request.user)
+    count = len(result.allocated)
+    messages.success(
+        request,
+        f"{count} rapid review{'s' if count != 1 else ''} allocated automatically.",
+    )
+    if result.left_unallocated:
+        left = len(result.left_unallocated)
+        messages.error(
+            request,
+            f"{left} rapid review{'s' if left != 1 else ''} could not be allocated: no "
+            "available Panel member is under their cap.",
+        )
+    return redirect("panel:workload")

@@ -196,6 +196,23 @@ def can_end_message_pause(user, case: Any = None) -> bool:
     return is_panel(user)
 
 
+def can_see_allocations(user, review: Any = None) -> bool:
+    """Who is allocated to a review: the Panel and administrators read it (never partnerships,
+    local authorities or the DfE and Ofsted viewers)."""
+    return _role(user) in NATIONAL_READERS
+
+
+def can_allocate(user, review: Any = None) -> bool:
+    """The secretariat allocates reviews to Panel members (and reallocates them), runs the
+    automatic allocation and sets members' availability and caps."""
+    return _role(user) == Role.PANEL_SECRETARIAT
+
+
+def can_see_workload(user, obj: Any = None) -> bool:
+    """The Panel's workload per member: the Panel, and administrators read it."""
+    return _role(user) in NATIONAL_READERS
+
+
 # --- LCSPRs ------------------------------------------------------------------------------------
 
 
@@ -546,6 +563,15 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("panel-api:letter-list", GET, is_signed_in),
     Endpoint("panel-api:letter-detail", GET, is_signed_in, case="letter"),
     Endpoint("panel-api:letter-pdf", GET, is_signed_in, case="letter"),
+    Endpoint("panel:allocation", GET, can_see_allocations, "submitted_review"),
+    Endpoint("panel:allocation", POST, can_allocate, "submitted_review"),
+    Endpoint("panel:workload", GET, can_see_workload),
+    Endpoint("panel:workload", POST, can_allocate),
+    Endpoint("panel:allocate-automatically", POST, can_allocate),
+    Endpoint("panel-api:allocation-list", GET, can_see_allocations, "submitted_review"),
+    Endpoint("panel-api:allocation-list", POST, can_allocate, "submitted_review"),
+    Endpoint("panel-api:workload", GET, can_see_workload),
+    Endpoint("panel-api:allocate-automatically", POST, can_allocate),
     # LCSPRs
     Endpoint("lcsprs:lcspr-list", GET, is_signed_in),
     Endpoint("lcsprs:lcspr-detail", GET, is_signed_in, case="lcspr"),

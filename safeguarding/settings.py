@@ -369,6 +369,14 @@ EMAIL_TIMEOUT = 30
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / "sent-emails"))
 # The Panel's shared mailbox, copied on every notification sent to the Panel (optional).
 PANEL_INBOX_EMAIL = env_str("PANEL_INBOX_EMAIL")
+# Allocating rapid reviews to Panel members (README "Allocating reviews to Panel members"):
+# a member's open-case cap when none is set for them; whether a review is allocated
+# automatically (round robin) when it is submitted; the Panel's decision target in working
+# days from submission; and how many working days before it the lead member is reminded.
+PANEL_ALLOCATION_DEFAULT_CAP = env_int("PANEL_ALLOCATION_DEFAULT_CAP", 12)
+PANEL_AUTO_ALLOCATE = env_bool("PANEL_AUTO_ALLOCATE", False)
+PANEL_DECISION_TARGET_WORKING_DAYS = env_int("PANEL_DECISION_TARGET_WORKING_DAYS", 15)
+PANEL_DECISION_REMINDER_WORKING_DAYS = env_int("PANEL_DECISION_REMINDER_WORKING_DAYS", 3)
 # The address users reach the service on (scheme, host and port): every link in an e-mail starts
 # with it, never with a request's Host header. `make run` sets it from HOST and PORT. Production
 # needs it, on https unless HTTPS_ONLY=0 (plain http on loopback, as `make stack` runs).

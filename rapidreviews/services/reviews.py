@@ -267,6 +267,9 @@ def rapid_review_submit(
     from panel.services import panel_stage_refresh
 
     panel_stage_refresh(reviews=[review.pk])
+    from panel.allocations import allocation_on_submit  # with PANEL_AUTO_ALLOCATE, after commit
+
+    allocation_on_submit(review=review)
     from lcsprs.services import lcspr_open_for_decision  # the LCSPR app builds on this one
 
     lcspr_open_for_decision(review=review, by=by)  # when the partnership decided to hold one

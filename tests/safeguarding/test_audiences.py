@@ -15,6 +15,7 @@ import pytest
 import time_machine
 
 from notifications import services as notification_services
+from panel import allocations
 from panel import services as panel_services
 from rapidreviews import services as review_services
 from rapidreviews.deadlines import rapid_review_due_dates_recompute
@@ -32,7 +33,11 @@ from ..notifications.factories import (
     SubmittedNotificationFactory,
 )
 from ..panel.factories import PanelDecisionFactory
-from ..rapidreviews.factories import CompleteReviewFactory, RapidReviewFactory
+from ..rapidreviews.factories import (
+    CompleteReviewFactory,
+    RapidReviewFactory,
+    SubmittedReviewFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +85,11 @@ def expected(people):
     def both(*parts):
         return (set().union(*(p[0] for p in parts)), set().union(*(p[1] for p in parts)))
 
+    # A review's lead Panel member, told personally (inbox and e-mail).
+    lead_member = ({people.member}, {people.member.email})
     return SimpleNamespace(
+        lead_member=lead_member,
+        secretariat_and_lead_member=both(secretariat, lead_member),
         leads=leads,
         secretariat=secretariat,
         members=members,
@@ -251,6 +260,8 @@ AUDIENCE_OF_RULE = {
     "sin_draft_due_within_1_working_day": "authority",
     "sin_draft_overdue": "authority",
     "sin_recorded_late": "secretariat",
+    "panel_decision_target_soon": "lead_member",
+    "panel_decision_target_passed": "secretariat_and_lead_member",
 }
 
 
@@ -269,6 +280,12 @@ def _case_for(name: str, people):
             rapid_review__notification__created_by=people.la_user,
             planned_publication_date=date(2024, 7, 5),
         )
+    if name.startswith("panel_decision_"):
+        review = SubmittedReviewFactory(notification__created_by=people.la_user)
+        allocations.allocation_set(
+            review=review, by=people.secretariat, lead=people.member, expected_version=None
+        )
+        return review
     if name.startswith("sin_draft_"):
         return DraftNotificationFactory(created_by=people.la_user, date_aware=date(2024, 6, 3))
     return SubmittedNotificationFactory(

@@ -18,7 +18,7 @@ from lcsprs.models import Lcspr
 from notifications import deadlines as sin_rules
 from notifications.models import Notification
 from rapidreviews import deadlines as review_rules
-from rapidreviews.models import RapidReview, RapidReviewExtension
+from rapidreviews.models import PanelStage, RapidReview, RapidReviewExtension
 from safeguarding.deadlines.rules import RULE_BY_NAME, RULES, Occurrence
 from safeguarding.workingdays import ENGLAND, WorkingDayCalendar
 
@@ -66,6 +66,17 @@ def submitted_sin(date_aware: date, notified_at: datetime, on_time: bool = False
     )
 
 
+def submitted_review(submitted_at: datetime):
+    """A review awaiting the Panel's decision (the Panel's decision target rules)."""
+    return RapidReview(
+        status=RapidReview.Status.SUBMITTED,
+        submitted_at=submitted_at,
+        panel_stage=PanelStage.AWAITING,
+        due_date=date(2024, 4, 30),
+        original_due_date=date(2024, 4, 30),
+    )
+
+
 def firing_days(check, obj, days, calendar=ENGLAND):
     """The days among `days` on which the rule answers, with its answer."""
     return {day: answer for day in days if (answer := check(obj, day, calendar)) is not None}
@@ -80,7 +91,7 @@ def days_between(first: date, last: date) -> list[date]:
 
 def test_every_rule_has_a_unique_name_matching_its_check_and_a_description():
     names = [rule.name for rule in RULES]
-    assert len(names) == len(set(names)) == 12
+    assert len(names) == len(set(names)) == 14
     assert list(RULE_BY_NAME) == names
     for rule in RULES:
         assert rule.check.__name__ == rule.name
@@ -108,6 +119,9 @@ def _would_fire_over_the_spring_bank_holiday_weekend(name: str, today: date):
         "sin_recorded_late": submitted_sin(
             date(2024, 5, 1), datetime(2024, 5, 22, 11, tzinfo=LONDON)
         ),
+        # Decision targets 30 May and 23 May 2024 (15 working days after submission).
+        "panel_decision_target_soon": submitted_review(datetime(2024, 5, 8, 10, tzinfo=LONDON)),
+        "panel_decision_target_passed": submitted_review(datetime(2024, 5, 1, 10, tzinfo=LONDON)),
     }[name]
 
 
