@@ -37,7 +37,7 @@ def linked_case_add(request: HttpRequest, pk: int) -> HttpResponse:
     if notification.status != Notification.Status.SUBMITTED:
         messages.error(request, "Only a submitted notification can be linked to another case.")
         return redirect("notifications:notification-detail", pk=notification.pk)
-    form = LinkedCaseAddForm(request.POST or None)
+    form = LinkedCaseAddForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -74,7 +74,7 @@ def linked_case_remove(request: HttpRequest, pk: int, link_pk: int) -> HttpRespo
         ),
         None,
     )
-    form = LinkedCaseRemoveForm(request.POST or None)
+    form = LinkedCaseRemoveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             links.linked_case_remove(link=link, reason=form.cleaned_data["reason"], by=request.user)
