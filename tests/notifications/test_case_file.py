@@ -177,3 +177,23 @@ def test_the_case_file_is_offered_on_every_part_of_the_case(client, member, case
     asked = client.get(file_url).content.decode()
     assert "Download the case file (PDF)" in asked
     assert 'method="post"' in asked
+
+
+def test_an_area_the_sin_was_shared_with_gets_the_sin_and_links_only(make_user, member, case):
+    from notifications.models import NotificationShare
+    from safeguarding.case_file import case_file_sections
+    from safeguarding.models import LocalAuthority
+
+    elsewhere = LocalAuthority.objects.exclude(name__in=["Leeds", "Bristol"]).first()
+    NotificationShare.objects.create(
+        notification=case, local_authority=elsewhere, added_by=member, told_at=timezone.now()
+    )
+    reader = make_user(Role.LA_USER, local_authority=elsewhere)
+
+    sections = case_file_sections(user=reader, notification=case)
+
+    assert [s.title for s in sections] == ["Incident notification and children", "Linked cases"]
+    every = " ".join(s.html for s in sections)
+    assert CHILD_NAME not in every
+    assert "A linked case in another area" in every
+    assert "Half-brother notified by Bristol" not in every
