@@ -110,9 +110,10 @@ def test_a_case_out_of_scope_reads_as_one_that_does_not_exist(
 
 def test_a_case_cannot_be_linked_to_itself_nor_twice(client, member, leeds_sin, bristol_sin):
     client.force_login(member)
-    assert "A case cannot be linked to itself" in _add(
-        client, leeds_sin, leeds_sin.reference
-    ).content.decode()
+    assert (
+        "A case cannot be linked to itself"
+        in _add(client, leeds_sin, leeds_sin.reference).content.decode()
+    )
     assert _add(client, leeds_sin, bristol_sin.reference).status_code == 302
     again = _add(client, bristol_sin, leeds_sin.reference).content.decode()
     assert "These cases are already linked" in again
