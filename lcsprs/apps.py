@@ -20,7 +20,7 @@ class LcsprsConfig(AppConfig):
         from safeguarding.navigation import NavItem, register
 
         # Registered on import: the home page's attention items and the LCSPR's deadline rules.
-        from . import attention, case_links, deadlines, history, moves  # noqa: F401
+        from . import attention, case_file, case_links, deadlines, history, moves  # noqa: F401
 
         register(NavItem("LCSPRs", "lcsprs:lcspr-list", policy.follows_lcsprs), order=30)
         register_demo_loader(self.label, _seed_demo)

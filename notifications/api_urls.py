@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, attachment_api
+from . import api, attachment_api, link_api
 
 app_name = "notifications-api"
 
@@ -18,4 +18,10 @@ urlpatterns = [
         name="attachment-download",
     ),
     path("<int:pk>/shares/", api.NotificationShareAddApi.as_view(), name="notification-shares"),
+    path("<int:pk>/links/", link_api.LinkedCaseListApi.as_view(), name="linked-case-list"),
+    path(
+        "<int:pk>/links/<int:link_pk>/remove/",
+        link_api.LinkedCaseRemoveApi.as_view(),
+        name="linked-case-remove",
+    ),
 ]

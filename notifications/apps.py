@@ -18,7 +18,7 @@ class NotificationsConfig(AppConfig):
         from safeguarding.navigation import NavItem, register
 
         # Registered on import: the home page's attention items and the SIN's deadline rules.
-        from . import attention, case_links, deadlines, history, retention  # noqa: F401
+        from . import attention, case_file, case_links, deadlines, history, retention  # noqa: F401
 
         register(
             NavItem(

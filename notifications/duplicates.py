@@ -227,8 +227,10 @@ def possible_duplicate_link(
     *, pair: PossibleDuplicate, by: User, reason: str, expected_version: int | None
 ) -> PossibleDuplicate:
     """Record that the two SINs are the same incident. Nothing is merged: each SIN's page says
-    "Same incident as" the other."""
-    return _transition(
+    "Same incident as" the other, and they are linked as duplicates (notifications.links)."""
+    from .links import linked_case_from_duplicate
+
+    pair = _transition(
         pair=pair,
         by=by,
         target=PossibleDuplicate.Status.SAME_INCIDENT,
@@ -236,6 +238,9 @@ def possible_duplicate_link(
         expected_version=expected_version,
         message="Linked as the same incident",
     )
+    # The two SINs become linked cases too (issue 17), once.
+    linked_case_from_duplicate(pair=pair, by=by)
+    return pair
 
 
 @transaction.atomic

@@ -28,6 +28,21 @@ PLACE_LABELS = {"incident_local_authority": "Local authority where it happened"}
 
 RULES = [
     Rule(CREATE, r"Draft started", "started the notification"),
+    # Linked cases (notifications.links): never the other case's reference nor the reason.
+    Rule(
+        CREATE,
+        r"Linked to another case \((?P<kind>.+)\)$",
+        "linked this case to another case",
+        note="{kind}",
+        show=(),
+    ),
+    Rule(
+        AuditAction.DELETE,
+        r"Link to another case removed \((?P<kind>.+)\)$",
+        "removed a link to another case",
+        note="{kind}",
+        show=(),
+    ),
     Rule(
         SUBMIT,
         r"Submitted(?:; rapid (?P<due>review due .*))?",

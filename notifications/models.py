@@ -546,3 +546,61 @@ class NotificationShare(models.Model):
     def target(self):
         """The authority or the partnership told."""
         return self.local_authority or self.partnership
+
+
+class LinkKind(models.TextChoices):
+    SIBLING = "sibling", "Sibling or child in the same household"
+    SAME_FAMILY_EARLIER = "same_family_earlier", "Same family, earlier case"
+    DUPLICATE = "duplicate", "Duplicate notification of the same incident"
+    OTHER = "other", "Other"
+
+
+class LinkedCase(models.Model):
+    """Two submitted SINs linked as related cases (issue 17, item 4): siblings across two SINs,
+    the same family in an earlier year, a duplicate found at notification. Stored once for the
+    unordered pair (the lower id first); both cases show it, each reader seeing the other case
+    only as far as their scope allows (notifications.links). Removing a link keeps the row,
+    with who removed it and why, for the cases' histories; a removed pair can be linked again."""
+
+    first = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Notification, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30, choices=LinkKind.choices)
+    # Free text that may identify people: encrypted at rest, never written to the audit trail.
+    reason = EncryptedTextField(max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    removal_reason = EncryptedTextField(max_length=2000, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["second"], name="linked_case_second")]
+        constraints = [
+            models.CheckConstraint(
+                name="linked_case_ordered_pair", condition=Q(first__lt=models.F("second"))
+            ),
+            models.UniqueConstraint(
+                fields=["first", "second"],
+                condition=Q(removed_at__isnull=True),
+                name="linked_case_one_current_link",
+            ),
+            models.CheckConstraint(
+                name="linked_case_removed_has_who",
+                condition=Q(removed_at__isnull=True) | Q(removed_by__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Linked cases: {self.first} and {self.second}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.removed_at is None
+
+    def other(self, notification: Notification) -> Notification:
+        return self.second if notification.pk == self.first_id else self.first

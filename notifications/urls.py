@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import attachment_views, duplicate_views, views
+from . import attachment_views, duplicate_views, link_views, views
 
 app_name = "notifications"
 
@@ -52,6 +52,13 @@ urlpatterns = [
         views.notification_confirmation,
         name="notification-confirmation",
     ),
+    path("<int:pk>/linked-cases/add/", link_views.linked_case_add, name="linked-case-add"),
+    path(
+        "<int:pk>/linked-cases/<int:link_pk>/remove/",
+        link_views.linked_case_remove,
+        name="linked-case-remove",
+    ),
+    path("<int:pk>/case-file/", link_views.case_file, name="case-file"),
     path("<int:pk>/withdraw/", views.notification_withdraw, name="notification-withdraw"),
     path("<int:pk>/reinstate/", views.notification_reinstate, name="notification-reinstate"),
 ]

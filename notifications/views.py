@@ -23,7 +23,7 @@ from safeguarding.lists import list_page
 from safeguarding.models import AuditAction
 from safeguarding.returns import RETURN_QUERY, change_url, return_to_check
 
-from . import attachment_views, forms, rules, selectors, services
+from . import attachment_views, forms, links, rules, selectors, services
 from .codes import agencies_split
 from .history import history_without_review_due
 from .models import Notification, NotificationChild
@@ -310,6 +310,8 @@ def notification_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_withdraw": policy.can_withdraw_notification(request.user, notification),
             "show_names": policy.can_see_child_identity(request.user, notification),
             **attachment_views.attachments_context(request.user, notification),
+            "linked_cases": links.linked_cases_for(user=request.user, notification=notification),
+            "can_link": policy.can_link_cases(request.user, notification),
         },
     )
 

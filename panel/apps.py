@@ -17,7 +17,7 @@ class PanelConfig(AppConfig):
         from safeguarding.demo import register_demo_loader
         from safeguarding.navigation import NavItem, register
 
-        from . import attention, case_links, deadlines, history, retention  # noqa: F401
+        from . import attention, case_file, case_links, deadlines, history, retention  # noqa: F401
 
         register(
             NavItem("Panel queue", "panel:queue", policy.can_see_panel_queue),

@@ -19,7 +19,7 @@ class RapidreviewsConfig(AppConfig):
 
         # Registered on import: the home page's attention items, the deadline rules and the
         # due dates moved when the calendar changes.
-        from . import attention, case_links, deadlines, history, moves, retention  # noqa: F401
+        from . import attention, case_file, case_links, deadlines, history, moves, retention  # noqa: F401
 
         register(
             NavItem("Rapid reviews", "rapidreviews:review-queue", policy.is_signed_in), order=20

@@ -242,6 +242,16 @@ def can_correct_lcspr_dates(user, lcspr: PartnershipCase) -> bool:
     return is_lead_of(user, lcspr) or is_panel(user)
 
 
+# --- Linked cases (notifications.links) ---------------------------------------------------------
+
+
+def can_link_cases(user, notification: Any = None) -> bool:
+    """Linking two cases and removing a link: the Panel (members and secretariat) any two
+    cases; local authority users and partnership leads two cases both in their scope (the
+    service checks the other case through the SIN selector)."""
+    return is_panel(user) or can_notify(user) or is_partnership_lead(user)
+
+
 # --- Possible duplicate SINs (notifications.duplicates) ---------------------------------------
 
 
@@ -507,6 +517,15 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint(
         "notifications:notification-reinstate", FORM, can_withdraw_notification, "notification"
     ),
+    # Linked cases (issue 17): read with the SIN; linked by the Panel, local authority users
+    # and partnership leads (each other case through the SIN selector).
+    Endpoint("notifications:linked-case-add", FORM, can_link_cases, "notification"),
+    Endpoint("notifications:linked-case-remove", FORM, can_link_cases, "linked_case"),
+    Endpoint("notifications-api:linked-case-list", GET, is_signed_in, case="notification"),
+    Endpoint("notifications-api:linked-case-list", POST, can_link_cases, "notification"),
+    Endpoint("notifications-api:linked-case-remove", POST, can_link_cases, "linked_case"),
+    # The whole case file (issue 17): for anyone who reads the SIN, as they may see the case.
+    Endpoint("notifications:case-file", FORM, is_signed_in, case="notification"),
     Endpoint("notifications-api:notification-list", GET, is_signed_in),
     Endpoint("notifications-api:notification-list", POST, can_notify),
     Endpoint("notifications-api:notification-detail", GET, is_signed_in, case="notification"),

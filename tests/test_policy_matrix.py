@@ -24,7 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.http import urlsafe_base64_encode
 
 from analytics.services import statistics_compute
-from notifications.models import NotificationShare, PossibleDuplicate
+from notifications.models import LinkedCase, NotificationShare, PossibleDuplicate
 from panel import services as panel_services
 from safeguarding import account_requests, invitations, policy
 from safeguarding.codes import Role
@@ -248,6 +248,13 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         key = "lcspr_pk" if on_lcspr else "review_pk"
         return {key: case.pk, "pk": message.attachments.get().pk}, CONVERSATION
 
+    def linked_case():
+        first, second = SubmittedNotificationFactory(), SubmittedNotificationFactory()
+        made = LinkedCase.objects.create(
+            first=first, second=second, kind="sibling", reason="Brothers", created_by=None
+        )
+        return {"pk": first.pk, "link_pk": made.pk}, LEEDS_SCOPE | {"dfe_viewer"}
+
     # CompleteReviewFactory: a review being drafted, with its document.
     builders = {
         # A case's messages: the Panel and the case's partnership leads; nobody else, not even
@@ -279,6 +286,8 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         "decision": lambda: ({"pk": PanelDecisionFactory().pk}, LEEDS_SCOPE),
         "letter": letter,
         "lcspr": lambda: ({"pk": LcsprFactory().pk}, LEEDS_SCOPE),
+        # Two Leeds SINs linked as cases (issue 17): seen with the SIN, DfE and Ofsted too.
+        "linked_case": linked_case,
         # Two Leeds SINs that may be the same incident: seen by whoever sees both.
         "possible_duplicate": lambda: (
             {

@@ -87,6 +87,8 @@ def urls(case) -> dict[str, str]:
         "decision": reverse("panel:decision", args=[case.review.pk]),
         "letter_pdf": reverse("panel:letter-download", args=[case.letter.pk]),
         "lcspr": reverse("lcsprs:lcspr-detail", args=[case.lcspr.pk]),
+        # Issue 17: the whole case file, asked for from any part.
+        "case_file": reverse("notifications:case-file", args=[case.notification.pk]),
     }
 
 
@@ -167,7 +169,10 @@ def test_a_review_not_yet_submitted_links_no_decision_and_no_lcspr(client, make_
         client, reverse("notifications:notification-detail", args=[review.notification.pk])
     )
 
-    assert links == {reverse("rapidreviews:review-detail", args=[review.pk])}
+    assert links == {
+        reverse("rapidreviews:review-detail", args=[review.pk]),
+        reverse("notifications:case-file", args=[review.notification.pk]),
+    }
     assert current.startswith("Incident notification SIN-")
 
 

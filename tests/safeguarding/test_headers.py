@@ -39,7 +39,12 @@ PRODUCTION_KEYS = [
     "MIDDLEWARE",
 ]
 # Templates rendered to PDF by WeasyPrint, never served as pages: their <style> is fine.
-PDF_TEMPLATES = {"panel/letter.html", "analytics/annual_figures_pdf.html"}
+PDF_TEMPLATES = {
+    "panel/letter.html",
+    "analytics/annual_figures_pdf.html",
+    # Issue 17: the whole case file, rendered by WeasyPrint (safeguarding.case_file).
+    "safeguarding/case_file.html",
+}
 
 
 def production_settings(**env: str) -> dict:
