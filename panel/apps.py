@@ -18,9 +18,12 @@ class PanelConfig(AppConfig):
         from safeguarding.navigation import NavItem, register
 
         from . import attention, case_links, history  # noqa: F401
+        from .agenda_pack import register_agenda_pack
 
+        # Panel meetings (panel/meetings/...) are under the queue's entry: its URL prefix.
         register(
             NavItem("Panel queue", "panel:queue", policy.can_see_panel_queue),
             order=40,
         )
+        register_agenda_pack()
         register_demo_loader(self.label, _seed_demo)
