@@ -82,11 +82,14 @@ class MeetingOutputSerializer(serializers.Serializer):
     version = serializers.IntegerField(help_text="Send it back to change or cancel the meeting.")
     title = serializers.CharField(help_text='The kind of meeting, e.g. "Panel meeting".')
     date = serializers.DateField()
-    start_time = serializers.TimeField(format="%H:%M")
+    start_time = serializers.SerializerMethodField(help_text="HH:MM, 24-hour clock.")
     location = serializers.CharField(help_text='Where: a room, or "Online".')
     status = CodeField(PanelMeeting.Status.choices, enum_name="PanelMeetingStatusEnum")
     cancellation_reason = serializers.CharField()
     attendees = AttendeeOutputSerializer(many=True, source="attendee_list")
+
+    def get_start_time(self, meeting: PanelMeeting) -> str:
+        return f"{meeting.start_time:%H:%M}"
 
 
 class MeetingDetailOutputSerializer(MeetingOutputSerializer):
