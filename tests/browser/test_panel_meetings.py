@@ -41,6 +41,7 @@ def test_the_secretariat_schedules_a_meeting_and_sets_its_agenda(page: Page, liv
     page.get_by_role("button", name="Add to the agenda").click()
     expect(page.get_by_text("2 rapid reviews added to the agenda.")).to_be_visible()
     page.get_by_role("button", name=f"Move down {first.notification.reference}").click()
-    titles = page.locator(".govuk-summary-card__title").all_inner_texts()
-    assert second.notification.reference in titles[0]
+    titles = page.locator(".govuk-summary-card__title")
+    expect(titles.first).to_contain_text(second.notification.reference)
+    expect(titles.nth(1)).to_contain_text(first.notification.reference)
     assert_accessible(page)
