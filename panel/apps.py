@@ -20,10 +20,13 @@ class PanelConfig(AppConfig):
         from . import attention, case_links, history  # noqa: F401
         from .agenda_pack import register_agenda_pack
 
-        # Panel meetings (panel/meetings/...) are under the queue's entry: its URL prefix.
         register(
             NavItem("Panel queue", "panel:queue", policy.can_see_panel_queue),
             order=40,
         )
+        # Beside the queue: where the Panel plans the meetings that take its decisions. For
+        # the Panel only (administrators, whose menu is full at 1,200 px, follow the queue
+        # page's link).
+        register(NavItem("Meetings", "panel:meeting-list", policy.is_panel), order=41)
         register_agenda_pack()
         register_demo_loader(self.label, _seed_demo)

@@ -384,3 +384,18 @@ def test_a_member_cannot_manage_meetings(client, member, meeting):
         meeting_services.panel_meeting_cancel(
             meeting=meeting, by=member, reason="No", expected_version=meeting.version
         )
+
+
+def test_meetings_are_in_the_navigation_beside_the_queue_and_the_only_current_entry(
+    client, member, make_user
+):
+    client.force_login(member)
+    page = client.get(reverse("panel:meeting-list")).content.decode()
+    meetings = reverse("panel:meeting-list")
+    assert f'href="{meetings}" aria-current="page"' in page
+    assert page.count('aria-current="page"') == 1
+    queue = client.get(reverse("panel:queue")).content.decode()
+    assert f'href="{reverse("panel:queue")}" aria-current="page"' in queue
+    assert queue.count('aria-current="page"') == 1
+    client.force_login(make_user(Role.PARTNERSHIP_LEAD))
+    assert f'href="{meetings}"' not in client.get("/").content.decode()
