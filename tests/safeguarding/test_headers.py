@@ -39,7 +39,11 @@ PRODUCTION_KEYS = [
     "MIDDLEWARE",
 ]
 # Templates rendered to PDF by WeasyPrint, never served as pages: their <style> is fine.
-PDF_TEMPLATES = {"panel/letter.html", "analytics/annual_figures_pdf.html"}
+PDF_TEMPLATES = {
+    "panel/letter.html",
+    "panel/agenda_pack.html",
+    "analytics/annual_figures_pdf.html",
+}
 
 
 def production_settings(**env: str) -> dict:
