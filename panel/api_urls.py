@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, conversation_api
+from . import api, conversation_api, meeting_api
 
 app_name = "panel-api"
 
@@ -40,5 +40,18 @@ urlpatterns = [
         "allocate-automatically/",
         api.AutoAllocateApi.as_view(),
         name="allocate-automatically",
+    ),
+    path("meetings/", meeting_api.MeetingListApi.as_view(), name="meeting-list"),
+    path("meetings/<int:pk>/", meeting_api.MeetingDetailApi.as_view(), name="meeting-detail"),
+    path(
+        "meetings/<int:pk>/cancel/", meeting_api.MeetingCancelApi.as_view(), name="meeting-cancel"
+    ),
+    path(
+        "meetings/<int:pk>/agenda/", meeting_api.MeetingAgendaApi.as_view(), name="meeting-agenda"
+    ),
+    path(
+        "meetings/<int:pk>/agenda/<int:item_pk>/",
+        meeting_api.AgendaItemDetailApi.as_view(),
+        name="agenda-item-detail",
     ),
 ]

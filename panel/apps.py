@@ -18,9 +18,15 @@ class PanelConfig(AppConfig):
         from safeguarding.navigation import NavItem, register
 
         from . import attention, case_file, case_links, deadlines, history, retention  # noqa: F401
+        from .agenda_pack import register_agenda_pack
 
         register(
             NavItem("Panel queue", "panel:queue", policy.can_see_panel_queue),
             order=40,
         )
+        # Beside the queue: where the Panel plans the meetings that take its decisions. For
+        # the Panel only (administrators, whose menu is full at 1,200 px, follow the queue
+        # page's link).
+        register(NavItem("Meetings", "panel:meeting-list", policy.is_panel), order=41)
+        register_agenda_pack()
         register_demo_loader(self.label, _seed_demo)

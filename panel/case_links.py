@@ -13,7 +13,7 @@ from safeguarding.case_links import CaseLink, register
 from safeguarding.dates import long_date
 from safeguarding.models import User
 
-from . import conversations, selectors
+from . import conversations, meeting_selectors, selectors
 from .models import ResponseLetter
 
 
@@ -72,8 +72,26 @@ def allocation_case_links(user: User, notification: Notification) -> list[CaseLi
     ]
 
 
+def meeting_case_links(user: User, notification: Notification) -> list[CaseLink]:
+    """The Panel meetings whose agenda holds the case's review, for the Panel only."""
+    if not policy.is_panel(user):
+        return []
+    review = case_review(user, notification, with_shared=False)
+    if review is None:
+        return []
+    return [
+        CaseLink(
+            "meeting",
+            f"On the agenda of the {meeting.title} on {long_date(meeting.date)}",
+            reverse("panel:meeting-detail", args=[meeting.pk]),
+        )
+        for meeting in meeting_selectors.meetings_for_review(user=user, review=review)
+    ]
+
+
 register("panel-decision", decision_case_links, order=30)
 register("panel-allocation", allocation_case_links, order=35)
+register("panel-meetings", meeting_case_links, order=25)
 register("panel-letters", letter_case_links, order=40)
 
 

@@ -1,14 +1,21 @@
 """Synthetic demo Panel work for `seed_demo`: a decision and a sent response letter on the
-demo review submitted late (the partnership decided no LCSPR; the Panel did not agree)."""
+demo review submitted late (the partnership decided no LCSPR; the Panel did not agree), and an
+upcoming Panel meeting with the two submitted demo reviews on its agenda."""
+
+from datetime import time
 
 from django.db import transaction
+from django.utils import timezone
 
 from notifications.demo import DEMO_MARK
 from rapidreviews.models import RapidReview
 from safeguarding.models import User
+from safeguarding.workingdays import add_working_days
 
-from . import allocations, conversations, selectors, services
-from .models import Extent, MessageKind, Outcome, PanelMemberProfile, Quality
+from . import allocations, conversations, meeting_services, selectors, services
+from .models import Extent, MessageKind, Outcome, PanelMeeting, PanelMemberProfile, Quality
+
+DEMO_MEETING_PLACE = "Demo: Meeting room 3, Sanctuary Buildings, and online"
 
 
 @transaction.atomic
@@ -103,11 +110,38 @@ def seed_demo_allocations() -> int:
     return allocated
 
 
+def seed_demo_meeting() -> int:
+    """An upcoming Panel meeting (ten working days on) attended by the demo Panel member, with
+    the submitted demo reviews on its agenda; once."""
+    if PanelMeeting.objects.filter(location=DEMO_MEETING_PLACE).exists():
+        return 0
+    reviews = list(
+        RapidReview.objects.filter(
+            notification__summary__startswith=DEMO_MARK, status=RapidReview.Status.SUBMITTED
+        ).order_by("submitted_at", "pk")[:2]
+    )
+    if not reviews:
+        return 0
+    secretariat = User.objects.get(username="panel-secretariat")
+    meeting = meeting_services.panel_meeting_create(
+        by=secretariat,
+        details=meeting_services.MeetingDetails(
+            date=add_working_days(timezone.localdate(), 10),
+            start_time=time(10, 0),
+            location=DEMO_MEETING_PLACE,
+            attendees=[User.objects.get(username="panel-member")],
+        ),
+    )
+    meeting_services.agenda_items_add(meeting=meeting, reviews=reviews, by=secretariat)
+    return 1
+
+
 def seed_demo() -> str:
     """This app's part of `manage.py seed_demo` (registered in its AppConfig.ready())."""
     decisions = seed_demo_panel()
     return (
         f"Demo Panel decisions with letters: {decisions}. "
         f"Demo messages on a case: {seed_demo_messages()}. "
-        f"Demo reviews allocated to the demo Panel member: {seed_demo_allocations()}."
+        f"Demo reviews allocated to the demo Panel member: {seed_demo_allocations()}. "
+        f"Demo Panel meetings: {seed_demo_meeting()}."
     )

@@ -82,6 +82,15 @@ class PanelDecision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField()
+    # The Panel meeting the decision was taken at, when recorded from the meeting's page
+    # (issue 17); null for one recorded from the queue, or imported.
+    meeting = models.ForeignKey(
+        "PanelMeeting",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+    )
 
     # The structured quality feedback, in the order pages and letters show it.
     QUALITY_FIELDS = (
@@ -414,3 +423,87 @@ class Allocation(models.Model):
     @property
     def is_current(self) -> bool:
         return self.ended_at is None
+
+
+# --- Panel meetings (issue 17, item 2) ----------------------------------------------------------
+
+
+class PanelMeeting(models.Model):
+    """A meeting of the Panel where decisions are taken: when and where, who attends and the
+    reviews on its agenda (`AgendaItem`). Edited with optimistic locking (`version`)."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        HELD = "held", "Held"
+        CANCELLED = "cancelled", "Cancelled"
+
+    # Allowed transitions, {target: {sources}}: a cancelled or held meeting stays so.
+    TRANSITIONS = {
+        Status.HELD: {Status.SCHEDULED},
+        Status.CANCELLED: {Status.SCHEDULED},
+    }
+
+    title = models.CharField("kind of meeting", max_length=200, default="Panel meeting")
+    date = models.DateField("date of the meeting")
+    start_time = models.TimeField("start time")
+    location = models.CharField("where", max_length=200)
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="panel_meetings", blank=True
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    cancellation_reason = models.TextField("reason for cancelling", blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    held_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["date", "start_time", "pk"]
+        indexes = [models.Index(fields=["date", "start_time"], name="panel_meeting_when")]
+        constraints = [
+            models.CheckConstraint(
+                name="panel_meeting_cancelled_has_reason",
+                condition=~Q(status="cancelled")
+                | (~Q(cancellation_reason="") & Q(cancelled_at__isnull=False)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} on {self.date:%-d %B %Y}"
+
+
+class AgendaItem(models.Model):
+    """A rapid review on a meeting's agenda, at a position. A review is on a meeting's agenda
+    once; it may be on a later meeting's too (deferred)."""
+
+    meeting = models.ForeignKey(PanelMeeting, on_delete=models.CASCADE, related_name="agenda")
+    review = models.ForeignKey(RapidReview, on_delete=models.PROTECT, related_name="agenda_items")
+    position = models.PositiveIntegerField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "review"], name="agenda_item_review_once_per_meeting"
+            ),
+            # Deferred: moving an item swaps two positions within one transaction.
+            models.UniqueConstraint(
+                fields=["meeting", "position"],
+                name="agenda_item_unique_position",
+                deferrable=models.Deferrable.DEFERRED,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Item {self.position} of {self.meeting}"

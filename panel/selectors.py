@@ -148,7 +148,7 @@ def panel_review_get_for_user(*, user: User, pk: int) -> RapidReview:
 
 def panel_decision_list(*, review: RapidReview) -> QuerySet[PanelDecision]:
     """Every version of the review's decision, newest first."""
-    return review.panel_decisions.select_related("decided_by").order_by("-version")
+    return review.panel_decisions.select_related("decided_by", "meeting").order_by("-version")
 
 
 REVIEW_ID_INVALID = "review must be a rapid review's id"

@@ -30,7 +30,7 @@ from safeguarding.errors import DomainError, DomainInvalid, DomainNotFound
 from safeguarding.models import AuditAction, User
 from safeguarding.pdf import html_to_pdf
 
-from .models import PanelDecision, ResponseLetter
+from .models import PanelDecision, PanelMeeting, ResponseLetter
 
 # A `rendering` claim older than this belongs to a worker that died mid-render.
 STALE_CLAIM = timedelta(minutes=10)
@@ -74,6 +74,17 @@ def _check_answers(answers: DecisionAnswers) -> None:
         raise PanelInvalid({"reasons": ["Enter the reasons for the Panel's view"]})
 
 
+def _check_meeting(meeting: PanelMeeting | None, review_id: int) -> None:
+    """A decision taken at a meeting: one whose agenda holds the review, not cancelled."""
+    if meeting is None:
+        return
+    if (
+        meeting.status == PanelMeeting.Status.CANCELLED
+        or not meeting.agenda.filter(review_id=review_id).exists()
+    ):
+        raise PanelError("This review is not on the agenda of that Panel meeting")
+
+
 def _answers_dict(answers: DecisionAnswers) -> dict:
     return {
         "outcome": answers.outcome,
@@ -111,13 +122,19 @@ def panel_stage_refresh(reviews: QuerySet[RapidReview] | Iterable[int] | None = 
 
 @transaction.atomic
 def panel_decision_record(
-    *, review: RapidReview, by: User, answers: DecisionAnswers
+    *,
+    review: RapidReview,
+    by: User,
+    answers: DecisionAnswers,
+    meeting: PanelMeeting | None = None,
 ) -> PanelDecision:
-    """Record the Panel's decision on a submitted rapid review (version 1). A decision is
-    recorded once: a change after that is a correction (`panel_decision_correct`)."""
+    """Record the Panel's decision on a submitted rapid review (version 1), taken at `meeting`
+    when given (one whose agenda holds the review). A decision is recorded once: a change
+    after that is a correction (`panel_decision_correct`)."""
     _check_member(by)
     _check_answers(answers)
     review = RapidReview.objects.select_for_update().get(pk=review.pk)
+    _check_meeting(meeting, review.pk)
     if review.status != RapidReview.Status.SUBMITTED:
         raise PanelError("The Panel decides only on a submitted rapid review")
     if review.closed_on_withdrawal:
@@ -130,6 +147,7 @@ def panel_decision_record(
         is_current=True,
         decided_by=by,
         decided_at=timezone.now(),
+        meeting=meeting,
         **_answers_dict(answers),
     )
     panel_stage_refresh(reviews=[review.pk])
@@ -137,7 +155,11 @@ def panel_decision_record(
         actor=by,
         action=AuditAction.CREATE,
         obj=review,
-        changes={"outcome": decision.outcome, "version": 1},
+        changes={
+            "outcome": decision.outcome,
+            "version": 1,
+            **({"meeting": meeting.pk} if meeting else {}),
+        },
         message=f"Panel decision recorded: {decision.get_outcome_display()}",
     )
     return decision
@@ -145,10 +167,15 @@ def panel_decision_record(
 
 @transaction.atomic
 def panel_decision_correct(
-    *, decision: PanelDecision, by: User, correction_reason: str, answers: DecisionAnswers
+    *,
+    decision: PanelDecision,
+    by: User,
+    correction_reason: str,
+    answers: DecisionAnswers,
+    meeting: PanelMeeting | None = None,
 ) -> PanelDecision:
-    """Correct the current decision: the next version, with its reason, becomes current; the
-    earlier versions stay as they were."""
+    """Correct the current decision: the next version, with its reason, becomes current
+    (taken at `meeting` when given); the earlier versions stay as they were."""
     _check_member(by)
     errors: dict[str, list[str]] = {}
     if not correction_reason.strip():
@@ -158,6 +185,7 @@ def panel_decision_correct(
     if errors:
         raise PanelInvalid(errors)
     RapidReview.objects.select_for_update().get(pk=decision.review_id)
+    _check_meeting(meeting, decision.review_id)
     current = PanelDecision.objects.get(review=decision.review_id, is_current=True)
     if current.pk != decision.pk:
         raise PanelError(
@@ -173,6 +201,7 @@ def panel_decision_correct(
         correction_reason=correction_reason.strip(),
         decided_by=by,
         decided_at=timezone.now(),
+        meeting=meeting,
         **_answers_dict(answers),
     )
     changes = {

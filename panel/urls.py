@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import conversation_views, views
+from . import conversation_views, meeting_views, views
 
 app_name = "panel"
 
@@ -42,4 +42,26 @@ urlpatterns = [
     path("reviews/<int:review_pk>/allocation/", views.allocation, name="allocation"),
     path("workload/", views.workload, name="workload"),
     path("allocate-automatically/", views.allocate_automatically, name="allocate-automatically"),
+    path("meetings/", meeting_views.meeting_list, name="meeting-list"),
+    path("meetings/new/", meeting_views.meeting_add, name="meeting-add"),
+    path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting-detail"),
+    path("meetings/<int:pk>/edit/", meeting_views.meeting_edit, name="meeting-edit"),
+    path("meetings/<int:pk>/cancel/", meeting_views.meeting_cancel, name="meeting-cancel"),
+    path("meetings/<int:pk>/held/", meeting_views.meeting_held, name="meeting-held"),
+    path(
+        "meetings/<int:pk>/agenda/add/",
+        meeting_views.meeting_agenda_add,
+        name="meeting-agenda-add",
+    ),
+    path(
+        "meetings/<int:pk>/agenda-pack/",
+        meeting_views.meeting_agenda_pack,
+        name="meeting-agenda-pack",
+    ),
+    path(
+        "agenda-items/<int:pk>/remove/",
+        meeting_views.agenda_item_remove,
+        name="agenda-item-remove",
+    ),
+    path("agenda-items/<int:pk>/move/", meeting_views.agenda_item_move, name="agenda-item-move"),
 ]

@@ -21,7 +21,7 @@ from safeguarding.forms import form_add_errors
 from safeguarding.lists import list_page
 from safeguarding.selectors import local_authority_list, partnership_list
 
-from . import allocations, forms, list_forms, selectors, services
+from . import allocations, forms, list_forms, meeting_selectors, selectors, services
 from .models import PanelDecision, PanelMemberProfile, ResponseLetter
 from .targets import decision_target, decision_target_status
 
@@ -150,6 +150,11 @@ def decision(request: HttpRequest, review_pk: int) -> HttpResponse:
     """Record the decision, or correct it; every version is listed below."""
     review = selectors.panel_review_get_for_user(user=request.user, pk=review_pk)
     current = selectors.panel_decision_current(review=review)
+    # Recorded from a meeting's page (`?meeting=<pk>`): taken at that meeting, back there
+    # afterwards. A meeting whose agenda does not hold the review is ignored.
+    meeting = meeting_selectors.panel_meeting_for_decision(
+        user=request.user, review=review, meeting_pk=request.GET.get("meeting")
+    )
     if current is None and review.status != RapidReview.Status.SUBMITTED:
         # Not sent to the Panel yet: nothing to decide, the review's own page is the place.
         return redirect("rapidreviews:review-detail", pk=review.pk)
@@ -167,7 +172,7 @@ def decision(request: HttpRequest, review_pk: int) -> HttpResponse:
         try:
             if current is None:
                 services.panel_decision_record(
-                    review=review, by=request.user, answers=form.answers()
+                    review=review, by=request.user, answers=form.answers(), meeting=meeting
                 )
                 messages.success(request, "The Panel's decision has been recorded.")
             else:
@@ -176,6 +181,7 @@ def decision(request: HttpRequest, review_pk: int) -> HttpResponse:
                     by=request.user,
                     correction_reason=form.cleaned_data["correction_reason"],
                     answers=form.answers(),
+                    meeting=meeting,
                 )
                 messages.success(request, "The Panel's decision has been corrected.")
         except services.PanelInvalid as exc:
@@ -183,9 +189,15 @@ def decision(request: HttpRequest, review_pk: int) -> HttpResponse:
         except services.PanelError as exc:
             form.add_error(None, str(exc))
         else:
+            if meeting is not None:
+                return redirect("panel:meeting-detail", pk=meeting.pk)
             return redirect("panel:decision", review_pk=review.pk)
     context = _decision_context(request, review, form)
-    return render(request, "panel/decision.html", {**context, "correcting": correcting})
+    return render(
+        request,
+        "panel/decision.html",
+        {**context, "correcting": correcting, "meeting": meeting},
+    )
 
 
 def _review_for_letter(request: HttpRequest, review_pk: int):

@@ -4,7 +4,7 @@ with `register`, at a position (`order`) that keeps the menu in the same order w
 order the apps are loaded in:
 
   10 Incident notifications · 20 Rapid reviews · 30 LCSPRs · 40 Panel queue ·
-  50 Statistics · 60 Inbox · 70 People (approvers) · 80 Administration
+  41 Meetings · 50 Statistics · 60 Inbox · 70 People (approvers) · 80 Administration
 
 The menu must fit one line at 1,200 px for every role (tests/browser/test_layout.py), so it
 holds only the work: the home page is the service name's link (and the GOV.UK logo's), as on
@@ -78,18 +78,26 @@ def _is_current(path: str, url: str) -> bool:
     return path == url if url == "/" else path.startswith(url)
 
 
+def _match_length(path: str, item: NavItem) -> int:
+    """How much of the path the entry's (or its section's) address matches: 0 for none."""
+    urls = [reverse(name) for name in (item.url_name, *item.section)]
+    return max((len(url) for url in urls if _is_current(path, url)), default=0)
+
+
 def navigation_for(request: HttpRequest) -> list[dict]:
     user = request.user
     if not user.is_authenticated:
         return []
+    shown = [item for item in NAVIGATION if item.shown(user)]
+    # One current entry: the one whose address matches the most of the path (Meetings at
+    # /panel/meetings/, not the Panel queue at /panel/ too).
+    matches = {item.url_name: _match_length(request.path, item) for item in shown}
+    best = max(matches.values(), default=0)
     items = []
-    for item in NAVIGATION:
-        if item.shown(user):
-            url = reverse(item.url_name)
-            current = any(
-                _is_current(request.path, reverse(name)) for name in (item.url_name, *item.section)
-            )
-            count = item.count(user) if item.count else None
-            label = f"{item.label} ({count})" if count else item.label
-            items.append({"label": label, "url": url, "current": current, "count": count})
+    for item in shown:
+        url = reverse(item.url_name)
+        current = best > 0 and matches[item.url_name] == best
+        count = item.count(user) if item.count else None
+        label = f"{item.label} ({count})" if count else item.label
+        items.append({"label": label, "url": url, "current": current, "count": count})
     return items

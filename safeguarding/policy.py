@@ -213,6 +213,17 @@ def can_see_workload(user, obj: Any = None) -> bool:
     return _role(user) in NATIONAL_READERS
 
 
+def can_see_meetings(user, obj: Any = None) -> bool:
+    """Panel meetings and their agendas (issue 17): Panel members and the secretariat, and
+    administrators read-only. Anyone else gets a 403 for the list and a 404 for a meeting."""
+    return _role(user) in NATIONAL_READERS
+
+
+def can_manage_meetings(user, obj: Any = None) -> bool:
+    """Schedule, edit and cancel meetings, and set their agendas: the Panel secretariat."""
+    return _role(user) == Role.PANEL_SECRETARIAT
+
+
 # --- LCSPRs ------------------------------------------------------------------------------------
 
 
@@ -591,6 +602,27 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("panel-api:allocation-list", POST, can_allocate, "submitted_review"),
     Endpoint("panel-api:workload", GET, can_see_workload),
     Endpoint("panel-api:allocate-automatically", POST, can_allocate),
+    # Panel meetings and their agendas: the Panel reads, the secretariat manages; a meeting is
+    # out of everyone else's scope (404).
+    Endpoint("panel:meeting-list", GET, can_see_meetings),
+    Endpoint("panel:meeting-add", FORM, can_manage_meetings),
+    Endpoint("panel:meeting-detail", GET, can_see_meetings, case="meeting"),
+    Endpoint("panel:meeting-edit", FORM, can_manage_meetings, case="meeting"),
+    Endpoint("panel:meeting-cancel", FORM, can_manage_meetings, case="meeting"),
+    Endpoint("panel:meeting-held", POST, can_manage_meetings, case="meeting"),
+    Endpoint("panel:meeting-agenda-add", FORM, can_manage_meetings, case="meeting"),
+    Endpoint("panel:agenda-item-remove", POST, can_manage_meetings, case="agenda_item"),
+    Endpoint("panel:agenda-item-move", POST, can_manage_meetings, case="agenda_item"),
+    Endpoint("panel:meeting-agenda-pack", POST, can_see_meetings, case="meeting"),
+    Endpoint("panel-api:meeting-list", GET, can_see_meetings),
+    Endpoint("panel-api:meeting-list", POST, can_manage_meetings),
+    Endpoint("panel-api:meeting-detail", GET, can_see_meetings, case="meeting"),
+    Endpoint("panel-api:meeting-detail", PATCH, can_manage_meetings, case="meeting"),
+    Endpoint("panel-api:meeting-cancel", POST, can_manage_meetings, case="meeting"),
+    Endpoint("panel-api:meeting-agenda", POST, can_manage_meetings, case="meeting"),
+    Endpoint(
+        "panel-api:agenda-item-detail", ("DELETE",), can_manage_meetings, "meeting_agenda_item"
+    ),
     # LCSPRs
     Endpoint("lcsprs:lcspr-list", GET, is_signed_in),
     Endpoint("lcsprs:lcspr-detail", GET, is_signed_in, case="lcspr"),

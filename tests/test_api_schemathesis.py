@@ -31,6 +31,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from panel.models import AgendaItem, PanelMeeting
 from safeguarding.codes import Role
 
 from .conftest import api_token_header
@@ -67,7 +68,16 @@ def cases(db, leeds):
     some of them and miss others."""
     notification = SubmittedNotificationFactory(local_authority=leeds)
     NotificationChildFactory(notification=notification)
-    PanelDecisionFactory()
+    decision = PanelDecisionFactory()
+    meeting = PanelMeeting.objects.create(
+        date=dt.date(2024, 6, 20),
+        start_time=dt.time(10),
+        location="Online",
+        created_by=decision.decided_by,
+    )
+    AgendaItem.objects.create(
+        meeting=meeting, review=decision.review, position=1, added_by=decision.decided_by
+    )
     PendingExtensionFactory()
     InProgressLcsprFactory()
 

@@ -255,6 +255,38 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         )
         return {"pk": first.pk, "link_pk": made.pk}, LEEDS_SCOPE | {"dfe_viewer"}
 
+    def meeting():
+        from datetime import time, timedelta
+
+        from django.utils import timezone
+
+        from panel.models import AgendaItem, PanelMeeting
+
+        made = PanelMeeting.objects.create(
+            date=timezone.localdate() + timedelta(days=7),
+            start_time=time(10, 0),
+            location="Online",
+            created_by=users["panel_secretariat"],
+        )
+        made.attendees.add(users["panel_member"])
+        item = AgendaItem.objects.create(
+            meeting=made, review=PanelReviewFactory(), position=1, added_by=made.created_by
+        )
+        return made, item
+
+    def meeting_case():
+        made, _ = meeting()
+        # Meetings are the Panel's (and administrators'): out of everyone else's scope.
+        return {"pk": made.pk}, NATIONAL
+
+    def agenda_item():
+        _, item = meeting()
+        return {"pk": item.pk}, NATIONAL
+
+    def meeting_agenda_item():
+        made, item = meeting()
+        return {"pk": made.pk, "item_pk": item.pk}, NATIONAL
+
     # CompleteReviewFactory: a review being drafted, with its document.
     builders = {
         # A case's messages: the Panel and the case's partnership leads; nobody else, not even
@@ -263,6 +295,9 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         "conversation_lcspr": lambda: ({"lcspr_pk": LcsprFactory().pk}, CONVERSATION),
         "message_attachment": message_attachment,
         "lcspr_message_attachment": lambda: message_attachment(on_lcspr=True),
+        "meeting": meeting_case,
+        "agenda_item": agenda_item,
+        "meeting_agenda_item": meeting_agenda_item,
         # A submitted SIN: the DfE and Ofsted viewers read it too (never its rapid review
         # until the Panel shares it).
         "notification": lambda: (

@@ -41,6 +41,7 @@ PRODUCTION_KEYS = [
 # Templates rendered to PDF by WeasyPrint, never served as pages: their <style> is fine.
 PDF_TEMPLATES = {
     "panel/letter.html",
+    "panel/agenda_pack.html",
     "analytics/annual_figures_pdf.html",
     # Issue 17: the whole case file, rendered by WeasyPrint (safeguarding.case_file).
     "safeguarding/case_file.html",
