@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from lcsprs import selectors as lcspr_selectors
 from notifications.models import Notification
 from rapidreviews.case_links import case_review
 from safeguarding.case_file import Part, Section, field_rows, parts_html, register
@@ -15,7 +16,8 @@ from safeguarding.history import person
 from safeguarding.models import User
 
 from . import selectors
-from .models import PanelDecision, ResponseLetter
+from .conversations import case_message_list
+from .models import CaseMessage, PanelDecision, ResponseLetter
 
 
 def decisions_section(user: User, notification: Notification) -> Section | None:
@@ -66,5 +68,40 @@ def letters_section(user: User, notification: Notification) -> Section | None:
     return Section("Response letters", html=parts_html(parts))
 
 
+def _message_part(message: CaseMessage, where: str) -> Part:
+    sent = timezone.localtime(message.sent_at)
+    rows = [
+        ("Sent", f"{long_date(sent.date())} at {sent:%H:%M}"),
+        ("From", person(message.sender)),
+        ("Kind", message.get_kind_display()),
+        ("On", where),
+    ]
+    files = [attachment.original_name for attachment in message.attachments.all()]
+    if files:
+        rows.append(("Files", ", ".join(files)))
+    if message.pauses_target:
+        rows.append(("Paused the decision target", "Yes"))
+    return Part(heading=message.get_kind_display(), rows=rows, text=message.body)
+
+
+def messages_section(user: User, notification: Notification) -> Section | None:
+    """The messages between the Panel and the partnership on the rapid review and its LCSPR,
+    as the reader may see them (panel.conversations.case_message_list: internal notes for the
+    Panel only; nothing for those outside the conversation)."""
+    review = case_review(user, notification, with_shared=False)
+    if review is None:
+        return None
+    parts = [
+        _message_part(m, "the rapid review") for m in case_message_list(user=user, review=review)
+    ]
+    lcspr = lcspr_selectors.lcspr_get_for_review(user=user, review=review)
+    if lcspr:
+        parts += [_message_part(m, "the LCSPR") for m in case_message_list(user=user, lcspr=lcspr)]
+    if not parts:
+        return None
+    return Section("Messages between the Panel and the partnership", html=parts_html(parts))
+
+
 register("panel-decisions", decisions_section, order=30)
 register("panel-letters", letters_section, order=40)
+register("panel-messages", messages_section, order=70)

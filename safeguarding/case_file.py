@@ -1,6 +1,7 @@
 """A case's whole file as one PDF (issue 17, item 5): the SIN and its children, the rapid
 review, extensions, the Panel's decisions (every version), response letters, the LCSPR,
-linked cases and, later, messages: everything about the case that its reader may see.
+linked cases and the messages between the Panel and the partnership: everything about the
+case that its reader may see.
 
 The kernel knows none of these models, as for the "This case" panel (safeguarding.case_links).
 Each app registers, from its `AppConfig.ready()` (in its own `<app>/case_file.py`), a section
@@ -17,7 +18,7 @@ an HTML fragment (made with `render_to_string`, so escaped) or label/value rows 
 escaped here), or both (rows first).
 
   10 Incident notification and children · 20 Rapid review · 25 Extensions
-  30 Panel decisions · 40 Response letters · 50 LCSPR · 60 Linked cases · 70 (free: messages)
+  30 Panel decisions · 40 Response letters · 50 LCSPR · 60 Linked cases · 70 Messages (panel)
 
 `case_file_render(notification, user)` makes the PDF: a title page (reference, for whom, when,
 the "Official – Sensitive" marking), a contents page, then the sections, each from a new page,

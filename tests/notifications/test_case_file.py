@@ -197,3 +197,32 @@ def test_an_area_the_sin_was_shared_with_gets_the_sin_and_links_only(make_user, 
     assert CHILD_NAME not in every
     assert "A linked case in another area" in every
     assert "Half-brother notified by Bristol" not in every
+
+
+QUESTION = "Please send the school nurse's notes for the spring term."
+NOTE = "Internal: the nurse's notes may change our view on the health visitor's role."
+REPLY = "The school nurse's notes will follow from the health provider."
+
+
+def test_the_case_file_holds_the_messages_each_reader_may_see(
+    client, make_user, member, case, django_capture_on_commit_callbacks
+):
+    from panel.conversations import case_message_send
+    from panel.models import MessageKind
+
+    review = case.rapid_review
+    lead = make_user(Role.PARTNERSHIP_LEAD, partnership=review.partnership)
+    case_message_send(user=member, review=review, kind=MessageKind.QUESTION, body=QUESTION)
+    case_message_send(user=member, review=review, kind=MessageKind.INTERNAL_NOTE, body=NOTE)
+    case_message_send(user=lead, review=review, kind=MessageKind.REPLY, body=REPLY)
+
+    panel_text = _file_for(client, member, case, django_capture_on_commit_callbacks)
+    for expected in ("Messages between the Panel and the partnership", QUESTION, NOTE, REPLY):
+        assert normalised(expected) in panel_text, expected
+
+    lead_text = _file_for(client, lead, case, django_capture_on_commit_callbacks)
+    assert normalised(QUESTION) in lead_text
+    assert normalised(REPLY) in lead_text
+    # An internal note is the Panel's only, in the case file as on the page.
+    assert normalised(NOTE) not in lead_text
+    assert normalised("Internal note") not in lead_text
