@@ -53,7 +53,7 @@ def this_case(page: Page):
 
 def follow(page: Page, link: str, heading: str) -> None:
     """Follow a link of the "This case" panel to the page whose main heading starts so."""
-    this_case(page).get_by_role("link", name=link).click()
+    this_case(page).get_by_role("link", name=link, exact=True).click()
     expect(page.get_by_role("heading", name=re.compile(f"^{heading}"), level=1)).to_be_visible()
     check(page)
 
