@@ -25,6 +25,7 @@ from safeguarding.audit import audit_log
 from safeguarding.codes import Role
 from safeguarding.dates import long_date
 from safeguarding.errors import DomainConflict, DomainInvalid
+from safeguarding.history import PANEL_ONLY
 from safeguarding.limits import REASON_MAX_CHARS
 from safeguarding.models import AuditAction, User
 from safeguarding.services import inbox_notify
@@ -187,7 +188,12 @@ def allocation_set(
         actor=by,
         action=AuditAction.UPDATE if current else AuditAction.CREATE,
         obj=review,
-        changes={"allocated_to": [before, after]} if current else {"allocated_to": after},
+        # Who is allocated is for the Panel's eyes only (safeguarding.history.PANEL_ONLY).
+        changes=(
+            {"allocated_to": [before, after], PANEL_ONLY: True}
+            if current
+            else {"allocated_to": after, PANEL_ONLY: True}
+        ),
         message=(f"Reallocated to {after}: {reason}" if current else f"Allocated to {after}"),
     )
     return list(review.panel_allocations.filter(ended_at=None).order_by("-is_lead", "id"))
@@ -260,7 +266,11 @@ def allocation_auto(
             actor=by,
             action=AuditAction.CREATE,
             obj=review,
-            changes={"allocated_to": _describe([(profile.user, True)]), "automatic": True},
+            changes={
+                "allocated_to": _describe([(profile.user, True)]),
+                "automatic": True,
+                PANEL_ONLY: True,
+            },
             message=f"Allocated automatically to {_describe([(profile.user, True)])}",
         )
         result.allocated.append(allocation)

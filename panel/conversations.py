@@ -34,6 +34,7 @@ from rapidreviews.selectors import rapid_review_get_for_user, rapid_review_list
 from safeguarding import audiences, files, policy
 from safeguarding.audit import REDACTED, audit_log
 from safeguarding.errors import DomainError, DomainInvalid, DomainNotFound
+from safeguarding.history import PANEL_ONLY
 from safeguarding.models import AuditAction, Partnership, User
 
 from .models import CaseMessage, CaseMessageAttachment, MessageKind
@@ -375,7 +376,7 @@ def case_message_send(
         }
         if kind == MessageKind.INTERNAL_NOTE:
             # safeguarding.history shows this entry to the Panel only.
-            changes["panel_only"] = True
+            changes[PANEL_ONLY] = True
         if pause_target:
             changes["pauses_target"] = True
         audit_log(
@@ -464,7 +465,7 @@ def case_message_attachment_download(
     message = attachment.message
     changes = {"message": message.pk, "attachment": attachment.pk, "type": attachment.kind}
     if message.kind == MessageKind.INTERNAL_NOTE:
-        changes["panel_only"] = True
+        changes[PANEL_ONLY] = True
     audit_log(
         actor=by,
         action=AuditAction.EXPORT,

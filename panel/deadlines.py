@@ -18,6 +18,7 @@ from safeguarding.dates import long_date
 from safeguarding.deadlines.rules import Message, Occurrence, Rule, register, working_days_only
 
 from .models import Allocation
+from .pauses import decision_target_paused
 from .selectors import AWAITING_Q, member_name
 from .targets import decision_target, decision_target_running
 
@@ -34,7 +35,9 @@ def _lead(review: RapidReview) -> Allocation | None:
 def panel_decision_target_soon(review, today, calendar):
     """The lead member, N working days before the decision target (or the first sweep after,
     up to the target day itself)."""
-    if not decision_target_running(review):
+    if not decision_target_running(review) or decision_target_paused(review):
+        # While a question pauses the target it moves with every working day: reminding each
+        # day would repeat itself. The reminder comes once the pause ends.
         return None
     target = decision_target(review, calendar=calendar, today=today)
     days_left = calendar.working_days_between(today, target)
@@ -47,7 +50,9 @@ def panel_decision_target_soon(review, today, calendar):
 def panel_decision_target_passed(review, today, calendar):
     """The first working day after the decision target with no decision (or the first sweep
     after that)."""
-    if not decision_target_running(review):
+    if not decision_target_running(review) or decision_target_paused(review):
+        # While a question pauses the target it moves with every working day: reminding each
+        # day would repeat itself. The reminder comes once the pause ends.
         return None
     target = decision_target(review, calendar=calendar, today=today)
     if today >= calendar.add_working_days(target, 1):

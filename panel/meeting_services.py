@@ -21,6 +21,7 @@ from safeguarding.audiences import Audience, notify
 from safeguarding.audit import audit_log
 from safeguarding.dates import long_date
 from safeguarding.errors import DomainConflict, DomainError, DomainInvalid
+from safeguarding.history import PANEL_ONLY
 from safeguarding.models import AuditAction, User
 
 from .meeting_selectors import meeting_attendee_choices
@@ -324,7 +325,8 @@ def agenda_items_add(
             actor=by,
             action=AuditAction.UPDATE,
             obj=item.review,
-            changes={"meeting": meeting.pk, "position": item.position},
+            # Meetings are the Panel's business (safeguarding.history.PANEL_ONLY).
+            changes={"meeting": meeting.pk, "position": item.position, PANEL_ONLY: True},
             message=f"Added to the agenda of the {meeting}",
         )
     return items
@@ -351,7 +353,7 @@ def agenda_item_remove(*, item: AgendaItem, by: User) -> None:
         actor=by,
         action=AuditAction.UPDATE,
         obj=item.review,
-        changes={"meeting": meeting.pk, "removed_from_position": position},
+        changes={"meeting": meeting.pk, "removed_from_position": position, PANEL_ONLY: True},
         message=f"Removed from the agenda of the {meeting}",
     )
 

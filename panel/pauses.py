@@ -17,8 +17,21 @@ from safeguarding.workingdays import working_days_between
 from .models import CaseMessage
 
 
+def decision_target_paused(review: RapidReview) -> bool:
+    """A pausing question on the review is still open (no reply, not ended by the Panel): the
+    target moves a day with every working day, so its reminders wait until the pause ends."""
+    if review.pk is None:
+        return False
+    return CaseMessage.objects.filter(
+        review=review, pauses_target=True, pause_ended_at__isnull=True
+    ).exists()
+
+
 def _pause_spans(review: RapidReview, today: date) -> list[tuple[date, date]]:
     """(asked, ended) for each pausing question, as local dates; an open one ends `today`."""
+    if review.pk is None:
+        # Not saved (the deadline rules' unit tests build one): no messages, no pause.
+        return []
     messages = list(
         CaseMessage.objects.filter(review=review)
         .order_by("sent_at", "id")

@@ -138,6 +138,8 @@ def _decision_context(request: HttpRequest, review, form) -> dict:
         "current": selectors.panel_decision_current(review=review),
         "can_decide": policy.can_decide(user, review),
         "can_write_letter": policy.can_write_letter(user, review),
+        # Which meeting took a decision is the Panel's business, like its meetings.
+        "can_see_meetings": policy.can_see_meetings(user),
         "letters": letters,
         "access_log": case_access_log(
             user=user, records=[review, review.notification, *decisions, *letters]

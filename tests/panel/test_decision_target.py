@@ -6,10 +6,12 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 
-from panel import allocations, deadlines, pauses, selectors, targets
-from panel.models import Allocation
+from panel import allocations, conversations, deadlines, pauses, selectors, targets
+from panel.models import Allocation, MessageKind
+from rapidreviews.models import RapidReview
 from safeguarding.calendars import england_calendar
 from safeguarding.codes import Role
 from safeguarding.deadlines.engine import deadline_sweep
@@ -53,8 +55,10 @@ def test_a_pause_pushes_the_target_back_in_working_days(review, monkeypatch):
     assert targets.decision_target(review) == date(2024, 6, 26)
 
 
-def test_no_pause_without_the_conversations_work(review):
-    assert pauses.decision_target_pause_days(review) == 0
+def test_an_unsaved_review_has_no_pause():
+    # The kernel's deadline-rule tests build reviews without saving them.
+    assert pauses.decision_target_pause_days(RapidReview()) == 0
+    assert not pauses.decision_target_paused(RapidReview())
 
 
 @pytest.mark.parametrize(
@@ -159,3 +163,43 @@ def test_the_rules_are_registered_with_the_engine():
     from safeguarding.deadlines.rules import RULE_BY_NAME
 
     assert {"panel_decision_target_soon", "panel_decision_target_passed"} <= set(RULE_BY_NAME)
+
+
+def _on(day, send):
+    with time_machine.travel(datetime(day.year, day.month, day.day, 10, tzinfo=LONDON), tick=False):
+        return send()
+
+
+def test_no_reminder_while_a_question_pauses_the_target_then_one_for_the_new_target(
+    review, secretariat, member, make_user, django_capture_on_commit_callbacks
+):
+    allocate(review, secretariat, member)
+    lead = make_user(Role.PARTNERSHIP_LEAD, partnership=review.partnership)
+    mail.outbox.clear()
+    # Wednesday 19 June: reminded of the 24 June target, then a pausing question is asked.
+    assert sweep(date(2024, 6, 19), django_capture_on_commit_callbacks).sent
+    _on(
+        date(2024, 6, 19),
+        lambda: conversations.case_message_send(
+            user=member, review=review, kind=MessageKind.QUESTION, body="Ask", pause_target=True
+        ),
+    )
+    # Each day of the pause the target moves a day (a new date): no reminder, not one a day.
+    for day in (date(2024, 6, 20), date(2024, 6, 21), date(2024, 6, 24)):
+        assert not sweep(day, django_capture_on_commit_callbacks).sent
+    assert Reminder.objects.filter(rule="panel_decision_target_soon").count() == 1
+    # The lead replies on Monday 24 June: paused 20, 21 and 24 June, so the target is 27 June.
+    _on(
+        date(2024, 6, 24),
+        lambda: conversations.case_message_send(
+            user=lead, review=review, kind=MessageKind.REPLY, body="Answer"
+        ),
+    )
+    assert targets.decision_target(review, today=date(2024, 6, 24)) == date(2024, 6, 27)
+    mail.outbox.clear()
+    result = sweep(date(2024, 6, 24), django_capture_on_commit_callbacks)
+    assert result.sent == {"panel_decision_target_soon": 1}
+    [email] = mail.outbox
+    assert "27 June 2024" in email.subject
+    assert not sweep(date(2024, 6, 25), django_capture_on_commit_callbacks).sent
+    assert Reminder.objects.filter(rule="panel_decision_target_soon").count() == 2

@@ -399,3 +399,38 @@ def test_meetings_are_in_the_navigation_beside_the_queue_and_the_only_current_en
     assert queue.count('aria-current="page"') == 1
     client.force_login(make_user(Role.PARTNERSHIP_LEAD))
     assert f'href="{meetings}"' not in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("role", [Role.PARTNERSHIP_LEAD, Role.LA_USER])
+def test_allocations_and_agendas_stay_out_of_the_history_others_read(
+    client, member, meeting, secretariat, make_user, role
+):
+    from panel import allocations, selectors
+
+    review = PanelReviewFactory()
+    allocations.allocation_set(
+        review=review,
+        by=secretariat,
+        lead=member,
+        others=(),
+        reason="",
+        expected_version=selectors.allocation_version(review=review),
+    )
+    meeting_services.agenda_items_add(meeting=meeting, reviews=[review], by=secretariat)
+    url = reverse("rapidreviews:review-detail", args=[review.pk])
+    client.force_login(member)
+    page = client.get(url).content.decode()
+    assert "allocated the review to Ada Member (lead)" in page
+    assert "Added to the agenda of the" in page or "agenda" in page.split("History")[-1]
+    kwargs = (
+        {"partnership": review.partnership}
+        if role == Role.PARTNERSHIP_LEAD
+        else {"local_authority": review.notification.local_authority}
+    )
+    client.force_login(make_user(role, **kwargs))
+    response = client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "allocated the review" not in page
+    assert "Ada Member" not in page
+    assert "agenda" not in page.lower()

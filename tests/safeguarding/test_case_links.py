@@ -29,6 +29,8 @@ NATIONAL = (Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT, Role.ADMINISTRATOR)
 ROLES = (Role.LA_USER, Role.PARTNERSHIP_LEAD, *NATIONAL)
 # In the conversation between the Panel and the partnership (panel.conversations).
 CONVERSATION_ROLES = (Role.PARTNERSHIP_LEAD, Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT)
+# Who the review is allocated to (panel.allocations): the Panel, and administrators read it.
+ALLOCATION_ROLES = (Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT, Role.ADMINISTRATOR)
 
 
 @pytest.fixture(autouse=True)
@@ -118,6 +120,8 @@ def test_every_part_links_to_every_other_part_the_reader_may_open(
         # The messages with the partnership, on the review and on the LCSPR (issue 17).
         targets["messages"] = reverse("panel:review-messages", args=[case.review.pk])
         targets["lcspr_messages"] = reverse("panel:lcspr-messages", args=[case.lcspr.pk])
+    if role in ALLOCATION_ROLES:
+        targets["allocation"] = reverse("panel:allocation", args=[case.review.pk])
 
     links, current = case_links(client, targets[page])
 
