@@ -262,8 +262,13 @@ def possible_duplicate_dismiss(
 def possible_duplicate_reopen(
     *, pair: PossibleDuplicate, by: User, reason: str, expected_version: int | None
 ) -> PossibleDuplicate:
-    """Undo a decision: the pair is open again (the decision stays in the audit trail)."""
-    return _transition(
+    """Undo a decision: the pair is open again (the decision stays in the audit trail). A
+    same-incident decision reopened takes away the duplicate link it made (notifications.links),
+    with the reason."""
+    from .links import linked_case_unlink_duplicate
+
+    was = PossibleDuplicate.objects.filter(pk=pair.pk).values_list("status", flat=True).first()
+    pair = _transition(
         pair=pair,
         by=by,
         target=PossibleDuplicate.Status.OPEN,
@@ -271,6 +276,9 @@ def possible_duplicate_reopen(
         expected_version=expected_version,
         message="Decision reopened",
     )
+    if was == PossibleDuplicate.Status.SAME_INCIDENT:
+        linked_case_unlink_duplicate(pair=pair, by=by, reason=pair.reason)
+    return pair
 
 
 # --- Reads -------------------------------------------------------------------------------------

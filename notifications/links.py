@@ -261,3 +261,29 @@ def linked_case_from_duplicate(*, pair: PossibleDuplicate, by: User) -> LinkedCa
         reason=f"Confirmed as the same incident: {pair.reason}",
         by=by,
     )
+
+
+def linked_case_unlink_duplicate(*, pair: PossibleDuplicate, by: User, reason: str) -> bool:
+    """The same-incident decision on the pair reopened: the duplicate link it made between the
+    two SINs is removed, with the reason (a link of another kind, made by hand, stays).
+    Returns whether a link was removed."""
+    low, high = sorted((pair.first_id, pair.second_id))
+    link = (
+        LinkedCase.objects.select_for_update()
+        .select_related("first", "second")
+        .filter(first=low, second=high, kind=LinkKind.DUPLICATE, removed_at__isnull=True)
+        .first()
+    )
+    if link is None:
+        return False
+    link.removed_at, link.removed_by = timezone.now(), by
+    link.removal_reason = f"The same-incident decision was reopened: {reason.strip()}"[:REASON_MAX]
+    link.save(update_fields=["removed_at", "removed_by", "removal_reason"])
+    _audit_both(
+        link,
+        by=by,
+        action=AuditAction.DELETE,
+        message=f"Link to another case removed ({link.get_kind_display()})",
+        changes={"kind": link.kind, "reason": "(changed)"},
+    )
+    return True

@@ -35,6 +35,11 @@ def agenda_pack_title(meeting: PanelMeeting) -> str:
     return f"Agenda pack for the {meeting.title} on {long_date(meeting.date)}"
 
 
+def agenda_pack_covers(meeting: PanelMeeting, user: User) -> list:
+    """The reviews in the pack: a download is audited against each of them."""
+    return [item.review for item in agenda_list(user=user, meeting=meeting)]
+
+
 def agenda_pack_html(*, meeting: PanelMeeting, user: User) -> str:
     items = agenda_list(user=user, meeting=meeting)
     entries = []
@@ -86,5 +91,6 @@ def register_agenda_pack() -> None:
             subject=agenda_pack_subject,
             title=agenda_pack_title,
             render=agenda_pack_render,
+            covers=agenda_pack_covers,
         )
     )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,6 +21,7 @@ from lcsprs.models import Lcspr
 from rapidreviews.models import RapidReview
 from safeguarding import files
 from safeguarding.api.fields import CodeField
+from safeguarding.api.parsers import LimitedJSONParser
 from safeguarding.api.schema import UNAUTHENTICATED
 
 from . import conversations
@@ -193,7 +194,7 @@ SEND_REQUEST = {
 
 
 class ReviewMessagesApi(APIView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, LimitedJSONParser]
 
     @extend_schema(
         operation_id="rapid_review_message_list",
@@ -221,7 +222,7 @@ class ReviewMessagesApi(APIView):
 
 
 class LcsprMessagesApi(APIView):
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, LimitedJSONParser]
 
     @extend_schema(
         operation_id="lcspr_message_list",

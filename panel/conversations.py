@@ -77,6 +77,14 @@ def attachment_max_count() -> int:
     return settings.CASE_MESSAGE_ATTACHMENT_MAX_COUNT
 
 
+def attachments_max_total_bytes() -> int:
+    # Never more than a request may carry (safeguarding.limits), leaving room for the form.
+    return min(
+        settings.CASE_MESSAGE_ATTACHMENTS_MAX_TOTAL_BYTES,
+        settings.REQUEST_MAX_BODY_BYTES - 1024 * 1024,
+    )
+
+
 def body_max_chars() -> int:
     return settings.CASE_MESSAGE_MAX_CHARS
 
@@ -84,7 +92,8 @@ def body_max_chars() -> int:
 def attachment_hint() -> str:
     return (
         f"PDF, Word (DOCX), Excel (XLSX), PNG or JPEG, up to "
-        f"{files.size_label(attachment_max_bytes())} each, at most {attachment_max_count()} files"
+        f"{files.size_label(attachment_max_bytes())} each, at most {attachment_max_count()} files "
+        f"and {files.size_label(attachments_max_total_bytes())} in total"
     )
 
 
@@ -234,6 +243,13 @@ def _check_files(uploads: Sequence[File]) -> tuple[list[_Checked], list[str]]:
     maximum = attachment_max_count()
     if len(uploads) > maximum:
         return [], [f"A message can have at most {maximum} attached files"]
+    total = sum(upload.size or 0 for upload in uploads)
+    if total > attachments_max_total_bytes():
+        return [], [
+            f"The selected files are {files.size_label(total)} together: the files on one "
+            f"message must be {files.size_label(attachments_max_total_bytes())} or smaller in "
+            "total"
+        ]
     limit = attachment_max_bytes()
     for upload in uploads:
         name = upload.name or "file"

@@ -15,6 +15,7 @@ from rapidreviews.selectors import rapid_review_list
 from safeguarding import policy
 from safeguarding.audit import audit_read
 from safeguarding.codes import Role
+from safeguarding.limits import id_or_none
 from safeguarding.models import User
 
 from .models import AgendaItem, PanelDecision, PanelMeeting
@@ -106,11 +107,8 @@ def panel_meeting_for_decision(
     """The meeting a decision is being recorded at (the decision page's `?meeting=`), if it
     is a meeting the user may see whose agenda holds `review`; None for anything else (not a
     number, another meeting, a cancelled one), so a stray parameter is ignored."""
-    try:
-        pk = int(str(meeting_pk))
-    except (TypeError, ValueError):
-        return None
-    if pk < 1 or pk > 2**63 - 1:
+    pk = id_or_none(meeting_pk)
+    if pk is None:
         return None
     return (
         _meetings(user)

@@ -338,7 +338,9 @@ def agenda_item_remove(*, item: AgendaItem, by: User) -> None:
     _check_manager(by)
     meeting = _locked(item.meeting, None)
     _check_agenda_open(meeting)
-    item = AgendaItem.objects.select_related("review").get(pk=item.pk)
+    item = AgendaItem.objects.select_related("review").filter(pk=item.pk).first()
+    if item is None:  # taken off by someone else (or a second click) since the page was shown
+        raise MeetingError("That review has already been taken off the agenda")
     if item.review.panel_decisions.filter(meeting=meeting).exists():
         raise MeetingError(
             "The Panel's decision on this review was recorded at this meeting: it stays on "
@@ -369,7 +371,9 @@ def agenda_item_move(*, item: AgendaItem, by: User, direction: str) -> AgendaIte
         raise MeetingInvalid({"direction": ["Choose whether to move the item up or down"]})
     meeting = _locked(item.meeting, None)
     _check_agenda_open(meeting)
-    item = AgendaItem.objects.get(pk=item.pk)
+    item = AgendaItem.objects.filter(pk=item.pk).first()
+    if item is None:  # taken off by someone else since the page was shown
+        raise MeetingError("That review has been taken off the agenda since the page was shown")
     others = meeting.agenda.exclude(pk=item.pk)
     neighbour = (
         others.filter(position__lt=item.position).order_by("-position").first()

@@ -47,6 +47,7 @@ from safeguarding.filters import (
     reference_filter,
     region_filter,
 )
+from safeguarding.limits import id_or_none
 from safeguarding.models import User
 from safeguarding.scoping import authority_scope
 
@@ -422,9 +423,10 @@ def allocation_filter(reviews: QuerySet[RapidReview], value: str) -> QuerySet[Ra
     current = Allocation.objects.filter(review=OuterRef("pk"), ended_at__isnull=True)
     if value == UNALLOCATED:
         return reviews.exclude(Exists(current))
-    if not value.isdigit():
+    member_id = id_or_none(value)
+    if member_id is None:
         return reviews.none()
-    return reviews.filter(Exists(current.filter(member_id=int(value))))
+    return reviews.filter(Exists(current.filter(member_id=member_id)))
 
 
 def my_reviews(*, user: User) -> QuerySet[RapidReview]:

@@ -18,6 +18,7 @@ from safeguarding.audit import audit_list, audit_read, case_access_log
 from safeguarding.calendars import england_calendar
 from safeguarding.filter_forms import filtered_list
 from safeguarding.forms import form_add_errors
+from safeguarding.limits import id_or_none
 from safeguarding.lists import list_page
 from safeguarding.selectors import local_authority_list, partnership_list
 
@@ -393,8 +394,8 @@ def _workload_context(request: HttpRequest, form) -> dict:
     editing = None
     if form is not None:
         member_pk = form.data.get("member") if form.is_bound else form.initial.get("member")
-        if str(member_pk or "").isdigit():
-            editing = selectors.panel_member_list().filter(pk=int(member_pk)).first()
+        if id_or_none(member_pk) is not None:
+            editing = selectors.panel_member_list().filter(pk=id_or_none(member_pk)).first()
     return {
         "editing": selectors.member_name(editing) if editing else "",
         "rows": selectors.allocation_workload(user=request.user),
@@ -443,8 +444,8 @@ def workload(request: HttpRequest) -> HttpResponse:
                     request, f"{selectors.member_name(data['member'])}'s settings have been saved."
                 )
                 return redirect("panel:workload")
-    elif policy.can_allocate(user) and request.GET.get("member", "").isdigit():
-        member = selectors.panel_member_list().filter(pk=request.GET["member"]).first()
+    elif policy.can_allocate(user) and id_or_none(request.GET.get("member")) is not None:
+        member = selectors.panel_member_list().filter(pk=id_or_none(request.GET["member"])).first()
         if member is not None:
             profile = PanelMemberProfile.objects.filter(user=member).first()
             form = forms.MemberProfileForm(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -69,12 +69,16 @@ class RenderedFile:
 class DocumentKind:
     """A kind of document: `subject(user, pk)` reads the record it is about for that user
     through the record's selector (raising one of OUT_OF_REACH when out of scope), `title`
-    names the document for the requester, `render(subject, user)` makes it."""
+    names the document for the requester, `render(subject, user)` makes it. A document about
+    other cases too (a meeting's agenda pack holds its reviews) names them in `covers(subject,
+    user)`: each download is audited against each of them as well, so every case's access log
+    shows it."""
 
     name: str
     subject: Callable[[User, int], models.Model]
     title: Callable[[models.Model], str]
     render: Callable[[models.Model, User], RenderedFile]
+    covers: Callable[[models.Model, User], Iterable[models.Model]] | None = None
 
 
 KINDS: dict[str, DocumentKind] = {}
@@ -261,13 +265,16 @@ def document_download(*, document: PreparedDocument, by: User) -> DocumentDownlo
     if document.status != PreparedDocument.Status.READY or not document.file:
         raise DocumentError("This document is not ready yet")
     subject = subject_for(document, by)
-    audit_log(
-        actor=by,
-        action=AuditAction.EXPORT,
-        obj=subject,
-        changes={"document": document.kind, "prepared_document": document.pk},
-        message=f"Downloaded {document.title}",
-    )
+    kind = kind_of(document)
+    covered = list(kind.covers(subject, by)) if kind.covers else []
+    for record in [subject, *covered]:
+        audit_log(
+            actor=by,
+            action=AuditAction.EXPORT,
+            obj=record,
+            changes={"document": document.kind, "prepared_document": document.pk},
+            message=f"Downloaded {document.title}",
+        )
     return DocumentDownload(
         file=document.file.open("rb"),
         filename=document.file_name,

@@ -9,6 +9,7 @@ bomb is kept small and how the file's name is cleaned are written here once."""
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 import warnings
 import zipfile
@@ -267,7 +268,8 @@ def _pages(app_xml: bytes | None) -> int | None:
     root = _parse_xml(app_xml)
     pages = root.find(f"{{{APP_PROPERTIES_NS}}}Pages") if root is not None else None
     text = (pages.text or "").strip() if pages is not None else ""
-    return int(text) if text.isdigit() and 0 < int(text) < 1_000_000 else None
+    # ASCII digits only: "²" is a digit to isdigit() but not to int().
+    return int(text) if re.fullmatch(r"[0-9]{1,6}", text) and int(text) > 0 else None
 
 
 def display_name(name: str, kind: str, *, fallback: str) -> str:

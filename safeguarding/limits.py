@@ -38,8 +38,10 @@ API_UPLOAD_PATH = re.compile(
 
 
 def body_limit(request: HttpRequest) -> int:
-    """The most a request to this path may send."""
-    if request.path.startswith(API_PREFIX) and not API_UPLOAD_PATH.match(request.path):
+    """The most a request to this path may send: files only in a multipart upload."""
+    if request.path.startswith(API_PREFIX) and not (
+        API_UPLOAD_PATH.match(request.path) and request.content_type == "multipart/form-data"
+    ):
         return settings.API_MAX_BODY_BYTES
     return settings.REQUEST_MAX_BODY_BYTES
 
@@ -85,6 +87,22 @@ class RequestSizeLimitMiddleware:
                 # The client went away mid-upload: nobody is waiting for the answer.
                 return HttpResponseBadRequest("The request body could not be read")
         return self.get_response(request)
+
+
+# --- Ids in query strings and forms --------------------------------------------------------
+_ID = re.compile(r"[0-9]{1,19}")
+ID_MAX = 2**63 - 1  # PostgreSQL's bigint
+
+
+def id_or_none(value: object) -> int | None:
+    """An id typed into a query string or a form field: ASCII digits that fit the database's
+    bigint, else None (never a ValueError from "²", whose isdigit() is true, nor a database
+    error from a number too large for the column)."""
+    text = str(value if value is not None else "").strip()
+    if not _ID.fullmatch(text):
+        return None
+    number = int(text)
+    return number if 0 < number <= ID_MAX else None
 
 
 # --- Free text --------------------------------------------------------------------------------

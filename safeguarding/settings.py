@@ -268,6 +268,11 @@ SIN_ATTACHMENT_MAX_COUNT = env_int("SIN_ATTACHMENT_MAX_COUNT", 20)
 # file's size, how many files one message may carry, and the longest message.
 CASE_MESSAGE_ATTACHMENT_MAX_BYTES = env_int("CASE_MESSAGE_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 CASE_MESSAGE_ATTACHMENT_MAX_COUNT = env_int("CASE_MESSAGE_ATTACHMENT_MAX_COUNT", 5)
+# All of a message's files together: one request carries them, and it may not be larger than
+# REQUEST_MAX_BODY_BYTES (below), so this stays well under it.
+CASE_MESSAGE_ATTACHMENTS_MAX_TOTAL_BYTES = env_int(
+    "CASE_MESSAGE_ATTACHMENTS_MAX_TOTAL_BYTES", 20 * 1024 * 1024
+)
 CASE_MESSAGE_MAX_CHARS = env_int("CASE_MESSAGE_MAX_CHARS", 10_000)
 
 # --- Encryption at rest (issue 12, item 9) --------------------------------------------------

@@ -194,7 +194,9 @@ def test_removing_a_link_needs_a_reason_keeps_it_and_is_in_both_histories(
     assert LinkedCase.objects.filter(removed_at__isnull=True).count() == 1
 
 
-def test_a_confirmed_duplicate_links_the_two_cases_once(make_user, leeds_sin, bristol_sin):
+def test_a_confirmed_duplicate_links_the_two_cases_and_reopening_unlinks_them(
+    make_user, leeds_sin, bristol_sin
+):
     secretariat = make_user(Role.PANEL_SECRETARIAT)
     pair = PossibleDuplicate.objects.create(first=leeds_sin, second=bristol_sin)
     pair = duplicates.possible_duplicate_link(
@@ -206,10 +208,29 @@ def test_a_confirmed_duplicate_links_the_two_cases_once(make_user, leeds_sin, br
     pair = duplicates.possible_duplicate_reopen(
         pair=pair, by=secretariat, reason="Check again", expected_version=pair.version
     )
-    duplicates.possible_duplicate_link(
+    # No longer confirmed: no longer linked as duplicates, with who and why kept.
+    link.refresh_from_db()
+    assert link.removed_by == secretariat
+    assert link.removal_reason == "The same-incident decision was reopened: Check again"
+    assert not LinkedCase.objects.filter(removed_at__isnull=True).exists()
+    pair = duplicates.possible_duplicate_link(
         pair=pair, by=secretariat, reason="Same child after all", expected_version=pair.version
     )
-    assert LinkedCase.objects.count() == 1
+    assert LinkedCase.objects.filter(removed_at__isnull=True).count() == 1
+    # A dismissal reopened leaves the links alone; a link made by hand survives a reopening.
+    pair = duplicates.possible_duplicate_reopen(
+        pair=pair, by=secretariat, reason="Again", expected_version=pair.version
+    )
+    pair = duplicates.possible_duplicate_dismiss(
+        pair=pair, by=secretariat, reason="Different", expected_version=pair.version
+    )
+    kept = LinkedCase.objects.create(
+        first=leeds_sin, second=bristol_sin, kind=LinkKind.SIBLING, reason="Siblings"
+    )
+    duplicates.possible_duplicate_reopen(
+        pair=pair, by=secretariat, reason="Once more", expected_version=pair.version
+    )
+    assert list(LinkedCase.objects.filter(removed_at__isnull=True)) == [kept]
 
 
 def test_the_api_lists_adds_and_removes_links_with_the_same_rules(

@@ -13,7 +13,7 @@ from django.urls import reverse
 from panel import meeting_services
 from panel.agenda_pack import AGENDA_PACK
 from safeguarding.codes import Role
-from safeguarding.models import PreparedDocument
+from safeguarding.models import AuditAction, AuditEvent, PreparedDocument
 
 from ..pdf import normalised, pdf_text
 from .factories import CHILD_NAME, PanelReviewFactory
@@ -73,6 +73,14 @@ def test_the_agenda_pack_holds_each_review_s_summary_and_answers_never_a_name(
         assert normalised(expected) in text, expected
     assert "white_british" not in text
     assert normalised(CHILD_NAME) not in text
+    # The download is in the review's own access log, not only the meeting's.
+    assert AuditEvent.objects.filter(
+        actor=member,
+        action=AuditAction.EXPORT,
+        object_id=str(review.pk),
+        content_type__model="rapidreview",
+        message=f"Downloaded {document.title}",
+    ).exists()
 
 
 def test_someone_outside_the_panel_cannot_ask_for_an_agenda_pack(client, make_user, leeds):

@@ -286,3 +286,21 @@ def _lead(review):
     from tests.factories import PartnershipLeadFactory
 
     return PartnershipLeadFactory(partnership=review.partnership)
+
+
+@pytest.mark.parametrize("value", ["²", "١", "99999999999999999999", "-1", "0", " ", "x"])
+def test_a_member_id_that_is_not_one_is_ignored_not_a_500(client, secretariat, ann, value):
+    review = PanelReviewFactory()
+    allocate(review, secretariat, ann)
+    client.force_login(secretariat)
+    queue = client.get(reverse("panel:queue"), {"allocated_to": value})
+    assert queue.status_code == 200  # not a choice on the filter: the filter is not applied
+    workload = client.get(reverse("panel:workload"), {"member": value})
+    assert workload.status_code == 200
+    assert "Availability and cap of" not in workload.content.decode()
+    posted = client.post(
+        reverse("panel:workload"),
+        {"member": value, "available": "yes", "open_case_cap": "3", "version": 0},
+    )
+    assert posted.status_code == 200
+    assert not PanelMemberProfile.objects.exists()

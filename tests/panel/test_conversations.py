@@ -304,6 +304,30 @@ def test_the_case_links_count_questions_awaiting_a_reply(client, review, people)
     assert "Questions from the Panel awaiting a reply" in home
 
 
+def test_files_too_large_together_are_refused_next_to_the_field_keeping_the_text(
+    client, review, people, settings
+):
+    chart = png_bytes()
+    settings.CASE_MESSAGE_ATTACHMENTS_MAX_TOTAL_BYTES = len(chart) * 2 - 1
+    client.force_login(people["member"])
+    url = reverse("panel:review-messages", args=[review.pk])
+    page = client.get(url).content.decode()
+    assert "in total" in page  # the hint says so before anyone tries
+    response = client.post(
+        url,
+        {
+            "kind": "message",
+            "body": "See the two charts",
+            "files": [SimpleUploadedFile(f"chart {n}.png", chart) for n in (1, 2)],
+        },
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The selected files are" in page and "in total" in page
+    assert "See the two charts" in page  # what was typed is kept
+    assert not CaseMessage.objects.exists()
+
+
 def test_anonymising_a_case_removes_what_its_messages_say_and_their_files(review, people):
     from django.utils import timezone
 

@@ -434,3 +434,21 @@ def test_allocations_and_agendas_stay_out_of_the_history_others_read(
     assert "allocated the review" not in page
     assert "Ada Member" not in page
     assert "agenda" not in page.lower()
+
+
+def test_an_item_taken_off_by_someone_else_meanwhile_is_a_message_not_an_error(
+    client, secretariat, meeting
+):
+    first, second = PanelReviewFactory(), PanelReviewFactory()
+    meeting_services.agenda_items_add(meeting=meeting, reviews=[first, second], by=secretariat)
+    # Both secretariat users loaded the item; one removes it before the other acts.
+    stale = meeting.agenda.get(review=first)
+    meeting_services.agenda_item_remove(item=stale, by=secretariat)
+    with pytest.raises(meeting_services.MeetingError, match="already been taken off"):
+        meeting_services.agenda_item_remove(item=stale, by=secretariat)
+    with pytest.raises(meeting_services.MeetingError, match="taken off the agenda"):
+        meeting_services.agenda_item_move(item=stale, by=secretariat, direction="down")
+    assert [i.review for i in meeting.agenda.order_by("position")] == [second]
+    # The page's own second click finds nothing to act on.
+    client.force_login(secretariat)
+    assert client.post(reverse("panel:agenda-item-remove", args=[stale.pk])).status_code == 404

@@ -10,6 +10,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
 
 from safeguarding.api.parsers import LimitedJSONParser, RequestTooLarge
 from safeguarding.codes import Role
@@ -85,6 +86,42 @@ def _api_patterns(resolver=None, prefix=""):
             yield from _api_patterns(pattern, route)
         elif isinstance(pattern, URLPattern) and route.startswith("api/v1/"):
             yield route
+
+
+def _api_view_classes():
+    def walk(resolver, prefix):
+        for pattern in resolver.url_patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern, route)
+            elif route.startswith("api/v1/") and hasattr(pattern.callback, "cls"):
+                yield route, pattern.callback.cls
+
+    return list(walk(get_resolver(), ""))
+
+
+def test_every_api_view_reads_json_with_the_limits():
+    views = _api_view_classes()
+    assert len(views) > 20
+    for route, view in views:
+        parsers = view().get_parsers()
+        plain = [p for p in parsers if type(p) is JSONParser]
+        assert not plain, f"{route} reads JSON without the limits: use LimitedJSONParser"
+
+
+def test_a_message_sent_as_json_has_the_api_s_limits(api_client, make_user, settings):
+    from ..panel.factories import PanelReviewFactory
+
+    client = api_client(make_user(Role.PANEL_MEMBER))
+    url = f"/api/v1/panel/reviews/{PanelReviewFactory().pk}/messages/"
+    deep = "[" * 100_000 + "]" * 100_000
+    response = client.generic("POST", url, deep, content_type="application/json")
+    assert response.status_code == 400
+    assert "nested more than" in response.json()["detail"]
+    settings.API_MAX_BODY_BYTES = 1_000
+    big = b'{"body": "' + b"x" * 2_000 + b'"}'
+    response = client.generic("POST", url, big, content_type="application/json")
+    assert response.status_code == 413
 
 
 API_ROUTES_WITH_PK = sorted(route for route in _api_patterns() if "<int:pk>" in route)
