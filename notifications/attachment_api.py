@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from safeguarding import files, policy
 from safeguarding.api.schema import UNAUTHENTICATED
+from safeguarding.downloads import safe_download
 
 from . import attachments, selectors
 from .models import NotificationAttachment
@@ -177,8 +178,6 @@ class AttachmentDownloadApi(APIView):
         },
     )
     def get(self, request: Request, pk: int, attachment_pk: int) -> FileResponse:
-        from .attachment_views import safe_download
-
         notification = selectors.notification_get_for_user(user=request.user, pk=pk)
         attachment = selectors.attachment_get(notification=notification, pk=attachment_pk)
         # A file deleted by anonymisation is a 404 (DomainNotFound), from the handler.

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from safeguarding import policy
+from safeguarding.downloads import safe_download
 from safeguarding.errors import DomainNotFound
 from safeguarding.forms import form_add_errors
 
@@ -24,20 +25,6 @@ def _attachments_url(notification: Notification) -> str:
 
 def _back_url(notification: Notification) -> str:
     return reverse("notifications:notification-detail", args=[notification.pk])
-
-
-def safe_download(download: services.AttachmentDownload) -> FileResponse:
-    """The file as an attachment (never shown inline), under its cleaned name, with the type
-    its content was recognised as and nothing for the browser to guess."""
-    response = FileResponse(
-        download.file,
-        as_attachment=True,
-        filename=download.filename,
-        content_type=download.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    return response
 
 
 @login_required

@@ -232,6 +232,11 @@ def linked_case_remove(*, link: LinkedCase, reason: str, by: User) -> LinkedCase
     link = LinkedCase.objects.select_for_update().select_related("first", "second").get(pk=link.pk)
     if link.removed_at is not None:
         raise LinkedCaseError("This link has already been removed")
+    return _remove(link, by=by, reason=reason)
+
+
+def _remove(link: LinkedCase, *, by: User, reason: str) -> LinkedCase:
+    """End a current link (locked by the caller), keeping who and why, in both histories."""
     link.removed_at, link.removed_by, link.removal_reason = timezone.now(), by, reason
     link.save(update_fields=["removed_at", "removed_by", "removal_reason"])
     _audit_both(
@@ -276,14 +281,6 @@ def linked_case_unlink_duplicate(*, pair: PossibleDuplicate, by: User, reason: s
     )
     if link is None:
         return False
-    link.removed_at, link.removed_by = timezone.now(), by
-    link.removal_reason = f"The same-incident decision was reopened: {reason.strip()}"[:REASON_MAX]
-    link.save(update_fields=["removed_at", "removed_by", "removal_reason"])
-    _audit_both(
-        link,
-        by=by,
-        action=AuditAction.DELETE,
-        message=f"Link to another case removed ({link.get_kind_display()})",
-        changes={"kind": link.kind, "reason": "(changed)"},
-    )
+    reason = f"The same-incident decision was reopened: {reason.strip()}"[:REASON_MAX]
+    _remove(link, by=by, reason=reason)
     return True

@@ -23,9 +23,9 @@ from safeguarding import files
 from safeguarding.api.fields import CodeField
 from safeguarding.api.parsers import LimitedJSONParser
 from safeguarding.api.schema import UNAUTHENTICATED
+from safeguarding.downloads import safe_download
 
 from . import conversations
-from .conversation_views import safe_download
 from .models import CaseMessage, CaseMessageAttachment, MessageKind
 
 TAGS = ["panel"]

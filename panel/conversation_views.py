@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from lcsprs.models import Lcspr
 from rapidreviews.models import RapidReview
 from safeguarding import policy
+from safeguarding.downloads import safe_download
 from safeguarding.errors import DomainNotFound
 from safeguarding.forms import form_add_errors
 
@@ -105,20 +106,6 @@ def review_pause_end(request: HttpRequest, review_pk: int) -> HttpResponse:
     else:
         messages.success(request, "The decision target is no longer paused.")
     return redirect(conversations.case_messages_url(review))
-
-
-def safe_download(download: conversations.AttachmentDownload) -> FileResponse:
-    """The file as an attachment (never inline), under its cleaned name, with the type its
-    content was recognised as and nothing for the browser to guess."""
-    response = FileResponse(
-        download.file,
-        as_attachment=True,
-        filename=download.filename,
-        content_type=download.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    return response
 
 
 def _download(request: HttpRequest, attachment_pk: int, **where) -> HttpResponse:

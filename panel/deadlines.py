@@ -18,7 +18,7 @@ from safeguarding.dates import long_date
 from safeguarding.deadlines.rules import Message, Occurrence, Rule, register, working_days_only
 
 from .models import Allocation
-from .pauses import decision_target_paused
+from .pauses import decision_target_paused, pause_messages_prefetch
 from .selectors import AWAITING_Q, member_name
 from .targets import decision_target, decision_target_running
 
@@ -61,7 +61,11 @@ def panel_decision_target_passed(review, today, calendar):
 
 
 def _awaiting(today: date) -> QuerySet[RapidReview]:
-    return RapidReview.objects.filter(AWAITING_Q).select_related("notification", "partnership")
+    return (
+        RapidReview.objects.filter(AWAITING_Q)
+        .select_related("notification", "partnership")
+        .prefetch_related(pause_messages_prefetch())
+    )
 
 
 def _awaiting_with_lead(today: date) -> QuerySet[RapidReview]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from rapidreviews.models import RapidReview
@@ -16,27 +17,43 @@ from safeguarding.workingdays import working_days_between
 
 from .models import CaseMessage
 
+# What the pauses are worked out from: a list of reviews prefetches it once (the queue, the
+# workload, the deadline rules), rather than a query for each review.
+PAUSE_FIELDS = ("sent_at", "from_panel", "pauses_target", "pause_ended_at")
+PAUSE_MESSAGES = "pause_messages"
+
+
+def pause_messages_prefetch(path: str = "messages") -> Prefetch:
+    """Prefetch `path` (a review's messages, or e.g. "review__messages" from an allocation)
+    as each review's PAUSE_MESSAGES, oldest first, with only what the pauses need."""
+    return Prefetch(
+        path,
+        queryset=CaseMessage.objects.order_by("sent_at", "id").only("id", "review", *PAUSE_FIELDS),
+        to_attr=PAUSE_MESSAGES,
+    )
+
+
+def _messages(review: RapidReview) -> list[dict]:
+    prefetched = getattr(review, PAUSE_MESSAGES, None)
+    if prefetched is not None:
+        return [{field: getattr(m, field) for field in PAUSE_FIELDS} for m in prefetched]
+    if review.pk is None:
+        # Not saved (the deadline rules' unit tests build one): no messages, no pause.
+        return []
+    return list(
+        CaseMessage.objects.filter(review=review).order_by("sent_at", "id").values(*PAUSE_FIELDS)
+    )
+
 
 def decision_target_paused(review: RapidReview) -> bool:
     """A pausing question on the review is still open (no reply, not ended by the Panel): the
     target moves a day with every working day, so its reminders wait until the pause ends."""
-    if review.pk is None:
-        return False
-    return CaseMessage.objects.filter(
-        review=review, pauses_target=True, pause_ended_at__isnull=True
-    ).exists()
+    return any(m["pauses_target"] and m["pause_ended_at"] is None for m in _messages(review))
 
 
 def _pause_spans(review: RapidReview, today: date) -> list[tuple[date, date]]:
     """(asked, ended) for each pausing question, as local dates; an open one ends `today`."""
-    if review.pk is None:
-        # Not saved (the deadline rules' unit tests build one): no messages, no pause.
-        return []
-    messages = list(
-        CaseMessage.objects.filter(review=review)
-        .order_by("sent_at", "id")
-        .values("sent_at", "from_panel", "pauses_target", "pause_ended_at")
-    )
+    messages = _messages(review)
     spans = []
     for position, message in enumerate(messages):
         if not message["pauses_target"]:

@@ -52,6 +52,7 @@ from safeguarding.models import User
 from safeguarding.scoping import authority_scope
 
 from .models import Allocation, Outcome, PanelDecision, ResponseLetter
+from .pauses import pause_messages_prefetch
 
 AWAITING = "awaiting"
 STAGES = [
@@ -127,7 +128,7 @@ def panel_queue(*, user: User, filters: Mapping[str, Any] | None = None) -> Quer
             "id",
         )
     )
-    reviews = reviews.prefetch_related(current_allocations_prefetch())
+    reviews = reviews.prefetch_related(current_allocations_prefetch(), pause_messages_prefetch())
     if not (filters or {}).get("stage"):
         reviews = reviews.filter(AWAITING_Q).order_by("submitted_at", "id")
     if (filters or {}).get("allocated_to") == ME:
@@ -440,6 +441,7 @@ def my_reviews(*, user: User) -> QuerySet[RapidReview]:
             )
         )
         .select_related("notification", "partnership")
+        .prefetch_related(pause_messages_prefetch())
         .order_by("submitted_at", "id")
     )
 
@@ -482,6 +484,7 @@ def allocation_workload(*, user: User, today: date | None = None) -> list[Member
     open_rows = (
         Allocation.objects.filter(open_case_q("review__"), ended_at__isnull=True)
         .select_related("review")
+        .prefetch_related(pause_messages_prefetch("review__messages"))
         .order_by("id")
     )
     tally: dict[int, Counter] = {member.pk: Counter() for member in members}

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from . import documents
+from .downloads import safe_download
 from .files import size_label
 from .models import PreparedDocument
 
@@ -79,12 +80,4 @@ def document_download(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from exc
     except documents.DocumentError:
         return redirect(document_url(document))
-    response = FileResponse(
-        download.file,
-        as_attachment=True,
-        filename=download.filename,
-        content_type=download.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store, private"
-    return response
+    return safe_download(download)

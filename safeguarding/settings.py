@@ -521,6 +521,9 @@ SPECTACULAR_SETTINGS = {
         "PossibleDuplicateStatusEnum": "notifications.duplicates.PossibleDuplicateStatus",
         # Draft or submitted: two SIN serializers share it, which no other `status` field does.
         "NotificationStatusEnum": "notifications.models.Notification.Status",
+        # Two `kind` fields: a linked case's and a message's.
+        "LinkKindEnum": "notifications.models.LinkKind",
+        "MessageKindEnum": "panel.models.MessageKind",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
