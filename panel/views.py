@@ -394,8 +394,9 @@ def _workload_context(request: HttpRequest, form) -> dict:
     editing = None
     if form is not None:
         member_pk = form.data.get("member") if form.is_bound else form.initial.get("member")
-        if id_or_none(member_pk) is not None:
-            editing = selectors.panel_member_list().filter(pk=id_or_none(member_pk)).first()
+        member_id = id_or_none(member_pk)
+        if member_id is not None:
+            editing = selectors.panel_member_list().filter(pk=member_id).first()
     return {
         "editing": selectors.member_name(editing) if editing else "",
         "rows": selectors.allocation_workload(user=request.user),
@@ -444,8 +445,8 @@ def workload(request: HttpRequest) -> HttpResponse:
                     request, f"{selectors.member_name(data['member'])}'s settings have been saved."
                 )
                 return redirect("panel:workload")
-    elif policy.can_allocate(user) and id_or_none(request.GET.get("member")) is not None:
-        member = selectors.panel_member_list().filter(pk=id_or_none(request.GET["member"])).first()
+    elif policy.can_allocate(user) and (member_id := id_or_none(request.GET.get("member"))):
+        member = selectors.panel_member_list().filter(pk=member_id).first()
         if member is not None:
             profile = PanelMemberProfile.objects.filter(user=member).first()
             form = forms.MemberProfileForm(
