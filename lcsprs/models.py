@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from panel.models import Extent, Quality
+from rapidreviews import codes as review_codes
 from rapidreviews.models import RapidReview
 from safeguarding import policy
 from safeguarding.models import Partnership
@@ -111,6 +113,40 @@ class Lcspr(models.Model):
     panel_feedback_at = models.DateTimeField(null=True, blank=True)
     panel_feedback_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The Panel's consideration of the LCSPR and its structured feedback on the final report
+    # (issue 18): the same quality scale as on rapid reviews, plus the LCSPR's own questions.
+    # The annual figures count LCSPRs by the date the Panel considered them (DOMAIN.md §1).
+    considered_on = models.DateField(
+        "date the Panel considered the LCSPR", null=True, blank=True, db_index=True
+    )
+    feedback_analysis_quality = models.CharField(
+        "thoroughness of analysis", max_length=30, choices=Quality.choices, blank=True
+    )
+    feedback_lived_experience = models.CharField(
+        "the child's lived experience", max_length=30, choices=Quality.choices, blank=True
+    )
+    feedback_race_ethnicity_culture = models.CharField(
+        "consideration of race, ethnicity and culture",
+        max_length=30,
+        choices=Quality.choices,
+        blank=True,
+    )
+    recommendations_smart = models.CharField(
+        "recommendations are SMART", max_length=30, choices=Extent.choices, blank=True
+    )
+    child_voice_heard = models.CharField(
+        "the child's voice was heard", max_length=30, choices=Extent.choices, blank=True
+    )
+
+    # The structured feedback on the final report, in the order pages, letters and the
+    # statistics show it (the learning themes are `LcsprLearningTheme` rows).
+    FEEDBACK_QUALITY_FIELDS = (
+        "feedback_analysis_quality",
+        "feedback_lived_experience",
+        "feedback_race_ethnicity_culture",
+        "recommendations_smart",
+        "child_voice_heard",
     )
 
     updated_at = models.DateTimeField(auto_now=True)
@@ -217,3 +253,20 @@ class Lcspr(models.Model):
         publication."""
         days = self.panel_notice_days
         return days is not None and days < PANEL_NOTICE_DAYS
+
+
+class LcsprLearningTheme(models.Model):
+    """A learning theme the Panel identified in an LCSPR's final report, coded as the rapid
+    review's learning and practice themes (DOMAIN.md §4)."""
+
+    lcspr = models.ForeignKey(Lcspr, on_delete=models.CASCADE, related_name="learning_themes")
+    theme = models.CharField(max_length=30, choices=review_codes.LearningTheme.choices)
+
+    class Meta:
+        ordering = ["lcspr", "theme"]
+        constraints = [
+            models.UniqueConstraint(fields=["lcspr", "theme"], name="unique_lcspr_theme")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_theme_display()
