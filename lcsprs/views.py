@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from rapidreviews.reflection import reflective_questions_for
 from rapidreviews.selectors import rapid_review_get_for_user
 from safeguarding import policy
 from safeguarding.audit import audit_list, case_access_log
@@ -118,6 +119,7 @@ def _render_detail(request: HttpRequest, lcspr: Lcspr, bound: dict | None = None
             "form": error_form,  # base.html prefixes the title with "Error:"
             "can_correct_dates": bool(lcspr.correctable_dates(request.user)),
             "records_receipt": policy.can_record_lcspr_receipt(request.user, lcspr),
+            "reflective_questions": reflective_questions_for(lcspr.rapid_review),
             **step,
         },
     )

@@ -239,3 +239,24 @@ RISK_FACTORS = (
     ("online_harm", "Online harm"),
     ("repeat_missing", "Repeat missing episodes"),
 )
+
+
+class SpotlightTheme(models.TextChoices):
+    """The spotlight themes of the Panel's annual report 2023 to 2024 (chapters 4 to 6), each
+    with the cohort of Appendix F that says which cases it concerns
+    (rapidreviews.reflection.THEME_COHORTS)."""
+
+    CHILD_MENTAL_HEALTH = "child_mental_health", "Child mental health"
+    PARENT_MENTAL_HEALTH = (
+        "parent_mental_health",
+        "Parental mental health of pre-school children",
+    )
+    EXTRAFAMILIAL_HARM = "extrafamilial_harm", "Extrafamilial harm"
+
+
+class ReflectionAudience(models.TextChoices):
+    """Who a reflective question is for, in the order the pages show them."""
+
+    PRACTITIONERS = "practitioners", "Practitioners"
+    MANAGERS = "managers", "Managers"
+    LEADERS = "leaders", "Leaders"

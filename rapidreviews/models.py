@@ -5,6 +5,7 @@ days after the SIN (DOMAIN.md §1 and §4). Each coded answer is blank until ans
 from datetime import date
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -31,6 +32,11 @@ NARRATIVE_FIELDS = (
     "immediate_action",
     "lcspr_rationale",
 )
+
+
+# Reflective questions name the paragraph of the report they draw on ("4.38").
+SOURCE_REPORT = "the Panel's annual report 2023 to 2024"
+SOURCE_PARAGRAPH_PATTERN = r"^[0-9]{1,2}\.[0-9]{1,3}$"
 
 
 class PanelStage(models.TextChoices):
@@ -380,3 +386,55 @@ class RapidReviewExtension(models.Model):
 
     def __str__(self) -> str:
         return f"Extension to {self.proposed_date:%-d %B %Y} for {self.review}"
+
+
+class ReflectiveQuestion(models.Model):
+    """Reference data: a question for the partnership to consider when its case falls within
+    one of the annual report's spotlight themes (rapidreviews.reflection). Written in our own
+    words from the theme's findings; `source_paragraph` is the paragraph of the report the
+    question draws on. Administrators edit them in the admin; an inactive question is kept but
+    no longer shown."""
+
+    theme = models.CharField(max_length=30, choices=codes.SpotlightTheme.choices)
+    audience = models.CharField(max_length=20, choices=codes.ReflectionAudience.choices)
+    text = models.TextField("question")
+    source_paragraph = models.CharField(
+        "source paragraph",
+        max_length=7,
+        validators=[
+            RegexValidator(
+                SOURCE_PARAGRAPH_PATTERN,
+                "Enter the report's paragraph number, like 4.38",
+            )
+        ],
+        help_text="The paragraph of the Panel's annual report 2023 to 2024 the question draws "
+        "on, like 4.38",
+    )
+    order = models.PositiveSmallIntegerField(
+        default=0, help_text="Position among the theme's questions for the same audience"
+    )
+    active = models.BooleanField(default=True, help_text="Shown on the pages of matching cases")
+
+    class Meta:
+        ordering = ["theme", "audience", "order", "id"]
+        indexes = [
+            models.Index(
+                fields=["theme", "audience", "order"],
+                condition=Q(active=True),
+                name="reflective_question_active",
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="reflective_question_source_paragraph",
+                condition=Q(source_paragraph__regex=SOURCE_PARAGRAPH_PATTERN),
+            ),
+            models.CheckConstraint(name="reflective_question_has_text", condition=~Q(text="")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_theme_display()}, {self.get_audience_display().lower()}: {self.text}"
+
+    @property
+    def source(self) -> str:
+        return f"From {SOURCE_REPORT}, paragraph {self.source_paragraph}"

@@ -20,7 +20,7 @@ from safeguarding.history import case_history
 from safeguarding.lists import list_page
 from safeguarding.returns import RETURN_QUERY, change_url, return_to_check
 
-from . import codes, forms, rules, selectors, services
+from . import codes, forms, reflection, rules, selectors, services
 from .models import RapidReview
 from .sections import SECTION_BY_KEY, SECTIONS, Section
 from .timescales import DUE_SOON_WORKING_DAYS
@@ -127,6 +127,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             **_extensions_context(request.user, review),
             "type_differs": review.incident_type
             and review.incident_type != review.notification.reason,
+            "reflective_questions": reflection.reflective_questions_for(review),
         },
     )
 
@@ -242,6 +243,9 @@ def review_section(request: HttpRequest, pk: int, section_key: str) -> HttpRespo
             "conflict": conflict,
             "saved": saved,
             "back_url": _back_url(request, review),
+            "reflective_questions": reflection.reflective_questions_for(review)
+            if section.key in reflection.REFLECTION_SECTIONS
+            else [],
         },
     )
 
