@@ -186,6 +186,10 @@ def seed_demo_rapid_reviews() -> int:
                 lead,
                 lcspr_decision="lcspr",
                 lcspr_rationale="Demo: the review found learning for the wider system.",
+                # A 14-year-old with a mental health condition: the review and its LCSPR
+                # show the reflective questions on child mental health (rapidreviews.reflection).
+                mental_health="undiagnosed",
+                mental_health_linked="unclear",
             )
             extension = services.rapid_review_extension_request(
                 review=review,
