@@ -12,6 +12,8 @@ Record sets (`source`): "sin" submitted SINs by the reason notified; "review" su
 reviews by the incident type reviewed; "decision" the Panel's current decision on those
 reviews; "theme" those reviews' learning themes. All are for incidents in the reporting year
 (1 April - 31 March by incident date) unless a table spans the previous year too (`years`).
+"lcspr": the LCSPRs the Panel considered in the reporting year, by the date it considered them
+(`Lcspr.considered_on`, DOMAIN.md §1), whatever the year of the incident.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ SIN = "sin"
 REVIEW = "review"
 DECISION = "decision"
 THEME = "theme"
+LCSPR = "lcspr"
 
 # A row's codes: every record of its group (a total row).
 ALL = ("__all__",)
