@@ -25,7 +25,8 @@ Which records count (DOMAIN.md §5; report 3.2, 3.5, 3.18):
 
 At scale (README, "How the figures are computed at scale"): on PostgreSQL, `compute_year`
 first copies the records the year can count (submitted SINs with an incident in the reporting
-year or the one before, their children, reviews, decisions and themes) into temporary tables
+year or the one before, and those of the LCSPRs considered in those years, their children,
+reviews, decisions and themes) into temporary tables
 named like the models' tables, which shadow them for the rest of the computation (PostgreSQL
 searches the session's temporary schema first). Every query below is the same ORM query, but
 it reads the year's few thousand records instead of joining the whole tables again, so the
@@ -598,6 +599,8 @@ def compute_table(spec: t.TableSpec, year: int) -> dict[str, Any]:
         "denominators": DENOMINATOR_RULES.get(spec.percent, "") if spec.kind == "crosstab" else "",
         **body,
         "notes": list(spec.notes),
+        # Only when set, so that the report's tables are stored as before.
+        **({"chapter": spec.chapter} if spec.chapter else {}),
     }
 
 

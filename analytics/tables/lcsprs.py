@@ -22,6 +22,7 @@ from safeguarding.codes import Reason, RegionCode
 from .common import TOTAL_COLUMN
 from .spec import LCSPR, Row, RowGroup, TableSpec, code_rows, split, total_row
 
+CHAPTER = "LCSPRs considered by the Panel"
 CONSIDERED = "LCSPRs considered"
 CONSIDERED_NOTE = (
     "LCSPRs the Panel considered in the reporting year, by the date it considered them, "
@@ -53,6 +54,7 @@ TABLES: tuple[TableSpec, ...] = (
         "lcspr_region",
         "LCSPRs considered by the Panel by region and incident type, {fy}",
         LCSPR,
+        chapter=CHAPTER,
         groups=(
             RowGroup(
                 "Region",
@@ -71,6 +73,7 @@ TABLES: tuple[TableSpec, ...] = (
         "lcspr_incident_type",
         "LCSPRs considered by the Panel by incident type, {fy}",
         LCSPR,
+        chapter=CHAPTER,
         groups=(
             RowGroup(
                 "Incident type",
@@ -85,6 +88,7 @@ TABLES: tuple[TableSpec, ...] = (
         "lcspr_timeliness",
         "Timeliness of LCSPRs considered by the Panel, {fy}",
         LCSPR,
+        chapter=CHAPTER,
         groups=(
             RowGroup(
                 "Published within 6 months of the rapid review",
@@ -132,6 +136,7 @@ TABLES: tuple[TableSpec, ...] = (
         "lcspr_learning_themes",
         "Learning themes identified in LCSPRs considered by the Panel, {fy}",
         LCSPR,
+        chapter=CHAPTER,
         groups=(
             RowGroup(
                 "Learning and practice theme",
@@ -156,6 +161,7 @@ TABLES: tuple[TableSpec, ...] = (
         "lcspr_quality",
         "Quality of the final reports of LCSPRs considered by the Panel, {fy}",
         LCSPR,
+        chapter=CHAPTER,
         groups=tuple(_quality_group(name) for name in Lcspr.FEEDBACK_QUALITY_FIELDS),
         columns=TOTAL_COLUMN,
         notes=(

@@ -95,6 +95,9 @@ class TableSpec:
     kind: str = "crosstab"  # crosstab, regions, themes
     options: dict[str, Any] = dataclasses.field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    # The heading of the part of the pages and the PDF the table opens or belongs to (the
+    # LCSPR figures, after the report's own tables); "" for none.
+    chapter: str = ""
 
 
 # Helpers to declare rows and columns from code lists.

@@ -528,6 +528,7 @@ def test_the_pdf_has_the_lcspr_tables(snapshot):
         "Quality of the final reports of LCSPRs considered by the Panel, 2023 to 2024",
         "Final report received at least 7 days before publication",
         "The child's voice was heard",
+        "LCSPRs by the date the Panel considered them",
     ]:
         assert normalised(title) in text
 
@@ -544,6 +545,10 @@ def test_the_statistics_page_shows_the_lcspr_tables(client, make_user, snapshot)
     for table_id in LCSPR_TABLES:
         assert f'id="{table_id}"' in page
     assert "Timeliness of LCSPRs considered by the Panel, 2023 to 2024" in page
+    # A chapter of their own, headed once, before the first of them.
+    assert page.count("LCSPRs considered by the Panel</h2>") == 1
+    assert page.index('id="chapter-lcspr_region"') < page.index('id="lcspr_region"')
+    assert page.index('id="table_2_cause_of_death"') < page.index('id="chapter-lcspr_region"')
 
 
 def test_an_older_snapshot_without_lcspr_tables_still_displays_and_exports(
@@ -562,8 +567,25 @@ def test_an_older_snapshot_without_lcspr_tables_still_displays_and_exports(
     page = _page(client, YEAR)
     assert f"Version {older.version} of the 2023 to 2024 figures" in page
     assert 'id="lcspr_region"' not in page
+    assert 'id="chapter-lcspr_region"' not in page
     assert 'id="table_2_cause_of_death"' in page
     for fmt in ("csv", "xlsx"):
         url = reverse("analytics:snapshot-download", args=[YEAR, older.version, fmt])
         assert client.get(url, {"public": "1"}).status_code == 200, fmt
     assert "lcspr_" not in snapshot_csv(older, public=True, threshold=THRESHOLD)
+
+
+def test_the_comparison_with_a_previous_year_stored_without_lcspr_tables(
+    client, make_user, snapshot
+):
+    StatisticsSnapshot.objects.create(
+        year=YEAR - 1,
+        version=1,
+        status=StatisticsSnapshot.Status.SUCCEEDED,
+        input_counts=snapshot.input_counts,
+        tables=[table for table in snapshot.tables if table["id"] not in LCSPR_TABLES],
+    )
+    client.force_login(make_user(Role.PANEL_MEMBER))
+    response = client.get(reverse("analytics:statistics-compare", args=[YEAR]))
+    assert response.status_code == 200
+    assert "Timeliness of LCSPRs considered by the Panel, 2023 to 2024" in response.content.decode()
