@@ -10,6 +10,7 @@ import io
 import random
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from xml.etree import ElementTree
 
 import pytest
 from django.db import transaction
@@ -19,11 +20,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from analytics import tables as t
+from analytics.charts import chart_svg
 from analytics.engine import compute_year, table_get
 from analytics.exports import snapshot_csv, snapshot_pdf, snapshot_xlsx
 from analytics.models import StatisticsSnapshot
 from analytics.services import statistics_compute
-from analytics.suppression import SUPPRESSED, suppress_table
+from analytics.suppression import SUPPRESSED, suppress_table, table_lines
 from lcsprs.models import Lcspr, LcsprLearningTheme
 from lcsprs.timescales import lcspr_due_date
 from notifications.models import AbuseOrNeglect, Notification, Withdrawal
@@ -321,6 +323,19 @@ def assert_tables_equal(actual: dict, expected: dict, table_id: str) -> None:
     assert not wrong, f"{table_id}: cells differ (engine, expected): {wrong}"
 
 
+def assert_no_line_reveals(table: dict) -> None:
+    """Suppressed for the public, no row, column or column within a group of `table` (of two
+    cells or more) has exactly one suppressed cell, which the others would give away."""
+    _, lines = table_lines(table)
+    shown = suppress_table(table, THRESHOLD)
+    grid = [[c["n"] for c in row["cells"]] for g in shown["groups"] for row in g["rows"]]
+    for line in lines:
+        if len(line) < 2:  # a row of a one-column table: nothing beside it to give it away
+            continue
+        hidden = [(i, j) for i, j in line if grid[i][j] == SUPPRESSED]
+        assert len(hidden) != 1, f"{table['id']}: one suppressed cell in the line {line}"
+
+
 @pytest.fixture
 def figures() -> dict:
     make_lcsprs(100)
@@ -351,6 +366,8 @@ def test_each_lcspr_table_cell_by_cell(figures):
     for table_id in LCSPR_TABLES:
         table = table_get(figures["this"], table_id)
         assert_tables_equal(flat(table), EXPECTED[table_id](figures["records"]), table_id)
+        # And public suppression leaves no suppressed cell recoverable from its lines.
+        assert_no_line_reveals(table)
 
 
 def test_the_tables_are_declared_and_labelled_for_the_year():
@@ -469,15 +486,8 @@ def test_small_cells_are_suppressed_with_what_would_reveal_them():
     assert region[("Region", "London", "Serious harm")][0] == SUPPRESSED
     # The row's total and the Serious harm column's total would give it away: each line
     # with one suppressed cell has another one suppressed.
-    values, lines = __import__("analytics.suppression", fromlist=["x"]).table_lines(
-        suppress_table(table_get(figures, "lcspr_region"), THRESHOLD)
-    )
-    del values
-    suppressed_table = suppress_table(table_get(figures, "lcspr_region"), THRESHOLD)
-    grid = [[c["n"] for c in row["cells"]] for g in suppressed_table["groups"] for row in g["rows"]]
-    for line in lines:
-        hidden = [p for p in line if grid[p[0]][p[1]] == SUPPRESSED]
-        assert len(hidden) != 1, f"a line with one suppressed cell: {line}"
+    for table_id in LCSPR_TABLES:
+        assert_no_line_reveals(table_get(figures, table_id))
 
 
 @pytest.fixture(scope="module")
@@ -488,6 +498,17 @@ def snapshot(django_db_setup, django_db_blocker) -> StatisticsSnapshot:
         _few_lcsprs()
         yield statistics_compute(year=YEAR, by=AdministratorFactory())
         transaction.set_rollback(True)
+
+
+def test_three_lcspr_tables_have_a_chart(snapshot):
+    for table_id in ["lcspr_incident_type", "lcspr_timeliness", "lcspr_learning_themes"]:
+        svg = chart_svg(suppress_table(snapshot.table(table_id), THRESHOLD))
+        root = ElementTree.fromstring(svg)  # noqa: S314 - our own output
+        assert root.get("role") == "img"
+        assert (
+            root.find("{http://www.w3.org/2000/svg}title").text == snapshot.table(table_id)["title"]
+        )
+    assert chart_svg(snapshot.table("lcspr_region")) is None
 
 
 def test_the_public_csv_suppresses_small_lcspr_cells(snapshot):
