@@ -25,10 +25,10 @@ Which records count (DOMAIN.md §5; report 3.2, 3.5, 3.18):
 
 At scale (README, "How the figures are computed at scale"): on PostgreSQL, `compute_year`
 first copies the records the year can count (submitted SINs with an incident in the reporting
-year or the one before, and those of the LCSPRs considered in those years, their children,
-reviews, decisions and themes) into temporary tables
-named like the models' tables, which shadow them for the rest of the computation (PostgreSQL
-searches the session's temporary schema first). Every query below is the same ORM query, but
+year or the one before, and those of the LCSPRs considered in those years; their children,
+reviews, decisions and themes) into temporary tables named like the models' tables, which
+shadow them for the rest of the computation (PostgreSQL searches the session's temporary
+schema first). Every query below is the same ORM query, but
 it reads the year's few thousand records instead of joining the whole tables again, so the
 cost grows with the records in the year, not with the table; JIT compilation, which costs more
 than these small queries, is switched off for the computation. The copies are a superset of

@@ -10,6 +10,7 @@ import io
 import random
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from unittest import mock
 from xml.etree import ElementTree
 
 import pytest
@@ -433,8 +434,6 @@ def test_the_year_copies_hold_the_sins_of_lcsprs_of_any_incident_year():
     """On PostgreSQL the figures are computed from copies of the year's records: an LCSPR
     considered this year on an incident years ago must still be found (and the same figures
     come out as without the copies)."""
-    from unittest import mock
-
     for i in range(6):
         _lcspr(date(2023, 6, 1), incident=date(2019, 5, 1 + i))
     copied = compute_year(YEAR)
