@@ -81,6 +81,10 @@ CHARTS: dict[str, ChartSpec] = {
     "table_f_a_child_mental_health": ChartSpec(columns=ALL_COLUMNS, groups=(8,)),
     "table_f_b_parent_mental_health": ChartSpec(columns=ALL_COLUMNS, groups=(10,)),
     "table_f_c_extrafamilial_harm": ChartSpec(columns=ALL_COLUMNS, groups=(10,)),
+    # LCSPRs considered by the Panel (issue 18): shares of the LCSPRs considered.
+    "lcspr_incident_type": ChartSpec(columns=TOTAL),
+    "lcspr_timeliness": ChartSpec(columns=TOTAL),
+    "lcspr_learning_themes": ChartSpec(columns=TOTAL),
 }
 
 AXIS_TITLES = {PCT: "Percentage", N: "Number", VALUE: "Value"}

@@ -18,13 +18,17 @@ Which records count (DOMAIN.md §5; report 3.2, 3.5, 3.18):
   secretariat marked withdrawn or not progressed (issue 16; the timeliness table counts those
   on a line of their own, `RowGroup.withdrawn`, so the figures reconcile);
 - rapid-review figures: submitted rapid reviews of those SINs, by the incident type reviewed;
-- Panel figures: the current Panel decision on those reviews.
+- Panel figures: the current Panel decision on those reviews;
+- LCSPR figures: the LCSPRs the Panel considered in the reporting year, by the date it
+  considered them (DOMAIN.md §1), whatever the incident's year, of the same SINs (submitted,
+  not withdrawn) and submitted rapid reviews.
 
 At scale (README, "How the figures are computed at scale"): on PostgreSQL, `compute_year`
 first copies the records the year can count (submitted SINs with an incident in the reporting
-year or the one before, their children, reviews, decisions and themes) into temporary tables
-named like the models' tables, which shadow them for the rest of the computation (PostgreSQL
-searches the session's temporary schema first). Every query below is the same ORM query, but
+year or the one before, and those of the LCSPRs considered in those years; their children,
+reviews, decisions and themes) into temporary tables named like the models' tables, which
+shadow them for the rest of the computation (PostgreSQL searches the session's temporary
+schema first). Every query below is the same ORM query, but
 it reads the year's few thousand records instead of joining the whole tables again, so the
 cost grows with the records in the year, not with the table; JIT compilation, which costs more
 than these small queries, is switched off for the computation. The copies are a superset of
@@ -64,6 +68,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 
+from lcsprs.models import Lcspr, LcsprLearningTheme
 from notifications.models import AbuseOrNeglect, Notification, NotificationChild
 from panel.models import PanelDecision
 from rapidreviews.codes import LearningTheme
@@ -81,6 +86,7 @@ MODELS = {
     t.REVIEW: RapidReview,
     t.DECISION: PanelDecision,
     t.THEME: RapidReviewTheme,
+    t.LCSPR: Lcspr,
 }
 # The path from each record set to its SIN.
 SIN_PATH = {
@@ -88,8 +94,16 @@ SIN_PATH = {
     t.REVIEW: "notification__",
     t.DECISION: "review__notification__",
     t.THEME: "review__notification__",
+    t.LCSPR: "rapid_review__notification__",
 }
-REVIEW_PATH = {t.REVIEW: "", t.DECISION: "review__", t.THEME: "review__"}
+REVIEW_PATH = {t.REVIEW: "", t.DECISION: "review__", t.THEME: "review__", t.LCSPR: "rapid_review__"}
+# The date that places a record in a reporting year: the incident's, except for LCSPRs.
+YEAR_DATE = {t.LCSPR: "considered_on"}
+
+
+def year_date(source: str) -> str:
+    """The field whose date places a record of `source` in a reporting year."""
+    return YEAR_DATE.get(source, f"{SIN_PATH[source]}incident_date")
 
 
 def reporting_year(year: int) -> tuple[date, date]:
@@ -107,12 +121,13 @@ def records_q(
     start, _ = reporting_year(year + min(years))
     _, end = reporting_year(year + max(years))
     withdrawal = Q(**{f"{path}withdrawal": ""})
+    dated = year_date(source)
     q = (
         Q(
             **{
                 f"{path}status": Notification.Status.SUBMITTED,
-                f"{path}incident_date__gte": start,
-                f"{path}incident_date__lte": end,
+                f"{dated}__gte": start,
+                f"{dated}__lte": end,
             }
         )
         & ~Q(**{f"{path}abuse_or_neglect": AbuseOrNeglect.NOT_SUSPECTED})
@@ -127,7 +142,7 @@ def records_q(
 
 def year_q(source: str, year: int) -> Q:
     start, end = reporting_year(year)
-    field = f"{SIN_PATH[source]}incident_date"
+    field = year_date(source)
     return Q(**{f"{field}__gte": start, f"{field}__lte": end})
 
 
@@ -184,6 +199,20 @@ def _theme_raised(theme: str):
     )
 
 
+def _lcspr_theme(theme: str):
+    """Whether the Panel identified learning theme `theme` in the LCSPR's final report."""
+    return lambda: Exists(LcsprLearningTheme.objects.filter(lcspr=OuterRef("pk"), theme=theme))
+
+
+def _lcspr_notice() -> ExpressionWrapper:
+    """Days from the Panel receiving the final report to publication (actual, else planned);
+    null until both are known (as Lcspr.panel_notice_days)."""
+    publication = Coalesce("actual_publication_date", "planned_publication_date")
+    return ExpressionWrapper(
+        publication - F("final_report_received_on"), output_field=DurationField()
+    )
+
+
 # Derived fields a declaration may group by, filter on or take a statistic of, per record set.
 ANNOTATIONS = {
     t.SIN: {
@@ -201,6 +230,13 @@ ANNOTATIONS = {
     },
     t.DECISION: {},
     t.THEME: {},
+    t.LCSPR: {
+        "panel_notice": _lcspr_notice,
+        "any_learning_theme": lambda: Exists(
+            LcsprLearningTheme.objects.filter(lcspr=OuterRef("pk"))
+        ),
+        **{f"learning_theme_{code}": _lcspr_theme(code) for code in LearningTheme.values},
+    },
 }
 
 
@@ -563,6 +599,8 @@ def compute_table(spec: t.TableSpec, year: int) -> dict[str, Any]:
         "denominators": DENOMINATOR_RULES.get(spec.percent, "") if spec.kind == "crosstab" else "",
         **body,
         "notes": list(spec.notes),
+        # Only when set, so that the report's tables are stored as before.
+        **({"chapter": spec.chapter} if spec.chapter else {}),
     }
 
 
@@ -655,10 +693,14 @@ def _counted_fields(model) -> list:
     return [f for f in model._meta.concrete_fields if not isinstance(f, TextField | JSONField)]
 
 
-def _year_copy_statements(start: date, end: date, copies) -> list[tuple[str, list]]:
+def _year_copy_statements(
+    start: date, end: date, copies, *, lcsprs: bool = False
+) -> list[tuple[str, list]]:
     """CREATE TEMPORARY TABLE … AS SELECT for each table copied, each from the one before it
     (the SINs by status and incident date, which the `notification_statistics_year` index
-    finds; the rest by their foreign keys), then their keys' indexes and statistics."""
+    finds; the rest by their foreign keys), then their keys' indexes and statistics.
+    `lcsprs`: the SINs of the LCSPRs considered from `start` to `end` are copied too, whatever
+    their incident date (an LCSPR is counted by the date the Panel considered it)."""
     connection = _connection()
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
@@ -678,6 +720,8 @@ def _year_copy_statements(start: date, end: date, copies) -> list[tuple[str, lis
             where = f"{qn(column)} IN (SELECT id FROM pg_temp.{parent_table})"  # noqa: S608
             params = []
         statements.append((f"CREATE TEMPORARY TABLE {table} AS {select} WHERE {where}", params))
+        if parent is None and lcsprs:
+            statements.append(_lcspr_sins_statement(schema, table, select, start, end))
         statements += [(f"CREATE INDEX ON pg_temp.{table} ({qn(key)})", []) for key in keys]
         # Temporary tables are never auto-analysed: without statistics the planner guesses
         # one row and picks nested loops over thousands. Every column's would cost more than
@@ -685,6 +729,22 @@ def _year_copy_statements(start: date, end: date, copies) -> list[tuple[str, lis
         analysed = ", ".join(qn(c) for c in (*keys, *filtered))
         statements.append((f"ANALYZE pg_temp.{table} ({analysed})", []))
     return statements
+
+
+def _lcspr_sins_statement(schema: str, table: str, select: str, start: date, end: date):
+    """INSERT into the SINs' copy those of the LCSPRs considered from `start` to `end` that
+    it lacks (the `considered_on` index finds the LCSPRs)."""
+    qn = _connection().ops.quote_name
+    lcspr, review = qn(Lcspr._meta.db_table), qn(RapidReview._meta.db_table)
+    lcsprs = (
+        f"SELECT r.notification_id FROM {schema}.{review} r JOIN {schema}.{lcspr} l"  # noqa: S608
+        " ON l.rapid_review_id = r.id WHERE l.considered_on BETWEEN %s AND %s"
+    )
+    sql = (
+        f"INSERT INTO pg_temp.{table} {select} WHERE id IN ({lcsprs})"  # noqa: S608
+        f" AND id NOT IN (SELECT id FROM pg_temp.{table})"
+    )
+    return sql, [start, end]
 
 
 @contextlib.contextmanager
@@ -719,7 +779,8 @@ def year_records(
             yield
             return
         with connection.cursor() as cursor:
-            for sql, params in _year_copy_statements(start, end, copies):
+            statements = _year_copy_statements(start, end, copies, lcsprs=t.LCSPR in sets)
+            for sql, params in statements:
                 cursor.execute(sql, params)
         yield
         # When the block fails, leaving the atomic block rolls the copies back with it.

@@ -138,7 +138,11 @@ def about_lines(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -
     """(label, value) lines describing an export: the XLSX "About" sheet and the PDF cover."""
     start, end = f"1 April {snapshot.year}", f"31 March {snapshot.year + 1}"
     lines: list[tuple[str, Any]] = [
-        ("Reporting year", f"{financial_year(snapshot.year)} ({start} to {end}, by incident date)"),
+        (
+            "Reporting year",
+            f"{financial_year(snapshot.year)} ({start} to {end}, by incident date; LCSPRs by "
+            "the date the Panel considered them)",
+        ),
         ("Version", snapshot.version),
         ("Computed at", _computed_at(snapshot)),
         ("Computed by", _computed_by(snapshot, public=public)),
@@ -356,7 +360,7 @@ def snapshot_pdf(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) 
 
 
 # Bump when the document's template or charts change, so that stored copies are made again.
-PDF_VERSION = 1
+PDF_VERSION = 2
 
 
 def stored_pdf_name(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -> str:

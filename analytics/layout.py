@@ -102,6 +102,12 @@ class TableLayout:
         return self.table["title"]
 
     @property
+    def chapter(self) -> str:
+        """The heading of the part the table belongs to ("" for none, and in snapshots stored
+        before chapters existed)."""
+        return self.table.get("chapter") or ""
+
+    @property
     def denominators(self) -> str:
         """The table's percentage rule (none for the regions and themes, whose columns say
         what each figure is)."""

@@ -25,7 +25,7 @@ from .suppression import suppress_table
 
 logger = logging.getLogger(__name__)
 
-RENDER_VERSION = 1
+RENDER_VERSION = 2
 # Long enough to serve a year's page for its life, short enough that old versions leave.
 CACHE_SECONDS = 30 * 24 * 3600
 

@@ -6,14 +6,15 @@ Appendix D), one module per chapter of the report:
   rapidreviews.rules);
 - `sins`: Serious Incident Notifications; `children`: the child in focus; `needs`: needs of
   the child and the parents, risk factors, learning themes; `quality`: quality of reviews;
-  `appendix_f`: the spotlight themes.
+  `appendix_f`: the spotlight themes; `lcsprs`: the LCSPRs the Panel considered in the year
+  (issue 18), a chapter of their own after the report's tables.
 
 `TABLES` is every table in the report's order, the order of a snapshot and of its exports.
 """
 
 from __future__ import annotations
 
-from . import appendix_f, children, needs, quality, sins
+from . import appendix_f, children, lcsprs, needs, quality, sins
 from .common import (
     AGE_COLUMNS,
     AGE_GROUP_ROWS,
@@ -32,6 +33,7 @@ from .spec import (
     ALL,
     COUNT,
     DECISION,
+    LCSPR,
     MAX,
     MEAN,
     MIN,
@@ -56,6 +58,7 @@ TABLES: tuple[TableSpec, ...] = (
     *needs.TABLES,
     *quality.TABLES,
     *appendix_f.TABLES,
+    *lcsprs.TABLES,
 )
 
 TABLES_BY_ID: dict[str, TableSpec] = {table.id: table for table in TABLES}
@@ -70,6 +73,7 @@ __all__ = [
     "EDUCATION_ROWS",
     "HAS_MENTAL_HEALTH_CONDITION",
     "KNOWN_ETHNICITY",
+    "LCSPR",
     "MAX",
     "MEAN",
     "MENTAL_HEALTH_CONDITION_ORDERED",

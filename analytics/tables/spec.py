@@ -12,6 +12,8 @@ Record sets (`source`): "sin" submitted SINs by the reason notified; "review" su
 reviews by the incident type reviewed; "decision" the Panel's current decision on those
 reviews; "theme" those reviews' learning themes. All are for incidents in the reporting year
 (1 April - 31 March by incident date) unless a table spans the previous year too (`years`).
+"lcspr": the LCSPRs the Panel considered in the reporting year, by the date it considered them
+(`Lcspr.considered_on`, DOMAIN.md §1), whatever the year of the incident.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ SIN = "sin"
 REVIEW = "review"
 DECISION = "decision"
 THEME = "theme"
+LCSPR = "lcspr"
 
 # A row's codes: every record of its group (a total row).
 ALL = ("__all__",)
@@ -92,6 +95,9 @@ class TableSpec:
     kind: str = "crosstab"  # crosstab, regions, themes
     options: dict[str, Any] = dataclasses.field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    # The heading of the part of the pages and the PDF the table opens or belongs to (the
+    # LCSPR figures, after the report's own tables); "" for none.
+    chapter: str = ""
 
 
 # Helpers to declare rows and columns from code lists.
