@@ -637,6 +637,11 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("lcsprs:lcspr-commission", FORM, can_edit_review, "submitted_review"),
     Endpoint("lcsprs-api:lcspr-list", GET, is_signed_in),
     Endpoint("lcsprs-api:lcspr-detail", GET, is_signed_in, case="lcspr"),
+    Endpoint("lcsprs-api:lcspr-final-report", POST, can_edit_lcspr, "lcspr"),
+    Endpoint(
+        "lcsprs-api:lcspr-final-report-download", GET, is_signed_in, case="lcspr_final_report"
+    ),
+    Endpoint("lcsprs-api:lcspr-feedback", POST, can_give_lcspr_feedback, "lcspr"),
     # Statistics
     Endpoint("analytics:statistics-index", GET, can_read_statistics),
     Endpoint("analytics:statistics-year", GET, can_read_statistics, case="year"),
