@@ -286,3 +286,19 @@ def test_the_history_and_case_file_show_the_upload(lead_client, make_user):
     rows = dict(section.rows)
     assert rows["Final report"].startswith("Synthetic final report.pdf (version 1, PDF")
     assert rows["Final report received by the Panel"].startswith("5 June 2025")
+
+
+def test_anonymisation_removes_the_final_reports_files_and_names():
+    from rapidreviews.retention import case_anonymise
+
+    first = final_report_upload(name="Child name report.pdf")
+    second = final_report_upload(first.lcspr)
+    storage, paths = first.file.storage, [first.file.name, second.file.name]
+    result = case_anonymise(first.lcspr.rapid_review.notification, TODAY)
+    assert "lcspr.final_reports" in result["removed"]
+    for report in (first, second):
+        report.refresh_from_db()
+        assert (report.file.name, report.name) == ("", "")
+    assert second.replacement_reason == "Removed under the retention schedule"
+    assert first.kind == "pdf" and first.size_bytes > 0  # what the statistics may count stays
+    assert not any(storage.exists(path) for path in paths)
