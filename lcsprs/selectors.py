@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.text import capfirst
 
+from rapidreviews.codes import LearningTheme
 from rapidreviews.models import RapidReview
 from safeguarding import policy
 from safeguarding.audit import audit_read
@@ -216,6 +217,13 @@ def lcspr_feedback_rows(*, lcspr: Lcspr) -> list[tuple[str, str]]:
     when = lcspr.considered_on
     rows.append(("Date the Panel considered the LCSPR", f"{when:%-d %B %Y}" if when else ""))
     return rows
+
+
+def lcspr_learning_theme_codes(*, lcspr: Lcspr) -> list[str]:
+    """The learning themes the Panel identified, as codes, in the order of the code list."""
+    order = list(LearningTheme.values)
+    codes = lcspr.learning_themes.values_list("theme", flat=True)
+    return sorted(codes, key=order.index)
 
 
 def _display(lcspr: Lcspr, name: str) -> str:

@@ -561,13 +561,6 @@ def _themes_label(codes: Collection[str]) -> str:
     return "; ".join(LearningTheme(code).label for code in sorted(codes)) or ""
 
 
-def lcspr_feedback_themes(lcspr: Lcspr) -> list[str]:
-    """The learning themes the Panel identified, as codes, in the order of the code list."""
-    order = list(LearningTheme.values)
-    codes = lcspr.learning_themes.values_list("theme", flat=True)
-    return sorted(codes, key=order.index)
-
-
 @transaction.atomic
 def lcspr_feedback_record(
     *, lcspr: Lcspr, by: User, answers: FeedbackAnswers, expected_version: int | None

@@ -381,7 +381,7 @@ def lcspr_feedback(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("lcsprs:lcspr-detail", pk=lcspr.pk)
     else:
-        themes = services.lcspr_feedback_themes(lcspr)
+        themes = selectors.lcspr_learning_theme_codes(lcspr=lcspr)
         form = forms.FeedbackForm(initial=forms.FeedbackForm.initial_for(lcspr, themes))
     return render(
         request,
