@@ -40,3 +40,18 @@ def lcsprs_publishing_soon(user: User) -> list[AttentionItem]:
             "reports, and give the Panel's feedback from each LCSPR's page.",
         )
     ]
+
+
+@register
+def lcsprs_awaiting_consideration(user: User) -> list[AttentionItem]:
+    if not policy.is_panel(user):
+        return []
+    return [
+        AttentionItem(
+            title="LCSPR final reports awaiting consideration",
+            count=selectors.lcspr_awaiting_consideration_count(user=user),
+            url=reverse("lcsprs:lcspr-list") + "?awaiting_consideration=true",
+            description="Final reports the partnerships have uploaded that the Panel has not "
+            "yet considered: read each one and record the Panel's feedback.",
+        )
+    ]

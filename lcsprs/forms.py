@@ -5,7 +5,10 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
-from safeguarding.fields import GovukDateField
+from panel.models import Extent, Quality
+from rapidreviews import documents
+from rapidreviews.codes import LearningTheme
+from safeguarding.fields import GovukChoiceField, GovukDateField
 from safeguarding.filter_forms import (
     ANY,
     ListFilterForm,
@@ -17,6 +20,7 @@ from safeguarding.filter_forms import (
 from safeguarding.forms import LongTextField, character_count
 from safeguarding.limits import NARRATIVE_MAX_CHARS, REASON_MAX_CHARS
 
+from . import services
 from .models import Lcspr
 from .timescales import PANEL_NOTICE_DAYS
 
@@ -97,7 +101,85 @@ class PublishForm(VersionedForm):
         self.helper = _helper(Field("published_on"), Field.text("url"))
 
 
+class FinalReportUploadForm(VersionedForm):
+    """The partnership's final report. What the file is, and its size, is checked by the
+    upload service (the rapid review document's rules), so the page and the API agree. A
+    replacement asks why (`replacing`)."""
+
+    document = forms.FileField(
+        label="Upload the final report",
+        # An empty file is the service's to refuse, with its message.
+        allow_empty_file=True,
+        error_messages={
+            "required": "Select the final report",
+            "invalid": "Select the final report",
+            "missing": "Select the final report",
+        },
+        # Only helps the browser's file picker; the content is what is checked.
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.docx," + ",".join(documents.CONTENT_TYPES.values())}
+        ),
+    )
+    reason = LongTextField(
+        max_length=REASON_MAX_CHARS,
+        label="Why are you replacing the final report?",
+        help_text="The earlier version is kept. Your reason is kept in the LCSPR's history.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, replacing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = documents.size_label(documents.document_max_bytes())
+        self.fields["document"].help_text = f"PDF or Word (DOCX), up to {limit}"
+        if not replacing:
+            del self.fields["reason"]
+        self.helper = _helper(
+            Field("document"), *([character_count(self, "reason")] if replacing else [])
+        )
+
+
+def _scale_field(label: str, scale) -> GovukChoiceField:
+    """A radio question on the Quality or Extent scale; its messages are the service's
+    (`services.FEEDBACK_SCALES`), set by field name in the form."""
+    return GovukChoiceField(
+        subject="an answer", label=label, choices=scale.choices, widget=forms.RadioSelect
+    )
+
+
 class FeedbackForm(VersionedForm):
+    """The Panel's structured feedback on the final report. The rules, and the messages of
+    the answers the service checks, are the service's (`services.lcspr_feedback_record`)."""
+
+    feedback_analysis_quality = _scale_field("How thorough was the analysis?", Quality)
+    feedback_lived_experience = _scale_field(
+        "How well did the report consider the child's lived experience?", Quality
+    )
+    feedback_race_ethnicity_culture = _scale_field(
+        "How well did the report consider race, ethnicity and culture?", Quality
+    )
+    recommendations_smart = _scale_field(
+        "Are the recommendations SMART (specific, measurable, achievable, relevant and "
+        "time-bound)?",
+        Extent,
+    )
+    child_voice_heard = _scale_field("Was the child's voice heard?", Extent)
+    themes = forms.MultipleChoiceField(
+        label="Which learning themes did the Panel identify?",
+        help_text="Select all that apply.",
+        choices=LearningTheme.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": services.THEMES_REQUIRED,
+            "invalid_choice": services.THEMES_REQUIRED,
+        },
+    )
+    considered_on = GovukDateField(
+        subject=services.CONSIDERED_SUBJECT,
+        label="When did the Panel consider the LCSPR?",
+        help_text="Today or earlier, and not before the final report was received. For "
+        "example, 27 3 2025",
+    )
     feedback = LongTextField(
         max_length=NARRATIVE_MAX_CHARS,
         label="The Panel's feedback on the final report",
@@ -107,7 +189,39 @@ class FeedbackForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = _helper(character_count(self, "feedback"))
+        for name, (_scale, message) in services.FEEDBACK_SCALES.items():
+            self.fields[name].error_messages["required"] = message
+            self.fields[name].error_messages["invalid_choice"] = message
+        self.helper = _helper(
+            *(
+                Field.radios(name, legend_size=Size.SMALL, inline=True)
+                for name in Lcspr.FEEDBACK_QUALITY_FIELDS
+            ),
+            Field.checkboxes("themes", legend_size=Size.SMALL, small=True),
+            Field("considered_on"),
+            character_count(self, "feedback"),
+        )
+
+    def answers(self) -> services.FeedbackAnswers:
+        data = self.cleaned_data
+        return services.FeedbackAnswers(
+            quality={name: data[name] for name in Lcspr.FEEDBACK_QUALITY_FIELDS},
+            themes=data["themes"],
+            considered_on=data["considered_on"],
+            feedback=data["feedback"],
+        )
+
+    @staticmethod
+    def initial_for(lcspr: Lcspr, themes: list[str]) -> dict:
+        """The form as the LCSPR's feedback stands (to correct it), at its version."""
+        initial = {name: getattr(lcspr, name) for name in Lcspr.FEEDBACK_QUALITY_FIELDS}
+        return {
+            **initial,
+            "themes": themes,
+            "considered_on": lcspr.considered_on,
+            "feedback": lcspr.panel_feedback,
+            "version": lcspr.version,
+        }
 
 
 class CorrectDateForm(NoticeConfirmedForm):
@@ -169,6 +283,9 @@ class LcsprFilterForm(ListFilterForm):
     due_soon = forms.BooleanField(label="Due within a month", required=False)
     publishing_soon = forms.BooleanField(
         label=f"Publishing within {PANEL_NOTICE_DAYS} days", required=False
+    )
+    awaiting_consideration = forms.BooleanField(
+        label="Final report awaiting the Panel's consideration", required=False
     )
     partnership = forms.ChoiceField(label="Partnership", required=False)
     region = region_field()

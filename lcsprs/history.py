@@ -10,6 +10,8 @@ from .models import Lcspr
 
 CREATE, UPDATE = AuditAction.CREATE, AuditAction.UPDATE
 PUBLISHED_LABELS = {"on_time": "Published on time"}
+FINAL_REPORT_LABELS = {"final_report_version": "Version", "type": "Type", "pages": "Pages"}
+FEEDBACK_LABELS = {"learning_themes": "Learning themes identified"}
 
 RULES = [
     Rule(
@@ -39,7 +41,34 @@ RULES = [
         labels=PUBLISHED_LABELS,
         show=("status", "actual_publication_date", "published_url", "on_time"),
     ),
-    Rule(UPDATE, r"The Panel's feedback recorded", "recorded the Panel's feedback", show=()),
+    Rule(
+        UPDATE,
+        r"Final report uploaded",
+        "uploaded the final report",
+        labels=FINAL_REPORT_LABELS,
+        show=("status", "final_report_received_on", "final_report_version", "type", "pages"),
+    ),
+    Rule(
+        UPDATE,
+        r"Final report replaced [^.]*\. Reason: (?P<reason>.*)",
+        "replaced the final report",
+        note="Reason: {reason}",
+        labels=FINAL_REPORT_LABELS,
+        show=("final_report_version", "type", "pages"),
+    ),
+    # The answers given, or on a correction what changed (each "new (was old)").
+    Rule(
+        UPDATE,
+        r"The Panel's feedback recorded",
+        "recorded the Panel's feedback",
+        labels=FEEDBACK_LABELS,
+    ),
+    Rule(
+        UPDATE,
+        r"The Panel's feedback corrected",
+        "corrected the Panel's feedback",
+        labels=FEEDBACK_LABELS,
+    ),
     Rule(
         UPDATE,
         r".+? corrected from .+?\. Reason: (?P<reason>.*)",

@@ -43,6 +43,7 @@ class Lcspr(models.Model):
         PUBLISH = "publish", "Record publication"
         PLANNED_PUBLICATION = "planned_publication", "Set the planned publication date"
         FEEDBACK = "feedback", "Record the Panel's feedback"
+        UPLOAD_FINAL_REPORT = "upload_final_report", "Upload the final report"
 
     # Every step: the statuses it is taken from (status changes follow TRANSITIONS) and who
     # may take it. The page offers exactly the steps `available_transitions` gives, and the
@@ -54,6 +55,13 @@ class Lcspr(models.Model):
         Step.PUBLISH: (TRANSITIONS[Status.PUBLISHED], policy.can_edit_lcspr),
         Step.PLANNED_PUBLICATION: (PLANNING_STATUSES, policy.can_edit_lcspr),
         Step.FEEDBACK: (FEEDBACK_STATUSES, policy.can_give_lcspr_feedback),
+        # The partnership uploads its final report once the review is under way (the first
+        # upload moves it to "final report sent"), and may replace it, with a reason, until
+        # publication (`services.lcspr_final_report_upload`).
+        Step.UPLOAD_FINAL_REPORT: (
+            frozenset({Status.IN_PROGRESS, Status.FINAL_REPORT_SENT}),
+            policy.can_edit_lcspr,
+        ),
     }
 
     class CorrectableDate(models.TextChoices):
@@ -103,6 +111,9 @@ class Lcspr(models.Model):
     final_report_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The current version of the uploaded final report (`LcsprFinalReport.number`); 0 while
+    # none is uploaded (a report sent by e-mail is recorded by the Panel, without a file).
+    final_report_version = models.PositiveIntegerField(default=0)
     planned_publication_date = models.DateField(null=True, blank=True)
     actual_publication_date = models.DateField(null=True, blank=True)
     published_url = models.URLField("link to the published report", max_length=500, blank=True)
@@ -217,6 +228,8 @@ class Lcspr(models.Model):
             if self.status in statuses
             and self.date_value(which) is not None
             and allowed(user, self)
+            # Once a file is uploaded, the date the Panel received it is the upload's.
+            and not (which == self.CorrectableDate.FINAL_REPORT_RECEIVED and self.has_final_report)
         ]
 
     def date_value(self, which: str) -> date | None:
@@ -226,6 +239,11 @@ class Lcspr(models.Model):
             self.CorrectableDate.ACTUAL_PUBLICATION: self.actual_publication_date,
             self.CorrectableDate.FINAL_REPORT_RECEIVED: self.final_report_received_on,
         }[which]
+
+    @property
+    def has_final_report(self) -> bool:
+        """The partnership has uploaded its final report on the service."""
+        return self.final_report_version > 0
 
     def is_overdue(self, today: date) -> bool:
         return self.status != self.Status.PUBLISHED and self.due_date < today
@@ -270,3 +288,36 @@ class LcsprLearningTheme(models.Model):
 
     def __str__(self) -> str:
         return self.get_theme_display()
+
+
+class LcsprFinalReport(models.Model):
+    """One version of the LCSPR's final report, as the partnership uploaded it (a PDF or a Word
+    DOCX, checked as the rapid review's document is). Nothing is lost: a replacement before
+    publication adds a version, with its reason, and the newest is the current report."""
+
+    lcspr = models.ForeignKey(Lcspr, on_delete=models.PROTECT, related_name="final_reports")
+    number = models.PositiveIntegerField("version")
+    file = models.FileField(upload_to="lcsprs/final-reports/%Y/%m/")
+    # The name it was uploaded with, cleaned: only shown, and used to name the download.
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10)  # what the content is: "pdf" or "docx"
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    size_bytes = models.PositiveIntegerField()
+    replacement_reason = models.TextField("why the report was replaced", blank=True)
+    uploaded_at = models.DateTimeField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["lcspr", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["lcspr", "number"], name="unique_lcspr_report_version"),
+            models.CheckConstraint(
+                name="lcspr_report_replacement_has_reason",
+                condition=Q(number=1) | ~Q(replacement_reason=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (version {self.number})"

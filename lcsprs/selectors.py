@@ -10,7 +10,9 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.text import capfirst
 
+from rapidreviews.codes import LearningTheme
 from rapidreviews.models import RapidReview
 from safeguarding import policy
 from safeguarding.audit import audit_read
@@ -26,7 +28,7 @@ from safeguarding.filters import (
 from safeguarding.models import User
 from safeguarding.scoping import authority_scope
 
-from .models import Lcspr
+from .models import Lcspr, LcsprFinalReport
 from .timescales import PANEL_NOTICE_DAYS
 
 DUE_SOON_MONTHS = 1
@@ -84,6 +86,11 @@ class LcsprFilter(django_filters.FilterSet):
         "days (from today); false: the others.",
         error_messages={"invalid": "publishing_soon must be true or false"},
     )
+    awaiting_consideration = BooleanFilter(
+        help_text="true: the final report is uploaded and the Panel has not yet considered the "
+        "LCSPR; false: the others.",
+        error_messages={"invalid": "awaiting_consideration must be true or false"},
+    )
     partnership = partnership_filter("partnership__code")
     region = region_filter("rapid_review__notification__local_authority__region__code")
     due_from = IsoDateFilter(
@@ -107,6 +114,10 @@ def _publishing_soon(today: date) -> Q:
     )
 
 
+# The final report is uploaded and the Panel has not yet considered the LCSPR.
+_AWAITING_CONSIDERATION = Q(final_report_version__gt=0, considered_on=None)
+
+
 def _flag(condition: Q) -> Case:
     return Case(
         When(condition, then=Value(True)), default=Value(False), output_field=BooleanField()
@@ -127,6 +138,7 @@ def lcspr_queue(
             overdue=_flag(_overdue(today)),
             due_soon=_flag(_due_soon(today)),
             publishing_soon=_flag(_publishing_soon(today)),
+            awaiting_consideration=_flag(_AWAITING_CONSIDERATION),
             urgency=Case(
                 When(_overdue(today), then=Value(0)),
                 When(status=Lcspr.Status.PUBLISHED, then=Value(2)),
@@ -173,6 +185,49 @@ def lcspr_publishing_soon_count(*, user: User, today: date | None = None) -> int
     """Unpublished LCSPRs planned for publication within the next 7 days."""
     today = today or timezone.localdate()
     return lcspr_list(user=user).filter(_publishing_soon(today)).count()
+
+
+def lcspr_awaiting_consideration_count(*, user: User) -> int:
+    """LCSPRs whose final report is uploaded and that the Panel has not yet considered."""
+    return lcspr_list(user=user).filter(_AWAITING_CONSIDERATION).count()
+
+
+def lcspr_final_report_list(*, lcspr: Lcspr) -> QuerySet[LcsprFinalReport]:
+    """Every uploaded version of the LCSPR's final report, the current (newest) first. The
+    caller has read the LCSPR through `lcspr_get_for_user`."""
+    return lcspr.final_reports.select_related("uploaded_by").order_by("-number")
+
+
+def lcspr_final_report_get(*, lcspr: Lcspr, number: int) -> LcsprFinalReport:
+    """One version of the LCSPR's final report, or 404."""
+    return get_object_or_404(lcspr_final_report_list(lcspr=lcspr), number=number)
+
+
+def lcspr_feedback_rows(*, lcspr: Lcspr) -> list[tuple[str, str]]:
+    """The Panel's structured feedback by label, as the LCSPR's page and its case file show
+    it: [] until it is recorded."""
+    if not lcspr.panel_feedback:
+        return []
+    rows = [
+        (capfirst(str(Lcspr._meta.get_field(name).verbose_name)), _display(lcspr, name))
+        for name in Lcspr.FEEDBACK_QUALITY_FIELDS
+    ]
+    themes = [str(row) for row in lcspr.learning_themes.all()]
+    rows.append(("Learning themes identified", "; ".join(themes) or "None"))
+    when = lcspr.considered_on
+    rows.append(("Date the Panel considered the LCSPR", f"{when:%-d %B %Y}" if when else ""))
+    return rows
+
+
+def lcspr_learning_theme_codes(*, lcspr: Lcspr) -> list[str]:
+    """The learning themes the Panel identified, as codes, in the order of the code list."""
+    order = list(LearningTheme.values)
+    codes = lcspr.learning_themes.values_list("theme", flat=True)
+    return sorted(codes, key=order.index)
+
+
+def _display(lcspr: Lcspr, name: str) -> str:
+    return getattr(lcspr, f"get_{name}_display")() or "Not given"
 
 
 def lcspr_display_status(*, lcspr: Lcspr, today: date) -> str:

@@ -3,21 +3,31 @@ row, checks the status and the version the user saw, and records the step in the
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from datetime import date
+from uuid import uuid4
 
+from django.conf import settings
+from django.core.files.base import ContentFile, File
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from rapidreviews.codes import LcsprDecision
+from panel.models import Extent, Quality
+from rapidreviews import documents
+from rapidreviews.codes import LcsprDecision, LearningTheme
 from rapidreviews.models import RapidReview
+from rapidreviews.services import DocumentDownload
 from safeguarding import policy
-from safeguarding.audit import audit_log
+from safeguarding.audiences import notify, panel_secretariat, partnership_leads
+from safeguarding.audit import REDACTED, audit_log
 from safeguarding.dates import date_window_error, long_date
-from safeguarding.errors import DomainConflict, DomainError, DomainInvalid
-from safeguarding.models import AuditAction, User
+from safeguarding.errors import DomainConflict, DomainError, DomainInvalid, DomainNotFound
+from safeguarding.models import AuditAction, Partnership, User
 from safeguarding.moves import authority_partnership_locked
 
-from .models import Lcspr
+from .models import Lcspr, LcsprFinalReport, LcsprLearningTheme
 from .timescales import (
     PANEL_NOTICE_DAYS,
     PLANNED_PUBLICATION_MAX_YEARS,
@@ -333,31 +343,307 @@ def lcspr_publish(
     return lcspr
 
 
+# The final report, uploaded by the partnership.
+
+
+def _final_report_refusal(lcspr: Lcspr, by: User) -> str | None:
+    if lcspr.step_allowed(Lcspr.Step.UPLOAD_FINAL_REPORT, by):
+        return None
+    if lcspr.status == Lcspr.Status.COMMISSIONED:
+        return "Mark the LCSPR as in progress before uploading its final report"
+    return "This LCSPR has been published, so its final report can no longer be replaced"
+
+
+def lcspr_final_report_upload_refusal(*, lcspr: Lcspr, by: User) -> str | None:
+    """Why `by` cannot upload the final report now, or None when they can."""
+    if not policy.can_edit_lcspr(by, lcspr):
+        return "Only a lead of the LCSPR's partnership can upload its final report"
+    return _final_report_refusal(lcspr, by)
+
+
 @transaction.atomic
-def lcspr_feedback_record(
-    *, lcspr: Lcspr, by: User, feedback: str, expected_version: int | None
-) -> Lcspr:
-    """The Panel's feedback on the final report (Panel members and secretariat only)."""
-    if not policy.can_give_lcspr_feedback(by, lcspr):
-        raise LcsprError("Only the Panel can record its feedback on an LCSPR")
-    lcspr = Lcspr.objects.select_for_update().get(pk=lcspr.pk)
-    if expected_version is not None and lcspr.version != expected_version:
-        raise LcsprConflict(lcspr)
-    if not lcspr.step_allowed(Lcspr.Step.FEEDBACK, by):
-        raise LcsprError("The Panel gives its feedback once it has received the final report")
-    if not feedback.strip():
-        raise LcsprInvalid({"feedback": ["Enter the Panel's feedback"]})
-    lcspr.panel_feedback = feedback.strip()
-    lcspr.panel_feedback_at, lcspr.panel_feedback_by = timezone.now(), by
-    _save(lcspr, ["panel_feedback", "panel_feedback_at", "panel_feedback_by"])
+def lcspr_final_report_upload(
+    *,
+    lcspr: Lcspr,
+    by: User,
+    uploaded_file: File | None,
+    reason: str = "",
+    expected_version: int | None,
+) -> LcsprFinalReport:
+    """The partnership uploads its final report (a PDF or a Word DOCX, judged by its content
+    under the rapid review document's rules: `rapidreviews.documents.read_document`).
+
+    The first upload is the Panel's receipt: it records `final_report_received_on` as today
+    (local date), unless the Panel already recorded receiving the report by e-mail, and moves
+    an LCSPR in progress to "final report sent". A replacement, until publication, needs a
+    reason and keeps every earlier version; the date received stays the first one's. The
+    Panel secretariat is told."""
+    lcspr = _lock(
+        lcspr,
+        by,
+        expected_version,
+        refusal="Only a lead of the LCSPR's partnership can upload its final report",
+    )
+    refusal = _final_report_refusal(lcspr, by)
+    if refusal:
+        raise LcsprError(refusal)
+    replacing = lcspr.has_final_report
+    errors: dict[str, list[str]] = {}
+    data, info = b"", None
+    if uploaded_file is None:
+        errors["document"] = ["Select the final report"]
+    else:
+        try:
+            data, info = documents.read_document(uploaded_file)
+        except documents.DocumentRejected as exc:
+            errors["document"] = [exc.message]
+    if replacing and not reason.strip():
+        errors["reason"] = ["Enter why the final report is being replaced"]
+    if errors:
+        raise LcsprInvalid(errors)
+
+    report = LcsprFinalReport(
+        lcspr=lcspr,
+        number=lcspr.final_report_version + 1,
+        name=documents.document_display_name(uploaded_file.name or "", info.kind),
+        kind=info.kind,
+        page_count=info.page_count,
+        size_bytes=len(data),
+        replacement_reason=reason.strip() if replacing else "",
+        uploaded_at=timezone.now(),
+        uploaded_by=by,
+    )
+    storage = report.file.storage
+    report.file.save(f"{uuid4().hex}.{info.kind}", ContentFile(data), save=False)
+    try:
+        report.save()
+        changes = _record_final_report(lcspr, report)
+    except Exception:
+        storage.delete(report.file.name)  # nothing refers to it
+        raise
+    pages = "page count not known" if info.page_count is None else f"{info.page_count} pages"
+    what = f"version {report.number}, {info.kind.upper()}, {pages}"
     audit_log(
         actor=by,
         action=AuditAction.UPDATE,
         obj=lcspr,
-        changes={"panel_feedback": lcspr.panel_feedback},
-        message="The Panel's feedback recorded",
+        changes=changes,
+        message=f"Final report replaced ({what}). Reason: {report.replacement_reason}"
+        if replacing
+        else f"Final report uploaded ({what})",
     )
+    _tell_panel_of_final_report(lcspr, report)
+    return report
+
+
+def _record_final_report(lcspr: Lcspr, report: LcsprFinalReport) -> dict:
+    """The LCSPR's side of an upload: its current version, and on the first upload the date
+    received and the status. The audit entry's changes."""
+    fields = ["final_report_version"]
+    changes: dict = {
+        "final_report_version": [lcspr.final_report_version, report.number],
+        # A file's name may name the child: that it changed, never what it says.
+        "document_name": REDACTED,
+        "size_bytes": report.size_bytes,
+        "pages": report.page_count,
+        "type": report.kind,
+    }
+    lcspr.final_report_version = report.number
+    if lcspr.final_report_received_on is None:
+        lcspr.final_report_received_on = timezone.localdate(report.uploaded_at)
+        lcspr.final_report_recorded_by = report.uploaded_by
+        fields += ["final_report_received_on", "final_report_recorded_by"]
+        changes["final_report_received_on"] = lcspr.final_report_received_on.isoformat()
+    if lcspr.status == Lcspr.Status.IN_PROGRESS:
+        changes["status"] = [lcspr.status, Lcspr.Status.FINAL_REPORT_SENT]
+        lcspr.status = Lcspr.Status.FINAL_REPORT_SENT
+        fields.append("status")
+    changes["panel_notice_days"] = lcspr.panel_notice_days
+    _save(lcspr, fields)
+    return changes
+
+
+def _tell_panel_of_final_report(lcspr: Lcspr, report: LcsprFinalReport) -> None:
+    """The Panel secretariat (safeguarding.audiences): a report to read and consider."""
+    reference = lcspr.rapid_review.notification.reference
+    url = reverse("lcsprs:lcspr-detail", args=[lcspr.pk])
+    verb = "replaced" if report.number > 1 else "uploaded"
+    body = (
+        f"{lcspr.partnership} has {verb} the final report of its LCSPR for {reference} "
+        f"(version {report.number})."
+    )
+    notify(
+        panel_secretariat(),
+        subject=f"{reference}: LCSPR final report {verb}",
+        body=body,
+        url=url,
+        email_body=f"{body}\n\nSign in to read it: {settings.SITE_URL}{url}\n",
+        related=lcspr,
+        dedupe_key=f"lcspr-final-report-{report.pk}",
+    )
+
+
+def lcspr_final_report_download(*, report: LcsprFinalReport, by: User) -> DocumentDownload:
+    """Open one version of the final report for `by` to download, and record that they did.
+    The caller reads the LCSPR through `selectors.lcspr_get_for_user`, so `by` may see it."""
+    if not report.file:
+        raise DomainNotFound("This final report's file is no longer kept")
+    opened = report.file.storage.open(report.file.name, "rb")
+    audit_log(
+        actor=by,
+        action=AuditAction.EXPORT,
+        obj=report.lcspr,
+        changes={"final_report_version": report.number, "type": report.kind},
+        message=f"Downloaded the final report (version {report.number})",
+    )
+    return DocumentDownload(
+        file=opened,
+        filename=report.name or f"lcspr-final-report.{report.kind}",
+        content_type=documents.CONTENT_TYPES.get(report.kind, "application/octet-stream"),
+    )
+
+
+# The Panel's structured feedback on the final report.
+
+
+@dataclass(frozen=True)
+class FeedbackAnswers:
+    """The Panel's answers on the final report, as the form and the API give them (codes;
+    "" for an answer not given). Keys of `quality` are `Lcspr.FEEDBACK_QUALITY_FIELDS`."""
+
+    quality: dict[str, str] = field(default_factory=dict)
+    themes: Collection[str] = ()
+    considered_on: date | None = None
+    feedback: str = ""
+
+
+# Each structured answer: its scale and the message when it is missing or not on the scale.
+FEEDBACK_SCALES: dict[str, tuple[type, str]] = {
+    "feedback_analysis_quality": (Quality, "Select how thorough the analysis was"),
+    "feedback_lived_experience": (
+        Quality,
+        "Select how well the report considered the child's lived experience",
+    ),
+    "feedback_race_ethnicity_culture": (
+        Quality,
+        "Select how well the report considered race, ethnicity and culture",
+    ),
+    "recommendations_smart": (Extent, "Select whether the recommendations are SMART"),
+    "child_voice_heard": (Extent, "Select whether the child's voice was heard"),
+}
+THEMES_REQUIRED = "Select the learning themes the Panel identified"
+CONSIDERED_SUBJECT = "The date the Panel considered the LCSPR"
+
+
+def _feedback_errors(lcspr: Lcspr, answers: FeedbackAnswers) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for name, (scale, message) in FEEDBACK_SCALES.items():
+        if answers.quality.get(name, "") not in scale.values:
+            errors[name] = [message]
+    themes = list(answers.themes)
+    if not themes or any(theme not in LearningTheme.values for theme in themes):
+        errors["themes"] = [THEMES_REQUIRED]
+    errors.update(
+        _date_errors(
+            "considered_on",
+            answers.considered_on,
+            subject=CONSIDERED_SUBJECT,
+            not_before=lcspr.final_report_received_on,
+            not_before_label="the Panel received the final report",
+        )
+    )
+    if not answers.feedback.strip():
+        errors["feedback"] = ["Enter the Panel's feedback"]
+    return errors
+
+
+def _themes_label(codes: Collection[str]) -> str:
+    return "; ".join(LearningTheme(code).label for code in sorted(codes)) or ""
+
+
+@transaction.atomic
+def lcspr_feedback_record(
+    *, lcspr: Lcspr, by: User, answers: FeedbackAnswers, expected_version: int | None
+) -> Lcspr:
+    """The Panel's structured feedback on the final report (Panel members and secretariat
+    only): the quality of the analysis, of the child's lived experience and of race,
+    ethnicity and culture; whether the recommendations are SMART and the child's voice heard;
+    the learning themes; the date the Panel considered the LCSPR (not in the future, not
+    before the final report was received); and its written feedback. Recording it again is a
+    correction: the history shows what changed. The partnership's leads are told."""
+    lcspr = _lock(
+        lcspr,
+        by,
+        expected_version,
+        allowed=policy.can_give_lcspr_feedback,
+        refusal="Only the Panel can record its feedback on an LCSPR",
+    )
+    if not lcspr.step_allowed(Lcspr.Step.FEEDBACK, by):
+        raise LcsprError("The Panel gives its feedback once it has received the final report")
+    errors = _feedback_errors(lcspr, answers)
+    if errors:
+        raise LcsprInvalid(errors)
+    correcting = bool(lcspr.panel_feedback)
+    before = {name: getattr(lcspr, name) for name in Lcspr.FEEDBACK_QUALITY_FIELDS}
+    before["considered_on"] = lcspr.considered_on
+    before["panel_feedback"] = lcspr.panel_feedback
+    themes_before = set(lcspr.learning_themes.values_list("theme", flat=True))
+    after = {name: answers.quality[name] for name in Lcspr.FEEDBACK_QUALITY_FIELDS}
+    after["considered_on"] = answers.considered_on
+    after["panel_feedback"] = answers.feedback.strip()
+    themes_after = set(answers.themes)
+
+    changes = {
+        name: [_plain(before[name]), _plain(value)]
+        for name, value in after.items()
+        if before[name] != value
+    }
+    if themes_before != themes_after:
+        changes["learning_themes"] = [_themes_label(themes_before), _themes_label(themes_after)]
+    if correcting and not changes:
+        raise LcsprInvalid(
+            {"non_field_errors": ["Change at least one answer to correct the feedback"]}
+        )
+
+    for name, value in after.items():
+        setattr(lcspr, name, value)
+    lcspr.panel_feedback_at, lcspr.panel_feedback_by = timezone.now(), by
+    _save(lcspr, [*after, "panel_feedback_at", "panel_feedback_by"])
+    lcspr.learning_themes.exclude(theme__in=themes_after).delete()
+    LcsprLearningTheme.objects.bulk_create(
+        [LcsprLearningTheme(lcspr=lcspr, theme=theme) for theme in themes_after - themes_before]
+    )
+    audit_log(
+        actor=by,
+        action=AuditAction.UPDATE,
+        obj=lcspr,
+        changes=changes,
+        message="The Panel's feedback corrected" if correcting else "The Panel's feedback recorded",
+    )
+    _tell_partnership_of_feedback(lcspr, correcting)
     return lcspr
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _tell_partnership_of_feedback(lcspr: Lcspr, correcting: bool) -> None:
+    """The leads of the partnership covering the authority now (safeguarding.audiences). The
+    feedback may describe the case, so the e-mail gives only the reference and a link."""
+    reference = lcspr.rapid_review.notification.reference
+    url = reverse("lcsprs:lcspr-detail", args=[lcspr.pk])
+    what = "corrected its feedback" if correcting else "recorded its feedback"
+    body = f"The Panel has {what} on the final report of your LCSPR for {reference}."
+    notify(
+        partnership_leads(Partnership.objects.get(pk=lcspr.authority_partnership_id)),
+        subject=f"{reference}: the Panel's feedback on your LCSPR",
+        body=body,
+        url=url,
+        email_body=f"{body}\n\nSign in to read it: {settings.SITE_URL}{url}\n",
+        related=lcspr,
+        dedupe_key=f"lcspr-feedback-{lcspr.pk}-{lcspr.version}",
+    )
 
 
 # Correcting a date, with a reason.

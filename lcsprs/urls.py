@@ -16,6 +16,16 @@ urlpatterns = [
     ),
     path("<int:pk>/publish/", views.lcspr_publish, name="lcspr-publish"),
     path("<int:pk>/feedback/", views.lcspr_feedback, name="lcspr-feedback"),
+    path(
+        "<int:pk>/final-report/upload/",
+        views.lcspr_final_report_upload,
+        name="lcspr-final-report-upload",
+    ),
+    path(
+        "<int:pk>/final-report/versions/<int:number>/",
+        views.lcspr_final_report_download,
+        name="lcspr-final-report-download",
+    ),
     path("<int:pk>/correct-a-date/", views.lcspr_date_correct, name="lcspr-date-correct"),
     path(
         "commission/rapid-review/<int:review_pk>/",

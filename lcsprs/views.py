@@ -5,9 +5,10 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from rapidreviews.reflection import reflective_questions_for
@@ -15,6 +16,8 @@ from rapidreviews.selectors import rapid_review_get_for_user
 from safeguarding import policy
 from safeguarding.audit import audit_list, case_access_log
 from safeguarding.dates import long_date
+from safeguarding.downloads import safe_download
+from safeguarding.errors import DomainNotFound
 from safeguarding.filter_forms import filtered_list
 from safeguarding.forms import form_add_errors
 from safeguarding.history import case_history
@@ -68,7 +71,6 @@ STEP_FORMS = {
     Lcspr.Step.FINAL_REPORT: ("final_report_form", forms.FinalReportForm),
     Lcspr.Step.PUBLISH: ("publish_form", forms.PublishForm),
     Lcspr.Step.PLANNED_PUBLICATION: ("planned_form", forms.PlannedPublicationForm),
-    Lcspr.Step.FEEDBACK: ("feedback_form", forms.FeedbackForm),
 }
 
 
@@ -79,10 +81,11 @@ def _step_forms(user, lcspr: Lcspr) -> dict[str, object]:
         "version": lcspr.version,
         "received_on": timezone.localdate(),
         "planned_on": lcspr.planned_publication_date,
-        "feedback": lcspr.panel_feedback,
     }
     step: dict[str, object] = {}
     for available in lcspr.available_transitions(user):
+        if available not in STEP_FORMS:
+            continue  # a step on its own page (the final report, the Panel's feedback)
         name, form_class = STEP_FORMS[available]
         step[name] = form_class(
             initial={k: v for k, v in initial.items() if k in form_class.base_fields}
@@ -120,6 +123,12 @@ def _render_detail(request: HttpRequest, lcspr: Lcspr, bound: dict | None = None
             "can_correct_dates": bool(lcspr.correctable_dates(request.user)),
             "records_receipt": policy.can_record_lcspr_receipt(request.user, lcspr),
             "reflective_questions": reflective_questions_for(lcspr.rapid_review),
+            "final_reports": list(selectors.lcspr_final_report_list(lcspr=lcspr)),
+            "can_upload_final_report": lcspr.step_allowed(
+                Lcspr.Step.UPLOAD_FINAL_REPORT, request.user
+            ),
+            "can_give_feedback": lcspr.step_allowed(Lcspr.Step.FEEDBACK, request.user),
+            "feedback_rows": selectors.lcspr_feedback_rows(lcspr=lcspr),
             **step,
         },
     )
@@ -267,23 +276,125 @@ def lcspr_publish(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+def _conflict(request: HttpRequest, form, exc: services.LcsprConflict) -> Lcspr:
+    """A stale page: say so, and carry the current version so the user can try again."""
+    form.add_error(None, str(exc))
+    data = request.POST.copy()
+    data["version"] = str(exc.current.version)
+    form.data = data
+    return exc.current
+
+
+@login_required
+def lcspr_final_report_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """The partnership uploads its final report, or replaces it with a reason."""
+    lcspr = selectors.lcspr_get_for_editing(user=request.user, pk=pk)
+    refusal = services.lcspr_final_report_upload_refusal(lcspr=lcspr, by=request.user)
+    if refusal:
+        messages.error(request, f"{refusal}.")
+        return redirect("lcsprs:lcspr-detail", pk=lcspr.pk)
+    replacing = lcspr.has_final_report
+    if request.method == "POST":
+        form = forms.FinalReportUploadForm(request.POST, request.FILES, replacing=replacing)
+        if form.is_valid():
+            try:
+                report = services.lcspr_final_report_upload(
+                    lcspr=lcspr,
+                    by=request.user,
+                    uploaded_file=form.cleaned_data["document"],
+                    reason=form.cleaned_data.get("reason", ""),
+                    expected_version=form.cleaned_data["version"],
+                )
+            except services.LcsprConflict as exc:
+                lcspr = _conflict(request, form, exc)
+            except services.LcsprInvalid as exc:
+                form_add_errors(form, exc.errors)
+            except services.LcsprError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    f"The final report is uploaded (version {report.number}). The Panel "
+                    "has been told.",
+                )
+                return redirect("lcsprs:lcspr-detail", pk=lcspr.pk)
+    else:
+        form = forms.FinalReportUploadForm(initial={"version": lcspr.version}, replacing=replacing)
+    return render(
+        request,
+        "lcsprs/lcspr_final_report_upload.html",
+        {
+            "lcspr": lcspr,
+            "notification": lcspr.rapid_review.notification,
+            "form": form,
+            "replacing": replacing,
+            "current": next(iter(selectors.lcspr_final_report_list(lcspr=lcspr)), None),
+            "notice_days": PANEL_NOTICE_DAYS,
+        },
+    )
+
+
+@never_cache
+@login_required
+def lcspr_final_report_download(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """One version of the final report, to anyone who may see the LCSPR (audited)."""
+    lcspr = selectors.lcspr_get_for_user(user=request.user, pk=pk)
+    report = selectors.lcspr_final_report_get(lcspr=lcspr, number=number)
+    try:
+        download = services.lcspr_final_report_download(report=report, by=request.user)
+    except DomainNotFound as exc:
+        raise Http404 from exc
+    return safe_download(download)
+
+
 @login_required
 def lcspr_feedback(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Panel records its structured feedback on the final report, or corrects it."""
     lcspr = selectors.lcspr_get_for_user(user=request.user, pk=pk)
     policy.require(policy.can_give_lcspr_feedback(request.user, lcspr))
-    return _step(
+    if not lcspr.step_allowed(Lcspr.Step.FEEDBACK, request.user):
+        messages.error(
+            request, "The Panel gives its feedback once it has received the final report."
+        )
+        return redirect("lcsprs:lcspr-detail", pk=lcspr.pk)
+    correcting = bool(lcspr.panel_feedback)
+    if request.method == "POST":
+        form = forms.FeedbackForm(request.POST)
+        if form.is_valid():
+            try:
+                services.lcspr_feedback_record(
+                    lcspr=lcspr,
+                    by=request.user,
+                    answers=form.answers(),
+                    expected_version=form.cleaned_data["version"],
+                )
+            except services.LcsprConflict as exc:
+                lcspr = _conflict(request, form, exc)
+            except services.LcsprInvalid as exc:
+                form_add_errors(form, exc.errors)
+            except services.LcsprError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(
+                    request,
+                    "The Panel's feedback is "
+                    + ("corrected" if correcting else "recorded")
+                    + ". The partnership has been told.",
+                )
+                return redirect("lcsprs:lcspr-detail", pk=lcspr.pk)
+    else:
+        themes = selectors.lcspr_learning_theme_codes(lcspr=lcspr)
+        form = forms.FeedbackForm(initial=forms.FeedbackForm.initial_for(lcspr, themes))
+    return render(
         request,
-        lcspr,
-        form=forms.FeedbackForm(request.POST),
-        name="feedback_form",
-        save=lambda data: services.lcspr_feedback_record(
-            lcspr=lcspr,
-            by=request.user,
-            feedback=data["feedback"],
-            expected_version=data["version"],
-        ),
-        success="The Panel's feedback is recorded.",
+        "lcsprs/lcspr_feedback.html",
+        {
+            "lcspr": lcspr,
+            "notification": lcspr.rapid_review.notification,
+            "form": form,
+            "correcting": correcting,
+            "current": next(iter(selectors.lcspr_final_report_list(lcspr=lcspr)), None),
+        },
     )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from django.conf import settings
+from django.core.files.base import File
 
 from safeguarding import files
 from safeguarding.files import (
@@ -29,6 +30,7 @@ __all__ = [
     "document_display_name",
     "document_max_bytes",
     "inspect_document",
+    "read_document",
     "size_label",
     "too_large_message",
 ]
@@ -64,6 +66,19 @@ def inspect_document(data: bytes, *, max_bytes: int | None = None) -> DocumentIn
         messages=MESSAGES,
     )
     return DocumentInfo(info.kind, info.content_type, info.page_count)  # type: ignore[arg-type]
+
+
+def read_document(uploaded_file: File) -> tuple[bytes, DocumentInfo]:
+    """Read an uploaded document and judge it (`inspect_document`): its bytes and what it is,
+    or `DocumentRejected`. An oversized file is refused before it is read, and the read is
+    capped too, should its size lie. Shared by every upload of a review document (the rapid
+    review's, the LCSPR's final report), so one rule is written once."""
+    max_bytes = document_max_bytes()
+    if uploaded_file.size is not None and uploaded_file.size > max_bytes:
+        raise DocumentRejected(too_large_message(max_bytes))
+    uploaded_file.seek(0)
+    data = uploaded_file.read(max_bytes + 1)
+    return data, inspect_document(data, max_bytes=max_bytes)
 
 
 def document_display_name(name: str, kind: str) -> str:

@@ -15,8 +15,9 @@ known health needs (the age at the incident is kept, worked out from the date of
 only that was recorded), the placement postcode (its IMD decile is kept), the free text that
 describes the child's circumstances (the SIN summary, the reasons given for lateness and for the
 child in focus, the review's summary of facts, relevant information, reflection, immediate
-action and LCSPR rationale), the review document (file and name) and the SIN's attachments
-(files, names and descriptions; their type and size are kept). Kept: references
+action and LCSPR rationale), the review document (file and name), the LCSPR's uploaded final
+reports (files, names and replacement reasons) and the SIN's attachments (files, names and
+descriptions; their type and size are kept). Kept: references
 (SIN-2024-000123, "Child A"), every coded answer, every date and time-keeping figure, the
 Panel's decisions and letters (they name the SIN and the child's pseudonymous reference, not the
 child) and the LCSPR's dates and public link."""
@@ -116,7 +117,25 @@ def case_anonymise(notification: Notification, now: datetime) -> dict:
             document="", document_name="", **dict.fromkeys(REVIEW_TEXT, "")
         )
         removed += [f"rapid_review.{name}" for name in (*REVIEW_TEXT, "document")]
+        removed += _lcspr_final_reports_remove(review)
     return {"children": children, "removed": removed}
+
+
+def _lcspr_final_reports_remove(review: RapidReview) -> list[str]:
+    """The LCSPR's uploaded final reports (every version) may name the child: their files,
+    names and replacement reasons go; that there were versions, of what type, size and page
+    count, stays (a published report stays public at its link)."""
+    if not hasattr(review, "lcspr"):
+        return []
+    reports = review.lcspr.final_reports.all()
+    for report in reports:
+        if report.file:
+            report.file.delete(save=False)
+    # A replacement keeps a reason (a database constraint): it says it was removed.
+    replaced = reports.exclude(number=1).update(replacement_reason=WITHDRAWAL_REASON_REMOVED)
+    if reports.update(file="", name="") or replaced:
+        return ["lcspr.final_reports"]
+    return []
 
 
 register(

@@ -30,10 +30,12 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):g} MB"
 
 
-# The API's file uploads (multipart): a SIN attachment, and a message on a rapid review or an
-# LCSPR with its files (panel.conversation_api). They may send what a page may.
+# The API's file uploads (multipart): a SIN attachment, a message on a rapid review or an
+# LCSPR with its files (panel.conversation_api), and an LCSPR's final report (lcsprs.api).
+# They may send what a page may.
 API_UPLOAD_PATH = re.compile(
-    r"^/api/v1/(notifications/\d+/attachments|panel/(reviews|lcsprs)/\d+/messages)/$"
+    r"^/api/v1/(notifications/\d+/attachments|panel/(reviews|lcsprs)/\d+/messages"
+    r"|lcsprs/\d+/final-report)/$"
 )
 
 

@@ -630,11 +630,18 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("lcsprs:lcspr-final-report", POST, can_record_lcspr_receipt, "lcspr"),
     Endpoint("lcsprs:lcspr-planned-publication", POST, can_edit_lcspr, "lcspr"),
     Endpoint("lcsprs:lcspr-publish", POST, can_edit_lcspr, "lcspr"),
-    Endpoint("lcsprs:lcspr-feedback", POST, can_give_lcspr_feedback, "lcspr"),
+    Endpoint("lcsprs:lcspr-feedback", FORM, can_give_lcspr_feedback, "lcspr"),
+    Endpoint("lcsprs:lcspr-final-report-upload", FORM, can_edit_lcspr, "lcspr"),
+    Endpoint("lcsprs:lcspr-final-report-download", GET, is_signed_in, case="lcspr_final_report"),
     Endpoint("lcsprs:lcspr-date-correct", FORM, can_correct_lcspr_dates, "lcspr"),
     Endpoint("lcsprs:lcspr-commission", FORM, can_edit_review, "submitted_review"),
     Endpoint("lcsprs-api:lcspr-list", GET, is_signed_in),
     Endpoint("lcsprs-api:lcspr-detail", GET, is_signed_in, case="lcspr"),
+    Endpoint("lcsprs-api:lcspr-final-report", POST, can_edit_lcspr, "lcspr"),
+    Endpoint(
+        "lcsprs-api:lcspr-final-report-download", GET, is_signed_in, case="lcspr_final_report"
+    ),
+    Endpoint("lcsprs-api:lcspr-feedback", POST, can_give_lcspr_feedback, "lcspr"),
     # Statistics
     Endpoint("analytics:statistics-index", GET, can_read_statistics),
     Endpoint("analytics:statistics-year", GET, can_read_statistics, case="year"),

@@ -31,7 +31,7 @@ from safeguarding.codes import Role
 from safeguarding.models import AccountRequest, InboxMessage, LocalAuthority, PreparedDocument
 
 from .factories import FACTORY_FOR_ROLE
-from .lcsprs.factories import LcsprFactory
+from .lcsprs.factories import LcsprFactory, final_report_upload
 from .notifications.factories import (
     DraftNotificationFactory,
     NotificationChildFactory,
@@ -287,6 +287,10 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         made, item = meeting()
         return {"pk": made.pk, "item_pk": item.pk}, NATIONAL
 
+    def lcspr_final_report():
+        report = final_report_upload()
+        return {"pk": report.lcspr_id, "number": report.number}, LEEDS_SCOPE
+
     # CompleteReviewFactory: a review being drafted, with its document.
     builders = {
         # A case's messages: the Panel and the case's partnership leads; nobody else, not even
@@ -321,6 +325,7 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         "decision": lambda: ({"pk": PanelDecisionFactory().pk}, LEEDS_SCOPE),
         "letter": letter,
         "lcspr": lambda: ({"pk": LcsprFactory().pk}, LEEDS_SCOPE),
+        "lcspr_final_report": lcspr_final_report,
         # Two Leeds SINs linked as cases (issue 17): seen with the SIN, DfE and Ofsted too.
         "linked_case": linked_case,
         # Two Leeds SINs that may be the same incident: seen by whoever sees both.

@@ -30,14 +30,8 @@ def rapid_review_document_upload(
     content type. It is stored under a generated name; the name it was uploaded with is kept,
     cleaned, only to show and to name downloads. The replaced file is deleted after commit."""
     review = _lock_for_section(review, "document", expected_version, by)
-    max_bytes = documents.document_max_bytes()
-    # Refuse an oversized file before reading it; the read is capped too, should the size lie.
-    if uploaded_file.size is not None and uploaded_file.size > max_bytes:
-        raise RapidReviewInvalid({"document": [documents.too_large_message(max_bytes)]})
-    uploaded_file.seek(0)
-    data = uploaded_file.read(max_bytes + 1)
     try:
-        info = documents.inspect_document(data, max_bytes=max_bytes)
+        data, info = documents.read_document(uploaded_file)
     except documents.DocumentRejected as exc:
         raise RapidReviewInvalid({"document": [exc.message]}) from exc
 

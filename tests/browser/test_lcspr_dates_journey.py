@@ -44,7 +44,7 @@ def test_lcspr_dates_are_checked_when_entered_and_corrected_with_a_reason(page: 
     sign_in(page, "partnership-lead")
     page.goto(detail)
     expect(page.get_by_role("heading", name=re.compile("LCSPR"), level=1)).to_be_visible()
-    expect(page.get_by_text("The Panel records the date it receives it")).to_be_visible()
+    expect(page.get_by_text("the Panel receives it on the day it is uploaded")).to_be_visible()
     receipt_legend = "When did the Panel receive the final report?"
     expect(page.get_by_role("group", name=receipt_legend)).to_have_count(0)
     assert_accessible(page)

@@ -4,9 +4,10 @@ partnership decided to hold an LCSPR."""
 from datetime import timedelta
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from lcsprs.models import Lcspr
+from lcsprs.models import Lcspr, LcsprFinalReport
 from lcsprs.timescales import lcspr_due_date
 from rapidreviews.models import RapidReview
 
@@ -68,3 +69,43 @@ FACTORY_FOR_STATUS = {
     Lcspr.Status.FINAL_REPORT_SENT: FinalReportSentLcsprFactory,
     Lcspr.Status.PUBLISHED: PublishedLcsprFactory,
 }
+
+
+def final_report_upload(
+    lcspr: Lcspr | None = None, *, data: bytes | None = None, name: str = "final-report.pdf"
+) -> LcsprFinalReport:
+    """The partnership's lead uploads a final report (a one-page PDF unless `data` is given)
+    through the service, on an LCSPR in progress unless one is given."""
+    from lcsprs import services
+
+    from ..factories import PartnershipLeadFactory
+    from ..rapidreviews.factories import pdf_bytes
+
+    lcspr = lcspr or InProgressLcsprFactory()
+    lead = PartnershipLeadFactory(partnership=lcspr.partnership)
+    return services.lcspr_final_report_upload(
+        lcspr=lcspr,
+        by=lead,
+        uploaded_file=SimpleUploadedFile(name, pdf_bytes() if data is None else data),
+        reason="A corrected version." if lcspr.has_final_report else "",
+        expected_version=None,
+    )
+
+
+def feedback_answers(**overrides):
+    """The Panel's structured feedback, every answer given (considered today)."""
+    from lcsprs.services import FeedbackAnswers
+
+    values = {
+        "quality": {
+            "feedback_analysis_quality": "good",
+            "feedback_lived_experience": "adequate",
+            "feedback_race_ethnicity_culture": "needs_improvement",
+            "recommendations_smart": "partly",
+            "child_voice_heard": "yes",
+        },
+        "themes": ["curiosity", "escalation"],
+        "considered_on": timezone.localdate(),
+        "feedback": "Synthetic feedback: a clear chronology.",
+    }
+    return FeedbackAnswers(**{**values, **overrides})

@@ -155,7 +155,7 @@ def test_the_partnership_cannot_set_the_receipt_date(lead_client, lead):
 
     html = lead_client.get(url("lcspr-detail", lcspr.pk)).content.decode()
     assert 'name="received_on_0"' not in html
-    assert "The Panel records the date it receives it" in html
+    assert "the Panel receives it on the day it is uploaded" in html
     data = {"version": lcspr.version, **date_fields("received_on", date(2025, 6, 1))}
     assert lead_client.post(url("lcspr-final-report", lcspr.pk), data).status_code == 403
     with pytest.raises(services.LcsprError, match="Only the Panel"):

@@ -19,6 +19,7 @@ from .factories import (
     FinalReportSentLcsprFactory,
     InProgressLcsprFactory,
     LcsprFactory,
+    feedback_answers,
 )
 
 pytestmark = pytest.mark.django_db
@@ -237,11 +238,16 @@ def test_only_panel_roles_give_feedback(make_user, leeds, role, allowed):
     by = make_user(role, **kwargs)
     if allowed:
         services.lcspr_feedback_record(
-            lcspr=lcspr, by=by, feedback="Clear learning.", expected_version=None
+            lcspr=lcspr,
+            by=by,
+            answers=feedback_answers(feedback="Clear learning."),
+            expected_version=None,
         )
     else:
         with pytest.raises(services.LcsprError, match="Only the Panel"):
-            services.lcspr_feedback_record(lcspr=lcspr, by=by, feedback="x", expected_version=None)
+            services.lcspr_feedback_record(
+                lcspr=lcspr, by=by, answers=feedback_answers(), expected_version=None
+            )
     lcspr.refresh_from_db()
     assert (lcspr.panel_feedback == "Clear learning.") is allowed
 
@@ -251,7 +257,7 @@ def test_feedback_waits_for_the_final_report(make_user):
         services.lcspr_feedback_record(
             lcspr=InProgressLcsprFactory(),
             by=make_user(Role.PANEL_MEMBER),
-            feedback="Too early",
+            answers=feedback_answers(feedback="Too early"),
             expected_version=None,
         )
 

@@ -174,10 +174,20 @@ def test_the_panel_gives_feedback_and_leads_cannot(client, lead_client, make_use
     lcspr = FinalReportSentLcsprFactory()
     data = {"version": lcspr.version, "feedback": "Strong analysis."}
     assert lead_client.post(url("lcspr-feedback", lcspr.pk), data).status_code == 403
-    assert "Save feedback" not in lead_client.get(url("lcspr-detail", lcspr.pk)).content.decode()
+    assert lead_client.get(url("lcspr-feedback", lcspr.pk)).status_code == 403
+    assert "Record the Panel" not in lead_client.get(url("lcspr-detail", lcspr.pk)).content.decode()
     client.force_login(make_user(Role.PANEL_MEMBER))
-    assert "Save feedback" in client.get(url("lcspr-detail", lcspr.pk)).content.decode()
+    assert "Record the Panel" in client.get(url("lcspr-detail", lcspr.pk)).content.decode()
     assert client.post(url("lcspr-start", lcspr.pk), {"version": 0}).status_code == 403
+    data |= {
+        "feedback_analysis_quality": "good",
+        "feedback_lived_experience": "good",
+        "feedback_race_ethnicity_culture": "adequate",
+        "recommendations_smart": "yes",
+        "child_voice_heard": "partly",
+        "themes": ["curiosity"],
+        **date_fields("considered_on", lcspr.final_report_received_on),
+    }
     assert client.post(url("lcspr-feedback", lcspr.pk), data).status_code == 302
     lcspr.refresh_from_db()
     assert lcspr.panel_feedback == "Strong analysis."
