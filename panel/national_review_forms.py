@@ -145,6 +145,7 @@ class StatusForm(forms.Form):
         label="Link to the published review",
         required=False,
         max_length=500,
+        assume_scheme="https",
         help_text="Only when recording publication",
         error_messages={"invalid": "Enter the link as a web address, like https://www.gov.uk/…"},
     )
