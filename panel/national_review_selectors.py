@@ -152,3 +152,16 @@ def national_review_cases_for_case(
     if policy.is_partnership_lead(user) and _own_reviews(user).filter(pk=rapid_review.pk).exists():
         return cases.filter(status=ACCEPTED)
     return cases.none()
+
+
+def national_review_waiting_count(*, user: User) -> int:
+    """What waits on the secretariat: proposed national reviews, and cases proposed for a
+    review still open."""
+    if not policy.can_see_national_reviews(user):
+        return 0
+    reviews = NationalReview.objects.filter(status=NationalReview.Status.PROPOSED).count()
+    cases = NationalReviewCase.objects.filter(
+        status=NationalReviewCase.Status.PROPOSED,
+        review__status__in=NationalReview.OPEN_STATUSES,
+    ).count()
+    return reviews + cases

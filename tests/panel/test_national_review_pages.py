@@ -326,3 +326,13 @@ def test_a_bad_choice_on_the_propose_form_is_an_error_not_a_500(client, people):
         {"national_review": "new", "title": "T", "theme": "T", "reason": REASON},
     )
     assert "has not been submitted to the Panel" in response.content.decode()
+
+
+def test_the_secretariat_home_page_counts_what_waits_on_its_decision(client, people):
+    propose(PanelReviewFactory(), people["member"])  # a new review, and its case
+    client.force_login(people["secretariat"])
+    page = client.get(reverse("home")).content.decode()
+    assert "National reviews and cases proposed, waiting for your decision" in page
+    client.force_login(people["member"])
+    page = client.get(reverse("home")).content.decode()
+    assert "National reviews and cases proposed" not in page
