@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import api, conversation_api, meeting_api
+from . import api, conversation_api, meeting_api, national_review_api
 
 app_name = "panel-api"
 
@@ -53,5 +53,30 @@ urlpatterns = [
         "meetings/<int:pk>/agenda/<int:item_pk>/",
         meeting_api.AgendaItemDetailApi.as_view(),
         name="agenda-item-detail",
+    ),
+    path(
+        "national-reviews/",
+        national_review_api.NationalReviewListApi.as_view(),
+        name="national-review-list",
+    ),
+    path(
+        "national-reviews/<int:pk>/",
+        national_review_api.NationalReviewDetailApi.as_view(),
+        name="national-review-detail",
+    ),
+    path(
+        "national-reviews/<int:pk>/status/",
+        national_review_api.NationalReviewStatusApi.as_view(),
+        name="national-review-status",
+    ),
+    path(
+        "national-reviews/cases/<int:pk>/decision/",
+        national_review_api.NationalReviewCaseDecideApi.as_view(),
+        name="national-review-case-decide",
+    ),
+    path(
+        "reviews/<int:review_pk>/national-review-proposals/",
+        national_review_api.NationalReviewProposeApi.as_view(),
+        name="national-review-propose",
     ),
 ]

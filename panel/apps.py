@@ -17,7 +17,17 @@ class PanelConfig(AppConfig):
         from safeguarding.demo import register_demo_loader
         from safeguarding.navigation import NavItem, register
 
-        from . import attention, case_file, case_links, deadlines, history, retention  # noqa: F401
+        from . import (  # noqa: F401
+            attention,
+            case_file,
+            case_links,
+            deadlines,
+            history,
+            national_review_attention,
+            national_review_case_links,
+            national_review_history,
+            retention,
+        )
         from .agenda_pack import register_agenda_pack
 
         register(

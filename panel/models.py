@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from rapidreviews import codes as review_codes
 from rapidreviews.models import RapidReview
 from safeguarding.encrypted import EncryptedTextField
 
@@ -507,3 +508,139 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"Item {self.position} of {self.meeting}"
+
+
+# --- National review referrals (issue 18, item 3): panel.national_reviews ------------------------
+
+
+class NationalReview(models.Model):
+    """A national or thematic review the Panel runs on several cases: proposed by a Panel
+    member (with a first case), commissioned or declined by the secretariat, then in
+    progress and published. Edited with optimistic locking (`version`)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        COMMISSIONED = "commissioned", "Commissioned"
+        IN_PROGRESS = "in_progress", "In progress"
+        PUBLISHED = "published", "Published"
+        DECLINED = "declined", "Declined"
+
+    # {target: {sources}}: one step forward at a time, never back; only a proposed review can
+    # be declined, and a declined or published review stays so.
+    TRANSITIONS = {
+        Status.COMMISSIONED: {Status.PROPOSED},
+        Status.IN_PROGRESS: {Status.COMMISSIONED},
+        Status.PUBLISHED: {Status.IN_PROGRESS},
+        Status.DECLINED: {Status.PROPOSED},
+    }
+    # Cases may be proposed for a review still to be decided or being done; they are accepted
+    # only once the review is commissioned (a case is never told it is in a review the
+    # secretariat may yet decline).
+    OPEN_STATUSES = frozenset({Status.PROPOSED, Status.COMMISSIONED, Status.IN_PROGRESS})
+    ACCEPTING_STATUSES = frozenset({Status.COMMISSIONED, Status.IN_PROGRESS})
+
+    title = models.CharField(max_length=200)
+    theme = models.TextField("theme", help_text="What the review looks at, in the Panel's words")
+    learning_theme = models.CharField(
+        "main learning theme",
+        max_length=40,
+        choices=review_codes.LearningTheme.choices,
+        blank=True,
+        help_text="Optional: the theme code it is counted under in the Panel's analyses",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    commissioned_at = models.DateTimeField(null=True, blank=True)
+    commissioned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_on = models.DateField("date published", null=True, blank=True)
+    published_url = models.URLField("link to the published review", max_length=500, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decline_reason = models.TextField("reason for declining", blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    declined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status"], name="national_review_status")]
+        constraints = [
+            models.CheckConstraint(
+                name="national_review_declined_has_reason",
+                condition=~Q(status="declined")
+                | (~Q(decline_reason="") & Q(declined_at__isnull=False)),
+            ),
+            models.CheckConstraint(
+                name="national_review_published_has_link",
+                condition=~Q(status="published")
+                | (~Q(published_url="") & Q(published_on__isnull=False)),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"National review: {self.title}"
+
+
+class NationalReviewCase(models.Model):
+    """A case (its rapid review) proposed for a national review, with the Panel's reason;
+    the secretariat accepts or declines it (a decline with its reason). Once per review."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+
+    # {target: {sources}}: decided once.
+    TRANSITIONS = {
+        Status.ACCEPTED: {Status.PROPOSED},
+        Status.DECLINED: {Status.PROPOSED},
+    }
+
+    review = models.ForeignKey(NationalReview, on_delete=models.PROTECT, related_name="cases")
+    rapid_review = models.ForeignKey(
+        RapidReview, on_delete=models.PROTECT, related_name="national_review_cases"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PROPOSED)
+    reason = models.TextField("why the Panel proposes the case")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField("reason for the decision", blank=True)
+
+    class Meta:
+        ordering = ["review", "proposed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "rapid_review"], name="national_review_case_once"
+            ),
+            models.CheckConstraint(
+                name="national_review_case_decided_has_time",
+                condition=Q(status="proposed")
+                | (Q(decided_at__isnull=False) & Q(decided_by__isnull=False)),
+            ),
+            models.CheckConstraint(
+                name="national_review_case_declined_has_reason",
+                condition=~Q(status="declined") | ~Q(decision_reason=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rapid_review.notification} in the {self.review}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import conversation_views, meeting_views, views
+from . import conversation_views, meeting_views, national_review_views, views
 
 app_name = "panel"
 
@@ -64,4 +64,30 @@ urlpatterns = [
         name="agenda-item-remove",
     ),
     path("agenda-items/<int:pk>/move/", meeting_views.agenda_item_move, name="agenda-item-move"),
+    # National reviews (panel.national_reviews)
+    path(
+        "national-reviews/",
+        national_review_views.national_review_list,
+        name="national-review-list",
+    ),
+    path(
+        "national-reviews/<int:pk>/",
+        national_review_views.national_review_detail,
+        name="national-review-detail",
+    ),
+    path(
+        "national-reviews/<int:pk>/status/",
+        national_review_views.national_review_status,
+        name="national-review-status",
+    ),
+    path(
+        "national-reviews/cases/<int:pk>/decide/",
+        national_review_views.national_review_case_decide,
+        name="national-review-case-decide",
+    ),
+    path(
+        "reviews/<int:review_pk>/national-review/",
+        national_review_views.national_review_propose,
+        name="national-review-propose",
+    ),
 ]

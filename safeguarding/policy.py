@@ -224,6 +224,28 @@ def can_manage_meetings(user, obj: Any = None) -> bool:
     return _role(user) == Role.PANEL_SECRETARIAT
 
 
+# --- National reviews (panel.national_reviews) ------------------------------------------------
+
+
+def can_see_national_reviews(user, obj: Any = None) -> bool:
+    """The list of national reviews and every case in them: the Panel, and administrators
+    read-only. A partnership lead sees a review only through one of its own cases accepted in
+    it (panel.national_review_selectors), and never the list."""
+    return _role(user) in NATIONAL_READERS
+
+
+def can_propose_national_review(user, obj: Any = None) -> bool:
+    """Propose a case for a national review (an existing one or a new one): Panel members and
+    the secretariat."""
+    return is_panel(user)
+
+
+def can_manage_national_reviews(user, obj: Any = None) -> bool:
+    """Accept or decline the cases proposed, and move a review along its statuses (commission
+    or decline a proposed review, start it, record its publication): the Panel secretariat."""
+    return _role(user) == Role.PANEL_SECRETARIAT
+
+
 # --- LCSPRs ------------------------------------------------------------------------------------
 
 
@@ -622,6 +644,37 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("panel-api:meeting-agenda", POST, can_manage_meetings, case="meeting"),
     Endpoint(
         "panel-api:agenda-item-detail", ("DELETE",), can_manage_meetings, "meeting_agenda_item"
+    ),
+    # National reviews: the Panel and administrators read them all; a partnership lead reads
+    # a review with one of its cases accepted (its own cases only); anyone else gets a 404.
+    Endpoint("panel:national-review-list", GET, can_see_national_reviews),
+    Endpoint("panel:national-review-detail", GET, is_signed_in, case="national_review"),
+    Endpoint("panel:national-review-status", FORM, can_manage_national_reviews, "national_review"),
+    Endpoint(
+        "panel:national-review-case-decide",
+        FORM,
+        can_manage_national_reviews,
+        "national_review_case",
+    ),
+    Endpoint(
+        "panel:national-review-propose", FORM, can_propose_national_review, "submitted_review"
+    ),
+    Endpoint("panel-api:national-review-list", GET, can_see_national_reviews),
+    Endpoint("panel-api:national-review-detail", GET, is_signed_in, case="national_review"),
+    Endpoint(
+        "panel-api:national-review-status", POST, can_manage_national_reviews, "national_review"
+    ),
+    Endpoint(
+        "panel-api:national-review-case-decide",
+        POST,
+        can_manage_national_reviews,
+        "national_review_case",
+    ),
+    Endpoint(
+        "panel-api:national-review-propose",
+        POST,
+        can_propose_national_review,
+        "submitted_review",
     ),
     # LCSPRs
     Endpoint("lcsprs:lcspr-list", GET, is_signed_in),

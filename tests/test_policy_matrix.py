@@ -291,8 +291,45 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         report = final_report_upload()
         return {"pk": report.lcspr_id, "number": report.number}, LEEDS_SCOPE
 
+    def national_review(accepted: bool):
+        from django.utils import timezone
+
+        from panel.models import NationalReview, NationalReviewCase
+
+        made = NationalReview.objects.create(
+            title="Children harmed outside the family",
+            theme="Extrafamilial harm",
+            status=NationalReview.Status.COMMISSIONED,
+            commissioned_at=timezone.now(),
+            created_by=users["panel_member"],
+        )
+        decided = (
+            {"status": "accepted", "decided_by": users["panel_secretariat"]} if accepted else {}
+        )
+        case = NationalReviewCase.objects.create(
+            review=made,
+            rapid_review=PanelReviewFactory(),
+            reason="Harm outside the family",
+            proposed_by=users["panel_member"],
+            decided_at=timezone.now() if accepted else None,
+            **decided,
+        )
+        return made, case
+
+    def national_review_case():
+        # A national review with one Leeds case accepted: Leeds' leads read it too.
+        made, _ = national_review(accepted=True)
+        return {"pk": made.pk}, NATIONAL | {"lead_own"}
+
+    def national_review_proposed_case():
+        # A case waiting for the secretariat's decision: the Panel's and administrators' only.
+        _, case = national_review(accepted=False)
+        return {"pk": case.pk}, NATIONAL
+
     # CompleteReviewFactory: a review being drafted, with its document.
     builders = {
+        "national_review": national_review_case,
+        "national_review_case": national_review_proposed_case,
         # A case's messages: the Panel and the case's partnership leads; nobody else, not even
         # those who read the case (administrators, its local authority): 404.
         "conversation_review": lambda: ({"review_pk": PanelReviewFactory().pk}, CONVERSATION),

@@ -122,6 +122,11 @@ def test_every_part_links_to_every_other_part_the_reader_may_open(
         targets["lcspr_messages"] = reverse("panel:lcspr-messages", args=[case.lcspr.pk])
     if role in ALLOCATION_ROLES:
         targets["allocation"] = reverse("panel:allocation", args=[case.review.pk])
+    if role in (Role.PANEL_MEMBER, Role.PANEL_SECRETARIAT):
+        # Proposing the case for a national review (issue 18).
+        targets["national_review_propose"] = reverse(
+            "panel:national-review-propose", args=[case.review.pk]
+        )
 
     links, current = case_links(client, targets[page])
 
