@@ -24,8 +24,10 @@ SINs, decisions and themes through them, in the report's order, with these chang
 - Table 1 leaves out its 2021 Census column (a share of all children, not of a cohort);
 - Appendix F's tables keep their rows and compare the cohort with the rest in place of their
   own columns (which are their spotlight cohort and its rest);
-- left out: Appendix D Table A and Chart 3, rates per 100,000 of the whole child population
-  of a region, which a cohort of reviews has no population for.
+- Appendix D Table A gives the cohort's SINs by region (with their share of England's) and
+  the shares of deaths, serious harm and the most deprived areas, in place of the population
+  and the rates per 100,000 children, which a cohort of reviews has no population for; Chart 3,
+  those rates only, is left out (NOT_COMPARED).
 
 Public exports are suppressed (analytics.suppression) with one more rule: a cell of the cohort
 and the same cell of the rest are suppressed together, since together they make the ordinary
@@ -124,11 +126,28 @@ APPENDIX_F_COLUMN_NOTES = {
     "table_f_b_parent_mental_health": 1,
     "table_f_c_extrafamilial_harm": 2,
 }
-# The kinds a cohort cannot be compared on, and why.
-NOT_COMPARED = {
-    "regions": "rates per 100,000 of a region's whole child population: a cohort of reviews "
-    "has no population of its own",
+# The notes of the tables a comparison changes, in place of their own.
+COMPARISON_NOTES = {
+    # Its line of withdrawn SINs is left out.
+    "timeliness": ("Days from incident to notification are calendar days.",),
+    # Counts and shares in place of the population and the rates.
+    "table_a_regions": (
+        "SINs: the year's SINs in the region, with their share of England's.",
+        "The 20% most deprived share is of SINs with a known IMD decile.",
+    ),
 }
+# The tables a cohort cannot be compared on, and why.
+NOT_COMPARED = {
+    "chart_3_regions": "rates per 100,000 of a region's whole child population only: a cohort "
+    "of reviews has no population of its own (Table A gives the cohort's counts and shares "
+    "by region instead)",
+}
+
+
+def splittable(spec: t.TableSpec) -> bool:
+    """Whether the engine can compute the table for a cohort (engine.COHORT_KINDS; a table of
+    regional rates only cannot be)."""
+    return spec.kind in COHORT_KINDS and spec.options.get("columns") != "rates"
 
 
 def comparable(spec: t.TableSpec) -> t.TableSpec:
@@ -137,7 +156,7 @@ def comparable(spec: t.TableSpec) -> t.TableSpec:
     columns = tuple(c for c in spec.columns if c.year_offset in (None, 0))
     groups = tuple(g for g in spec.groups if not g.withdrawn)
     options = {k: v for k, v in spec.options.items() if k != "census_column"}
-    notes = tuple(n for n in spec.notes if "withdrawn" not in n)
+    notes = COMPARISON_NOTES.get(spec.id, spec.notes)
     return dataclasses.replace(
         spec, years=(0,), columns=columns, groups=groups, options=options, notes=notes
     )
@@ -158,7 +177,7 @@ def _appendix_f_rows(spec: t.TableSpec) -> t.TableSpec:
 def _cohort_specs() -> tuple[t.TableSpec, ...]:
     specs = []
     for spec in t.TABLES:
-        if spec.kind not in COHORT_KINDS:
+        if not splittable(spec):
             continue  # NOT_COMPARED says why
         if spec.id in APPENDIX_F_COLUMN_NOTES:
             spec = _appendix_f_rows(spec)
@@ -230,8 +249,8 @@ def compare(
     records."""
     specs = COHORT_SPECS if specs is None else tuple(comparable(s) for s in specs)
     for spec in specs:
-        if spec.kind not in COHORT_KINDS:
-            raise ValueError(f"Table {spec.id} cannot be compared by cohort: {spec.kind}")
+        if not splittable(spec):
+            raise ValueError(f"Table {spec.id} cannot be compared by cohort")
     start, end = reporting_year(year)
     with year_records(year, specs, inputs=False):
         sizes = RapidReview.objects.filter(records_q(t.REVIEW, year)).aggregate(

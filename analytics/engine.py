@@ -445,14 +445,18 @@ def _add_census_column(spec: t.TableSpec, groups_out: list, out_columns: list) -
 # --- Special tables --------------------------------------------------------------------------
 
 
-def _region_counts(year: int) -> dict[str, dict[str, int]]:
+def _region_counts(year: int, cohort: Q | None = None) -> dict[str, dict[str, int]]:
     """Per region code: the SINs of the previous and this year, and this year's deaths, serious
-    harm, SINs with a known IMD decile and those in the 20% most deprived areas."""
+    harm, SINs with a known IMD decile and those in the 20% most deprived areas. With
+    `cohort`, this year's SINs of the cohort (cohort_q) only."""
     this_year = year_q(t.SIN, year)
+    if cohort is None:
+        sins = Notification.objects.filter(records_q(t.SIN, year, (-1, 0)))
+    else:
+        sins = Notification.objects.filter(records_q(t.SIN, year), cohort_q(t.SIN, cohort))
     return {
         r["region"]: r
-        for r in Notification.objects.filter(records_q(t.SIN, year, (-1, 0)))
-        .order_by()
+        for r in sins.order_by()
         .values(region=F("local_authority__region__code"))
         .annotate(
             previous=Count("pk", filter=year_q(t.SIN, year - 1)),
@@ -475,10 +479,19 @@ def _region_populations(year: int) -> dict[tuple[str, int], int]:
     }
 
 
-def _regions(spec: t.TableSpec, year: int, labels: Labels) -> dict[str, Any]:
+def _regions(
+    spec: t.TableSpec, year: int, labels: Labels, cohort: Q | None = None
+) -> dict[str, Any]:
     """Appendix D Table A and Chart 3: SINs per 100,000 children by region (the year's
     mid-year estimate), deaths and serious harm shares, and the share in the 20% most deprived
-    areas among SINs with a known IMD decile. One GROUP BY query and one for populations."""
+    areas among SINs with a known IMD decile. One GROUP BY query and one for populations.
+    For a cohort (Table A only), the year's SINs of the cohort by region (and their share of
+    England's) in place of the population and the rates: a cohort has no population."""
+    rates_only = spec.options.get("columns") == "rates"
+    if cohort is not None:
+        if rates_only:
+            raise ValueError("Rates per 100,000 children cannot be restricted to a cohort")
+        return _cohort_regions(year, labels, cohort)
     by_region = _region_counts(year)
     population = _region_populations(year)
     keys = ["previous", "sins", "deaths", "harm", "imd_known", "deprived"]
@@ -495,7 +508,6 @@ def _regions(spec: t.TableSpec, year: int, labels: Labels) -> dict[str, Any]:
     def rate(n: int, children: int | None) -> str | None:
         return None if not children else round_half_up(Fraction(n * 100_000, children), 2)
 
-    rates_only = spec.options.get("columns") == "rates"
     rows = []
     for label, r, code in [*lines, ("England", england, None)]:
         cells = [
@@ -520,6 +532,39 @@ def _regions(spec: t.TableSpec, year: int, labels: Labels) -> dict[str, Any]:
             "% of region's SINs for serious harm",
             "% of SINs for incidents occurring in region's 20% most deprived areas",
         ]
+    return {
+        "columns": [{"label": labels.fill(c), "is_total": False} for c in column_labels],
+        "groups": [{"label": "Region", "denominators": None, "rows": rows}],
+    }
+
+
+def _cohort_regions(year: int, labels: Labels, cohort: Q) -> dict[str, Any]:
+    """Table A's figures for a cohort's SINs: by region, the SINs (a share of England's), and
+    the shares of deaths, serious harm and the 20% most deprived areas. One GROUP BY query."""
+    by_region = _region_counts(year, cohort)
+    keys = ["sins", "deaths", "harm", "imd_known", "deprived"]
+    empty = dict.fromkeys(keys, 0)
+    lines = [(label, by_region.get(code, empty), code) for code, label in RegionCode.choices]
+    england = {k: sum(line[1][k] for line in lines) for k in keys}
+    rows = [
+        {
+            "label": label,
+            "kind": "total" if code is None else "cell",
+            "cells": [
+                cell(r["sins"], percent(r["sins"], england["sins"])),
+                cell(r["deaths"], percent(r["deaths"], r["sins"])),
+                cell(r["harm"], percent(r["harm"], r["sins"])),
+                cell(r["deprived"], percent(r["deprived"], r["imd_known"])),
+            ],
+        }
+        for label, r, code in [*lines, ("England", england, None)]
+    ]
+    column_labels = [
+        "SINs {fy_short} (% of England's)",
+        "% of region's SINs for deaths",
+        "% of region's SINs for serious harm",
+        "% of SINs for incidents occurring in region's 20% most deprived areas",
+    ]
     return {
         "columns": [{"label": labels.fill(c), "is_total": False} for c in column_labels],
         "groups": [{"label": "Region", "denominators": None, "rows": rows}],
@@ -571,8 +616,8 @@ def _themes(
 
 KINDS = {"crosstab": _crosstab, "regions": _regions, "themes": _themes}
 # The kinds whose figures can be computed for a cohort of rapid reviews (their functions take
-# a `cohort`).
-COHORT_KINDS = frozenset({"crosstab", "themes"})
+# a `cohort`; the regions' rates per 100,000 children cannot be, only their counts and shares).
+COHORT_KINDS = frozenset({"crosstab", "themes", "regions"})
 
 DENOMINATOR_RULES = {
     "column": "Column percentages: each count as a share of the column's records in its row "

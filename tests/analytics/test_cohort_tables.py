@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import date
 
 import pytest
@@ -45,6 +46,25 @@ from .test_published_tables import DATA
 pytestmark = pytest.mark.django_db
 
 COHORT, REST = "Cohort", "Rest of the year"
+
+
+def specs(*ids: str) -> tuple[t.TableSpec, ...]:
+    return tuple(COHORT_SPECS_BY_ID[i] for i in ids)
+
+
+# A table of each record set and kind: SINs, reviews (with an annotation's group and a theme's
+# row), decisions, themes, regions, and one over SINs and reviews.
+EACH_KIND = specs(
+    "chart_1_reason",
+    "sin_children",
+    "rr_incident_type",
+    "table_1_ethnicity",
+    "panel_agreement",
+    "chart_12_learning_themes",
+    "table_a_regions",
+    "table_f_c_extrafamilial_harm",
+    "timeliness",
+)
 EVERYONE, NOBODY = Q(), Q(pk__in=[])
 
 
@@ -102,6 +122,12 @@ def figures(django_db_setup, django_db_blocker):
             sex="female",
             notification__incident_date__range=(date(2023, 4, 1), date(2024, 3, 31)),
         ).count()
+        out["girls_sins"] = RapidReview.objects.filter(
+            status=RapidReview.Status.SUBMITTED,
+            sex="female",
+            notification__status="submitted",
+            notification__incident_date__range=(date(2023, 4, 1), date(2024, 3, 31)),
+        ).count()
         transaction.set_rollback(True)
     return out
 
@@ -153,9 +179,36 @@ def _parts(table: dict) -> tuple[dict, dict]:
     return cohort, rest
 
 
+# Table A for a cohort: its SINs by region in place of the population and the rates (the
+# ordinary table's rate cell holds the SINs as its n).
+REGION_COLUMNS = {
+    "Rate per 100,000 pop. 2023/24": "SINs 2023/24 (% of England's)",
+    "% of region's SINs for deaths": "% of region's SINs for deaths",
+    "% of region's SINs for serious harm": "% of region's SINs for serious harm",
+    "% of SINs for incidents occurring in region's 20% most deprived areas": (
+        "% of SINs for incidents occurring in region's 20% most deprived areas"
+    ),
+}
+
+
 def _ordinary(table: dict) -> dict:
+    """The ordinary table's cells keyed as _parts keys them; for Table A, the cells a cohort
+    has (their counts only: its percentages are of other denominators)."""
     one = len(table["columns"]) == 1
-    return {(g, r, None if one else c): v for (g, r, c), v in flat(table).items()}
+    out = {(g, r, None if one else c): v for (g, r, c), v in flat(table).items()}
+    if table["id"] == "table_a_regions":
+        out = {
+            (g, r, REGION_COLUMNS[c]): (v[0], None)
+            for (g, r, c), v in out.items()
+            if c in REGION_COLUMNS
+        }
+    return out
+
+
+def _counts(cells: dict, table_id: str) -> dict:
+    if table_id != "table_a_regions":
+        return cells
+    return {key: (n, None) for key, (n, _) in cells.items()}
 
 
 def test_everyone_against_nobody_is_the_ordinary_table(figures):
@@ -165,7 +218,7 @@ def test_everyone_against_nobody_is_the_ordinary_table(figures):
     for table in result["tables"]:
         cohort, rest = _parts(table)
         ordinary = _ordinary(figures["ordinary"][table["id"]])
-        assert cohort == ordinary, table["id"]
+        assert _counts(cohort, table["id"]) == ordinary, table["id"]
         assert all(n in (0, None) for n, _ in rest.values()), table["id"]
 
 
@@ -189,9 +242,11 @@ def test_a_cohort_and_its_complement_add_up_to_the_ordinary_table(figures):
 
 def test_the_cohort_specs_leave_out_what_cannot_be_split():
     ids = {spec.id for spec in COHORT_SPECS}
-    assert "table_a_regions" not in ids and "chart_3_regions" not in ids
-    assert set(NOT_COMPARED) == {"regions"}
+    assert "chart_3_regions" not in ids
+    assert set(NOT_COMPARED) == {"chart_3_regions"}
+    assert ids | set(NOT_COMPARED) == set(t.TABLES_BY_ID)
     for table_id in (
+        "table_a_regions",
         "table_b_characteristics",
         "table_c_needs",
         "table_d_risk_factors",
@@ -217,6 +272,18 @@ def test_a_table_over_two_years_shows_the_reporting_year(figures):
     assert month_rows[0] == "April 2023" and month_rows[-2] == "March 2024"
     assert months["columns"][0]["label"] == "Death – cohort"
     assert months["columns"][1]["label"] == "Death – rest"
+
+
+def test_table_a_gives_a_cohorts_sins_by_region(figures):
+    table = table_get(figures["girls"], "table_a_regions")
+    assert [c["label"] for c in table["columns"]][:2] == [
+        "SINs 2023/24 (% of England's) – cohort",
+        "SINs 2023/24 (% of England's) – rest",
+    ]
+    england = table["groups"][0]["rows"][-1]
+    assert england["label"] == "England"
+    assert england["cells"][0] == {"n": figures["girls_sins"], "pct": "100.0"}
+    assert not any("100,000" in note for note in table["notes"])
 
 
 def test_largest_first_rows_are_ordered_by_cohort_and_rest_together(figures):
@@ -255,7 +322,9 @@ def test_the_year_boundary():
     review(date(2023, 4, 1))
     review(date(2024, 3, 31), sex="female")
     review(date(2024, 4, 1))
-    result = compare(YEAR, Q(sex="male"), ~Q(sex="male"))
+    result = compare(
+        YEAR, Q(sex="male"), ~Q(sex="male"), specs=specs("rr_incident_type", "chart_1_reason")
+    )
     assert (result["cohort_size"], result["rest_size"]) == (1, 1)
     assert result["period"] == {"start": "2023-04-01", "end": "2024-03-31"}
     assert total(result, "rr_incident_type") == (1, 1)
@@ -278,7 +347,9 @@ def test_withdrawn_sins_are_left_out_as_elsewhere():
         withdrawal_reason="Not a serious incident.",
         withdrawn_at=timezone.now(),
     )
-    result = compare(YEAR, Q(sex="male"), ~Q(sex="male"))
+    result = compare(
+        YEAR, Q(sex="male"), ~Q(sex="male"), specs=specs("rr_incident_type", "timeliness")
+    )
     assert (result["cohort_size"], result["rest_size"]) == (1, 0)
     assert total(result, "rr_incident_type") == (1, 0)
     timeliness = table_get(result, "timeliness")
@@ -298,7 +369,12 @@ def test_a_sin_counts_through_its_reviews_cohort_and_a_theme_through_its_review(
     girl.themes.create(theme="cross_boundary", present=False)
     # A SIN without a submitted review is in neither.
     SubmittedNotificationFactory(incident_date=date(2023, 6, 3), reason=Reason.DEATH)
-    result = compare(YEAR, Q(sex="male"), ~Q(sex="male"))
+    result = compare(
+        YEAR,
+        Q(sex="male"),
+        ~Q(sex="male"),
+        specs=specs("chart_1_reason", "chart_12_learning_themes"),
+    )
     assert total(result, "chart_1_reason", "Reason for notification") == (1, 1)
     themes = flat(table_get(result, "chart_12_learning_themes"))
     group = "Learning and practice theme"
@@ -317,14 +393,16 @@ def test_a_cohort_by_a_relation_and_an_annotation():
     result = compare(YEAR, themed, ~themed, specs=(COHORT_SPECS_BY_ID["rr_incident_type"],))
     assert (result["cohort_size"], result["rest_size"]) == (1, 1)
     assert total(result, "rr_incident_type") == (1, 1)
-    by_age = compare(YEAR, Q(age_group="11_15"), ~Q(age_group="11_15"))
+    by_age = compare(
+        YEAR, Q(age_group="11_15"), ~Q(age_group="11_15"), specs=specs("chart_1_reason")
+    )
     assert (by_age["cohort_size"], by_age["rest_size"]) == (1, 1)
 
 
 def test_the_queries_do_not_grow_with_the_reviews():
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
-            compare(YEAR, Q(sex="female"), ~Q(sex="female"))
+            compare(YEAR, Q(sex="female"), ~Q(sex="female"), specs=EACH_KIND)
         return len(captured)
 
     make_records(5, seed=3)
@@ -335,14 +413,11 @@ def test_the_queries_do_not_grow_with_the_reviews():
 
 def test_a_table_that_cannot_be_split_is_refused():
     with pytest.raises(ValueError, match="cannot be compared"):
-        compare(YEAR, EVERYONE, NOBODY, specs=(t.TABLES_BY_ID["table_a_regions"],))
+        compare(YEAR, EVERYONE, NOBODY, specs=(t.TABLES_BY_ID["chart_3_regions"],))
 
 
-def test_the_result_is_json_serialisable():
-    import json
-
-    review(date(2023, 6, 1))
-    result = compare(YEAR, Q(sex="male"), ~Q(sex="male"))
+def test_the_result_is_json_serialisable(figures):
+    result = figures["girls"]
     assert json.loads(json.dumps(result)) == result
 
 
@@ -354,14 +429,18 @@ def _csv(content: bytes) -> dict[tuple[str, str, str, str], tuple[str, str]]:
     return {(r["table"], r["group"], r["row"], r["column"]): (r["n"], r["pct"]) for r in rows}
 
 
-@pytest.fixture
-def small_cohort():
-    """Two 14-year-old girls against eight boys: a cohort too small to publish."""
-    for day in range(1, 3):
-        review(date(2023, 6, day), sex="female")
-    for day in range(3, 11):
-        review(date(2023, 6, day))
-    return compare(YEAR, Q(sex="female"), ~Q(sex="female"))
+@pytest.fixture(scope="module")
+def small_cohort(django_db_setup, django_db_blocker):
+    """Two 14-year-old girls against eight boys: a cohort too small to publish (compared once
+    for the module, rolled back)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        for day in range(1, 3):
+            review(date(2023, 6, day), sex="female")
+        for day in range(3, 11):
+            review(date(2023, 6, day))
+        result = compare(YEAR, Q(sex="female"), ~Q(sex="female"))
+        transaction.set_rollback(True)
+    return result
 
 
 def test_the_internal_csv_shows_every_count(small_cohort):
@@ -449,3 +528,18 @@ def test_the_published_datasets_spotlight_cohorts_equal_appendix_f(published, ke
     assert assert_spotlight_equal(table, compared, within_only=True) > 50
     spotlight, _ = spotlight_columns(table)
     assert published["compared"][key]["cohort_size"] > 0
+
+
+def test_every_comparison_table_lays_out_and_charts(figures):
+    """The pages, the workbook and the charts read a comparison table as any other."""
+    from analytics.charts import chart_svg
+    from analytics.cohort_tables import suppress_comparison
+    from analytics.layout import table_layout
+
+    for table in figures["girls"]["tables"]:
+        for shown in (table, suppress_comparison(table, 5)):
+            layout = table_layout(shown)
+            assert len(layout.columns) == len(table["columns"])
+            chart_svg(shown)
+    svg = chart_svg(table_get(figures["girls"], "chart_6_age_sex"))
+    assert svg is not None and "Female – cohort" in svg and "Female – rest" in svg
