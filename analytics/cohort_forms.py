@@ -106,38 +106,45 @@ class ConditionForm(forms.Form):
     def __init__(self, *args, entry: CohortField, part: str, joined: bool, index: int, **kwargs):
         super().__init__(*args, prefix=f"c{index}", **kwargs)
         self.entry, self.part, self.joined, self.index = entry, part, joined, index
-        label = entry.label
+        legend = f"{'Or ' if joined else ''}{entry.label}"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
         if entry.kind in (CHOICE, THEME):
             self.fields["codes"] = forms.MultipleChoiceField(
-                label=f"Any of these answers for ‘{label}’",
+                label=legend,
+                help_text="Any of the answers you select",
                 choices=entry.choices,
                 required=False,
                 widget=forms.CheckboxSelectMultiple,
             )
-            layout = [Field.checkboxes("codes", small=True)]
+            self.helper.layout = Layout(
+                Field.checkboxes("codes", small=True, legend_size=Size.SMALL)
+            )
         elif entry.kind == INTEGER:
             bounds = f"{entry.low} to {entry.high}"
-            self.fields["min"] = forms.IntegerField(
-                label=f"Lowest ({bounds})",
-                required=False,
-                error_messages={"invalid": "Enter the lowest as a whole number"},
+            for bound, word in (("min", "Lowest"), ("max", "Highest")):
+                self.fields[bound] = forms.IntegerField(
+                    label=f"{word} ({bounds})",
+                    required=False,
+                    widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+                    error_messages={"invalid": f"Enter the {word.lower()} as a whole number"},
+                )
+            self.helper.layout = Layout(
+                Fieldset(
+                    Field.text("min", field_width=4),
+                    Field.text("max", field_width=4),
+                    legend=legend,
+                    legend_size=Size.SMALL,
+                )
             )
-            self.fields["max"] = forms.IntegerField(
-                label=f"Highest ({bounds})",
-                required=False,
-                error_messages={"invalid": "Enter the highest as a whole number"},
-            )
-            layout = [Field.text("min", field_width=4), Field.text("max", field_width=4)]
         else:
             self.fields["value"] = forms.ChoiceField(
-                label=label, choices=YES_NO, required=False, widget=forms.RadioSelect
+                label=legend, choices=YES_NO, required=False, widget=forms.RadioSelect
             )
-            layout = [Field.radios("value", inline=True, small=True)]
-        legend = f"{'Or ' if joined else ''}{label}"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(Fieldset(*layout, legend=legend, legend_size=Size.SMALL))
+            self.helper.layout = Layout(
+                Field.radios("value", inline=True, small=True, legend_size=Size.SMALL)
+            )
 
     def condition(self) -> dict[str, Any]:
         """The condition as the definition language has it (from the answers as given)."""

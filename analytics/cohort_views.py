@@ -144,6 +144,7 @@ def _builder(request: HttpRequest, cohort: Cohort | None, *, saving: bool = Fals
         "hidden": rows_state(rows),
         "definition": definition,
         "text": definition_text(definition) if definition else None,
+        "financial_year": financial_year(definition["year"]) if definition else "",
         "sizes": cohorts.cohort_sizes(definition) if definition else None,
         "has_errors": bool(form.errors)
         or any(row.is_bound and row.errors for row in condition_rows),
