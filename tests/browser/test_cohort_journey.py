@@ -6,6 +6,7 @@ with axe."""
 import csv
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -73,9 +74,7 @@ def test_an_analyst_builds_samples_saves_and_downloads_a_cohort(page):
     # The criteria: a mental health condition, ready-made.
     page.get_by_label("Cohort criteria (the children", exact=False).check()
     page.get_by_label("Condition", exact=True).select_option(
-        label=(
-            "A mental health condition (diagnosed, undiagnosed, both or unknown if diagnosed)"
-        )
+        label=("A mental health condition (diagnosed, undiagnosed, both or unknown if diagnosed)")
     )
     page.get_by_role("button", name="Add condition").click()
     expect(page.get_by_label("Lowest (0 to 17)")).to_have_value("11")  # nothing typed is lost
@@ -110,9 +109,6 @@ def test_an_analyst_builds_samples_saves_and_downloads_a_cohort(page):
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Internal CSV (all figures)").click()
     download = download_info.value
-    text = io.StringIO(open(download.path(), encoding="utf-8").read())
-    rows = list(csv.reader(text))
+    rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
     assert rows and len(rows) > 10
-    assert AuditEvent.objects.filter(
-        action=AuditAction.EXPORT, object_id=str(cohort.pk)
-    ).exists()
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_id=str(cohort.pk)).exists()
