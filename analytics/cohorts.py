@@ -89,6 +89,13 @@ def cohort_sizes(definition: dict) -> CohortSizes:
     return CohortSizes(cohort=cohort.count(), rest=rest.count())
 
 
+def cohort_review_ids(cohort: Cohort) -> list[int]:
+    """The saved cohort's rapid review ids in its year, ascending (for a national review that
+    takes a saved cohort as its cases)."""
+    reviews, _ = cohort_reviews(cohort.definition)
+    return sorted(reviews.values_list("pk", flat=True))
+
+
 def cohort_sample_ids(definition: dict, *, seed: int, size: int) -> list[int]:
     """The sample's rapid review ids, reproducible from the seed (module docstring)."""
     cohort, _ = cohort_reviews(definition)
