@@ -5,7 +5,7 @@ with axe."""
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -27,14 +27,14 @@ CONDITIONS = ["diagnosed", "undiagnosed", "both", "unknown_if_diagnosed", "none"
 
 
 def _records() -> int:
-    """24 reviewed incidents of 2023-24, ages 6 to 17 twice over, with every mental health
+    """36 reviewed incidents of 2023-24, ages 6 to 17 three times over, with every mental health
     answer in turn; the number of 11- to 17-year-olds with a condition."""
     in_cohort = 0
-    for i in range(24):
+    for i in range(36):
         age = 6 + i % 12
         mental_health = CONDITIONS[i % len(CONDITIONS)]
         sin = SubmittedNotificationFactory(
-            incident_date=date(2023, 6, 1 + i), reason="serious_harm", children=[]
+            incident_date=date(2023, 6, 1) + timedelta(days=i), reason="serious_harm", children=[]
         )
         RapidReviewFactory(
             notification=sin,
