@@ -125,6 +125,22 @@ def records_q(
     return q
 
 
+def cohort_q(source: str, cohort: Q) -> Q:
+    """The records of `source` that belong to a cohort of rapid reviews: `cohort` is a Q over
+    RapidReview (its fields, its relations, or an annotation of ANNOTATIONS[REVIEW]). A SIN
+    belongs through its submitted rapid review (a SIN without one belongs to no cohort); a
+    decision or a theme through its review. The cohort is a subquery, so that a condition on
+    a relation of the review (its themes, its SIN's authority) neither repeats nor mixes
+    records, and `~` means "not in the cohort" whatever the relation."""
+    reviews = _annotated(RapidReview.objects.all(), t.REVIEW, _q_names(cohort)).filter(cohort)
+    if source == t.SIN:
+        submitted = reviews.filter(status=RapidReview.Status.SUBMITTED)
+        return Q(pk__in=submitted.values("notification_id"))
+    if source not in REVIEW_PATH:
+        raise ValueError(f"The {source!r} records cannot be restricted to a cohort of reviews")
+    return Q(**{f"{REVIEW_PATH[source]}pk__in": reviews.values("pk")})
+
+
 def year_q(source: str, year: int) -> Q:
     start, end = reporting_year(year)
     field = f"{SIN_PATH[source]}incident_date"
@@ -303,12 +319,17 @@ def _stat_value(row: t.Row, total: Any, count: int) -> str | None:
     return str(total.days if isinstance(total, timedelta) else total)
 
 
-def _group_cells(spec: t.TableSpec, group: t.RowGroup, year: int, columns, rows):
-    """[(row, [n or (n, value) per column])] and the column denominators, in one query."""
+def _group_cells(
+    spec: t.TableSpec, group: t.RowGroup, year: int, columns, rows, cohort: Q | None = None
+):
+    """[(row, [n or (n, value) per column])] and the column denominators, in one query;
+    `cohort` (a Q over RapidReview) restricts the records to a cohort's (cohort_q)."""
     source = group.source or spec.source
     qs = MODELS[source].objects.filter(
         records_q(source, year, spec.years, withdrawn=group.withdrawn)
     )
+    if cohort is not None:
+        qs = qs.filter(cohort_q(source, cohort))
     extra = spec.filter & group.filter
     names = _q_names(extra) | {group.field or ""} | {r.expr or "" for r in rows}
     for row in rows:
@@ -366,13 +387,15 @@ def _group_cells(spec: t.TableSpec, group: t.RowGroup, year: int, columns, rows)
     return out, denominators
 
 
-def _crosstab(spec: t.TableSpec, year: int, labels: Labels) -> dict[str, Any]:
+def _crosstab(
+    spec: t.TableSpec, year: int, labels: Labels, cohort: Q | None = None
+) -> dict[str, Any]:
     columns = list(spec.columns)
     total_index = next((j for j, c in enumerate(columns) if c.is_total), None)
     groups_out = []
     for group in spec.groups:
         rows = _month_rows(spec, year) if group.months else group.rows
-        raw, denominators = _group_cells(spec, group, year, columns, rows)
+        raw, denominators = _group_cells(spec, group, year, columns, rows, cohort)
         if group.order == "desc":
             cells = [r for r in raw if r[0].kind == "cell"]
             cells.sort(key=lambda r: -r[1][-1])  # stable: ties keep the declared order
@@ -422,14 +445,18 @@ def _add_census_column(spec: t.TableSpec, groups_out: list, out_columns: list) -
 # --- Special tables --------------------------------------------------------------------------
 
 
-def _region_counts(year: int) -> dict[str, dict[str, int]]:
+def _region_counts(year: int, cohort: Q | None = None) -> dict[str, dict[str, int]]:
     """Per region code: the SINs of the previous and this year, and this year's deaths, serious
-    harm, SINs with a known IMD decile and those in the 20% most deprived areas."""
+    harm, SINs with a known IMD decile and those in the 20% most deprived areas. With
+    `cohort`, this year's SINs of the cohort (cohort_q) only."""
     this_year = year_q(t.SIN, year)
+    if cohort is None:
+        sins = Notification.objects.filter(records_q(t.SIN, year, (-1, 0)))
+    else:
+        sins = Notification.objects.filter(records_q(t.SIN, year), cohort_q(t.SIN, cohort))
     return {
         r["region"]: r
-        for r in Notification.objects.filter(records_q(t.SIN, year, (-1, 0)))
-        .order_by()
+        for r in sins.order_by()
         .values(region=F("local_authority__region__code"))
         .annotate(
             previous=Count("pk", filter=year_q(t.SIN, year - 1)),
@@ -452,10 +479,19 @@ def _region_populations(year: int) -> dict[tuple[str, int], int]:
     }
 
 
-def _regions(spec: t.TableSpec, year: int, labels: Labels) -> dict[str, Any]:
+def _regions(
+    spec: t.TableSpec, year: int, labels: Labels, cohort: Q | None = None
+) -> dict[str, Any]:
     """Appendix D Table A and Chart 3: SINs per 100,000 children by region (the year's
     mid-year estimate), deaths and serious harm shares, and the share in the 20% most deprived
-    areas among SINs with a known IMD decile. One GROUP BY query and one for populations."""
+    areas among SINs with a known IMD decile. One GROUP BY query and one for populations.
+    For a cohort (Table A only), the year's SINs of the cohort by region (and their share of
+    England's) in place of the population and the rates: a cohort has no population."""
+    rates_only = spec.options.get("columns") == "rates"
+    if cohort is not None:
+        if rates_only:
+            raise ValueError("Rates per 100,000 children cannot be restricted to a cohort")
+        return _cohort_regions(year, labels, cohort)
     by_region = _region_counts(year)
     population = _region_populations(year)
     keys = ["previous", "sins", "deaths", "harm", "imd_known", "deprived"]
@@ -472,7 +508,6 @@ def _regions(spec: t.TableSpec, year: int, labels: Labels) -> dict[str, Any]:
     def rate(n: int, children: int | None) -> str | None:
         return None if not children else round_half_up(Fraction(n * 100_000, children), 2)
 
-    rates_only = spec.options.get("columns") == "rates"
     rows = []
     for label, r, code in [*lines, ("England", england, None)]:
         cells = [
@@ -503,13 +538,52 @@ def _regions(spec: t.TableSpec, year: int, labels: Labels) -> dict[str, Any]:
     }
 
 
-def _themes(spec: t.TableSpec, year: int, labels: Labels) -> dict[str, Any]:
+def _cohort_regions(year: int, labels: Labels, cohort: Q) -> dict[str, Any]:
+    """Table A's figures for a cohort's SINs: by region, the SINs (a share of England's), and
+    the shares of deaths, serious harm and the 20% most deprived areas. One GROUP BY query."""
+    by_region = _region_counts(year, cohort)
+    keys = ["sins", "deaths", "harm", "imd_known", "deprived"]
+    empty = dict.fromkeys(keys, 0)
+    lines = [(label, by_region.get(code, empty), code) for code, label in RegionCode.choices]
+    england = {k: sum(line[1][k] for line in lines) for k in keys}
+    rows = [
+        {
+            "label": label,
+            "kind": "total" if code is None else "cell",
+            "cells": [
+                cell(r["sins"], percent(r["sins"], england["sins"])),
+                cell(r["deaths"], percent(r["deaths"], r["sins"])),
+                cell(r["harm"], percent(r["harm"], r["sins"])),
+                cell(r["deprived"], percent(r["deprived"], r["imd_known"])),
+            ],
+        }
+        for label, r, code in [*lines, ("England", england, None)]
+    ]
+    column_labels = [
+        "SINs {fy_short} (% of England's)",
+        "% of region's SINs for deaths",
+        "% of region's SINs for serious harm",
+        "% of SINs for incidents occurring in region's 20% most deprived areas",
+    ]
+    return {
+        "columns": [{"label": labels.fill(c), "is_total": False} for c in column_labels],
+        "groups": [{"label": "Region", "denominators": None, "rows": rows}],
+    }
+
+
+def _themes(
+    spec: t.TableSpec, year: int, labels: Labels, cohort: Q | None = None
+) -> dict[str, Any]:
     """Chart 12: the share of reviews where each learning theme featured, and the share of
-    those where good practice was identified too."""
-    reviews = RapidReview.objects.filter(records_q(t.REVIEW, year)).count()
+    those where good practice was identified too (of a cohort's reviews, with `cohort`)."""
+    review_q, theme_q = records_q(t.REVIEW, year), records_q(t.THEME, year)
+    if cohort is not None:
+        review_q &= cohort_q(t.REVIEW, cohort)
+        theme_q &= cohort_q(t.THEME, cohort)
+    reviews = RapidReview.objects.filter(review_q).count()
     by_theme = {
         r["theme"]: r
-        for r in RapidReviewTheme.objects.filter(records_q(t.THEME, year))
+        for r in RapidReviewTheme.objects.filter(theme_q)
         .order_by()
         .values("theme")
         .annotate(
@@ -541,6 +615,9 @@ def _themes(spec: t.TableSpec, year: int, labels: Labels) -> dict[str, Any]:
 
 
 KINDS = {"crosstab": _crosstab, "regions": _regions, "themes": _themes}
+# The kinds whose figures can be computed for a cohort of rapid reviews (their functions take
+# a `cohort`; the regions' rates per 100,000 children cannot be, only their counts and shares).
+COHORT_KINDS = frozenset({"crosstab", "themes", "regions"})
 
 DENOMINATOR_RULES = {
     "column": "Column percentages: each count as a share of the column's records in its row "
@@ -551,9 +628,17 @@ DENOMINATOR_RULES = {
 
 
 @replica_reads()
-def compute_table(spec: t.TableSpec, year: int) -> dict[str, Any]:
+def compute_table(spec: t.TableSpec, year: int, *, cohort: Q | None = None) -> dict[str, Any]:
+    """One table for the reporting year; with `cohort` (a Q over RapidReview), of that
+    cohort's records only (cohort_q; analytics.cohort_tables compares a cohort with the rest).
+    The kinds in COHORT_KINDS can be restricted to a cohort."""
     labels = Labels(year)
-    body = KINDS[spec.kind](spec, year, labels)
+    if cohort is None:
+        body = KINDS[spec.kind](spec, year, labels)
+    elif spec.kind in COHORT_KINDS:
+        body = KINDS[spec.kind](spec, year, labels, cohort)
+    else:
+        raise ValueError(f"A {spec.kind} table cannot be restricted to a cohort")
     return {
         "id": spec.id,
         "title": labels.fill(spec.title),

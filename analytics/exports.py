@@ -56,15 +56,12 @@ def _text(value: Any) -> Any:
     return NOT_AVAILABLE if value is None else value
 
 
-def snapshot_csv(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -> str:
-    """The snapshot's tables as tidy CSV; `public` applies small-number suppression with
-    `threshold` (counts from 1 to threshold - 1 are suppressed)."""
+def tables_csv(tables: list[dict[str, Any]]) -> str:
+    """Tables (as the engine gives them, suppressed or not) as tidy CSV, one line per cell."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(safe_row(CSV_HEADER))
-    for table in snapshot.tables:
-        if public:
-            table = suppress_table(table, threshold)
+    for table in tables:
         columns = [c["label"] for c in table["columns"]]
         for group in table["groups"]:
             for row in group["rows"]:
@@ -83,6 +80,12 @@ def snapshot_csv(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) 
                         )
                     )
     return buffer.getvalue()
+
+
+def snapshot_csv(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -> str:
+    """The snapshot's tables as tidy CSV; `public` applies small-number suppression with
+    `threshold` (counts from 1 to threshold - 1 are suppressed)."""
+    return tables_csv(export_tables(snapshot, public=public, threshold=threshold))
 
 
 # --- Shared by the XLSX and the PDF -------------------------------------------------------------
@@ -290,36 +293,50 @@ def _table_sheet(sheet, table: dict[str, Any], *, public: bool, threshold: int) 
     sheet.freeze_panes = sheet.cell(sub + 1, 2)
 
 
-def snapshot_xlsx(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -> bytes:
-    """The snapshot as a workbook: an "About" sheet, then one sheet per table (named by its
-    id) formatted like the report; `public` applies small-number suppression."""
-    tables = export_tables(snapshot, public=public, threshold=threshold)
+def tables_xlsx(
+    title: str, about: list[tuple], tables: list[dict[str, Any]], *, public: bool, threshold: int
+) -> bytes:
+    """A workbook: an "About" sheet (the title, then `about`'s (label, value) lines and the
+    list of sheets), then one sheet per table (named by its id) formatted like the report.
+    The tables are written as given: suppress them first for a public file."""
     names = sheet_names([t["id"] for t in tables])
     workbook = Workbook()
-    about = workbook.active
-    about.title = ABOUT_SHEET
-    about["A1"] = document_title(snapshot)
-    about["A1"].font = TITLE_FONT
+    sheet = workbook.active
+    sheet.title = ABOUT_SHEET
+    sheet["A1"] = title
+    sheet["A1"].font = TITLE_FONT
     r = 3
-    for label, value in about_lines(snapshot, public=public, threshold=threshold):
-        about.cell(r, 1, label).font = BOLD
-        about.cell(r, 2, value).alignment = Alignment(wrap_text=True, vertical="top")
+    for label, value in about:
+        sheet.cell(r, 1, label).font = BOLD
+        sheet.cell(r, 2, value).alignment = Alignment(wrap_text=True, vertical="top")
         r += 1
     r += 1
-    about.cell(r, 1, "Sheet").font = BOLD
-    about.cell(r, 2, "Table").font = BOLD
+    sheet.cell(r, 1, "Sheet").font = BOLD
+    sheet.cell(r, 2, "Table").font = BOLD
     for name, table in zip(names, tables, strict=True):
         r += 1
-        about.cell(r, 1, name).hyperlink = f"#'{name}'!A1"
-        about.cell(r, 2, table["title"])
-    about.column_dimensions["A"].width = 48
-    about.column_dimensions["B"].width = 100
+        sheet.cell(r, 1, name).hyperlink = f"#'{name}'!A1"
+        sheet.cell(r, 2, table["title"])
+    sheet.column_dimensions["A"].width = 48
+    sheet.column_dimensions["B"].width = 100
     for name, table in zip(names, tables, strict=True):
         _table_sheet(workbook.create_sheet(name), table, public=public, threshold=threshold)
     safe_workbook(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def snapshot_xlsx(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -> bytes:
+    """The snapshot as a workbook: an "About" sheet, then one sheet per table (named by its
+    id) formatted like the report; `public` applies small-number suppression."""
+    return tables_xlsx(
+        document_title(snapshot),
+        about_lines(snapshot, public=public, threshold=threshold),
+        export_tables(snapshot, public=public, threshold=threshold),
+        public=public,
+        threshold=threshold,
+    )
 
 
 # --- PDF ----------------------------------------------------------------------------------------

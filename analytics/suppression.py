@@ -13,6 +13,10 @@ Department for Education's conventions for these statistics (DOMAIN.md §5):
   denominator below the threshold.
 
 Cells with no count (n None: `x`, not available) take no part.
+
+A table that shows two parts side by side (a cohort and the rest, analytics.cohort_tables)
+marks each column with its `part`; a row percentage's denominator is then its own part's
+Total column, and the caller adds the lines that tie the parts together (`extra_lines`).
 """
 
 from __future__ import annotations
@@ -78,12 +82,19 @@ def table_lines(table: dict[str, Any]) -> tuple[dict[Position, int], list[list[P
     return values, lines
 
 
-def suppress_table(table: dict[str, Any], threshold: int) -> dict[str, Any]:
-    """A copy of an engine table with small counts and what would reveal them shown as `c`."""
+def suppress_table(
+    table: dict[str, Any], threshold: int, *, extra_lines: Iterable[Iterable[Position]] = ()
+) -> dict[str, Any]:
+    """A copy of an engine table with small counts and what would reveal them shown as `c`.
+    `extra_lines`: further lines (cells published together with a total) to protect."""
     values, lines = table_lines(table)
-    hidden = suppress_grid(values, lines, threshold)
+    hidden = suppress_grid(values, [*lines, *extra_lines], threshold)
     out = copy.deepcopy(table)
-    total_column = next((j for j, c in enumerate(table["columns"]) if c.get("is_total")), None)
+    # Per part (None when the table has one), its Total column: the first marked.
+    total_columns: dict[Any, int] = {}
+    for j, c in enumerate(table["columns"]):
+        if c.get("is_total"):
+            total_columns.setdefault(c.get("part"), j)
     flat = [row for group in out["groups"] for row in group["rows"]]
     total_rows = [i for i, row in enumerate(flat) if row.get("kind") == "total"]
     r = 0
@@ -100,6 +111,7 @@ def suppress_table(table: dict[str, Any], threshold: int) -> dict[str, Any]:
                 if c.get("pct") is None:
                     continue
                 if table.get("percent") == "row":
+                    total_column = total_columns.get(table["columns"][j].get("part"))
                     denominator_hidden = total_column is not None and (r, total_column) in hidden
                 elif table.get("percent") == "column":
                     denominator = denominators[j] if j < len(denominators) else None
