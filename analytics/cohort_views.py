@@ -20,7 +20,7 @@ from rapidreviews.models import RapidReview
 from safeguarding import policy
 from safeguarding.audit import audit_list
 
-from . import cohorts, selectors
+from . import cohort_tables, cohorts, selectors
 from .cohort_definitions import (
     FIELDS_BY_NAME,
     PRESETS,
@@ -41,7 +41,7 @@ from .cohort_forms import (
 )
 from .layout import table_layout
 from .models import Cohort
-from .suppression import suppress_table
+from .suppression import SUPPRESSED, is_small
 from .views import PUBLIC_VALUES, financial_year
 
 DEFAULT_SAMPLE_SIZE = 10
@@ -264,9 +264,17 @@ def cohort_compare(request: HttpRequest, pk: int) -> HttpResponse:
     public = request.GET.get("public", "").lower() in PUBLIC_VALUES
     result = cohorts.cohort_compare(cohort.definition)
     threshold = settings.STATISTICS_SUPPRESSION_THRESHOLD
-    tables = [suppress_table(t, threshold) if public else t for t in result["tables"]]
+    tables = [
+        cohort_tables.suppress_comparison(t, threshold) if public else t for t in result["tables"]
+    ]
+    # As published: both sizes `c` when either is small (the year's total gives one away).
+    small = public and any(
+        is_small(n, threshold) for n in (result["cohort_size"], result["rest_size"])
+    )
     context = _cohort_context(request, cohort) | {
         "result": result,
+        "cohort_size": SUPPRESSED if small else result["cohort_size"],
+        "rest_size": SUPPRESSED if small else result["rest_size"],
         "public": public,
         "layouts": [table_layout(t) for t in tables],
         "threshold": threshold,

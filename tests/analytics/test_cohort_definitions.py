@@ -306,3 +306,25 @@ def test_a_sample_larger_than_the_cohort_is_the_whole_cohort(records):
     definition = define([{"field": "age_years", "min": 17, "max": 17}])
     ids = selected(definition_q(definition)[0])
     assert set(cohorts.cohort_sample_ids(definition, seed=1, size=500)) == ids
+
+
+@pytest.mark.parametrize(
+    "spotlight", ["child_mental_health", "parent_mental_health", "extrafamilial_harm"]
+)
+def test_the_saved_spotlights_compare_as_the_engines_spotlight_cohorts(records, spotlight):
+    """The saved cohort's comparison is the engine's for Appendix F's cohort (the tables of
+    analytics.cohort_tables, cohort and rest)."""
+    from analytics.cohort_tables import SPOTLIGHT_COHORTS, compare
+
+    saved = Cohort.objects.get(spotlight=spotlight)
+    engine = SPOTLIGHT_COHORTS[spotlight]
+    cohort_q, rest_q = definition_q(saved.definition)
+    assert selected(cohort_q) == selected(engine.cohort)
+    assert selected(rest_q) == selected(engine.rest)
+    specs = tuple(s for s in appendix_f.TABLES if s.id == engine.table_id)
+    assert cohorts.cohort_compare(saved.definition) | {"tables": None} == compare(
+        YEAR, engine.cohort, engine.rest
+    ) | {"tables": None}
+    assert compare(YEAR, cohort_q, rest_q, specs=specs) == compare(
+        YEAR, engine.cohort, engine.rest, specs=specs
+    )
