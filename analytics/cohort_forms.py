@@ -205,6 +205,8 @@ def rows_from_definition(definition: dict) -> list[Row]:
         for condition in definition.get(part, []):
             group = condition.get("any_of", [condition])
             for j, inner in enumerate(group):
+                if inner.get("field") not in FIELDS_BY_NAME:
+                    continue  # a field no longer offered: the builder leaves it out
                 answers: dict[str, list[str]] = {}
                 if "codes" in inner:
                     answers["codes"] = list(inner["codes"])

@@ -4,6 +4,7 @@ Selector -> form -> service -> redirect; the rules are in analytics.cohorts."""
 
 from __future__ import annotations
 
+import functools
 import json
 
 from django import forms
@@ -45,6 +46,27 @@ from .suppression import SUPPRESSED, is_small
 from .views import PUBLIC_VALUES, financial_year
 
 DEFAULT_SAMPLE_SIZE = 10
+
+
+def _usable_definition(view):
+    """A saved cohort whose definition no longer fits the code lists (a code withdrawn since
+    it was saved) is shown with its problems, never as a server error."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except DefinitionError as problem:
+            return render(
+                request,
+                "analytics/cohorts/cohort_problem.html",
+                {"problems": problem.messages, "pk": kwargs.get("pk")},
+                status=409,
+            )
+
+    return wrapped
+
+
 # Actions of the builder's submit buttons that check the cohort (the others only edit it).
 CHECKING = {"refresh", "sample", "save"}
 
@@ -249,6 +271,7 @@ def _cohort_context(request: HttpRequest, cohort: Cohort) -> dict:
 
 
 @login_required
+@_usable_definition
 def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = cohorts.cohort_get_for_user(user=request.user, pk=pk)
     context = _cohort_context(request, cohort)
@@ -258,6 +281,7 @@ def cohort_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@_usable_definition
 def cohort_compare(request: HttpRequest, pk: int) -> HttpResponse:
     """The cohort beside the rest of its year, on every comparison table."""
     cohort = cohorts.cohort_get_for_user(user=request.user, pk=pk)
@@ -291,6 +315,7 @@ def _download(export: cohorts.CohortExport) -> HttpResponse:
 
 
 @login_required
+@_usable_definition
 def cohort_compare_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     cohort = cohorts.cohort_get_for_user(user=request.user, pk=pk)
     if fmt not in cohorts.CONTENT_TYPES:
@@ -302,6 +327,7 @@ def cohort_compare_download(request: HttpRequest, pk: int, fmt: str) -> HttpResp
 
 
 @login_required
+@_usable_definition
 def cohort_cases_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     cohort = cohorts.cohort_get_for_user(user=request.user, pk=pk)
     if fmt not in cohorts.CONTENT_TYPES:
@@ -312,6 +338,7 @@ def cohort_cases_download(request: HttpRequest, pk: int, fmt: str) -> HttpRespon
 
 
 @login_required
+@_usable_definition
 def cohort_sample(request: HttpRequest, pk: int) -> HttpResponse:
     """The stored sample's cases (GET, audited as a list), or a new draw (POST,
     administrators): a new seed, recorded."""

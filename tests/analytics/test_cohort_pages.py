@@ -395,3 +395,19 @@ def test_the_public_comparison_is_suppressed():
     book = client.get(reverse("analytics:cohort-compare-download", args=[cohort.pk, "xlsx"]))
     assert book.status_code == 200
     load_workbook(io.BytesIO(book.content))
+
+
+def test_a_definition_that_no_longer_fits_the_code_lists_is_explained_not_an_error():
+    client, admin = _client(Role.ADMINISTRATOR)
+    cohort = _cohort(admin)
+    Cohort.objects.filter(pk=cohort.pk).update(
+        definition=_definition() | {"where": [{"field": "mental_health", "codes": ["gone"]}]}
+    )
+    page = client.get(reverse("analytics:cohort-detail", args=[cohort.pk]))
+    assert page.status_code == 409
+    assert "&#x27;Mental health condition&#x27; has no answer &#x27;gone&#x27;" in (
+        page.content.decode()
+    )
+    edit = client.get(reverse("analytics:cohort-edit", args=[cohort.pk]))
+    assert edit.status_code == 200
+    assert "There is a problem" in edit.content.decode()
