@@ -49,6 +49,7 @@ from safeguarding.db_routers import replica_reads
 from . import tables as t
 from .engine import (
     COHORT_KINDS,
+    REVIEW_PATH,
     cohort_q,
     compute_table,
     records_q,
@@ -136,18 +137,32 @@ COMPARISON_NOTES = {
         "The 20% most deprived share is of SINs with a known IMD decile.",
     ),
 }
-# The tables a cohort cannot be compared on, and why.
-NOT_COMPARED = {
-    "chart_3_regions": "rates per 100,000 of a region's whole child population only: a cohort "
-    "of reviews has no population of its own (Table A gives the cohort's counts and shares "
-    "by region instead)",
-}
+RATES_ONLY = (
+    "rates per 100,000 of a region's whole child population only: a cohort of reviews has no "
+    "population of its own (Table A gives the cohort's counts and shares by region instead)"
+)
+
+
+def _sources(spec: t.TableSpec) -> set[str]:
+    return {spec.source, *(g.source for g in spec.groups if g.source)}
+
+
+def not_compared_reason(spec: t.TableSpec) -> str | None:
+    """Why the engine cannot compute the table for a cohort, or None when it can: its kind
+    takes no cohort (engine.COHORT_KINDS), its records do not belong to a rapid review
+    (engine.cohort_q: SINs, reviews, decisions and themes do), or it is rates only."""
+    if spec.kind not in COHORT_KINDS:
+        return f"a {spec.kind} table is not computed for a cohort"
+    foreign = sorted(s for s in _sources(spec) if s != t.SIN and s not in REVIEW_PATH)
+    if foreign:
+        return f"its records ({', '.join(foreign)}) do not belong to a rapid review"
+    if spec.options.get("columns") == "rates":
+        return RATES_ONLY
+    return None
 
 
 def splittable(spec: t.TableSpec) -> bool:
-    """Whether the engine can compute the table for a cohort (engine.COHORT_KINDS; a table of
-    regional rates only cannot be)."""
-    return spec.kind in COHORT_KINDS and spec.options.get("columns") != "rates"
+    return not_compared_reason(spec) is None
 
 
 def comparable(spec: t.TableSpec) -> t.TableSpec:
@@ -186,10 +201,22 @@ def _cohort_specs() -> tuple[t.TableSpec, ...]:
 
 
 COHORT_SPECS: tuple[t.TableSpec, ...] = _cohort_specs()
+# The annual tables a cohort is not compared on, and why (Chart 3's rates).
+NOT_COMPARED: dict[str, str] = {
+    spec.id: reason for spec in t.TABLES if (reason := not_compared_reason(spec)) is not None
+}
 COHORT_SPECS_BY_ID: dict[str, t.TableSpec] = {spec.id: spec for spec in COHORT_SPECS}
 
 
 # --- The comparison -------------------------------------------------------------------------------
+
+
+def cohort_reviews(year: int, cohort: Q):
+    """The rapid reviews of the reporting year that the figures count (engine.records_q) and
+    that are in `cohort`: the cohort's size, and the cases to sample from and to list, exactly
+    the reviews its figures are computed from. Not scoped to a reader: the caller checks that
+    the user may see every case (Panel analysts)."""
+    return RapidReview.objects.filter(records_q(t.REVIEW, year)).filter(cohort_q(t.REVIEW, cohort))
 
 
 def _declared_order(spec: t.TableSpec) -> t.TableSpec:
@@ -249,8 +276,8 @@ def compare(
     records."""
     specs = COHORT_SPECS if specs is None else tuple(comparable(s) for s in specs)
     for spec in specs:
-        if not splittable(spec):
-            raise ValueError(f"Table {spec.id} cannot be compared by cohort")
+        if reason := not_compared_reason(spec):
+            raise ValueError(f"Table {spec.id} cannot be compared by cohort: {reason}")
     start, end = reporting_year(year)
     with year_records(year, specs, inputs=False):
         sizes = RapidReview.objects.filter(records_q(t.REVIEW, year)).aggregate(

@@ -8,6 +8,7 @@ together with the rest's."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 from datetime import date
@@ -26,10 +27,12 @@ from analytics.cohort_tables import (
     COHORT_SPECS_BY_ID,
     NOT_COMPARED,
     SPOTLIGHT_COHORTS,
+    cohort_reviews,
     comparable,
     compare,
     comparison_csv,
     comparison_xlsx,
+    not_compared_reason,
 )
 from analytics.engine import compute_table, compute_year, table_get
 from notifications.models import Withdrawal
@@ -242,8 +245,10 @@ def test_a_cohort_and_its_complement_add_up_to_the_ordinary_table(figures):
 
 def test_the_cohort_specs_leave_out_what_cannot_be_split():
     ids = {spec.id for spec in COHORT_SPECS}
-    assert "chart_3_regions" not in ids
-    assert set(NOT_COMPARED) == {"chart_3_regions"}
+    assert "chart_3_regions" not in ids and "100,000" in NOT_COMPARED["chart_3_regions"]
+    # Only the tables of records that do not belong to a rapid review (an LCSPR's), and the
+    # rates, are left out.
+    assert {k for k, v in NOT_COMPARED.items() if "do not belong" not in v} == {"chart_3_regions"}
     assert ids | set(NOT_COMPARED) == set(t.TABLES_BY_ID)
     for table_id in (
         "table_a_regions",
@@ -262,6 +267,17 @@ def test_the_cohort_specs_leave_out_what_cannot_be_split():
     assert not any(g.withdrawn for g in timeliness.groups)
     assert all(spec.years == (0,) for spec in COHORT_SPECS)
     assert "census_column" not in COHORT_SPECS_BY_ID["table_1_ethnicity"].options
+
+
+def test_a_table_of_records_outside_a_review_is_not_compared():
+    spec = t.TableSpec("other", "Other records", "lcspr", groups=(), columns=())
+    assert "do not belong to a rapid review" in not_compared_reason(spec)
+    grouped = dataclasses.replace(
+        COHORT_SPECS_BY_ID["timeliness"],
+        groups=(t.RowGroup("LCSPRs", (t.total_row(),), source="lcspr"),),
+    )
+    assert not_compared_reason(grouped) is not None
+    assert not_compared_reason(COHORT_SPECS_BY_ID["timeliness"]) is None
 
 
 def test_a_table_over_two_years_shows_the_reporting_year(figures):
@@ -326,6 +342,7 @@ def test_the_year_boundary():
         YEAR, Q(sex="male"), ~Q(sex="male"), specs=specs("rr_incident_type", "chart_1_reason")
     )
     assert (result["cohort_size"], result["rest_size"]) == (1, 1)
+    assert cohort_reviews(YEAR, Q(sex="male")).get().notification.incident_date == date(2023, 4, 1)
     assert result["period"] == {"start": "2023-04-01", "end": "2024-03-31"}
     assert total(result, "rr_incident_type") == (1, 1)
     reason = flat(table_get(result, "chart_1_reason"))
@@ -351,6 +368,7 @@ def test_withdrawn_sins_are_left_out_as_elsewhere():
         YEAR, Q(sex="male"), ~Q(sex="male"), specs=specs("rr_incident_type", "timeliness")
     )
     assert (result["cohort_size"], result["rest_size"]) == (1, 0)
+    assert cohort_reviews(YEAR, Q()).count() == 1
     assert total(result, "rr_incident_type") == (1, 0)
     timeliness = table_get(result, "timeliness")
     assert [g["label"] for g in timeliness["groups"]] == [
