@@ -36,11 +36,11 @@ from safeguarding.audit import audit_list_now, audit_log
 from safeguarding.exports import safe_row, safe_workbook
 from safeguarding.models import AuditAction, User
 
+from . import cohort_tables
 from .cohort_definitions import (
     DefinitionError,
     definition_clean,
     definition_q,
-    year_records_q,
 )
 from .models import Cohort
 
@@ -74,8 +74,9 @@ def cohort_reviews(definition: dict) -> tuple[QuerySet[RapidReview], QuerySet[Ra
     """(cohort, rest): the reporting year's counted reviews in each."""
     clean = definition_clean(definition)
     cohort_q, rest_q = definition_q(clean)
-    records = RapidReview.objects.filter(year_records_q(clean["year"]))
-    return records.filter(cohort_q), records.filter(rest_q)
+    # The reviews the comparison's figures are computed from, exactly (one rule for both).
+    year = clean["year"]
+    return cohort_tables.cohort_reviews(year, cohort_q), cohort_tables.cohort_reviews(year, rest_q)
 
 
 @dataclass(frozen=True)
@@ -354,8 +355,6 @@ def case_list_export(*, cohort: Cohort, fmt: str, by: User) -> CohortExport:
 def comparison_export(*, cohort: Cohort, fmt: str, public: bool, by: User) -> CohortExport:
     """The cohort compared with the rest of its year (analytics.cohort_tables), as CSV or
     XLSX; `public` suppresses small numbers. Audited as an export of the cohort."""
-    from . import cohort_tables
-
     policy.require(policy.can_view_cohorts(by))
     if fmt not in CONTENT_TYPES:
         raise ValueError(f"Unknown export format {fmt!r}")
@@ -376,8 +375,6 @@ def comparison_export(*, cohort: Cohort, fmt: str, public: bool, by: User) -> Co
 
 def cohort_compare(definition: dict) -> dict:
     """Every comparison table for the cohort and the rest of its year (analytics.cohort_tables)."""
-    from . import cohort_tables
-
     clean = definition_clean(definition)
     cohort_q, rest_q = definition_q(clean)
     return cohort_tables.compare(clean["year"], cohort_q, rest_q)

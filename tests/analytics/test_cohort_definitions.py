@@ -32,6 +32,10 @@ from rapidreviews.models import RapidReview
 
 from .test_engine import YEAR, make_records, reviews_of
 
+# Every test asks for the database, so that pytest-django runs them before the transactional
+# tests (the browser's), whose flush empties the spotlight cohorts' table.
+pytestmark = pytest.mark.django_db
+
 AGE_11_17 = {"field": "age_years", "min": 11, "max": 17}
 
 
@@ -149,7 +153,7 @@ def test_a_definition_needs_a_year_and_a_criterion():
     ]
 
 
-def test_conditions_in_words(db):
+def test_conditions_in_words():
     assert condition_text(AGE_11_17) == "Age at the incident: 11 to 17"
     extrafamilial = definition_clean(Cohort.objects.get(spotlight="extrafamilial_harm").definition)[
         "where"
