@@ -64,3 +64,60 @@ class StatisticsSnapshot(models.Model):
 
     def table(self, table_id: str) -> dict | None:
         return next((t for t in self.tables if t["id"] == table_id), None)
+
+
+class Cohort(models.Model):
+    """A saved cohort of rapid reviews (issue 18, item 4): its definition
+    (analytics.cohort_definitions: a reporting year, the population it is compared within and
+    its criteria) and its stored random sample (the seed and size that reproduce it,
+    analytics.cohorts.cohort_sample_ids). Edited with optimistic locking (`version`); every
+    change, and every new draw of the sample, is in the audit trail. Appendix F's three
+    spotlight cohorts are saved cohorts too (`spotlight` names them; migration
+    0005_spotlight_cohorts)."""
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    definition = models.JSONField()
+    spotlight = models.CharField(
+        max_length=40, blank=True, help_text="Appendix F's spotlight theme this cohort is"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+    sample_seed = models.BigIntegerField(null=True, blank=True)
+    sample_size = models.PositiveIntegerField(null=True, blank=True)
+    sampled_at = models.DateTimeField(null=True, blank=True)
+    sampled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    archived = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["archived", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["spotlight"], condition=~Q(spotlight=""), name="cohort_one_per_spotlight"
+            ),
+            models.CheckConstraint(
+                name="cohort_sample_seed_and_size_together",
+                condition=Q(sample_seed__isnull=True, sample_size__isnull=True)
+                | Q(sample_seed__isnull=False, sample_size__gte=1),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Cohort {self.name}"
+
+    @property
+    def year(self) -> int:
+        return int(self.definition.get("year", 0))
+
+    @property
+    def has_sample(self) -> bool:
+        return self.sample_seed is not None

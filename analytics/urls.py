@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import cohort_views, views
 
 app_name = "analytics"
 
@@ -17,4 +17,23 @@ urlpatterns = [
         views.snapshot_download,
         name="snapshot-download",
     ),
+    # Cohorts (issue 18): the Panel reads, administrators save.
+    path("cohorts/", cohort_views.cohort_list, name="cohort-list"),
+    path("cohorts/new/", cohort_views.cohort_new, name="cohort-new"),
+    path("cohorts/save/", cohort_views.cohort_save, name="cohort-save"),
+    path("cohorts/<int:pk>/", cohort_views.cohort_detail, name="cohort-detail"),
+    path("cohorts/<int:pk>/edit/", cohort_views.cohort_edit, name="cohort-edit"),
+    path("cohorts/<int:pk>/compare/", cohort_views.cohort_compare, name="cohort-compare"),
+    path(
+        "cohorts/<int:pk>/comparison.<str:fmt>",
+        cohort_views.cohort_compare_download,
+        name="cohort-compare-download",
+    ),
+    path("cohorts/<int:pk>/sample/", cohort_views.cohort_sample, name="cohort-sample"),
+    path(
+        "cohorts/<int:pk>/cases.<str:fmt>",
+        cohort_views.cohort_cases_download,
+        name="cohort-cases-download",
+    ),
+    path("cohorts/<int:pk>/archive/", cohort_views.cohort_archive, name="cohort-archive"),
 ]

@@ -172,6 +172,28 @@ def audit_list(
     reads.lists.append((user, model, changes))
 
 
+def audit_list_now(
+    *, user, model: type[models.Model], ids: list, filters: dict | None = None
+) -> None:
+    """Record at once that `user` is reading the records `ids` of `model` as a list: for a
+    list shown in answer to a form post (a cohort's sample), which the middleware's notes,
+    written for GETs only, would miss. The entry is the same as `audit_list`'s."""
+    if not getattr(user, "is_authenticated", False):
+        return
+    origin = _current_origin.get()
+    AuditEvent.objects.create(
+        actor=user,
+        actor_username=user.get_username(),
+        action=AuditAction.LIST,
+        content_type=ContentType.objects.get_for_model(model),
+        object_repr=f"{len(ids)} {model._meta.verbose_name_plural}"[:200],
+        changes={"ids": list(ids), "filters": filters or {}},
+        ip_address=origin.ip_address if origin else None,
+        user_agent=origin.user_agent if origin else "",
+        request_path=origin.path if origin else "",
+    )
+
+
 def _write_reads(reads: _RequestReads) -> None:
     if reads.audited or not (reads.records or reads.lists):
         return

@@ -313,6 +313,17 @@ def can_manage_statistics(user, obj: Any = None) -> bool:
     return is_administrator(user)
 
 
+def can_view_cohorts(user, obj: Any = None) -> bool:
+    """Cohorts of rapid reviews (analytics.cohorts): the Panel's analysts. Administrators, and
+    the Panel read-only: they may explore a cohort's size, its comparison and its sample."""
+    return can_read_statistics(user)
+
+
+def can_build_cohorts(user, obj: Any = None) -> bool:
+    """Save a cohort, change it, draw its sample again: administrators."""
+    return is_administrator(user)
+
+
 def can_administer(user, obj: Any = None) -> bool:
     return is_administrator(user)
 
@@ -704,4 +715,17 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("analytics:snapshot-detail", GET, can_read_statistics, case="snapshot"),
     Endpoint("analytics:snapshot-download", GET, can_read_statistics, case="snapshot_download"),
     Endpoint("analytics:records-import", FORM, can_manage_statistics),
+    # Cohorts (issue 18): the Panel and administrators read; administrators save and draw
+    # samples. A cohort lists cases of every authority, so nobody else sees one (403).
+    Endpoint("analytics:cohort-list", GET, can_view_cohorts),
+    Endpoint("analytics:cohort-new", FORM, can_view_cohorts),
+    Endpoint("analytics:cohort-save", POST, can_build_cohorts),
+    Endpoint("analytics:cohort-detail", GET, can_view_cohorts, case="cohort"),
+    Endpoint("analytics:cohort-edit", FORM, can_view_cohorts, case="cohort"),
+    Endpoint("analytics:cohort-compare", GET, can_view_cohorts, case="cohort"),
+    Endpoint("analytics:cohort-compare-download", GET, can_view_cohorts, case="cohort_export"),
+    Endpoint("analytics:cohort-sample", GET, can_view_cohorts, case="cohort"),
+    Endpoint("analytics:cohort-sample", POST, can_build_cohorts, case="cohort"),
+    Endpoint("analytics:cohort-cases-download", GET, can_view_cohorts, case="cohort_export"),
+    Endpoint("analytics:cohort-archive", POST, can_build_cohorts, case="cohort"),
 )

@@ -146,6 +146,11 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         made = statistics_compute(year=2023, by=users["administrator"])
         return {"year": 2023, "version": made.version, **extra}, EVERYONE_SIGNED_IN
 
+    def spotlight_cohort():
+        from analytics.models import Cohort
+
+        return Cohort.objects.get(spotlight="child_mental_health")
+
     def message():
         made = InboxMessage.objects.create(
             recipient=users["la_own"], subject="A message", body="", url="/"
@@ -388,6 +393,11 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         "year": lambda: ({"year": 2023}, EVERYONE_SIGNED_IN),
         "snapshot": snapshot,
         "snapshot_download": lambda: snapshot(fmt="csv"),
+        # A saved cohort (Appendix F's first, reference data): not a case of one authority,
+        # so nobody is out of its scope; the policy refuses all but the Panel and
+        # administrators (403).
+        "cohort": lambda: ({"pk": spotlight_cohort().pk}, EVERYONE_SIGNED_IN),
+        "cohort_export": lambda: ({"pk": spotlight_cohort().pk, "fmt": "csv"}, EVERYONE_SIGNED_IN),
         "password_reset": lambda: (
             {"uidb64": urlsafe_base64_encode(b"1"), "token": "set-password"},
             set(ACTORS),
