@@ -147,12 +147,22 @@ def _sources(spec: t.TableSpec) -> set[str]:
     return {spec.source, *(g.source for g in spec.groups if g.source)}
 
 
+LCSPR_YEAR = (
+    "LCSPRs are counted in the year the Panel considered them, not in the incident year a "
+    "cohort is drawn from"
+)
+
+
 def not_compared_reason(spec: t.TableSpec) -> str | None:
     """Why the engine cannot compute the table for a cohort, or None when it can: its kind
     takes no cohort (engine.COHORT_KINDS), its records do not belong to a rapid review
     (engine.cohort_q: SINs, reviews, decisions and themes do), or it is rates only."""
     if spec.kind not in COHORT_KINDS:
         return f"a {spec.kind} table is not computed for a cohort"
+    if t.LCSPR in _sources(spec):
+        # An LCSPR belongs to a review, but is counted in the year the Panel considered it,
+        # not in the incident year a cohort is drawn from: the two would not be comparable.
+        return LCSPR_YEAR
     foreign = sorted(s for s in _sources(spec) if s != t.SIN and s not in REVIEW_PATH)
     if foreign:
         return f"its records ({', '.join(foreign)}) do not belong to a rapid review"

@@ -159,3 +159,69 @@ class StatusForm(forms.Form):
             Field("published_on"),
             Field.text("published_url"),
         )
+
+
+ALL_CASES, SAMPLE = "all", "sample"
+
+
+class CohortCasesForm(forms.Form):
+    """Take the cases of a saved cohort (analytics.cohorts) into a national review: all of
+    them, or the cohort's stored sample (Appendix E's way of choosing cases to read)."""
+
+    cohort = forms.ChoiceField(
+        label="Which saved cohort?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose a saved cohort",
+            "invalid_choice": "Choose a saved cohort from the list",
+        },
+    )
+    which = forms.ChoiceField(
+        label="Which of its cases?",
+        widget=forms.RadioSelect,
+        choices=[
+            (ALL_CASES, "Every case in the cohort"),
+            (SAMPLE, "Only the cohort's sample"),
+        ],
+        error_messages={"required": "Choose every case in the cohort or only its sample"},
+    )
+    reason = LongTextField(
+        max_length=REASON_MAX_CHARS,
+        label="Why should these cases be part of the review?",
+        help_text="In the Panel's own words. It is recorded against every case added.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter why the Panel adds these cases to the review"},
+    )
+
+    def __init__(self, *args, cohorts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cohorts = {str(cohort.pk): cohort for cohort in cohorts}
+        self.fields["cohort"].choices = [
+            (
+                pk,
+                f"{cohort.name} ({cohort.definition.get('year')} to "
+                f"{int(cohort.definition.get('year') or 0) + 1}"
+                + (f"; a sample of {cohort.sample_size}" if cohort.sample_size else "")
+                + ")",
+            )
+            for pk, cohort in self.cohorts.items()
+        ]
+        self.helper = _helper(
+            Field.radios("cohort", legend_size=Size.MEDIUM, small=True),
+            Field.radios("which", legend_size=Size.SMALL, small=True),
+            character_count(self, "reason"),
+        )
+
+    def clean(self):
+        data = super().clean()
+        cohort = self.chosen_cohort()
+        if cohort is not None and data.get("which") == SAMPLE and not cohort.sample_size:
+            self.add_error(
+                "which",
+                f"“{cohort.name}” has no sample: draw one on the cohort's page, or choose every "
+                "case",
+            )
+        return data
+
+    def chosen_cohort(self):
+        return self.cohorts.get(self.cleaned_data.get("cohort", ""))

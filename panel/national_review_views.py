@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from analytics import cohorts as cohort_services
+from rapidreviews.models import RapidReview
 from rapidreviews.selectors import rapid_review_get_for_user
 from safeguarding import policy
 from safeguarding.forms import form_add_errors
@@ -53,6 +55,8 @@ def national_review_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": can_manage,
             "steps": services.national_review_steps(review) if can_manage else [],
             "accepting": review.status in NationalReview.ACCEPTING_STATUSES,
+            "can_add_cohort": review.status in NationalReview.OPEN_STATUSES
+            and policy.can_add_cohort_to_national_review(user, review),
         },
     )
 
@@ -184,3 +188,66 @@ def national_review_status(request: HttpRequest, pk: int) -> HttpResponse:
         "panel/national_reviews/national_review_status.html",
         {"form": form, "review": review, "steps": steps},
     )
+
+
+@login_required
+def national_review_cohort(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take a saved cohort's cases (every case, or its stored sample) into the review: accepted
+    when the secretariat adds them to a commissioned review, otherwise proposed for its
+    decision (services.national_review_add_cases)."""
+    user = request.user
+    review = selectors.national_review_get_for_user(user=user, pk=pk)
+    policy.require(policy.can_add_cohort_to_national_review(user, review))
+    if review.status not in NationalReview.OPEN_STATUSES:
+        messages.error(
+            request,
+            f"This national review is {review.get_status_display().lower()}: it takes no more "
+            "cases.",
+        )
+        return redirect("panel:national-review-detail", pk=review.pk)
+    cohorts = cohort_services.cohort_list(user=user).filter(archived=False)
+    if request.method == "POST":
+        form = forms.CohortCasesForm(request.POST, cohorts=cohorts)
+        if form.is_valid():
+            cohort = form.chosen_cohort()
+            if form.cleaned_data["which"] == forms.SAMPLE:
+                ids = cohort_services.cohort_sample_ids(
+                    cohort.definition, seed=cohort.sample_seed, size=cohort.sample_size
+                )
+            else:
+                ids = cohort_services.cohort_review_ids(cohort)
+            try:
+                added = services.national_review_add_cases(
+                    review,
+                    RapidReview.objects.filter(pk__in=ids).select_related("notification"),
+                    by=user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except services.NationalReviewInvalid as exc:
+                for field, problems in exc.errors.items():
+                    for problem in problems:
+                        form.add_error("reason" if field == "reason" else None, problem)
+            except services.NationalReviewError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _cohort_added_message(cohort.name, ids, added))
+                return redirect("panel:national-review-detail", pk=review.pk)
+    else:
+        form = forms.CohortCasesForm(cohorts=cohorts)
+    return render(
+        request,
+        "panel/national_reviews/national_review_cohort.html",
+        {"form": form, "review": review, "has_cohorts": bool(form.cohorts)},
+    )
+
+
+def _cohort_added_message(name: str, ids: list[int], added) -> str:
+    """What happened to a cohort's cases: how many were added (accepted or proposed) and how
+    many the review held already."""
+    verb = "accepted into" if added and added[0].status == "accepted" else "proposed for"
+    count = len(added)
+    text = f"{count} case{'' if count == 1 else 's'} from “{name}” "
+    text += f"{'was' if count == 1 else 'were'} {verb} the review."
+    if held := len(ids) - count:
+        text += f" {held} {'was' if held == 1 else 'were'} in it already."
+    return text

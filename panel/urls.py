@@ -76,6 +76,11 @@ urlpatterns = [
         name="national-review-detail",
     ),
     path(
+        "national-reviews/<int:pk>/cohort/",
+        national_review_views.national_review_cohort,
+        name="national-review-cohort",
+    ),
+    path(
         "national-reviews/<int:pk>/status/",
         national_review_views.national_review_status,
         name="national-review-status",

@@ -246,6 +246,12 @@ def can_manage_national_reviews(user, obj: Any = None) -> bool:
     return _role(user) == Role.PANEL_SECRETARIAT
 
 
+def can_add_cohort_to_national_review(user, obj: Any = None) -> bool:
+    """Take a saved cohort's cases into a national review: the Panel, who may both propose
+    cases and read the saved cohorts."""
+    return can_propose_national_review(user) and can_view_cohorts(user)
+
+
 # --- LCSPRs ------------------------------------------------------------------------------------
 
 
@@ -661,6 +667,12 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("panel:national-review-list", GET, can_see_national_reviews),
     Endpoint("panel:national-review-detail", GET, is_signed_in, case="national_review"),
     Endpoint("panel:national-review-status", FORM, can_manage_national_reviews, "national_review"),
+    Endpoint(
+        "panel:national-review-cohort",
+        FORM,
+        can_add_cohort_to_national_review,
+        "national_review",
+    ),
     Endpoint(
         "panel:national-review-case-decide",
         FORM,

@@ -246,9 +246,10 @@ def test_a_cohort_and_its_complement_add_up_to_the_ordinary_table(figures):
 def test_the_cohort_specs_leave_out_what_cannot_be_split():
     ids = {spec.id for spec in COHORT_SPECS}
     assert "chart_3_regions" not in ids and "100,000" in NOT_COMPARED["chart_3_regions"]
-    # Only the tables of records that do not belong to a rapid review (an LCSPR's), and the
-    # rates, are left out.
-    assert {k for k, v in NOT_COMPARED.items() if "do not belong" not in v} == {"chart_3_regions"}
+    # Only the LCSPR tables (counted by the date considered, not the incident year) and the
+    # rates are left out.
+    lcspr_ids = {spec.id for spec in t.TABLES if spec.source == t.LCSPR}
+    assert lcspr_ids and set(NOT_COMPARED) == {"chart_3_regions"} | lcspr_ids
     assert ids | set(NOT_COMPARED) == set(t.TABLES_BY_ID)
     for table_id in (
         "table_a_regions",
@@ -270,8 +271,16 @@ def test_the_cohort_specs_leave_out_what_cannot_be_split():
 
 
 def test_a_table_of_records_outside_a_review_is_not_compared():
-    spec = t.TableSpec("other", "Other records", "lcspr", groups=(), columns=())
+    spec = t.TableSpec("other", "Other records", "meeting", groups=(), columns=())
     assert "do not belong to a rapid review" in not_compared_reason(spec)
+
+
+def test_the_lcspr_tables_are_not_compared_by_cohort():
+    lcspr_tables = [spec for spec in t.TABLES if spec.source == t.LCSPR]
+    assert lcspr_tables
+    for spec in lcspr_tables:
+        assert "considered" in not_compared_reason(spec)
+        assert spec.id not in COHORT_SPECS_BY_ID
     grouped = dataclasses.replace(
         COHORT_SPECS_BY_ID["timeliness"],
         groups=(t.RowGroup("LCSPRs", (t.total_row(),), source="lcspr"),),
