@@ -12,8 +12,23 @@ from rapidreviews.models import RapidReview
 from safeguarding.models import User
 from safeguarding.workingdays import add_working_days
 
-from . import allocations, conversations, meeting_services, selectors, services
-from .models import Extent, MessageKind, Outcome, PanelMeeting, PanelMemberProfile, Quality
+from . import (
+    allocations,
+    conversations,
+    meeting_services,
+    national_reviews,
+    selectors,
+    services,
+)
+from .models import (
+    Extent,
+    MessageKind,
+    NationalReview,
+    Outcome,
+    PanelMeeting,
+    PanelMemberProfile,
+    Quality,
+)
 
 DEMO_MEETING_PLACE = "Demo: Meeting room 3, Sanctuary Buildings, and online"
 
@@ -136,6 +151,31 @@ def seed_demo_meeting() -> int:
     return 1
 
 
+DEMO_NATIONAL_REVIEW = "Demo: Infants at home in their first year"
+
+
+def seed_demo_national_review() -> int:
+    """A national review proposed by the demo Panel member with the demo review of an infant
+    (issue 18, item 3), for the secretariat to commission and decide; once."""
+    if NationalReview.objects.filter(title=DEMO_NATIONAL_REVIEW).exists():
+        return 0
+    review = RapidReview.objects.filter(
+        notification__summary__startswith=f"{DEMO_MARK} leeds-old:",
+        status=RapidReview.Status.SUBMITTED,
+    ).first()
+    if review is None:
+        return 0
+    national_reviews.national_review_propose_case(
+        rapid_review=review,
+        by=User.objects.get(username="panel-member"),
+        reason="Demo: the Panel sees the same gaps in support for new parents in several areas.",
+        title=DEMO_NATIONAL_REVIEW,
+        theme="Demo: how services support parents of babies at home in their first year.",
+        learning_theme="coordination",
+    )
+    return 1
+
+
 def seed_demo() -> str:
     """This app's part of `manage.py seed_demo` (registered in its AppConfig.ready())."""
     decisions = seed_demo_panel()
@@ -143,5 +183,6 @@ def seed_demo() -> str:
         f"Demo Panel decisions with letters: {decisions}. "
         f"Demo messages on a case: {seed_demo_messages()}. "
         f"Demo reviews allocated to the demo Panel member: {seed_demo_allocations()}. "
-        f"Demo Panel meetings: {seed_demo_meeting()}."
+        f"Demo Panel meetings: {seed_demo_meeting()}. "
+        f"Demo national reviews: {seed_demo_national_review()}."
     )

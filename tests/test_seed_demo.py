@@ -130,6 +130,16 @@ def test_seed_demo_adds_a_panel_letter_and_an_lcspr(django_capture_on_commit_cal
     assert (ResponseLetter.objects.count(), Lcspr.objects.count()) == (1, 1)
 
 
+def test_seed_demo_proposes_a_national_review_once():
+    from panel.models import NationalReview
+
+    run_seed()
+    run_seed()
+    review = NationalReview.objects.get()
+    assert review.status == NationalReview.Status.PROPOSED
+    assert review.cases.get().rapid_review.notification.summary.startswith("Demo")
+
+
 def test_seed_demo_loads_a_year_of_synthetic_figures_once():
     from analytics.models import StatisticsSnapshot
     from notifications.models import Notification
