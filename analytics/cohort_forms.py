@@ -17,6 +17,8 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 
+from safeguarding.limits import id_or_none
+
 from .cohort_definitions import (
     BOOLEAN,
     CHOICE,
@@ -178,7 +180,7 @@ def rows_from_state(state: State) -> list[Row]:
     """The condition rows the form carries, in order; rows naming no known field are dropped."""
     rows = []
     count_text = _first(state, "condition_count")
-    count = int(count_text) if count_text.isdigit() else 0
+    count = id_or_none(count_text) or 0
     for i in range(min(count, 100)):
         field = _first(state, f"c{i}-field")
         part = _first(state, f"c{i}-part")

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_POST
 
 from rapidreviews.models import RapidReview
 from safeguarding import policy
-from safeguarding.audit import audit_list
+from safeguarding.audit import audit_list, audit_list_now
+from safeguarding.limits import id_or_none
 
 from . import cohort_tables, cohorts, selectors
 from .cohort_definitions import (
@@ -104,6 +105,9 @@ def _builder(request: HttpRequest, cohort: Cohort | None, *, saving: bool = Fals
         rows = rows_from_state(_state(request))
         checking = action in CHECKING
         context["sample_seed"] = request.POST.get("sample_seed", "")
+        # The version the user started from, kept through every re-render (size, add, remove,
+        # sample), so a save still refuses what someone else changed meanwhile.
+        context["version"] = request.POST.get("version", "")
         if checking:
             form = CohortForm(request.POST, years=years)
             form.is_valid()
@@ -121,8 +125,8 @@ def _builder(request: HttpRequest, cohort: Cohort | None, *, saving: bool = Fals
                     rows = added
                     form = CohortForm(initial=initial, years=years)
             else:
-                if action.startswith("remove-") and action.removeprefix("remove-").isdigit():
-                    index = int(action.removeprefix("remove-"))
+                index = _number(action.removeprefix("remove-"))
+                if action.startswith("remove-") and index is not None:
                     rows = [row for i, row in enumerate(rows) if i != index]
                 form = CohortForm(initial=initial, years=years)
     else:
@@ -141,9 +145,9 @@ def _builder(request: HttpRequest, cohort: Cohort | None, *, saving: bool = Fals
             if cohort.sample_seed is not None:
                 context["sample_seed"] = cohort.sample_seed
         else:
-            year = request.GET.get("year", "")
-            if year.isdigit():
-                initial["year"] = int(year)
+            year = _number(request.GET.get("year", ""))
+            if year is not None:
+                initial["year"] = year
         form = CohortForm(initial=initial, years=years)
     condition_rows = condition_forms(rows, bound=checking)
     definition = None
@@ -193,8 +197,12 @@ def _builder_action(request, cohort, action, form, definition, context) -> HttpR
     if not name.strip():
         form.add_error("name", "Enter a name for the cohort")
         return None
-    seed_text = request.POST.get("sample_seed", "")
-    seed = int(seed_text) if seed_text.isdigit() else None
+    # The seed the builder drew (cohorts.new_seed): below SEED_LIMIT, or it is not one.
+    seed_text = request.POST.get("sample_seed", "").strip()
+    seed = _number(seed_text)
+    if seed_text and (seed is None or seed >= cohorts.SEED_LIMIT):
+        form.add_error("sample_size", "The sample could not be read: draw it again")
+        return None
     size = form.cleaned_data.get("sample_size") if seed is not None else None
     fields = {
         "by": request.user,
@@ -208,12 +216,14 @@ def _builder_action(request, cohort, action, form, definition, context) -> HttpR
         if cohort is None:
             saved = cohorts.cohort_create(**fields)
         else:
-            version = request.POST.get("version", "")
             saved = cohorts.cohort_update(
-                cohort=cohort, expected_version=int(version) if version.isdigit() else -1, **fields
+                cohort=cohort, expected_version=_version(request), **fields
             )
     except cohorts.CohortConflict as conflict:
         form.add_error(None, str(conflict))
+        # Saving again now acts on the cohort as it is (the conflict was reported).
+        cohort.refresh_from_db()
+        context["version"] = cohort.version
         return None
     except DefinitionError as problem:
         for message in problem.messages:
@@ -221,6 +231,17 @@ def _builder_action(request, cohort, action, form, definition, context) -> HttpR
         return None
     messages.success(request, f"Saved the cohort ‘{saved.name}’.")
     return redirect("analytics:cohort-detail", pk=saved.pk)
+
+
+def _number(text: str) -> int | None:
+    """A number typed into a query string or a form (ASCII digits that fit), else None."""
+    return 0 if str(text).strip() == "0" else id_or_none(text)
+
+
+def _version(request: HttpRequest) -> int:
+    """The version the form was opened at; -1 (never current) when missing or unreadable."""
+    version = _number(request.POST.get("version", ""))
+    return -1 if version is None else version
 
 
 @login_required
@@ -255,9 +276,10 @@ def cohort_save(request: HttpRequest) -> HttpResponse:
     cohort_id = request.POST.get("cohort", "")
     cohort = None
     if cohort_id:
-        if not cohort_id.isdigit():
+        pk = _number(cohort_id)
+        if pk is None:
             raise Http404("No such cohort")
-        cohort = cohorts.cohort_get_for_user(user=request.user, pk=int(cohort_id))
+        cohort = cohorts.cohort_get_for_user(user=request.user, pk=pk)
     return _builder(request, cohort, saving=True)
 
 
@@ -348,16 +370,13 @@ def cohort_sample(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         policy.require(policy.can_build_cohorts(request.user))
         size_text = request.POST.get("sample_size", "").strip()
-        version = request.POST.get("version", "")
-        if not size_text.isdigit() or not 1 <= int(size_text) <= cohorts.SAMPLE_MAX:
+        size = _number(size_text)
+        if size is None or not 1 <= size <= cohorts.SAMPLE_MAX:
             error = f"Enter a number of cases from 1 to {cohorts.SAMPLE_MAX}"
         else:
             try:
                 cohorts.cohort_sample_draw(
-                    cohort=cohort,
-                    by=request.user,
-                    expected_version=int(version) if version.isdigit() else -1,
-                    size=int(size_text),
+                    cohort=cohort, by=request.user, expected_version=_version(request), size=size
                 )
             except cohorts.CohortConflict as conflict:
                 error = str(conflict)
@@ -371,7 +390,9 @@ def cohort_sample(request: HttpRequest, pk: int) -> HttpResponse:
             cohort.definition, seed=cohort.sample_seed, size=cohort.sample_size
         )
         sample = cohorts.cohort_cases(ids)
-        audit_list(
+        # Shown again after a refused draw too: a POST, which the middleware's notes miss.
+        record = audit_list_now if request.method == "POST" else audit_list
+        record(
             user=request.user,
             model=RapidReview,
             ids=[case.pk for case in sample],
@@ -386,12 +407,11 @@ def cohort_sample(request: HttpRequest, pk: int) -> HttpResponse:
 def cohort_archive(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = cohorts.cohort_get_for_user(user=request.user, pk=pk)
     policy.require(policy.can_build_cohorts(request.user))
-    version = request.POST.get("version", "")
     try:
         cohorts.cohort_archive(
             cohort=cohort,
             by=request.user,
-            expected_version=int(version) if version.isdigit() else -1,
+            expected_version=_version(request),
             archived=not cohort.archived,
         )
     except cohorts.CohortConflict as conflict:

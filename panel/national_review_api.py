@@ -39,10 +39,12 @@ class NationalReviewCaseOutputSerializer(serializers.Serializer):
     )
     partnership = serializers.CharField(source="rapid_review.partnership.code")
     status = CodeField(NationalReviewCase.Status.choices, enum_name="NationalReviewCaseStatusEnum")
-    reason = serializers.CharField(help_text="Why the Panel proposed the case.")
+    reason = serializers.CharField(
+        help_text="Why the Panel proposed the case (blank for a partnership lead)."
+    )
     proposed_at = serializers.DateTimeField()
     decided_at = serializers.DateTimeField(allow_null=True)
-    decision_reason = serializers.CharField()
+    decision_reason = serializers.CharField(help_text="Blank for a partnership lead.")
 
 
 class NationalReviewOutputSerializer(serializers.Serializer):
@@ -125,7 +127,13 @@ class StatusInputSerializer(serializers.Serializer):
 def _detail(request: Request, review: NationalReview, code: int = 200) -> Response:
     cases = selectors.national_review_cases(user=request.user, review=review)
     review.shown_cases, review.others = cases.shown, cases.others
-    return Response(NationalReviewDetailOutputSerializer(review).data, status=code)
+    data = NationalReviewDetailOutputSerializer(review).data
+    if not cases.sees_all:
+        # A partnership lead sees what the page shows it: its cases by reference, never the
+        # Panel's reasons for proposing them or the secretariat's for deciding.
+        for case in data["cases"]:
+            case["reason"] = case["decision_reason"] = ""
+    return Response(data, status=code)
 
 
 class NationalReviewListApi(APIView):

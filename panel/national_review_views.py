@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from analytics import cohorts as cohort_services
+from analytics.cohort_definitions import DefinitionError
 from rapidreviews.models import RapidReview
 from rapidreviews.selectors import rapid_review_get_for_user
 from safeguarding import policy
@@ -210,12 +211,13 @@ def national_review_cohort(request: HttpRequest, pk: int) -> HttpResponse:
         form = forms.CohortCasesForm(request.POST, cohorts=cohorts)
         if form.is_valid():
             cohort = form.chosen_cohort()
-            if form.cleaned_data["which"] == forms.SAMPLE:
-                ids = cohort_services.cohort_sample_ids(
-                    cohort.definition, seed=cohort.sample_seed, size=cohort.sample_size
-                )
-            else:
-                ids = cohort_services.cohort_review_ids(cohort)
+            try:
+                ids = _cohort_ids(cohort, sample=form.cleaned_data["which"] == forms.SAMPLE)
+            except DefinitionError as problem:
+                # Saved before a code it uses was withdrawn: fix it on the cohort's page.
+                for message in problem.messages:
+                    form.add_error("cohort", f"“{cohort.name}” cannot be used: {message}")
+        if form.is_valid():
             try:
                 added = services.national_review_add_cases(
                     review,
@@ -239,6 +241,15 @@ def national_review_cohort(request: HttpRequest, pk: int) -> HttpResponse:
         "panel/national_reviews/national_review_cohort.html",
         {"form": form, "review": review, "has_cohorts": bool(form.cohorts)},
     )
+
+
+def _cohort_ids(cohort, *, sample: bool) -> list[int]:
+    """The saved cohort's cases in its reporting year, or only its stored sample."""
+    if sample:
+        return cohort_services.cohort_sample_ids(
+            cohort.definition, seed=cohort.sample_seed, size=cohort.sample_size
+        )
+    return cohort_services.cohort_review_ids(cohort)
 
 
 def _cohort_added_message(name: str, ids: list[int], added) -> str:

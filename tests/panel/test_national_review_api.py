@@ -157,3 +157,19 @@ def test_the_schema_documents_the_national_review_api(client, make_user):
     assert "post" in paths["/api/v1/panel/national-reviews/cases/{id}/decision/"]
     assert "post" in paths["/api/v1/panel/reviews/{review_pk}/national-review-proposals/"]
     assert "NationalReviewStatusEnum" in schema["components"]["schemas"]
+
+
+def test_a_partnership_lead_reads_its_cases_without_the_panels_reasons(
+    client, member, secretariat, lead
+):
+    case = commissioned(member, secretariat)
+    services.national_review_case_accept(case=case, by=secretariat, reason="Secretariat's own note")
+    client.force_login(lead)
+    data = client.get(reverse("panel-api:national-review-detail", args=[case.review_id])).json()
+    (shown,) = data["cases"]
+    assert shown["reference"] == case.rapid_review.notification.reference
+    assert (shown["reason"], shown["decision_reason"]) == ("", "")
+    client.force_login(secretariat)
+    data = client.get(reverse("panel-api:national-review-detail", args=[case.review_id])).json()
+    assert data["cases"][0]["reason"] == REASON
+    assert data["cases"][0]["decision_reason"] == "Secretariat's own note"

@@ -199,3 +199,22 @@ def test_outside_the_panel_the_page_is_refused(client, people, cohort, who, stat
     posted = client.post(_url(case.review), {"cohort": cohort.pk, "which": "all", "reason": "x"})
     assert posted.status_code == expected
     assert len(_held(case.review)) == 1
+
+
+def test_a_cohort_that_no_longer_fits_the_code_lists_is_an_error_not_a_500(client, people, cohort):
+    Cohort.objects.filter(pk=cohort.pk).update(
+        definition=cohort.definition
+        | {"where": [{"field": "mental_health", "codes": ["withdrawn_code"]}]}
+    )
+    case = commissioned(people["member"], people["secretariat"])
+    client.force_login(people["secretariat"])
+
+    response = client.post(
+        _url(case.review), {"cohort": cohort.pk, "which": "all", "reason": REASON}
+    )
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "cannot be used" in body and 'href="#id_cohort' in body
+    assert REASON in body
+    assert len(_held(case.review)) == 1
