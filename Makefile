@@ -78,8 +78,11 @@ format: $(STAMPS)/python-dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# The suite runs in TEST_WORKERS pytest-xdist processes (README, "The two commands"): `auto`
+# is one per CPU, at most 8; `make test TEST_WORKERS=0` runs it in this one process.
+TEST_WORKERS ?= auto
 test: system-test $(STAMPS)/python-dev frontend lint
-	$(PY) scripts/services.py test -- $(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) scripts/services.py test -- $(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 8 $(PYTEST_ARGS)
 
 # The benchmark (README, "Performance and benchmarks"): a generated dataset on throwaway
 # PostgreSQL and Redis; results in bench/results/. Not part of `make test`.
