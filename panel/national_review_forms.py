@@ -164,6 +164,15 @@ class StatusForm(forms.Form):
 ALL_CASES, SAMPLE = "all", "sample"
 
 
+def _cohort_label(cohort) -> str:
+    """ "Name (2023 to 2024; a sample of 10)": its reporting year, when the definition has one."""
+    year = cohort.definition.get("year") if isinstance(cohort.definition, dict) else None
+    parts = [f"{year} to {year + 1}"] if isinstance(year, int) else []
+    if cohort.sample_size:
+        parts.append(f"a sample of {cohort.sample_size}")
+    return f"{cohort.name} ({'; '.join(parts)})" if parts else cohort.name
+
+
 class CohortCasesForm(forms.Form):
     """Take the cases of a saved cohort (analytics.cohorts) into a national review: all of
     them, or the cohort's stored sample (Appendix E's way of choosing cases to read)."""
@@ -197,14 +206,7 @@ class CohortCasesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.cohorts = {str(cohort.pk): cohort for cohort in cohorts}
         self.fields["cohort"].choices = [
-            (
-                pk,
-                f"{cohort.name} ({cohort.definition.get('year')} to "
-                f"{int(cohort.definition.get('year') or 0) + 1}"
-                + (f"; a sample of {cohort.sample_size}" if cohort.sample_size else "")
-                + ")",
-            )
-            for pk, cohort in self.cohorts.items()
+            (pk, _cohort_label(cohort)) for pk, cohort in self.cohorts.items()
         ]
         self.helper = _helper(
             Field.radios("cohort", legend_size=Size.MEDIUM, small=True),
