@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from panel.models import Extent, Quality
+from panel.models import Extent, Quality, answer_field
 from rapidreviews import codes as review_codes
 from rapidreviews.models import RapidReview
 from safeguarding import policy
@@ -131,24 +131,13 @@ class Lcspr(models.Model):
     considered_on = models.DateField(
         "date the Panel considered the LCSPR", null=True, blank=True, db_index=True
     )
-    feedback_analysis_quality = models.CharField(
-        "thoroughness of analysis", max_length=30, choices=Quality.choices, blank=True
+    feedback_analysis_quality = answer_field("thoroughness of analysis", Quality)
+    feedback_lived_experience = answer_field("the child's lived experience", Quality)
+    feedback_race_ethnicity_culture = answer_field(
+        "consideration of race, ethnicity and culture", Quality
     )
-    feedback_lived_experience = models.CharField(
-        "the child's lived experience", max_length=30, choices=Quality.choices, blank=True
-    )
-    feedback_race_ethnicity_culture = models.CharField(
-        "consideration of race, ethnicity and culture",
-        max_length=30,
-        choices=Quality.choices,
-        blank=True,
-    )
-    recommendations_smart = models.CharField(
-        "recommendations are SMART", max_length=30, choices=Extent.choices, blank=True
-    )
-    child_voice_heard = models.CharField(
-        "the child's voice was heard", max_length=30, choices=Extent.choices, blank=True
-    )
+    recommendations_smart = answer_field("recommendations are SMART", Extent)
+    child_voice_heard = answer_field("the child's voice was heard", Extent)
 
     # The structured feedback on the final report, in the order pages, letters and the
     # statistics show it (the learning themes are `LcsprLearningTheme` rows).

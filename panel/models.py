@@ -41,6 +41,12 @@ class Extent(models.TextChoices):
 NOT_RECORDED = "Not recorded"
 
 
+def answer_field(label: str, scale: type[models.TextChoices]) -> models.CharField:
+    """One structured feedback answer on `scale` (Quality or Extent), blank when not
+    recorded: the Panel's questions on rapid reviews and on LCSPRs' final reports alike."""
+    return models.CharField(label, max_length=30, choices=scale.choices, blank=True)
+
+
 class PanelDecision(models.Model):
     """One version of the Panel's decision on a rapid review. Version 1 is the decision as
     recorded; each correction adds the next version with its reason and becomes current."""
@@ -59,24 +65,11 @@ class PanelDecision(models.Model):
     # service (panel.forms, panel.services); they are blank only on decisions imported from
     # historic records (analytics.importer), which hold no more than the outcome and its date.
     reasons = models.TextField("reasons for the Panel's view", blank=True)
-    analysis_quality = models.CharField(
-        "thoroughness of analysis", max_length=30, choices=Quality.choices, blank=True
-    )
-    lived_experience = models.CharField(
-        "the child's lived experience", max_length=30, choices=Quality.choices, blank=True
-    )
-    race_ethnicity_culture = models.CharField(
-        "consideration of race, ethnicity and culture",
-        max_length=30,
-        choices=Quality.choices,
-        blank=True,
-    )
-    characteristics_recorded = models.CharField(
-        "characteristics of the child recorded", max_length=30, choices=Extent.choices, blank=True
-    )
-    good_practice_identified = models.CharField(
-        "good practice identified", max_length=30, choices=Extent.choices, blank=True
-    )
+    analysis_quality = answer_field("thoroughness of analysis", Quality)
+    lived_experience = answer_field("the child's lived experience", Quality)
+    race_ethnicity_culture = answer_field("consideration of race, ethnicity and culture", Quality)
+    characteristics_recorded = answer_field("characteristics of the child recorded", Extent)
+    good_practice_identified = answer_field("good practice identified", Extent)
     feedback = models.TextField("feedback on the review's quality", blank=True)
     correction_reason = models.TextField("reason for the correction", blank=True)
     decided_by = models.ForeignKey(
