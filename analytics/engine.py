@@ -650,7 +650,104 @@ def _themes(
     }
 
 
-KINDS = {"crosstab": _crosstab, "regions": _regions, "themes": _themes}
+# --- Data quality (issue 19; analytics.tables.data_quality) ------------------------------------
+
+
+def _partnerships(spec: t.TableSpec, year: int, labels: Labels) -> dict[str, Any]:
+    """One row per partnership that made a rapid review of the year (by name), then England:
+    for each characteristic of `options["characteristics"]` the reviews where it was not
+    recorded or unknown (a share of those it is asked of); every characteristic of
+    `options["all"]` together (the answers missing, as a share of the answers asked for); and
+    the reviews. One GROUP BY query with two conditional counts per characteristic."""
+    named, every = spec.options["characteristics"], spec.options["all"]
+    aggregates: dict[str, Any] = {"reviews": Count("pk")}
+    for i, c in enumerate(every):
+        aggregates[f"gap{i}"] = Count("pk", filter=c.applies & c.gap)
+        aggregates[f"asked{i}"] = Count("pk", filter=c.applies) if c.applies else Count("pk")
+    index = {c.field: i for i, c in enumerate(every)}
+    lines = list(
+        RapidReview.objects.filter(records_q(t.REVIEW, year), spec.filter)
+        .order_by()
+        .values(code=F("partnership__code"), name=F("partnership__name"))
+        .annotate(**aggregates)
+    )
+    lines.sort(key=lambda line: (line["name"].casefold(), line["code"]))
+    england = {key: sum(line[key] for line in lines) for key in aggregates}
+
+    def cells(line: dict[str, Any]) -> list[dict[str, Any]]:
+        out = []
+        for c in named:
+            i = index[c.field]
+            out.append(cell(line[f"gap{i}"], percent(line[f"gap{i}"], line[f"asked{i}"])))
+        gaps = sum(line[f"gap{i}"] for i in range(len(every)))
+        asked = sum(line[f"asked{i}"] for i in range(len(every)))
+        return [*out, cell(gaps, percent(gaps, asked)), cell(line["reviews"])]
+
+    rows = [
+        {"label": line["name"], "code": line["code"], "kind": "cell", "cells": cells(line)}
+        for line in lines
+    ]
+    rows.append({"label": "England", "kind": "total", "cells": cells(england)})
+    return {
+        "percent": spec.percent,
+        "denominators": DENOMINATOR_RULES[spec.percent],
+        "columns": [{"label": labels.fill(c.label), "is_total": c.is_total} for c in spec.columns],
+        "groups": [{"label": "Partnership", "denominators": None, "rows": rows}],
+    }
+
+
+def _answers(spec: t.TableSpec, year: int, labels: Labels) -> dict[str, Any]:
+    """Rows the questions of `options["questions"]` (fields of the source's records, in
+    headed groups), columns every answer of their scales, then blank answers ("Not
+    recorded") and every record (the row percentages' total); an answer outside a question's
+    scale is not applicable (n None). One aggregate query."""
+    model = MODELS[spec.source]
+    questions = [(heading, names) for heading, names in spec.options["questions"]]
+    fields = [model._meta.get_field(name) for _, names in questions for name in names]
+    answers: dict[str, str] = {}
+    for field in fields:
+        for code, label in field.choices:
+            answers.setdefault(code, str(label))
+    aggregates: dict[str, Any] = {"total": Count("pk")}
+    for field in fields:
+        for code in [*dict(field.choices), ""]:
+            aggregates[f"{field.name}__{code}"] = Count("pk", filter=Q(**{field.name: code}))
+    result = model.objects.filter(records_q(spec.source, year), spec.filter).aggregate(**aggregates)
+    total = result["total"]
+    groups = []
+    for heading, names in questions:
+        rows = []
+        for name in names:
+            field = model._meta.get_field(name)
+            scale = dict(field.choices)
+            row_cells = []
+            for code in [*answers, ""]:
+                n = result[f"{name}__{code}"] if code in scale or code == "" else None
+                row_cells.append(cell(n, percent(n, total)))
+            row_cells.append(cell(total))
+            label = str(field.verbose_name)
+            label = label[:1].upper() + label[1:]
+            rows.append({"label": label, "kind": "cell", "cells": row_cells})
+        groups.append({"label": heading, "denominators": None, "rows": rows})
+    column_labels = [*answers.values(), spec.options.get("not_recorded", "Not recorded")]
+    return {
+        "percent": spec.percent,
+        "denominators": DENOMINATOR_RULES[spec.percent],
+        "columns": [
+            *({"label": label, "is_total": False} for label in column_labels),
+            {"label": spec.options.get("total", "Total"), "is_total": True},
+        ],
+        "groups": groups,
+    }
+
+
+KINDS = {
+    "crosstab": _crosstab,
+    "regions": _regions,
+    "themes": _themes,
+    "partnerships": _partnerships,
+    "answers": _answers,
+}
 # The kinds whose figures can be computed for a cohort of rapid reviews (their functions take
 # a `cohort`; the regions' rates per 100,000 children cannot be, only their counts and shares).
 COHORT_KINDS = frozenset({"crosstab", "themes", "regions"})
@@ -686,6 +783,8 @@ def compute_table(spec: t.TableSpec, year: int, *, cohort: Q | None = None) -> d
         "notes": list(spec.notes),
         # Only when set, so that the report's tables are stored as before.
         **({"chapter": spec.chapter} if spec.chapter else {}),
+        # Left out of public exports (analytics.exports.export_tables).
+        **({"internal": True} if spec.internal else {}),
     }
 
 

@@ -159,14 +159,30 @@ def about_lines(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -
     ]
     for key, value in snapshot.input_counts.items():
         lines.append((f"Input: {INPUT_COUNT_LABELS.get(key, key)}", value))
+    left_out = internal_only_titles(snapshot) if public else []
+    if left_out:
+        lines.append(
+            (
+                "Not in this export",
+                f"Internal only, left out of public exports: {'; '.join(left_out)}.",
+            )
+        )
     return lines
 
 
 def export_tables(
     snapshot: StatisticsSnapshot, *, public: bool, threshold: int
 ) -> list[dict[str, Any]]:
-    """The snapshot's tables as an export shows them: suppressed when public."""
-    return [suppress_table(t, threshold) if public else t for t in snapshot.tables]
+    """The snapshot's tables as an export shows them: suppressed when public, and without the
+    internal-only tables (the data quality by partnership: `internal_only_titles`)."""
+    if not public:
+        return list(snapshot.tables)
+    return [suppress_table(t, threshold) for t in snapshot.tables if not t.get("internal")]
+
+
+def internal_only_titles(snapshot: StatisticsSnapshot) -> list[str]:
+    """The titles of the snapshot's tables that a public export leaves out."""
+    return [t["title"] for t in snapshot.tables if t.get("internal")]
 
 
 def _decimal(raw: Any) -> Decimal | None:

@@ -59,6 +59,8 @@ def _render(snapshot: StatisticsSnapshot, *, public: bool) -> RenderedTables:
     threshold = settings.STATISTICS_SUPPRESSION_THRESHOLD
     tables = []
     for table in snapshot.tables:
+        if public and table.get("internal"):
+            continue  # internal only (analytics.exports.export_tables)
         shown = suppress_table(table, threshold) if public else table
         tables.append({"layout": table_layout(shown), "chart": chart_html(shown)})
     html = render_to_string(

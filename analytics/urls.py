@@ -9,6 +9,11 @@ urlpatterns = [
     path("", views.statistics_index, name="statistics-index"),
     path("<int:year>/", views.statistics_year, name="statistics-year"),
     path("<int:year>/compare/", views.statistics_compare, name="statistics-compare"),
+    path(
+        "<int:year>/data-quality/",
+        views.statistics_data_quality,
+        name="statistics-data-quality",
+    ),
     path("<int:year>/recompute/", views.statistics_recompute, name="statistics-recompute"),
     path("<int:year>/versions/", views.snapshot_list, name="snapshot-list"),
     path("<int:year>/versions/<int:version>/", views.snapshot_detail, name="snapshot-detail"),

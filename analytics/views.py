@@ -15,8 +15,9 @@ from django.views.decorators.http import require_POST
 from safeguarding import policy
 from safeguarding.db_routers import replica_reads
 
-from . import display, exports, importer, pages, selectors, services
+from . import data_quality, display, exports, importer, pages, selectors, services
 from .forms import RecordsImportForm
+from .layout import table_layout
 from .models import StatisticsSnapshot
 
 logger = logging.getLogger(__name__)
@@ -236,6 +237,31 @@ def statistics_recompute(request: HttpRequest, year: int) -> HttpResponse:
             request, f"Recomputing {fy}: the new version will appear when it is ready."
         )
     return redirect(f"{reverse('analytics:statistics-index')}?year={year}")
+
+
+@login_required
+@replica_reads()  # read-only: the replica when there is one
+def statistics_data_quality(request: HttpRequest, year: int) -> HttpResponse:
+    """Which partnerships leave the most unrecorded (worst first, by the characteristic
+    chosen), and the Panel's feedback on the reviews' quality: from the year's latest
+    snapshot, never from the records. Administrators and the Panel."""
+    context = _year_context(request, _reporting_year(year))
+    snapshot = context["snapshot"]
+    partnerships = snapshot.table(data_quality.PARTNERSHIPS_TABLE) if snapshot else None
+    feedback = snapshot.table(data_quality.FEEDBACK_TABLE) if snapshot else None
+    ranking = None
+    if partnerships is not None:
+        ranking = data_quality.partnerships_ranked(
+            partnerships, characteristic=request.GET.get("characteristic", "")
+        )
+    context |= {
+        "partnerships": partnerships,
+        "ranking": ranking,
+        "feedback": table_layout(feedback) if feedback else None,
+        "shown": snapshot,
+        "characteristics_table": data_quality.CHARACTERISTICS_TABLE,
+    }
+    return render(request, "analytics/statistics_data_quality.html", context)
 
 
 # --- Downloads of a snapshot ---------------------------------------------------------------------

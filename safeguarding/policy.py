@@ -722,6 +722,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("analytics:statistics-index", GET, can_read_statistics),
     Endpoint("analytics:statistics-year", GET, can_read_statistics, case="year"),
     Endpoint("analytics:statistics-compare", GET, can_read_statistics, case="year"),
+    Endpoint("analytics:statistics-data-quality", GET, can_read_statistics, case="year"),
     Endpoint("analytics:statistics-recompute", POST, can_manage_statistics, case="year"),
     Endpoint("analytics:snapshot-list", GET, can_read_statistics, case="year"),
     Endpoint("analytics:snapshot-detail", GET, can_read_statistics, case="snapshot"),

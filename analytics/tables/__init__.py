@@ -7,14 +7,16 @@ Appendix D), one module per chapter of the report:
 - `sins`: Serious Incident Notifications; `children`: the child in focus; `needs`: needs of
   the child and the parents, risk factors, learning themes; `quality`: quality of reviews;
   `appendix_f`: the spotlight themes; `lcsprs`: the LCSPRs the Panel considered in the year
-  (issue 18), a chapter of their own after the report's tables.
+  (issue 18), a chapter of their own after the report's tables; `data_quality`: how often
+  characteristics went unrecorded, nationally and by partnership, and the Panel's quality
+  feedback (issue 19), the last chapter.
 
 `TABLES` is every table in the report's order, the order of a snapshot and of its exports.
 """
 
 from __future__ import annotations
 
-from . import appendix_f, children, lcsprs, needs, quality, sins
+from . import appendix_f, children, data_quality, lcsprs, needs, quality, sins
 from .common import (
     AGE_COLUMNS,
     AGE_GROUP_ROWS,
@@ -59,6 +61,7 @@ TABLES: tuple[TableSpec, ...] = (
     *quality.TABLES,
     *appendix_f.TABLES,
     *lcsprs.TABLES,
+    *data_quality.TABLES,
 )
 
 TABLES_BY_ID: dict[str, TableSpec] = {table.id: table for table in TABLES}

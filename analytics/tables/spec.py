@@ -92,12 +92,15 @@ class TableSpec:
     percent: str = "column"
     filter: Q = dataclasses.field(default_factory=Q)
     years: tuple[int, ...] = (0,)  # reporting-year offsets the records span
-    kind: str = "crosstab"  # crosstab, regions, themes
+    kind: str = "crosstab"  # crosstab, regions, themes, partnerships, answers
     options: dict[str, Any] = dataclasses.field(default_factory=dict)
     notes: tuple[str, ...] = ()
     # The heading of the part of the pages and the PDF the table opens or belongs to (the
     # LCSPR figures, after the report's own tables); "" for none.
     chapter: str = ""
+    # Internal only: shown to administrators and the Panel, left out of public exports (the
+    # data quality by partnership names partnerships with a few reviews each).
+    internal: bool = False
 
 
 # Helpers to declare rows and columns from code lists.

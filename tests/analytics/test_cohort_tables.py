@@ -246,10 +246,12 @@ def test_a_cohort_and_its_complement_add_up_to_the_ordinary_table(figures):
 def test_the_cohort_specs_leave_out_what_cannot_be_split():
     ids = {spec.id for spec in COHORT_SPECS}
     assert "chart_3_regions" not in ids and "100,000" in NOT_COMPARED["chart_3_regions"]
-    # Only the LCSPR tables (counted by the date considered, not the incident year) and the
-    # rates are left out.
+    # Only the LCSPR tables (counted by the date considered, not the incident year), the
+    # rates and the data quality by partnership and of the Panel's feedback (kinds computed
+    # for the whole year only) are left out.
     lcspr_ids = {spec.id for spec in t.TABLES if spec.source == t.LCSPR}
-    assert lcspr_ids and set(NOT_COMPARED) == {"chart_3_regions"} | lcspr_ids
+    whole_year = {"data_quality_partnerships", "panel_quality_feedback"}
+    assert lcspr_ids and set(NOT_COMPARED) == {"chart_3_regions"} | lcspr_ids | whole_year
     assert ids | set(NOT_COMPARED) == set(t.TABLES_BY_ID)
     for table_id in (
         "table_a_regions",
