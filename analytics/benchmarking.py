@@ -277,7 +277,9 @@ def _side_by_side(
         for label, table in columns
     ]
     spec = t.TABLES_BY_ID[bench.id]
-    structure = next(table for _, table in shown if table is not None)
+    structure = next((table for _, table in shown if table is not None), None)
+    if structure is None:  # no place has the table (a snapshot older than it, and no area)
+        structure = {"groups": [], "percent": "none", "denominators": ""}
     groups = []
     for group in structure["groups"]:
         rows = [

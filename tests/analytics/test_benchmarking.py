@@ -8,7 +8,9 @@ from datetime import date
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -208,8 +210,10 @@ def test_the_figures_are_computed_once_per_snapshot(records, lead_client):
     ) as computed:
         lead_client.get(PAGE)
         assert computed.call_count == 2  # Leeds, and Yorkshire and the Humber
-        lead_client.get(PAGE)
+        with CaptureQueriesContext(connection) as queries:
+            lead_client.get(PAGE)
         assert computed.call_count == 2  # from the cache
+        assert len(queries) < 25  # the session, the area, the snapshot: no table computed
         _snapshot(version=2)  # the nightly recompute: a new version
         lead_client.get(PAGE)
         assert computed.call_count == 4
