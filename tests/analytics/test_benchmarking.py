@@ -231,3 +231,15 @@ def test_the_menu_links_leads_and_authorities_to_benchmarking(records, lead_clie
     panel = _client(make_user, Role.PANEL_MEMBER)
     # The Panel reaches it from the Statistics pages, not the menu.
     assert f'href="{PAGE}"' in panel.get(reverse("analytics:statistics-index")).content.decode()
+
+
+def test_a_partnership_counts_every_authority_it_covers(records, lead_client, leeds):
+    """Bradford joins Leeds' partnership: the partnership's figures count both authorities
+    (the snapshot is unchanged, so the figures are computed for a new snapshot)."""
+    LocalAuthority.objects.filter(name="Bradford").update(partnership=leeds.partnership)
+    _snapshot(version=2)
+    html = lead_client.get(PAGE).content.decode()
+    assert _row(html, "chart_1_reason", "Total")[1::2] == ["18", "18", "20"]
+    # Timeliness: every SIN of the factories was sent within 5 working days (3 days).
+    on_time = _row(html, "timeliness", "Submitted within 5 working days")
+    assert on_time[1:3] == ["18", "100.0"]
