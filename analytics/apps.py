@@ -7,6 +7,12 @@ def _seed_demo() -> str:
     return seed_demo()
 
 
+def _benchmarks_own_area(user) -> bool:
+    from safeguarding import policy
+
+    return policy.can_benchmark(user) and not policy.can_read_statistics(user)
+
+
 class AnalyticsConfig(AppConfig):
     name = "analytics"
     verbose_name = "Annual figures"
@@ -21,4 +27,7 @@ class AnalyticsConfig(AppConfig):
             NavItem("Statistics", "analytics:statistics-index", policy.can_read_statistics),
             order=50,
         )
+        # Partnership leads and local authority users reach benchmarking from the menu; the
+        # Panel and administrators from the Statistics pages.
+        register(NavItem("Benchmarking", "analytics:benchmarking", _benchmarks_own_area), order=51)
         register_demo_loader(self.label, _seed_demo)

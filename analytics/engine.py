@@ -75,7 +75,7 @@ from rapidreviews.codes import LearningTheme
 from rapidreviews.models import RapidReview, RapidReviewTheme
 from safeguarding.codes import ETHNIC_GROUP_OF, Reason, RegionCode
 from safeguarding.db_routers import replica_reads
-from safeguarding.models import CensusEthnicityShare, RegionPopulation
+from safeguarding.models import CensusEthnicityShare, LocalAuthority, RegionPopulation
 
 from . import tables as t
 
@@ -140,13 +140,27 @@ def records_q(
     return q
 
 
-def cohort_q(source: str, cohort: Q) -> Q:
+@dataclass(frozen=True)
+class Authorities:
+    """A cohort of places rather than of rapid reviews (analytics.benchmarking): every record
+    of any set whose SIN's local authority matches `q`, a Q over LocalAuthority (a
+    partnership's authorities, a region's). Unlike a cohort of reviews, a SIN without a rapid
+    review belongs too, so SIN figures count every SIN of the area."""
+
+    q: Q
+
+
+def cohort_q(source: str, cohort: Q | Authorities) -> Q:
     """The records of `source` that belong to a cohort of rapid reviews: `cohort` is a Q over
     RapidReview (its fields, its relations, or an annotation of ANNOTATIONS[REVIEW]). A SIN
     belongs through its submitted rapid review (a SIN without one belongs to no cohort); a
     decision or a theme through its review. The cohort is a subquery, so that a condition on
     a relation of the review (its themes, its SIN's authority) neither repeats nor mixes
-    records, and `~` means "not in the cohort" whatever the relation."""
+    records, and `~` means "not in the cohort" whatever the relation. An `Authorities` cohort
+    is the records of those local authorities, whatever their set."""
+    if isinstance(cohort, Authorities):
+        authorities = LocalAuthority.objects.filter(cohort.q).values("pk")
+        return Q(**{f"{SIN_PATH[source]}local_authority__in": authorities})
     reviews = _annotated(RapidReview.objects.all(), t.REVIEW, _q_names(cohort)).filter(cohort)
     if source == t.SIN:
         submitted = reviews.filter(status=RapidReview.Status.SUBMITTED)
@@ -761,9 +775,12 @@ DENOMINATOR_RULES = {
 
 
 @replica_reads()
-def compute_table(spec: t.TableSpec, year: int, *, cohort: Q | None = None) -> dict[str, Any]:
-    """One table for the reporting year; with `cohort` (a Q over RapidReview), of that
-    cohort's records only (cohort_q; analytics.cohort_tables compares a cohort with the rest).
+def compute_table(
+    spec: t.TableSpec, year: int, *, cohort: Q | Authorities | None = None
+) -> dict[str, Any]:
+    """One table for the reporting year; with `cohort` (a Q over RapidReview, or the
+    Authorities of an area), of that cohort's records only (cohort_q; analytics.cohort_tables
+    compares a cohort with the rest, analytics.benchmarking an area with its region).
     The kinds in COHORT_KINDS can be restricted to a cohort."""
     labels = Labels(year)
     if cohort is None:

@@ -1,12 +1,19 @@
 from django.urls import path
 
-from . import cohort_views, views
+from . import benchmark_views, cohort_views, views
 
 app_name = "analytics"
 
 urlpatterns = [
     path("import/", views.records_import, name="records-import"),
     path("", views.statistics_index, name="statistics-index"),
+    # Benchmarking (issue 19): an area beside its region and England.
+    path("benchmarking/", benchmark_views.benchmarking_page, name="benchmarking"),
+    path(
+        "benchmarking/download.csv",
+        benchmark_views.benchmarking_download,
+        name="benchmarking-download",
+    ),
     path("<int:year>/", views.statistics_year, name="statistics-year"),
     path("<int:year>/compare/", views.statistics_compare, name="statistics-compare"),
     path(

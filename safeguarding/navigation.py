@@ -4,7 +4,8 @@ with `register`, at a position (`order`) that keeps the menu in the same order w
 order the apps are loaded in:
 
   10 Incident notifications · 20 Rapid reviews · 30 LCSPRs · 40 Panel queue ·
-  41 Meetings · 50 Statistics · 60 Inbox · 70 People (approvers) · 80 Administration
+  41 Meetings · 50 Statistics · 51 Benchmarking · 60 Inbox · 70 People (approvers) ·
+  80 Administration
 
 The menu must fit one line at 1,200 px for every role (tests/browser/test_layout.py), so it
 holds only the work: the home page is the service name's link (and the GOV.UK logo's), as on

@@ -319,6 +319,18 @@ def can_manage_statistics(user, obj: Any = None) -> bool:
     return is_administrator(user)
 
 
+def can_benchmark(user, obj: Any = None) -> bool:
+    """Benchmarking (analytics.benchmarking): a partnership lead their partnership's figures,
+    a local authority user their authority's, beside their region's and England's; the Panel
+    and administrators any area's. Not the DfE's and Ofsted's viewers."""
+    role = _role(user)
+    if role == Role.PARTNERSHIP_LEAD:
+        return user.partnership_id is not None
+    if role == Role.LA_USER:
+        return user.local_authority_id is not None
+    return can_read_statistics(user)
+
+
 def can_view_cohorts(user, obj: Any = None) -> bool:
     """Cohorts of rapid reviews (analytics.cohorts): the Panel's analysts. Administrators, and
     the Panel read-only: they may explore a cohort's size, its comparison and its sample."""
@@ -728,6 +740,10 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("analytics:snapshot-detail", GET, can_read_statistics, case="snapshot"),
     Endpoint("analytics:snapshot-download", GET, can_read_statistics, case="snapshot_download"),
     Endpoint("analytics:records-import", FORM, can_manage_statistics),
+    # Benchmarking (issue 19): an area beside its region and England. Leads and local
+    # authority users their own area (another is a 404); the Panel and administrators any.
+    Endpoint("analytics:benchmarking", GET, can_benchmark),
+    Endpoint("analytics:benchmarking-download", GET, can_benchmark),
     # Cohorts (issue 18): the Panel and administrators read; administrators save and draw
     # samples. A cohort lists cases of every authority, so nobody else sees one (403).
     Endpoint("analytics:cohort-list", GET, can_view_cohorts),
