@@ -726,6 +726,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("analytics:snapshot-list", GET, can_read_statistics, case="year"),
     Endpoint("analytics:snapshot-detail", GET, can_read_statistics, case="snapshot"),
     Endpoint("analytics:snapshot-download", GET, can_read_statistics, case="snapshot_download"),
+    Endpoint("analytics:export-request", POST, can_read_statistics, case="snapshot"),
+    Endpoint("analytics:export-status", GET, can_read_statistics, case="statistics_export"),
+    Endpoint("analytics:export-download", GET, can_read_statistics, case="statistics_export"),
     Endpoint("analytics:records-import", FORM, can_manage_statistics),
     # Cohorts (issue 18): the Panel and administrators read; administrators save and draw
     # samples. A cohort lists cases of every authority, so nobody else sees one (403).
