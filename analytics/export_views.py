@@ -108,6 +108,14 @@ def export_download(request: HttpRequest, year: int, version: int, pk: int) -> H
     try:
         download = export_files.statistics_export_open(export=export, by=request.user)
     except export_files.ExportError:
+        if export.status == StatisticsExport.Status.READY:  # its stored file has gone
+            export = export_files.statistics_export_request(
+                snapshot=export.snapshot,
+                fmt=export.format,
+                public=export.public,
+                threshold=export.threshold or None,
+                by=request.user,
+            )
         return redirect(export_status_url(export))
     return safe_download(download)
 

@@ -316,3 +316,18 @@ def test_an_unknown_format_is_not_asked_for(reader, snapshot):
     response = _ask(reader, snapshot, fmt="docx")
     assert response.status_code == 302 and response["Location"].endswith("#downloads")
     assert not StatisticsExport.objects.exists()
+
+
+def test_a_ready_file_lost_from_storage_is_made_again(
+    reader, snapshot, render, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _ask(reader, snapshot)
+    export = StatisticsExport.objects.get()
+    default_storage.delete(export.file_name)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = reader.get(_download_url(export))
+    assert response["Location"] == _status_url(export)
+    export.refresh_from_db()
+    assert export.status == Status.READY and default_storage.exists(export.file_name)
+    assert render.call_count == 2

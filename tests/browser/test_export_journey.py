@@ -100,6 +100,10 @@ def test_a_panel_member_prepares_the_pdf_watches_it_and_downloads_it(page: Page,
 
     # Back on the year's page, the PDF is a link to the file, made once.
     page.get_by_role("link", name=re.compile(r"^Back to the 2023 to 2024 figures")).click()
+    # The year's page holds every table: on a busy machine it takes a while to arrive whole.
+    expect(page.get_by_role("heading", name="Download version 1")).to_be_visible(timeout=30_000)
     link = page.get_by_role("link", name=re.compile(r"^Internal PDF ?, version 1$"))
-    expect(link).to_have_attribute("href", re.compile(rf"/exports/{export_id}/download$"))
+    expect(link).to_have_attribute(
+        "href", re.compile(rf"/exports/{export_id}/download$"), timeout=15_000
+    )
     assert StatisticsExport.objects.get(pk=export_id).attempts == 1
