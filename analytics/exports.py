@@ -13,7 +13,10 @@ and total rows in bold; counts and percentages as numbers, `c` and `x` as text.
 
 PDF: the "annual figures" document (WeasyPrint, templates/analytics/annual_figures_pdf.html):
 a cover, then every table with its chart (analytics.charts, the same SVG as on the pages) and
-its data. Laid out once per snapshot and audience, then read from storage (snapshot_pdf_stored).
+its data.
+
+The PDF and the XLSX are made once per snapshot, audience and layout version, then read from
+storage (snapshot_file_stored); the pages have a worker make them (analytics.export_files).
 
 A public export of any format is made from the suppressed tables (analytics.suppression), the
 charts too, so that nothing in it reveals a suppressed count.
@@ -24,6 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -49,6 +53,15 @@ from .models import StatisticsSnapshot
 from .suppression import suppress_table
 
 CSV_HEADER = ["table", "group", "row", "column", "n", "pct"]
+
+# Told how far a long export has got: (steps done, steps in all, what it is doing now), e.g.
+# (12, 32, "Drawing table 12 of 30"). The worker records it on the export's row
+# (analytics.export_files); the command draws a progress bar with it.
+Progress = Callable[[int, int, str], None]
+
+
+def _no_progress(done: int, total: int, stage: str) -> None:
+    return None
 
 
 def _text(value: Any) -> Any:
@@ -314,7 +327,13 @@ def _table_sheet(sheet, table: dict[str, Any], *, public: bool, threshold: int) 
 
 
 def tables_xlsx(
-    title: str, about: list[tuple], tables: list[dict[str, Any]], *, public: bool, threshold: int
+    title: str,
+    about: list[tuple],
+    tables: list[dict[str, Any]],
+    *,
+    public: bool,
+    threshold: int,
+    progress: Progress = _no_progress,
 ) -> bytes:
     """A workbook: an "About" sheet (the title, then `about`'s (label, value) lines and the
     list of sheets), then one sheet per table (named by its id) formatted like the report.
@@ -339,15 +358,24 @@ def tables_xlsx(
         sheet.cell(r, 2, table["title"])
     sheet.column_dimensions["A"].width = 48
     sheet.column_dimensions["B"].width = 100
-    for name, table in zip(names, tables, strict=True):
+    total = len(tables) + 1
+    for i, (name, table) in enumerate(zip(names, tables, strict=True), start=1):
+        progress(i - 1, total, f"Writing table {i} of {len(tables)}")
         _table_sheet(workbook.create_sheet(name), table, public=public, threshold=threshold)
+    progress(len(tables), total, "Saving the spreadsheet")
     safe_workbook(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def snapshot_xlsx(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -> bytes:
+def snapshot_xlsx(
+    snapshot: StatisticsSnapshot,
+    *,
+    public: bool,
+    threshold: int,
+    progress: Progress = _no_progress,
+) -> bytes:
     """The snapshot as a workbook: an "About" sheet, then one sheet per table (named by its
     id) formatted like the report; `public` applies small-number suppression."""
     return tables_xlsx(
@@ -356,6 +384,7 @@ def snapshot_xlsx(snapshot: StatisticsSnapshot, *, public: bool, threshold: int)
         export_tables(snapshot, public=public, threshold=threshold),
         public=public,
         threshold=threshold,
+        progress=progress,
     )
 
 
@@ -371,8 +400,22 @@ def _pdf_table(table: dict[str, Any]) -> dict[str, Any]:
     return {"layout": layout, "chart": chart_svg(table), "wide": layout.width > PDF_WIDE_TABLE}
 
 
-def snapshot_pdf_html(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -> str:
+def snapshot_pdf_html(
+    snapshot: StatisticsSnapshot,
+    *,
+    public: bool,
+    threshold: int,
+    progress: Progress = _no_progress,
+) -> str:
+    """The document as HTML; `progress` hears of each table drawn (the PDF's steps are one per
+    table, then laying out the document: `pdf_steps`)."""
     tables = export_tables(snapshot, public=public, threshold=threshold)
+    total = pdf_steps(snapshot)
+    drawn = []
+    for i, table in enumerate(tables, start=1):
+        progress(i - 1, total, f"Drawing table {i} of {len(tables)}")
+        drawn.append(_pdf_table(table))
+    progress(len(tables), total, "Laying out the PDF")
     return render_to_string(
         "analytics/annual_figures_pdf.html",
         {
@@ -382,42 +425,111 @@ def snapshot_pdf_html(snapshot: StatisticsSnapshot, *, public: bool, threshold: 
             "threshold": threshold,
             "about": about_lines(snapshot, public=public, threshold=threshold),
             "suppression_rule": suppression_rule(public=public, threshold=threshold),
-            "tables": [_pdf_table(t) for t in tables],
+            "tables": drawn,
         },
     )
 
 
-def snapshot_pdf(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -> bytes:
-    """The "annual figures" document: a cover, then every table with its chart, A4."""
-    return html_to_pdf(snapshot_pdf_html(snapshot, public=public, threshold=threshold))
+def pdf_steps(snapshot: StatisticsSnapshot) -> int:
+    """The PDF's progress steps: one per table drawn, then laying out the document."""
+    return len(snapshot.tables) + 1
 
+
+def snapshot_pdf(
+    snapshot: StatisticsSnapshot,
+    *,
+    public: bool,
+    threshold: int,
+    progress: Progress = _no_progress,
+) -> bytes:
+    """The "annual figures" document: a cover, then every table with its chart, A4."""
+    html = snapshot_pdf_html(snapshot, public=public, threshold=threshold, progress=progress)
+    return html_to_pdf(html)
+
+
+# --- Stored copies ------------------------------------------------------------------------------
+# A PDF or XLSX of a snapshot is made once per audience (and threshold) and then read from
+# storage (encrypted at rest, like every stored file): a snapshot never changes. The worker
+# makes them for the pages (analytics.export_files); the command shares the same copies.
 
 # Bump when the document's template or charts change, so that stored copies are made again.
 PDF_VERSION = 2
+# Bump when the workbook's layout (sheets, names, formats) changes, for the same reason.
+XLSX_VERSION = 1
+LAYOUT_VERSIONS = {"pdf": PDF_VERSION, "xlsx": XLSX_VERSION}
+STORED_FORMATS = tuple(LAYOUT_VERSIONS)
 
 
-def stored_pdf_name(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -> str:
-    """Where the snapshot's PDF is kept, per audience (and threshold, for the public one)."""
+def stored_export_name(
+    snapshot: StatisticsSnapshot, *, fmt: str, public: bool, threshold: int
+) -> str:
+    """Where the snapshot's `fmt` file is kept, per audience (and threshold, for the public
+    one) and layout version: internal and public copies never share a name."""
     kind = f"public-{threshold}" if public else "internal"
     computed = f"{snapshot.computed_at:%Y%m%dT%H%M%S%f}" if snapshot.computed_at else ""
     return (
         f"statistics/{snapshot.year}/v{snapshot.version}-{snapshot.pk}-{computed}/"
-        f"annual-figures-{kind}-r{PDF_VERSION}.pdf"
+        f"annual-figures-{kind}-r{LAYOUT_VERSIONS[fmt]}.{fmt}"
     )
 
 
-def snapshot_pdf_stored(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -> bytes:
-    """The snapshot's PDF, laid out once (WeasyPrint takes seconds) and then served from
-    storage (encrypted at rest, like every stored file): a snapshot never changes."""
-    name = stored_pdf_name(snapshot, public=public, threshold=threshold)
+def stored_pdf_name(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -> str:
+    """Where the snapshot's PDF is kept, per audience (and threshold, for the public one)."""
+    return stored_export_name(snapshot, fmt="pdf", public=public, threshold=threshold)
+
+
+def snapshot_file_render(
+    snapshot: StatisticsSnapshot,
+    *,
+    fmt: str,
+    public: bool,
+    threshold: int,
+    progress: Progress = _no_progress,
+) -> bytes:
+    """Make the snapshot's PDF or XLSX (not stored), telling `progress` as it goes."""
+    if fmt == "pdf":
+        return snapshot_pdf(snapshot, public=public, threshold=threshold, progress=progress)
+    if fmt == "xlsx":
+        return snapshot_xlsx(snapshot, public=public, threshold=threshold, progress=progress)
+    raise ValueError(f"No stored copy of {fmt!r}: one of {', '.join(STORED_FORMATS)}")
+
+
+def snapshot_file_stored(
+    snapshot: StatisticsSnapshot,
+    *,
+    fmt: str,
+    public: bool,
+    threshold: int,
+    progress: Progress = _no_progress,
+) -> tuple[str, bool]:
+    """The stored name of the snapshot's `fmt` file, made first if there is none yet. Returns
+    (name, whether this call made it)."""
+    name = stored_export_name(snapshot, fmt=fmt, public=public, threshold=threshold)
     if default_storage.exists(name):
-        with default_storage.open(name, "rb") as handle:
-            return handle.read()
-    content = snapshot_pdf(snapshot, public=public, threshold=threshold)
+        return name, False
+    content = snapshot_file_render(
+        snapshot, fmt=fmt, public=public, threshold=threshold, progress=progress
+    )
     saved = default_storage.save(name, ContentFile(content))
-    if saved != name:  # two first downloads at once: keep one copy
+    if saved != name:  # two first copies at once: keep one
         default_storage.delete(saved)
-    return content
+    return name, True
+
+
+def snapshot_pdf_stored(
+    snapshot: StatisticsSnapshot,
+    *,
+    public: bool,
+    threshold: int,
+    progress: Progress = _no_progress,
+) -> bytes:
+    """The snapshot's PDF, laid out once (WeasyPrint takes seconds) and then served from
+    storage."""
+    name, _ = snapshot_file_stored(
+        snapshot, fmt="pdf", public=public, threshold=threshold, progress=progress
+    )
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
 
 
 # --- Files to download --------------------------------------------------------------------------
@@ -452,19 +564,24 @@ def snapshot_export(
     by: User | None,
     threshold: int | None = None,
     actor_username: str = "",
+    progress: Progress = _no_progress,
 ) -> ExportFile:
     """A snapshot in one format (csv, xlsx, pdf), public (suppressed) or internal, recorded in
-    the audit trail as an export by `by`. The threshold defaults to the setting."""
+    the audit trail as an export by `by`, made in this process (the command; the pages make
+    PDF and XLSX on a worker, analytics.export_files). The threshold defaults to the setting.
+    The PDF and the XLSX are the stored copies the worker makes and serves too."""
     if fmt not in CONTENT_TYPES:
         raise ValueError(f"Unknown export format {fmt!r}: one of {', '.join(FORMATS)}")
     if threshold is None:
         threshold = settings.STATISTICS_SUPPRESSION_THRESHOLD
     if fmt == "csv":
         content = snapshot_csv(snapshot, public=public, threshold=threshold).encode("utf-8")
-    elif fmt == "xlsx":
-        content = snapshot_xlsx(snapshot, public=public, threshold=threshold)
     else:
-        content = snapshot_pdf_stored(snapshot, public=public, threshold=threshold)
+        name, _ = snapshot_file_stored(
+            snapshot, fmt=fmt, public=public, threshold=threshold, progress=progress
+        )
+        with default_storage.open(name, "rb") as handle:
+            content = handle.read()
     kind = "public" if public else "internal"
     audit_log(
         actor=by,

@@ -121,3 +121,91 @@ class Cohort(models.Model):
     @property
     def has_sample(self) -> bool:
         return self.sample_seed is not None
+
+
+class StatisticsExport(models.Model):
+    """A PDF or XLSX of a snapshot made on a worker (analytics.export_files): one row per
+    snapshot, format, audience (internal, or public at a suppression threshold) and layout
+    version, so the file is made once and then served from storage. Its progress is recorded
+    as it is made, for the page the analyst waits on."""
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        XLSX = "xlsx", "XLSX (Excel)"
+
+    class Audience(models.TextChoices):
+        INTERNAL = "internal", "Internal"
+        PUBLIC = "public", "Public"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting"
+        RENDERING = "rendering", "Being made"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    snapshot = models.ForeignKey(
+        StatisticsSnapshot, on_delete=models.CASCADE, related_name="exports"
+    )
+    format = models.CharField(max_length=10, choices=Format.choices)
+    audience = models.CharField(max_length=10, choices=Audience.choices)
+    # The suppression threshold of a public file; 0 for an internal one (nothing suppressed).
+    threshold = models.PositiveSmallIntegerField(default=0)
+    # analytics.exports.LAYOUT_VERSIONS when it was asked for: a new layout makes a new file.
+    layout_version = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    stage = models.CharField(max_length=100, blank=True)
+    file_name = models.CharField(max_length=300, blank=True, help_text="Name in storage")
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["snapshot", "format", "audience", "threshold"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["snapshot", "format", "audience", "threshold", "layout_version"],
+                name="statistics_export_once",
+            ),
+            models.CheckConstraint(
+                name="statistics_export_threshold_public_only",
+                condition=Q(audience="internal", threshold=0)
+                | Q(audience="public", threshold__gte=1),
+            ),
+            models.CheckConstraint(
+                name="statistics_export_ready_has_file",
+                condition=~Q(status="ready") | ~Q(file_name=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_audience_display()} {self.get_format_display()} of {self.snapshot}"
+
+    @property
+    def public(self) -> bool:
+        return self.audience == self.Audience.PUBLIC
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RENDERING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.READY:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)
+
+    @property
+    def error_summary(self) -> str:
+        """The error's first line: what the page shows (the traceback is in the log)."""
+        lines = self.error.strip().splitlines()
+        return lines[0] if lines else ""

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from safeguarding.models import User
 
+from .export_files import statistics_export_render
 from .services import statistics_compute
 
 # Transient database errors (the database restarting, a dropped connection) are retried with
@@ -43,3 +44,15 @@ def statistics_nightly_task() -> list[int]:
     for y in years:
         statistics_compute_task.delay(y)
     return years
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=900,
+    max_retries=6,
+)
+def statistics_export_render_task(export_id: int) -> bool:
+    """Make a snapshot's PDF or XLSX (analytics.export_files); safe to run twice."""
+    return statistics_export_render(export_id=export_id)

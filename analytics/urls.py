@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import benchmark_views, cohort_views, views
+from . import benchmark_views, cohort_views, export_views, views
 
 app_name = "analytics"
 
@@ -28,6 +28,22 @@ urlpatterns = [
         "<int:year>/v<int:version>/download.<str:fmt>",
         views.snapshot_download,
         name="snapshot-download",
+    ),
+    # PDF and XLSX made on a worker (issue 19): ask, wait on the status page, download.
+    path(
+        "<int:year>/v<int:version>/exports/",
+        export_views.export_request,
+        name="export-request",
+    ),
+    path(
+        "<int:year>/v<int:version>/exports/<int:pk>/",
+        export_views.export_status,
+        name="export-status",
+    ),
+    path(
+        "<int:year>/v<int:version>/exports/<int:pk>/download",
+        export_views.export_download,
+        name="export-download",
     ),
     # Cohorts (issue 18): the Panel reads, administrators save.
     path("cohorts/", cohort_views.cohort_list, name="cohort-list"),

@@ -9,13 +9,13 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from safeguarding import policy
 from safeguarding.db_routers import replica_reads
 
-from . import data_quality, display, exports, importer, pages, selectors, services
+from . import data_quality, display, export_views, exports, importer, pages, selectors, services
 from .forms import RecordsImportForm
 from .layout import table_layout
 from .models import StatisticsSnapshot
@@ -91,7 +91,6 @@ def records_import(request: HttpRequest) -> HttpResponse:
 
 # Years a URL may name: anything else is not a reporting year (404).
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-DOWNLOAD_FORMATS = [("csv", "CSV"), ("xlsx", "XLSX (Excel)"), ("pdf", "PDF")]
 
 
 def financial_year(year: int) -> str:
@@ -105,20 +104,8 @@ def _reporting_year(year: int) -> int:
 
 
 def _download_links(snapshot: StatisticsSnapshot | None) -> list[dict]:
-    """Links to the snapshot's exports, internal and public; none until the download view
-    exists (or when there is no succeeded snapshot)."""
-    if snapshot is None or not snapshot.succeeded:
-        return []
-    links = []
-    for fmt, label in DOWNLOAD_FORMATS:
-        try:
-            url = reverse(
-                "analytics:snapshot-download", args=(snapshot.year, snapshot.version, fmt)
-            )
-        except NoReverseMatch:
-            return []
-        links.append({"format": label, "internal": url, "public": f"{url}?public=1"})
-    return links
+    """The snapshot's downloads: CSV straight away, PDF and XLSX made on a worker."""
+    return export_views.download_links(snapshot)
 
 
 def _failed_run(year: int, latest: StatisticsSnapshot | None) -> StatisticsSnapshot | None:
@@ -271,8 +258,13 @@ PUBLIC_VALUES = frozenset({"1", "true", "yes"})
 
 @login_required
 def snapshot_download(request: HttpRequest, year: int, version: int, fmt: str) -> HttpResponse:
-    """One version of the year's figures as CSV, XLSX or PDF, internal or (`?public=1`) with
-    small numbers suppressed. Administrators and the Panel; every download is audited."""
+    """One version of the year's figures as CSV, internal or (`?public=1`) with small numbers
+    suppressed, made in the request. Administrators and the Panel; every download is audited.
+
+    PDF and XLSX are made on a worker (analytics.export_files): this address, kept for links
+    made before, sends to the stored file when it is ready, else asks for it (once: asking
+    again finds the same export, so a repeated GET never makes a second file) and sends to the
+    page that shows its progress."""
     selectors.statistics_access_for(user=request.user)
     if fmt not in exports.FORMATS:
         raise Http404("No such export format")
@@ -280,6 +272,8 @@ def snapshot_download(request: HttpRequest, year: int, version: int, fmt: str) -
     if not snapshot.succeeded:
         raise Http404("That run failed: it has no figures to export")
     public = request.GET.get("public", "").lower() in PUBLIC_VALUES
+    if fmt in exports.STORED_FORMATS:
+        return export_views.request_and_redirect(request, snapshot=snapshot, fmt=fmt, public=public)
     with transaction.atomic():
         export = exports.snapshot_export(snapshot=snapshot, fmt=fmt, public=public, by=request.user)
     response = HttpResponse(export.content, content_type=export.content_type)

@@ -739,6 +739,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("analytics:snapshot-list", GET, can_read_statistics, case="year"),
     Endpoint("analytics:snapshot-detail", GET, can_read_statistics, case="snapshot"),
     Endpoint("analytics:snapshot-download", GET, can_read_statistics, case="snapshot_download"),
+    Endpoint("analytics:export-request", POST, can_read_statistics, case="snapshot"),
+    Endpoint("analytics:export-status", GET, can_read_statistics, case="statistics_export"),
+    Endpoint("analytics:export-download", GET, can_read_statistics, case="statistics_export"),
     Endpoint("analytics:records-import", FORM, can_manage_statistics),
     # Benchmarking (issue 19): an area beside its region and England. Leads and local
     # authority users their own area (another is a 404); the Panel and administrators any.

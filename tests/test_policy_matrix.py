@@ -146,6 +146,21 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         made = statistics_compute(year=2023, by=users["administrator"])
         return {"year": 2023, "version": made.version, **extra}, EVERYONE_SIGNED_IN
 
+    def statistics_export():
+        # A year's spreadsheet made on the worker (issue 19): whoever reads the statistics.
+        from analytics import export_files
+        from analytics.models import StatisticsSnapshot
+
+        kwargs, visible_to = snapshot()
+        made = export_files.statistics_export_request(
+            snapshot=StatisticsSnapshot.objects.get(year=2023, version=kwargs["version"]),
+            fmt="xlsx",
+            public=False,
+            by=users["administrator"],
+        )
+        export_files.statistics_export_render(export_id=made.pk)
+        return {**kwargs, "pk": made.pk}, visible_to
+
     def spotlight_cohort():
         from analytics.models import Cohort
 
@@ -393,6 +408,7 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         "year": lambda: ({"year": 2023}, EVERYONE_SIGNED_IN),
         "snapshot": snapshot,
         "snapshot_download": lambda: snapshot(fmt="csv"),
+        "statistics_export": statistics_export,
         # A saved cohort (Appendix F's first, reference data): not a case of one authority,
         # so nobody is out of its scope; the policy refuses all but the Panel and
         # administrators (403).

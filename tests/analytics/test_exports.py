@@ -206,15 +206,24 @@ def test_administrators_and_the_panel_download_and_are_audited(client, make_user
     ("fmt", "content_type", "magic"),
     [("xlsx", XLSX_TYPE, b"PK"), ("pdf", "application/pdf", b"%PDF")],
 )
-def test_public_downloads_of_each_format(client, make_user, snapshot, fmt, content_type, magic):
+def test_public_downloads_of_each_format(
+    client, make_user, snapshot, fmt, content_type, magic, django_capture_on_commit_callbacks
+):
+    """The old address of a PDF or XLSX asks a worker for it (eager here), shows its page,
+    and once it is ready sends to the stored file."""
     client.force_login(make_user(Role.ADMINISTRATOR))
-    response = client.get(_url(snapshot, fmt), {"public": "1"})
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = client.get(_url(snapshot, fmt), {"public": "1"})
+    assert asked.status_code == 302 and "/exports/" in asked["Location"]
+    ready = client.get(_url(snapshot, fmt), {"public": "1"})
+    assert ready.status_code == 302 and ready["Location"].endswith("/download")
+    response = client.get(ready["Location"])
     assert response.status_code == 200
     assert response["Content-Type"] == content_type
     assert response["Content-Disposition"] == (
         f'attachment; filename="annual-figures-2023-24-v1-public.{fmt}"'
     )
-    assert response.content.startswith(magic)
+    assert b"".join(response.streaming_content).startswith(magic)
     event = AuditEvent.objects.get(action=AuditAction.EXPORT, object_id=str(snapshot.pk))
     assert event.changes["public"] is True and event.changes["format"] == fmt
 
