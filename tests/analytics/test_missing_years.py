@@ -226,7 +226,9 @@ def test_a_line_is_not_drawn_through_the_months_of_a_missing_year(figures):
     points = re.findall(r'<circle class="point"[^>]*><title>([^<]*)</title>', svg)
     assert points and not any("2022," in p or p.startswith("January 2023") for p in points)
     assert any(p.startswith("April 2023,") for p in points)
-    assert "April 2022" not in svg  # not a category drawn at 0 either
+    # Nor a category at 0: neither on the axis nor in the description.
+    assert ">Apr 2022<" not in svg and "April 2022:" not in svg
+    assert ">Apr 2023<" in svg
     assert f"No records for {PREVIOUS}: not drawn." in svg
 
 
