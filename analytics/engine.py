@@ -23,6 +23,11 @@ Which records count (DOMAIN.md §5; report 3.2, 3.5, 3.18):
   considered them (DOMAIN.md §1), whatever the incident's year, of the same SINs (submitted,
   not withdrawn) and submitted rapid reviews.
 
+Missing is not zero (README, "Missing is not zero"): a figure that counts records of a year
+for which the service holds none of its kind (records_held: SINs, rapid reviews, decisions,
+LCSPRs) is stored as not available, `x` (mark_missing_years), never as 0; a year with records
+where none match stays 0.
+
 At scale (README, "How the figures are computed at scale"): on PostgreSQL, `compute_year`
 first copies the records the year can count (submitted SINs with an incident in the reporting
 year or the one before, and those of the LCSPRs considered in those years; their children,
