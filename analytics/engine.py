@@ -791,9 +791,8 @@ def _row_offsets(spec: t.TableSpec, year: int, group: t.RowGroup | None) -> list
     (every year for its total row); None for other groups (their rows span every year)."""
     if group is None or not group.months:
         return None
-    offsets = [
-        {o} for o in sorted(spec.years) for _ in range(12)
-    ]  # _month_rows: twelve months a year, in order, then the total
+    # As _month_rows lays them out: twelve months a year, in order, then the total.
+    offsets = [{o} for o in sorted(spec.years) for _ in range(12)]
     return [*offsets, set(spec.years)]
 
 
