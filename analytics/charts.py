@@ -11,12 +11,19 @@ with its value as text, so that colour is never the only way to read it; the dat
 shown beside every chart. A suppressed value (`c`) or one not available (`x`) draws no bar
 and is labelled `c` or `x`, so a public chart reveals nothing that its table hides.
 
+Missing is not zero: a year for which the service holds no records (cells marked `missing`
+by analytics.engine.mark_missing_years) is never drawn as 0. A series all of whose figures
+are missing (the previous year's column) is left out (no bar, no line, no legend entry), a
+line is broken where its figures are missing (the months of that year), and the chart says
+so in a visible note, also in its description: "No records for 2022 to 2023: not drawn."
+
 Output is deterministic: the same table gives the same bytes (no random ids, fixed number
 formatting), and every label is XML-escaped.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import textwrap
@@ -53,6 +60,10 @@ class ChartSpec:
     columns: str = NON_TOTAL
     groups: tuple[int, ...] | None = None  # the row groups drawn (indexes); None for all
     axis: str = ""  # the value axis' title; defaults from the measure
+    # Set by chart_svg for one drawing: the note under the chart (a year not drawn), and a
+    # legend even for one series (so that the series drawn is named when another is not).
+    note: str = ""
+    legend: bool = False
 
 
 CHARTS: dict[str, ChartSpec] = {
@@ -145,8 +156,10 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "chart"
 
 
-def _select(table: dict[str, Any], spec: ChartSpec) -> tuple[list[str], list[Series]]:
-    """The chart's categories (row labels) and one series per chosen column."""
+def _select(table: dict[str, Any], spec: ChartSpec) -> tuple[list[str], list[Series], bool]:
+    """The chart's categories (row labels), one series per chosen column but those whose
+    every figure is missing (a year with no records), and whether any figure drawn is
+    missing."""
     columns = table["columns"]
     if spec.columns == TOTAL:
         chosen = [j for j, c in enumerate(columns) if c.get("is_total")] or [len(columns) - 1]
@@ -163,7 +176,9 @@ def _select(table: dict[str, Any], spec: ChartSpec) -> tuple[list[str], list[Ser
                 rows.append((row["label"], row))
             elif spec.rows == SUBTOTALS and row.get("kind") == "subtotal":
                 rows.append((group["label"] or row["label"], row))
-    # Rows without the measure at all (a mean's count row, say) are not drawn.
+    any_missing = any(row["cells"][j].get("missing") for _, row in rows for j in chosen)
+    # Rows without the measure at all (a mean's count row, say, or the months of a year with
+    # no records) are not drawn.
     rows = [
         (label, row)
         for label, row in rows
@@ -171,6 +186,9 @@ def _select(table: dict[str, Any], spec: ChartSpec) -> tuple[list[str], list[Ser
     ]
     series = []
     for j in chosen:
+        missing = [bool(row["cells"][j].get("missing")) for _, row in rows]
+        if missing and all(missing):
+            continue
         raws = [row["cells"][j].get(spec.measure) for _, row in rows]
         series.append(
             Series(
@@ -179,7 +197,14 @@ def _select(table: dict[str, Any], spec: ChartSpec) -> tuple[list[str], list[Ser
                 texts=tuple(_text_of(raw, spec.measure) for raw in raws),
             )
         )
-    return [label for label, _ in rows], series
+    return [label for label, _ in rows], series, any_missing
+
+
+def _missing_note(table: dict[str, Any]) -> str:
+    years = table.get("missing_years") or []
+    if not years:
+        return ""
+    return f"No records for {' and '.join(years)}: not drawn."
 
 
 def _axis(value: Decimal | None, divisions: int = 5) -> tuple[float, list[float]]:
@@ -204,13 +229,14 @@ def _wrap(label: str, width: int = LABEL_CHARS) -> list[str]:
 
 
 def _text(x: float, y: float, content: str, **attrs: Any) -> str:
-    extra = "".join(f' {k.replace("_", "-")}="{_attr(v)}"' for k, v in attrs.items())
+    extra = "".join(f' {k.rstrip("_").replace("_", "-")}="{_attr(v)}"' for k, v in attrs.items())
     return f'<text x="{_fmt(x)}" y="{_fmt(y)}"{extra}>{escape(content)}</text>'
 
 
-def _legend(series: list[Series], y: float) -> tuple[list[str], float]:
-    """Swatches with the series' names, wrapping onto further lines; the height used."""
-    if len(series) < 2:
+def _legend(series: list[Series], y: float, *, always: bool = False) -> tuple[list[str], float]:
+    """Swatches with the series' names, wrapping onto further lines; the height used. One
+    series has none, unless `always`."""
+    if len(series) < 2 and not always:
         return [], 0
     parts = ['<g class="legend">']
     x, line = float(PLOT_LEFT), 0
@@ -229,9 +255,33 @@ def _legend(series: list[Series], y: float) -> tuple[list[str], float]:
     return parts, (line + 1) * 18 + 8
 
 
+# The note under a chart that leaves out a year with no records.
+NOTE_FONT_SIZE = 14
+NOTE_HEIGHT = 28
+
+
 def _svg(
-    table: dict[str, Any], height: float, body: list[str], description: str, label: str
+    table: dict[str, Any],
+    height: float,
+    body: list[str],
+    description: str,
+    label: str,
+    note: str = "",
 ) -> str:
+    if note:
+        body = [
+            *body,
+            _text(
+                12,
+                height + NOTE_FONT_SIZE,
+                note,
+                font_size=str(NOTE_FONT_SIZE),
+                fill=TEXT,
+                class_="chart-note",
+            ),
+        ]
+        height += NOTE_HEIGHT
+        description = f"{description} {note}"
     slug = _slug(table.get("id", "chart"))
     title_id, desc_id = f"{slug}-chart-title", f"{slug}-chart-desc"
     title = str(table.get("title", ""))
@@ -322,7 +372,7 @@ def _bars(table: dict[str, Any], spec: ChartSpec, categories, series) -> str:
     values = [v for s in series for v in s.values if v is not None]
     maximum, ticks = _axis(max(values, default=None))
     scale = (PLOT_RIGHT - PLOT_LEFT) / maximum
-    legend, legend_height = _legend(series, TOP)
+    legend, legend_height = _legend(series, TOP, always=spec.legend)
     y = TOP + legend_height
     plot_top = y
     body = [*legend]
@@ -358,12 +408,12 @@ def _bars(table: dict[str, Any], spec: ChartSpec, categories, series) -> str:
     height = y + 40
     description = _describe(BARS, categories, series, spec)
     # The grid goes under the bars.
-    return _svg(table, height, axis + body, description, BARS)
+    return _svg(table, height, axis + body, description, BARS, spec.note)
 
 
 def _stacked(table: dict[str, Any], spec: ChartSpec, categories, series) -> str:
     """100% stacked horizontal bars (row percentages): one bar per category."""
-    legend, legend_height = _legend(series, TOP)
+    legend, legend_height = _legend(series, TOP, always=spec.legend)
     y = TOP + legend_height
     plot_top = y
     scale = (PLOT_RIGHT - PLOT_LEFT) / 100
@@ -409,13 +459,13 @@ def _stacked(table: dict[str, Any], spec: ChartSpec, categories, series) -> str:
         y += band
     axis = _value_axis(plot_top, y, 100.0, [20.0 * i for i in range(6)], spec)
     description = _describe(STACKED, categories, series, spec)
-    return _svg(table, y + 40, axis + body, description, STACKED)
+    return _svg(table, y + 40, axis + body, description, STACKED, spec.note)
 
 
 def _line(table: dict[str, Any], spec: ChartSpec, categories, series) -> str:
     """A line per series over the categories in order (months)."""
     left, right = 56.0, WIDTH - 16.0
-    legend, legend_height = _legend(series, TOP)
+    legend, legend_height = _legend(series, TOP, always=spec.legend)
     plot_top = TOP + legend_height + 6
     plot_bottom = plot_top + 220
     values = [v for s in series for v in s.values if v is not None]
@@ -471,7 +521,7 @@ def _line(table: dict[str, Any], spec: ChartSpec, categories, series) -> str:
     for k, s in enumerate(series):
         body.extend(_line_series(k, s, categories, x=x_of, y=y_of))
     description = _describe(LINE, categories, series, spec)
-    return _svg(table, plot_bottom + 28, body, description, LINE)
+    return _svg(table, plot_bottom + 28, body, description, LINE, spec.note)
 
 
 def _line_series(k: int, s, categories, *, x, y) -> list[str]:
@@ -512,7 +562,10 @@ def chart_svg(table: dict[str, Any]) -> str | None:
     spec = CHARTS.get(table.get("id", ""))
     if spec is None:
         return None
-    categories, series = _select(table, spec)
+    categories, series, any_missing = _select(table, spec)
     if not categories or not series:
         return None
+    if any_missing:
+        note = _missing_note(table) or "Figures not available are not drawn."
+        spec = dataclasses.replace(spec, note=note, legend=True)
     return RENDERERS[spec.kind](table, spec, categories, series)

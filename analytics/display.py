@@ -22,6 +22,8 @@ class ComparedTable:
     # One line per (row, column): this year's and the previous year's n and figure, the change.
     groups: list[dict[str, Any]] = field(default_factory=list)
     several_columns: bool = False
+    # Which figures are x because a year has no records (or no figures at all), if any.
+    missing_note: str = ""
 
 
 def change(now: str | None, before: str | None) -> str | None:
@@ -67,9 +69,25 @@ def _previous_group(previous: dict, index: int, label: str) -> dict | None:
     return next((g for g in groups if g["label"] == label), None)
 
 
+def missing_note(table: dict[str, Any], previous: dict[str, Any] | None) -> str:
+    """The sentence under a comparison that says which years' figures are `x` because the
+    service holds no records for them (marked by analytics.engine.mark_missing_years in
+    either year's table)."""
+    years = list(
+        dict.fromkeys([*(previous or {}).get("missing_years", []), *table.get("missing_years", [])])
+    )
+    if not years:
+        return ""
+    return (
+        f"x: the service holds no records for {' or '.join(sorted(years))}, so those figures "
+        "are not available; this is not zero."
+    )
+
+
 def table_compare(table: dict[str, Any], previous: dict[str, Any] | None) -> ComparedTable:
     """This year's table beside the previous year's. Columns are matched by position (the same
-    declaration; a column labelled by year, "2023/24", is "2022/23" the year before)."""
+    declaration; a column labelled by year, "2023/24", is "2022/23" the year before). With
+    no previous table (no figures for the previous year), its figures are all `x`."""
     columns = table["columns"]
     previous_columns = previous["columns"] if previous else []
     groups = []
@@ -112,6 +130,7 @@ def table_compare(table: dict[str, Any], previous: dict[str, Any] | None) -> Com
         previous_title=previous["title"] if previous else None,
         groups=groups,
         several_columns=len(columns) > 1,
+        missing_note=missing_note(table, previous),
     )
 
 

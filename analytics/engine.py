@@ -23,6 +23,11 @@ Which records count (DOMAIN.md §5; report 3.2, 3.5, 3.18):
   considered them (DOMAIN.md §1), whatever the incident's year, of the same SINs (submitted,
   not withdrawn) and submitted rapid reviews.
 
+Missing is not zero (README, "Missing is not zero"): a figure that counts records of a year
+for which the service holds none of its kind (records_held: SINs, rapid reviews, decisions,
+LCSPRs) is stored as not available, `x` (mark_missing_years), never as 0; a year with records
+where none match stays 0.
+
 At scale (README, "How the figures are computed at scale"): on PostgreSQL, `compute_year`
 first copies the records the year can count (submitted SINs with an incident in the reporting
 year or the one before, and those of the LCSPRs considered in those years; their children,
@@ -776,12 +781,20 @@ DENOMINATOR_RULES = {
 
 @replica_reads()
 def compute_table(
-    spec: t.TableSpec, year: int, *, cohort: Q | Authorities | None = None
+    spec: t.TableSpec,
+    year: int,
+    *,
+    cohort: Q | Authorities | None = None,
+    held: set[tuple[str, int]] | None = None,
 ) -> dict[str, Any]:
     """One table for the reporting year; with `cohort` (a Q over RapidReview, or the
     Authorities of an area), of that cohort's records only (cohort_q; analytics.cohort_tables
     compares a cohort with the rest, analytics.benchmarking an area with its region).
-    The kinds in COHORT_KINDS can be restricted to a cohort."""
+    The kinds in COHORT_KINDS can be restricted to a cohort.
+
+    Without a cohort, a figure of a year for which the service holds no records of its kind
+    is not available, not zero (`mark_missing_years`): `held` is records_held's answer for
+    the table's years (asked here when not given)."""
     labels = Labels(year)
     if cohort is None:
         body = KINDS[spec.kind](spec, year, labels)
@@ -789,7 +802,7 @@ def compute_table(
         body = KINDS[spec.kind](spec, year, labels, cohort)
     else:
         raise ValueError(f"A {spec.kind} table cannot be restricted to a cohort")
-    return {
+    table = {
         "id": spec.id,
         "title": labels.fill(spec.title),
         "percent": spec.percent if spec.kind == "crosstab" else "mixed",
@@ -803,6 +816,141 @@ def compute_table(
         # Left out of public exports (analytics.exports.export_tables).
         **({"internal": True} if spec.internal else {}),
     }
+    if cohort is None:
+        if held is None:
+            held = records_held(year, (spec,))
+        mark_missing_years(spec, year, table, held)
+    return table
+
+
+# --- Years with no records: missing is not zero --------------------------------------------------
+
+# What the note of a table with a missing year calls each record set.
+RECORD_NOUNS = {
+    t.SIN: "SINs",
+    t.REVIEW: "rapid reviews",
+    t.DECISION: "Panel decisions",
+    t.THEME: "rapid reviews",
+    t.LCSPR: "LCSPRs considered by the Panel",
+}
+
+
+def financial_year_label(year: int) -> str:
+    """ "2022 to 2023": how the pages and the notes name a reporting year."""
+    return f"{year} to {year + 1}"
+
+
+def _table_sources(spec: t.TableSpec) -> set[str]:
+    """The record sets whose presence in a year decides whether the table's figures of that
+    year are available: each row group's (a themes table's shares are of rapid reviews)."""
+    if spec.kind == "themes":
+        return {t.REVIEW}
+    if spec.kind == "regions":
+        return {t.SIN}
+    return {group.source or spec.source for group in spec.groups} or {spec.source}
+
+
+def records_held(year: int, specs: tuple[t.TableSpec, ...] = t.TABLES) -> set[tuple[str, int]]:
+    """The (record set, reporting year) pairs, among those the tables span for `year`, for
+    which the service holds records: submitted records of the year (withdrawn or not; drafts
+    never count), whether or not any matches a figure. One query per record set, counting
+    per year; the year's copies (year_records) make it cheap."""
+    wanted: dict[str, set[int]] = {}
+    for spec in specs:
+        for source in _table_sources(spec):
+            wanted.setdefault(source, set()).update(year + o for o in spec.years)
+    held = set()
+    for source, years in sorted(wanted.items()):
+        first = min(years)
+        offsets = tuple(y - first for y in sorted(years))
+        q = records_q(source, first, offsets) | records_q(source, first, offsets, withdrawn=True)
+        result = (
+            MODELS[source]
+            .objects.filter(q)
+            .aggregate(**{f"y{y}": Count("pk", filter=year_q(source, y)) for y in sorted(years)})
+        )
+        held |= {(source, y) for y in years if result[f"y{y}"]}
+    return held
+
+
+def missing_cell() -> dict[str, Any]:
+    """A figure of a year with no records: not available (`x`), which is not zero."""
+    return {"n": None, "pct": None, "missing": True}
+
+
+def missing_note(nouns: list[str], year: int) -> str:
+    return (
+        f"x: the service holds no {' or '.join(nouns)} for {financial_year_label(year)}; "
+        "this is not zero."
+    )
+
+
+def _column_offsets(spec: t.TableSpec, year: int, table: dict[str, Any]) -> list[set[int]]:
+    """The reporting-year offsets each stored column's figures come from (empty for a column
+    that counts no records of the years, e.g. a population or a Census share)."""
+    every = set(spec.years)
+    if spec.kind == "crosstab":
+        offsets = [every if c.year_offset is None else {c.year_offset} for c in spec.columns]
+    elif spec.kind == "regions":
+        offsets = [{-1}, {0}]
+        if spec.options.get("columns") != "rates":
+            offsets = [set(), *offsets, {0}, {0}, {0}]
+    else:
+        offsets = [every] * len(table["columns"])
+    return offsets + [set()] * (len(table["columns"]) - len(offsets))
+
+
+def _row_offsets(spec: t.TableSpec, year: int, group: t.RowGroup | None) -> list[set[int]] | None:
+    """For a group whose rows are the months of the table's years, each row's year offset
+    (every year for its total row); None for other groups (their rows span every year)."""
+    if group is None or not group.months:
+        return None
+    # As _month_rows lays them out: twelve months a year, in order, then the total.
+    offsets = [{o} for o in sorted(spec.years) for _ in range(12)]
+    return [*offsets, set(spec.years)]
+
+
+def mark_missing_years(
+    spec: t.TableSpec, year: int, table: dict[str, Any], held: set[tuple[str, int]]
+) -> None:
+    """Every figure of `table` that counts records of a year for which the service holds none
+    of its record set becomes not available (missing_cell: `x`), and so does a figure across
+    years that includes such a year (a total over two years); a year that has records where
+    none match stays 0. The table gets `missing_years` (the years' labels, in order), a note
+    per year, and the column denominators of the missing figures become None. A table with
+    no missing year is stored as before (snapshots taken before this have no marker)."""
+    columns = _column_offsets(spec, year, table)
+    groups = spec.groups if spec.kind == "crosstab" else ()
+    sources = sorted(_table_sources(spec))
+    missing: dict[int, set[str]] = {}
+    for g, group_out in enumerate(table["groups"]):
+        group = groups[g] if g < len(groups) else None
+        source = (group.source or spec.source) if group is not None else sources[0]
+        absent = {o for o in spec.years if (source, year + o) not in held}
+        if not absent:
+            continue
+        rows = _row_offsets(spec, year, group)
+        denominators = group_out.get("denominators")
+        for j, offsets in enumerate(columns):
+            if denominators and j < len(denominators) and offsets & absent:
+                denominators[j] = None
+        for i, row in enumerate(group_out["rows"]):
+            for j, offsets in enumerate(columns):
+                if rows is not None and offsets:
+                    offsets = offsets & rows[i]
+                gone = offsets & absent
+                if gone:
+                    row["cells"][j] = missing_cell()
+                    for o in gone:
+                        missing.setdefault(year + o, set()).add(RECORD_NOUNS[source])
+    if not missing:
+        return
+    table["missing_years"] = [financial_year_label(y) for y in sorted(missing)]
+    nouns_order = list(dict.fromkeys(RECORD_NOUNS.values()))
+    table["notes"] = [
+        *table["notes"],
+        *(missing_note(sorted(missing[y], key=nouns_order.index), y) for y in sorted(missing)),
+    ]
 
 
 # What input_counts counts: these record sets, this year and the one before.
@@ -998,11 +1146,12 @@ def compute_year(year: int, specs: tuple[t.TableSpec, ...] = t.TABLES) -> dict[s
     `year + 1`), JSON-serialisable: {"year", "period", "input_counts", "tables": [...]}."""
     start, end = reporting_year(year)
     with year_records(year, specs):
+        held = records_held(year, specs)
         return {
             "year": year,
             "period": {"start": start.isoformat(), "end": end.isoformat()},
             "input_counts": input_counts(year),
-            "tables": [compute_table(spec, year) for spec in specs],
+            "tables": [compute_table(spec, year, held=held) for spec in specs],
         }
 
 

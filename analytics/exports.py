@@ -5,7 +5,8 @@
   per 100,000, a mean, the shortest or longest) `n` is the number of records it is computed
   from and `pct` holds the statistic itself; the column or row label says which.
 - `c`: suppressed (public exports only, analytics.suppression); `x`: not available or not
-  applicable (no count, or no percentage, for that cell); 0 is a true zero.
+  applicable (no count, or no percentage, for that cell), for example every figure of a year
+  for which the service holds no records (engine.mark_missing_years); 0 is a true zero.
 
 XLSX: an "About" sheet, then one sheet per table laid out like the report: the title, the
 columns with their N and % sub-headers (and a Rate or Value one for statistics), group headings
@@ -48,7 +49,14 @@ from safeguarding.models import AuditAction, User
 from safeguarding.pdf import html_to_pdf
 
 from .charts import chart_svg
-from .layout import NOT_AVAILABLE, Figure, TableLayout, second_figure, table_layout
+from .layout import (
+    NOT_AVAILABLE,
+    NOT_AVAILABLE_NOTE,
+    Figure,
+    TableLayout,
+    second_figure,
+    table_layout,
+)
 from .models import StatisticsSnapshot
 from .suppression import suppress_table
 
@@ -125,13 +133,12 @@ def suppression_rule(*, public: bool, threshold: int) -> str:
     if not public:
         return (
             "None: internal export, not for publication. Every count is shown, however small. "
-            "x: not available or not applicable; 0 is a true zero."
+            f"{NOT_AVAILABLE_NOTE}"
         )
     return (
         f"c: a count from 1 to {threshold - 1} (below {threshold}) is suppressed, with its "
         "percentage; further cells are suppressed too (secondary suppression) so that no "
-        "suppressed count can be worked out from the totals. x: not available or not "
-        "applicable. 0 is a true zero."
+        f"suppressed count can be worked out from the totals. {NOT_AVAILABLE_NOTE}"
     )
 
 
@@ -313,7 +320,7 @@ def _table_sheet(sheet, table: dict[str, Any], *, public: bool, threshold: int) 
     if public:
         notes.append(suppression_rule(public=True, threshold=threshold))
     else:
-        notes.append("x: not available or not applicable. 0 is a true zero.")
+        notes.append(NOT_AVAILABLE_NOTE)
     for note in notes:
         sheet.cell(r, 1, note).alignment = Alignment(wrap_text=False)
         r += 1
@@ -420,6 +427,7 @@ def snapshot_pdf_html(
         "analytics/annual_figures_pdf.html",
         {
             "title": document_title(snapshot),
+            "not_available_note": NOT_AVAILABLE_NOTE,
             "snapshot": snapshot,
             "public": public,
             "threshold": threshold,
@@ -453,7 +461,7 @@ def snapshot_pdf(
 # makes them for the pages (analytics.export_files); the command shares the same copies.
 
 # Bump when the document's template or charts change, so that stored copies are made again.
-PDF_VERSION = 2
+PDF_VERSION = 3
 # Bump when the workbook's layout (sheets, names, formats) changes, for the same reason.
 XLSX_VERSION = 1
 LAYOUT_VERSIONS = {"pdf": PDF_VERSION, "xlsx": XLSX_VERSION}

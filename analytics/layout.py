@@ -17,8 +17,13 @@ from typing import Any
 from .suppression import SUPPRESSED
 
 ROW_KINDS_IN_BOLD = frozenset({"total", "subtotal"})
-# Printed for a figure that is not available or not applicable (exports; the pages show a dash).
+# Printed for a figure that is not available or not applicable: in the exports and on the
+# pages (which say "not available" to a screen reader).
 NOT_AVAILABLE = "x"
+# What `x` and 0 mean, in every export and on the pages.
+NOT_AVAILABLE_NOTE = (
+    "x: not available (for example, no records for that year) or not applicable; 0 is a true zero."
+)
 COUNT_HEADER = "N"
 
 
@@ -118,6 +123,12 @@ class TableLayout:
         return list(self.table.get("notes") or [])
 
     @property
+    def missing_years(self) -> list[str]:
+        """The years ("2022 to 2023") whose figures are `x` because the service holds no
+        records for them (none in snapshots stored before missing years were marked)."""
+        return list(self.table.get("missing_years") or [])
+
+    @property
     def two_header_rows(self) -> bool:
         return any(c.span > 1 for c in self.columns)
 
@@ -160,7 +171,8 @@ def _columns(table: dict[str, Any]) -> tuple[ColumnLayout, ...]:
             or "rate" in column["label"].lower()
             or any(c.get("value") is not None for c in cells)
         )
-        show_n = any(c.get("n") is not None for c in cells)
+        # A year with no records (a missing cell) keeps its N, shown as x.
+        show_n = any(c.get("n") is not None or c.get("missing") for c in cells)
         columns.append(
             ColumnLayout(
                 label=str(column["label"]),

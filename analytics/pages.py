@@ -19,13 +19,13 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from .charts import chart_svg
-from .layout import table_layout
+from .layout import NOT_AVAILABLE_NOTE, table_layout
 from .models import StatisticsSnapshot
 from .suppression import suppress_table
 
 logger = logging.getLogger(__name__)
 
-RENDER_VERSION = 2
+RENDER_VERSION = 3
 # Long enough to serve a year's page for its life, short enough that old versions leave.
 CACHE_SECONDS = 30 * 24 * 3600
 
@@ -69,6 +69,7 @@ def _render(snapshot: StatisticsSnapshot, *, public: bool) -> RenderedTables:
             "tables": tables,
             "shown": snapshot,
             "financial_year": f"{snapshot.year} to {snapshot.year + 1}",
+            "not_available_note": NOT_AVAILABLE_NOTE,
         },
     )
     return RenderedTables([(t["layout"].id, t["layout"].title) for t in tables], html)

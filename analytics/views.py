@@ -17,7 +17,7 @@ from safeguarding.db_routers import replica_reads
 
 from . import data_quality, display, export_views, exports, importer, pages, selectors, services
 from .forms import RecordsImportForm
-from .layout import table_layout
+from .layout import NOT_AVAILABLE_NOTE, table_layout
 from .models import StatisticsSnapshot
 
 logger = logging.getLogger(__name__)
@@ -190,19 +190,21 @@ def snapshot_list(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 @replica_reads()  # read-only: the replica when there is one
 def statistics_compare(request: HttpRequest, year: int) -> HttpResponse:
-    """The year's latest figures beside the previous year's, table by table."""
+    """The year's latest figures beside the previous year's, table by table; without figures
+    for the previous year, its side is `x` (not available), never 0."""
     context = _year_context(request, _reporting_year(year))
     previous = selectors.snapshot_latest(year - 1)
     tables = []
-    if context["snapshot"] is not None and previous is not None:
+    if context["snapshot"] is not None:
         tables = [
-            display.table_compare(table, previous.table(table["id"]))
+            display.table_compare(table, previous.table(table["id"]) if previous else None)
             for table in context["snapshot"].tables
         ]
     context |= {
         "previous": previous,
         "previous_financial_year": financial_year(year - 1),
         "compared": tables,
+        "not_available_note": NOT_AVAILABLE_NOTE,
     }
     return render(request, "analytics/statistics_compare.html", context)
 
