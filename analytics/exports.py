@@ -463,7 +463,7 @@ def snapshot_pdf(
 # Bump when the document's template or charts change, so that stored copies are made again.
 PDF_VERSION = 3
 # Bump when the workbook's layout (sheets, names, formats) changes, for the same reason.
-XLSX_VERSION = 1
+XLSX_VERSION = 2
 LAYOUT_VERSIONS = {"pdf": PDF_VERSION, "xlsx": XLSX_VERSION}
 STORED_FORMATS = tuple(LAYOUT_VERSIONS)
 
