@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from analytics import exports
 from analytics.cohort_tables import NOT_COMPARED
-from analytics.engine import compute_table, compute_year
+from analytics.engine import compute_table, compute_year, records_held
 from analytics.services import statistics_compute
 from analytics.suppression import suppress_table
 from analytics.tables import TABLES, TABLES_BY_ID
@@ -102,10 +102,12 @@ def figures(django_db_setup, django_db_blocker):
         _correct_one_decision()
         # As a snapshot computes them (on PostgreSQL, from the year's copied records)…
         tables = {t["id"]: t for t in compute_year(YEAR, t_dq.TABLES)["tables"]}
-        # … and the queries each takes.
+        # … and the queries each takes (which years hold records is asked once per
+        # computation, for every table: analytics.engine.records_held).
+        held = records_held(YEAR, t_dq.TABLES)
         with CaptureQueriesContext(connection) as queries:
             for spec in t_dq.TABLES:
-                compute_table(spec, YEAR)
+                compute_table(spec, YEAR, held=held)
         reviews = [
             {
                 **{name: getattr(r, name) for name in characteristic_fields()},
