@@ -22,3 +22,5 @@ class AnalyticsConfig(AppConfig):
             order=50,
         )
         register_demo_loader(self.label, _seed_demo)
+        # The retention rule of imports uploaded on the web.
+        from . import import_jobs  # noqa: F401

@@ -727,6 +727,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("analytics:snapshot-detail", GET, can_read_statistics, case="snapshot"),
     Endpoint("analytics:snapshot-download", GET, can_read_statistics, case="snapshot_download"),
     Endpoint("analytics:records-import", FORM, can_manage_statistics),
+    # Imports on a worker (issue 19): any administrator follows any import; others get 403.
+    Endpoint("analytics:records-import-job", GET, can_manage_statistics, case="import_job"),
+    Endpoint("analytics:records-import-job-retry", POST, can_manage_statistics, case="import_job"),
     # Cohorts (issue 18): the Panel and administrators read; administrators save and draw
     # samples. A cohort lists cases of every authority, so nobody else sees one (403).
     Endpoint("analytics:cohort-list", GET, can_view_cohorts),

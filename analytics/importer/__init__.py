@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import IO, Any
@@ -67,6 +68,7 @@ from .check import (
     check_row,
     differences,
     header_problems,
+    header_warnings,
     import_key,
     row_problems,
 )
@@ -85,6 +87,7 @@ from .parse import (
     parse_row,
     parse_yes_no,
     read_cells,
+    rows_estimate,
     shown,
 )
 
@@ -94,6 +97,7 @@ __all__ = [
     "OPTIONAL_COLUMNS",
     "SYSTEM_USERNAME",
     "CellError",
+    "ImportProgress",
     "ImportResult",
     "RowProblem",
     "import_key",
@@ -102,6 +106,7 @@ __all__ = [
     "parse_yes_no",
     "records_import",
     "records_import_system_user",
+    "rows_estimate",
 ]
 
 
@@ -125,6 +130,25 @@ class ImportResult:
         return not self.errors
 
 
+@dataclass(frozen=True)
+class ImportProgress:
+    """How far an import has gone, told to its `progress` callback every `PROGRESS_ROWS` rows
+    and at each change of phase: `checking` while rows are read and judged (and, while none
+    has a problem, written in chunks), `importing` once every row is judged and the last
+    chunk, the references and the commit remain. `rows_imported` counts the records written so
+    far (in the import's transaction, so nobody else sees them until it commits; in a dry run,
+    those that would be)."""
+
+    phase: str
+    rows_checked: int
+    rows_imported: int
+    problems: int
+
+
+Progress = Callable[[ImportProgress], None]
+CHECKING, IMPORTING = "checking", "importing"
+
+
 class _FileRejected(Exception):
     """The file cannot be imported: its problems, reported alone."""
 
@@ -135,31 +159,44 @@ class _FileRejected(Exception):
 
 # Valid rows written at once: one bulk insert a table per chunk.
 CHUNK_ROWS = 1_000
+# Progress is told this often (rows checked): a callback's cost is nothing per row.
+PROGRESS_ROWS = 1_000
 PREFIX = "SIN"
 # References set by one UPDATE.
 REFERENCES_AT_ONCE = 5_000
 
 
-def records_import(*, file: IO, filename: str, by: User | None, dry_run: bool) -> ImportResult:
+def records_import(
+    *,
+    file: IO,
+    filename: str,
+    by: User | None,
+    dry_run: bool,
+    progress: Progress | None = None,
+) -> ImportResult:
     """Import historic records from a CSV or XLSX file (see the module's docstring for the
     columns and rules). Returns what was done; with `errors`, nothing was written. `by` is the
     person importing (None: the system account, `records_import_system_user`); one audit
     event records the import (who, the file's name, the counts). A dry run checks everything
-    and makes the same writes, then rolls them all back."""
+    and makes the same writes, then rolls them all back. `progress`, if given, is told how far
+    the import has gone (`ImportProgress`) every `PROGRESS_ROWS` rows: it runs inside the
+    import's transaction, so it must report through something else than this database
+    connection (the web's jobs use the cache, the command a progress bar)."""
     result = ImportResult(filename=filename, dry_run=dry_run)
-    run = _Run(by=by)
+    run = _Run(by=by, progress=progress)
     try:
         with transaction.atomic():
             _read_rows(file, filename, run)
             if run.problems:
                 raise _RowsRejected
+            run.tell(IMPORTING)
             references = run.finish()
             result = _with(
                 result,
                 rows=run.rows,
                 added=len(references),
                 already_imported=run.rows - len(references),
-                warnings=run.warnings,
+                warnings=[*run.header_warnings, *run.warnings],
                 references=references,
             )
             audit_log(
@@ -177,9 +214,9 @@ def records_import(*, file: IO, filename: str, by: User | None, dry_run: bool) -
             if result.dry_run:
                 transaction.set_rollback(True)
     except _FileRejected as rejected:
-        return _with(result, errors=rejected.problems)
+        return _with(result, errors=rejected.problems, warnings=run.header_warnings)
     except _RowsRejected:
-        return _with(result, rows=run.rows, errors=run.problems)
+        return _with(result, rows=run.rows, errors=run.problems, warnings=run.header_warnings)
     except IntegrityError:
         # Another import of the same rows committed first: running this again skips them.
         return _with(
@@ -213,11 +250,13 @@ def _read_rows(file: IO, filename: str, run: _Run) -> None:
         header = [shown(name).replace("\ufeff", "").strip().lower() for name in first]
         while header and not header[-1]:
             header.pop()  # empty cells after the last column, as spreadsheets save them
+        run.header_warnings = header_warnings(header)
         problems = header_problems(header)
         if problems:
             for _ in cells:
                 pass  # a file that cannot be read is reported first, and alone
             raise _FileRejected(problems)
+        run.tell(CHECKING)
         for number, cells_of_row in enumerate(cells, start=2):
             if all(blank(cell) for cell in cells_of_row):
                 continue  # blank lines, e.g. at the end of a file saved from a spreadsheet
@@ -227,6 +266,7 @@ def _read_rows(file: IO, filename: str, run: _Run) -> None:
             if extra:
                 row.add("", "The row has more cells than the header has columns")
             run.take(row)
+        run.tell(CHECKING)  # every row read
     except CellError as exc:
         raise _FileRejected([RowProblem(0, "", filename, str(exc))]) from exc
     finally:
@@ -241,8 +281,11 @@ class _Run:
     for the whole file is small: each row's import key (to find the same incident twice) and,
     for each record written, its id and when it was notified (to number it)."""
 
-    def __init__(self, *, by: User | None) -> None:
+    def __init__(self, *, by: User | None, progress: Progress | None = None) -> None:
         self.by = by
+        self.progress = progress
+        self.header_warnings: list[RowProblem] = []
+        self.imported = 0
         self._actor: User | None = None
         self.now = timezone.now()
         self.authorities = authority_lookup()
@@ -262,8 +305,21 @@ class _Run:
             self._actor = self.by or records_import_system_user()
         return self._actor
 
+    def tell(self, phase: str) -> None:
+        if self.progress is not None:
+            self.progress(
+                ImportProgress(
+                    phase=phase,
+                    rows_checked=self.rows,
+                    rows_imported=self.imported,
+                    problems=len(self.problems),
+                )
+            )
+
     def take(self, row: Row) -> None:
         self.rows += 1
+        if self.progress is not None and self.rows % PROGRESS_ROWS == 0:
+            self.tell(CHECKING)
         check_row(row, authorities=self.authorities, now=self.now)
         self._mark_repeated(row)
         if row.errors:
@@ -310,6 +366,7 @@ class _Run:
             by=self.actor(),
             calendar=self.calendar,
         )
+        self.imported += len(notification_ids)
         for row, pk in zip(new_rows, notification_ids, strict=True):
             notified_at = row.values["notified_at"]
             year = local_day(notified_at).year
