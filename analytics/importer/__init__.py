@@ -3,14 +3,15 @@ CSV (UTF-8, with or without a byte order mark) or XLSX file, becomes a submitted
 child in focus, the partnership's submitted rapid review and the Panel's decision, so that
 the Panel can load earlier years and other systems' data and count them with the rest.
 
-The columns (`COLUMNS`, any order, each exactly once, nothing else): the SIN's `local_authority`
+The columns (`COLUMNS`, any order, each at most once): the SIN's `local_authority`
 (ONS code or name), `incident_date`, `date_aware`, `notified_at`, `reason`, `abuse_or_neglect`,
 `children_count`, `imd_decile`; the rapid review's `rr_submitted_at`, `page_count`,
 `lcspr_decision`, every coded field of DOMAIN.md §4 under its `RapidReview` name (`sex` and
 `age_years` are also the child in focus's on the SIN, so they are always needed), `theme_<code>`
 and `good_practice_<code>` (yes/no) for each learning theme; then `panel_decision` and
-`panel_decided_at`. Optional columns (`OPTIONAL_COLUMNS`, issue 16), which a file may leave
-out: the SIN child's statutory answers `sin_ethnicity`, `sin_disability`, `sin_child_in_need`,
+`panel_decided_at`. Optional columns (`OPTIONAL_COLUMNS`, issues 16 and 19), which a file may
+leave out (read as blank): the optional cross-cutting themes' `theme_<code>` and
+`good_practice_<code>`; the SIN child's statutory answers `sin_ethnicity`, `sin_disability`, `sin_child_in_need`,
 `sin_child_protection_plan`, `sin_looked_after`, `sin_care_order` (codes or labels) and
 `sin_home_local_authority` (ONS code or name, not the notifying authority); and where and how
 the incident happened, `incident_time` (14:30), `incident_location`,
@@ -29,8 +30,9 @@ a cause of death only for a death and required for one, questions asked only at 
 they apply to), with DOMAIN.md §6's relaxations: a late SIN needs no reason (stored as not
 given), and the review's LCSPR rationale, narrative and document, which no file holds, are
 left blank. Every problem is reported at once as (row, column, value, reason), rows numbered
-as a spreadsheet shows them (the header is row 1); a header with a missing, unknown or
-repeated column is reported alone, since the rows cannot be read until it is right.
+as a spreadsheet shows them (the header is row 1); a header with a missing required, unnamed or
+repeated column is reported alone, since the rows cannot be read until it is right. A column
+the import does not know is a warning (issue 19): it is ignored, and the rows are imported.
 
 All or nothing, in one transaction; a dry run goes through the same writes and rolls them
 back, so that it reports exactly what an import would do. The file is streamed: read a row at a
