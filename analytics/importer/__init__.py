@@ -11,10 +11,10 @@ The columns (`COLUMNS`, any order, each at most once): the SIN's `local_authorit
 and `good_practice_<code>` (yes/no) for each learning theme; then `panel_decision` and
 `panel_decided_at`. Optional columns (`OPTIONAL_COLUMNS`, issues 16 and 19), which a file may
 leave out (read as blank): the optional cross-cutting themes' `theme_<code>` and
-`good_practice_<code>`; the SIN child's statutory answers `sin_ethnicity`, `sin_disability`, `sin_child_in_need`,
-`sin_child_protection_plan`, `sin_looked_after`, `sin_care_order` (codes or labels) and
-`sin_home_local_authority` (ONS code or name, not the notifying authority); and where and how
-the incident happened, `incident_time` (14:30), `incident_location`,
+`good_practice_<code>`; the SIN child's statutory answers `sin_ethnicity`, `sin_disability`,
+`sin_child_in_need`, `sin_child_protection_plan`, `sin_looked_after`, `sin_care_order` (codes
+or labels) and `sin_home_local_authority` (ONS code or name, not the notifying authority);
+and where and how the incident happened, `incident_time` (14:30), `incident_location`,
 `incident_local_authority` (ONS code or name, only for elsewhere_england),
 `incident_place_outside_england`, `incident_setting`, `incident_setting_other`,
 `agencies_involved` (codes or labels separated by commas), `police_involvement`,
