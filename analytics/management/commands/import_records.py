@@ -36,16 +36,24 @@ class _Terminal:
     def flush(self) -> None:
         self.wrapper.flush()
 
+    def isatty(self) -> bool:
+        return self.wrapper.isatty()
+
 
 class _ProgressBar:
     """A tqdm bar of rows checked (to stderr), moved by the importer's progress callback every
-    chunk of rows; its postfix says the records written so far."""
+    chunk of rows; its postfix says the records written so far. Shown only on a terminal
+    (tqdm's `disable=None`), so logs and captured output hold the summary and problems alone."""
 
     def __init__(self, total: int | None, stream: _Terminal, dry_run: bool) -> None:
-        self.bar = tqdm(total=total, unit=" rows", file=stream, desc="Checking", leave=True)
+        self.bar = tqdm(
+            total=total, unit=" rows", file=stream, desc="Checking", leave=True, disable=None
+        )
         self.written = "would add" if dry_run else "written"
 
     def __call__(self, progress: ImportProgress) -> None:
+        if self.bar.disable:
+            return
         self.bar.update(progress.rows_checked - self.bar.n)
         self.bar.set_description("Saving" if progress.phase == "importing" else "Checking")
         self.bar.set_postfix_str(f"{progress.rows_imported:,} {self.written}", refresh=False)
@@ -72,7 +80,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-progress",
             action="store_true",
-            help="Do not show the progress bar (on stderr)",
+            help="Do not show the progress bar (shown on stderr when it is a terminal)",
         )
         parser.add_argument(
             "--by",
