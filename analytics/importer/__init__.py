@@ -193,6 +193,7 @@ def records_import(
                 raise _RowsRejected
             run.tell(IMPORTING)
             references = run.finish()
+            run.tell(IMPORTING)  # every record written
             result = _with(
                 result,
                 rows=run.rows,

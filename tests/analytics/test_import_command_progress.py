@@ -75,13 +75,14 @@ def test_progress_is_told_every_chunk_of_rows_not_every_row(leeds, monkeypatch):
     )
 
     assert result.ok, result.errors[:3]
-    # At the start, after rows 5 and 10, every row read, and before saving.
-    assert [(p.phase, p.rows_checked) for p in told] == [
-        ("checking", 0),
-        ("checking", 5),
-        ("checking", 10),
-        ("checking", 12),
-        ("importing", 12),
+    # At the start, after rows 5 and 10, every row read, before saving and once saved.
+    assert [(p.phase, p.rows_checked, p.rows_imported) for p in told] == [
+        ("checking", 0, 0),
+        ("checking", 5, 0),
+        ("checking", 10, 0),
+        ("checking", 12, 0),
+        ("importing", 12, 0),
+        ("importing", 12, 12),
     ]
 
 
@@ -99,9 +100,7 @@ def test_optional_columns_left_out_are_blank_and_an_unknown_column_is_a_warning(
     ]
     notification = Notification.objects.get()
     assert notification.incident_location == "" and notification.media_interest == ""
-    themes = set(
-        RapidReviewTheme.objects.filter(present=True).values_list("theme", flat=True)
-    )
+    themes = set(RapidReviewTheme.objects.filter(present=True).values_list("theme", flat=True))
     assert "thresholds" in themes and "early_help" not in themes
 
 
