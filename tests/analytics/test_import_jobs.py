@@ -293,3 +293,22 @@ def test_the_retention_schedule_deletes_old_imports(
     retention_apply(now=timezone.now() + timedelta(days=31))
 
     assert not RecordsImportJob.objects.filter(pk=job.pk).exists()
+
+
+def test_the_upload_page_alone_may_send_a_file_up_to_the_import_limit(
+    client, admin, settings, django_capture_on_commit_callbacks
+):
+    """100,000 rows are some 40 MB as CSV: more than other pages may send (a 413 there)."""
+    settings.REQUEST_MAX_BODY_BYTES = 1_000
+    settings.IMPORT_MAX_BYTES = 1024 * 1024
+    client.force_login(admin)
+    big = SimpleUploadedFile("big.csv", b"local_authority\n" + b"Leeds\n" * 400)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, {"file": big})
+
+    assert response.status_code == 302  # taken, and refused by the importer on its page
+    elsewhere = client.generic(
+        "POST", "/sign-in/", b"x" * 1_001, content_type="application/x-www-form-urlencoded"
+    )
+    assert elsewhere.status_code == 413
