@@ -24,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 # Problems (and warnings) a page of an import's result lists; every one is on some page.
 PROBLEMS_PER_PAGE = 500
+# Warnings listed on an import's page (the command lists every one; the job keeps them all).
+WARNINGS_SHOWN = 1_000
 # Recent imports listed on the upload page.
 RECENT_IMPORTS = 10
 # How often the page of an import that is still running reloads itself (seconds).
@@ -113,7 +115,9 @@ def records_import_job(request: HttpRequest, pk: int) -> HttpResponse:
             "summary": _summary(job) if job.status == job.Status.SUCCEEDED else "",
             "listing": problems,
             "first_problems": import_jobs.problems_of(job.problems[:10]),
-            "warnings": import_jobs.problems_of(job.warnings),
+            "warnings": import_jobs.problems_of(job.warnings[:WARNINGS_SHOWN]),
+            "warnings_count": len(job.warnings),
+            "more_warnings": max(len(job.warnings) - WARNINGS_SHOWN, 0),
         },
     )
 
