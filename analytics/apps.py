@@ -31,3 +31,5 @@ class AnalyticsConfig(AppConfig):
         # Panel and administrators from the Statistics pages.
         register(NavItem("Benchmarking", "analytics:benchmarking", _benchmarks_own_area), order=51)
         register_demo_loader(self.label, _seed_demo)
+        # The retention rule of imports uploaded on the web.
+        from . import import_jobs  # noqa: F401

@@ -3,6 +3,7 @@
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout
 from django import forms
+from django.conf import settings
 from django.core.validators import FileExtensionValidator
 
 WRONG_TYPE = "The selected file must be a CSV or XLSX file"
@@ -31,3 +32,14 @@ class RecordsImportForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(Field("file"), Field.checkbox("dry_run"))
+
+    def clean_file(self):
+        """Refused at once when larger than one import takes (the rest is the worker's)."""
+        upload = self.cleaned_data["file"]
+        limit = settings.IMPORT_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                f"The file is too large: the most one import takes is "
+                f"{limit / (1024 * 1024):g} MB. Split the records into smaller files"
+            )
+        return upload

@@ -209,3 +209,66 @@ class StatisticsExport(models.Model):
         """The error's first line: what the page shows (the traceback is in the log)."""
         lines = self.error.strip().splitlines()
         return lines[0] if lines else ""
+
+
+class RecordsImportJob(models.Model):
+    """An upload of historic records imported on a worker (issue 19, item 1; the import itself
+    is analytics.importer): the file as uploaded (compressed, and encrypted by the default
+    storage like every stored file) until the import has finished, what is being done to it,
+    how far it has gone and, once finished, what it did. Progress while the import runs is
+    not written here (the import's one transaction would hide it): it is in the cache
+    (analytics.imports), and the result is written here after the transaction."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        CHECKING = "checking", "Checking rows"
+        IMPORTING = "importing", "Importing"
+        SUCCEEDED = "succeeded", "Finished"
+        REFUSED = "refused", "Refused: nothing imported"
+        FAILED = "failed", "Failed"
+
+    RUNNING = (Status.QUEUED, Status.CHECKING, Status.IMPORTING)
+    FINISHED = (Status.SUCCEEDED, Status.REFUSED)
+    CLAIMABLE = (Status.QUEUED, Status.FAILED)
+
+    file = models.FileField(upload_to="imports/%Y/%m/", blank=True)
+    filename = models.CharField(max_length=255)
+    size = models.PositiveBigIntegerField(default=0, help_text="The file's size as uploaded")
+    dry_run = models.BooleanField(default=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(
+        null=True, blank=True, help_text="About how many rows the file has (blank: not known)"
+    )
+    rows_checked = models.PositiveIntegerField(default=0)
+    rows_imported = models.PositiveIntegerField(default=0)
+    added = models.PositiveIntegerField(default=0)
+    already_imported = models.PositiveIntegerField(default=0)
+    # Every problem and warning: [[row, column, value, reason], ...] (analytics.importer's
+    # RowProblem), compact because a refused file of 100,000 rows may have many.
+    problems = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                name="records_import_job_failed_has_error",
+                condition=~Q(status="failed") | ~Q(error=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import of {self.filename} ({self.pk})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING

@@ -9,6 +9,7 @@ from django.utils import timezone
 from safeguarding.models import User
 
 from .export_files import statistics_export_render
+from .import_jobs import records_import_job_run
 from .services import statistics_compute
 
 # Transient database errors (the database restarting, a dropped connection) are retried with
@@ -56,3 +57,16 @@ def statistics_nightly_task() -> list[int]:
 def statistics_export_render_task(export_id: int) -> bool:
     """Make a snapshot's PDF or XLSX (analytics.export_files); safe to run twice."""
     return statistics_export_render(export_id=export_id)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=900,
+    max_retries=6,
+)
+def records_import_job_run_task(job_id: int) -> bool:
+    """Import an uploaded file of historic records (analytics.import_jobs); safe to run twice:
+    the job is claimed first, and one that has finished is left alone."""
+    return records_import_job_run(job_id=job_id)

@@ -6,6 +6,8 @@ app_name = "analytics"
 
 urlpatterns = [
     path("import/", views.records_import, name="records-import"),
+    path("import/<int:pk>/", views.records_import_job, name="records-import-job"),
+    path("import/<int:pk>/retry/", views.records_import_job_retry, name="records-import-job-retry"),
     path("", views.statistics_index, name="statistics-index"),
     # Benchmarking (issue 19): an area beside its region and England.
     path("benchmarking/", benchmark_views.benchmarking_page, name="benchmarking"),

@@ -1,88 +1,148 @@
 """The annual figures' pages: form -> service -> redirect."""
 
 import logging
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from safeguarding import policy
 from safeguarding.db_routers import replica_reads
 
-from . import data_quality, display, export_views, exports, importer, pages, selectors, services
+from . import (
+    data_quality,
+    display,
+    export_views,
+    exports,
+    import_jobs,
+    importer,
+    pages,
+    selectors,
+    services,
+)
 from .forms import RecordsImportForm
 from .layout import NOT_AVAILABLE_NOTE, table_layout
 from .models import StatisticsSnapshot
 
 logger = logging.getLogger(__name__)
 
-# Problems listed on the page; the command lists every one.
-PROBLEMS_SHOWN = 1_000
+# Problems (and warnings) a page of an import's result lists; every one is on some page.
+PROBLEMS_PER_PAGE = 500
+# Warnings listed on an import's page (the command lists every one; the job keeps them all).
+WARNINGS_SHOWN = 1_000
+# Recent imports listed on the upload page.
+RECENT_IMPORTS = 10
+# How often the page of an import that is still running reloads itself (seconds).
+REFRESH_SECONDS = 3
 
 
-def _administrators_only(request: HttpRequest) -> None:
-    policy.require(policy.can_manage_statistics(request.user))
-
-
-def _summary(result: importer.ImportResult) -> str:
-    if result.dry_run:
+def _summary(job) -> str:
+    if job.dry_run:
         return (
-            f"{result.filename} is ready to import: {result.added:,} record(s) would be added, "
-            f"{result.already_imported:,} already imported. Nothing has been imported yet."
+            f"{job.filename} is ready to import: {job.added:,} record(s) would be added, "
+            f"{job.already_imported:,} already imported. Nothing has been imported yet."
         )
     return (
-        f"Imported {result.filename}: {result.added:,} record(s) added, "
-        f"{result.already_imported:,} already imported."
+        f"Imported {job.filename}: {job.added:,} record(s) added, "
+        f"{job.already_imported:,} already imported."
     )
 
 
-@login_required
-def records_import(request: HttpRequest) -> HttpResponse:
-    """Upload historic records (administrators only). A file with problems is refused whole,
-    with every problem listed; rows already imported that differ from their record are
-    listed as warnings."""
-    _administrators_only(request)
-    posted = request.method == "POST"
-    form = RecordsImportForm(request.POST, request.FILES) if posted else RecordsImportForm()
-    result = None
-    if posted and form.is_valid():
-        upload = form.cleaned_data["file"]
-        result = importer.records_import(
-            file=upload,
-            filename=upload.name,
-            by=request.user,
-            dry_run=form.cleaned_data["dry_run"],
-        )
-        if result.errors:
-            count = len(result.errors)
-            form.add_error(
-                "file",
-                f"The file has {count:,} problem{pluralize(count)}: nothing was imported. "
-                "Correct the rows listed below and upload it again",
-            )
-        elif not result.warnings and not result.dry_run:
-            messages.success(request, _summary(result))
-            return redirect("analytics:records-import")
+def _import_form_page(request: HttpRequest, form: RecordsImportForm, status: int = 200):
     return render(
         request,
         "analytics/import.html",
         {
             "form": form,
-            "result": result,
-            "summary": _summary(result) if result and result.ok else "",
-            "errors": result.errors[:PROBLEMS_SHOWN] if result else [],
-            "more_errors": max(len(result.errors) - PROBLEMS_SHOWN, 0) if result else 0,
-            "warnings": result.warnings[:PROBLEMS_SHOWN] if result else [],
+            "jobs": import_jobs.records_import_job_list_for_user(user=request.user)[
+                :RECENT_IMPORTS
+            ],
             "columns": [c for c in importer.COLUMNS if c not in importer.OPTIONAL_COLUMNS],
             "optional_columns": importer.OPTIONAL_COLUMNS,
+            "max_rows": settings.IMPORT_MAX_ROWS,
+        },
+        status=status,
+    )
+
+
+@login_required
+def records_import(request: HttpRequest) -> HttpResponse:
+    """Upload historic records (administrators only): the file is kept and imported on a
+    worker; the upload goes to the import's page, which shows its progress and its result."""
+    import_jobs.records_import_job_list_for_user(user=request.user)  # administrators only
+    if request.method != "POST":
+        return _import_form_page(request, RecordsImportForm())
+    form = RecordsImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _import_form_page(request, form)
+    upload = form.cleaned_data["file"]
+    job = import_jobs.records_import_job_create(
+        upload=upload, filename=upload.name, dry_run=form.cleaned_data["dry_run"], by=request.user
+    )
+    return redirect("analytics:records-import-job", pk=job.pk)
+
+
+def _problems_page(request: HttpRequest, entries: list, param: str) -> SimpleNamespace | None:
+    """One page of a long list of problems, with GOV.UK pagination (includes/pagination.html
+    reads `listing`)."""
+    if not entries:
+        return None
+    paginator = Paginator(entries, PROBLEMS_PER_PAGE)
+    page = paginator.get_page(request.GET.get(param))
+    others = request.GET.copy()
+    others.pop(param, None)
+    return SimpleNamespace(
+        page=page,
+        problems=import_jobs.problems_of(page.object_list),
+        page_links=list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),
+        querystring=others.urlencode(),
+        count_shown=f"{paginator.count:,}",
+        count=paginator.count,
+    )
+
+
+@never_cache
+@login_required
+def records_import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """An import's page: while it runs, its progress (the page reloads itself); then its
+    result, with every problem (a page at a time) and every warning."""
+    job = import_jobs.records_import_job_get_for_user(user=request.user, pk=pk)
+    progress = import_jobs.records_import_job_progress(job)
+    problems = _problems_page(request, job.problems, "page") if job.problems else None
+    return render(
+        request,
+        "analytics/import_job.html",
+        {
+            "job": job,
+            "progress": progress,
+            "refresh_seconds": REFRESH_SECONDS if job.is_running else None,
+            "summary": _summary(job) if job.status == job.Status.SUCCEEDED else "",
+            "listing": problems,
+            "first_problems": import_jobs.problems_of(job.problems[:10]),
+            "warnings": import_jobs.problems_of(job.warnings[:WARNINGS_SHOWN]),
+            "warnings_count": len(job.warnings),
+            "more_warnings": max(len(job.warnings) - WARNINGS_SHOWN, 0),
         },
     )
+
+
+@login_required
+@require_POST
+def records_import_job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Try an import that failed again (administrators only)."""
+    job = import_jobs.records_import_job_get_for_user(user=request.user, pk=pk)
+    try:
+        import_jobs.records_import_job_retry(job=job, by=request.user)
+    except import_jobs.ImportJobError as exc:
+        messages.error(request, f"{exc}.")
+    return redirect("analytics:records-import-job", pk=job.pk)
 
 
 # --- The statistics pages ----------------------------------------------------------------------

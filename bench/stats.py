@@ -155,4 +155,21 @@ def imports(results: Results, repeats: int, budget: float, sizes=IMPORT_SIZES) -
                 rss,
                 baseline="peak RSS: process with Django set up",
             )
+        # The web upload's path once (issue 19): the job kept, then imported by the worker's
+        # service with its progress in the cache (one write per 1,000 rows).
+        out, rss = run_worker("import_job", {"path": str(path)})
+        if out.get("status") != "succeeded":
+            raise RuntimeError(f"the bench's import job did not succeed: {out}")
+        results.add(
+            "import", f"import {size:,} rows as a web upload's job", "rows/s", size / out["seconds"]
+        )
+        results.add("import", f"store the {size:,}-row upload", "s", out["stored"])
+        results.add("import", f"progress writes, {size:,} rows", "writes", out["progress_writes"])
+        results.add(
+            "memory",
+            f"peak RSS: import job {size:,} rows",
+            "MB",
+            rss,
+            baseline="peak RSS: process with Django set up",
+        )
         path.unlink()

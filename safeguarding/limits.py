@@ -39,12 +39,19 @@ API_UPLOAD_PATH = re.compile(
 )
 
 
+# The upload page of historic records (analytics): a file of up to IMPORT_MAX_BYTES, which
+# may be more than other pages take (100,000 rows are some 40 MB as CSV).
+IMPORT_UPLOAD_PATH = "/statistics/import/"
+
+
 def body_limit(request: HttpRequest) -> int:
     """The most a request to this path may send: files only in a multipart upload."""
     if request.path.startswith(API_PREFIX) and not (
         API_UPLOAD_PATH.match(request.path) and request.content_type == "multipart/form-data"
     ):
         return settings.API_MAX_BODY_BYTES
+    if request.path == IMPORT_UPLOAD_PATH and request.content_type == "multipart/form-data":
+        return max(settings.REQUEST_MAX_BODY_BYTES, settings.IMPORT_MAX_BYTES + 1024 * 1024)
     return settings.REQUEST_MAX_BODY_BYTES
 
 

@@ -747,6 +747,9 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     # authority users their own area (another is a 404); the Panel and administrators any.
     Endpoint("analytics:benchmarking", GET, can_benchmark),
     Endpoint("analytics:benchmarking-download", GET, can_benchmark),
+    # Imports on a worker (issue 19): any administrator follows any import; others get 403.
+    Endpoint("analytics:records-import-job", GET, can_manage_statistics, case="import_job"),
+    Endpoint("analytics:records-import-job-retry", POST, can_manage_statistics, case="import_job"),
     # Cohorts (issue 18): the Panel and administrators read; administrators save and draw
     # samples. A cohort lists cases of every authority, so nobody else sees one (403).
     Endpoint("analytics:cohort-list", GET, can_view_cohorts),

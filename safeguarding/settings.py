@@ -331,10 +331,16 @@ DATA_UPLOAD_MAX_NUMBER_FILES = env_int("DATA_UPLOAD_MAX_NUMBER_FILES", 10)
 NOTIFICATION_MAX_CHILDREN = env_int("NOTIFICATION_MAX_CHILDREN", 20)
 # The historic records import: the file as uploaded, a workbook's uncompressed size (a zip
 # bomb is refused before it is opened), and its first sheet's rows and columns.
-IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * MB)
-IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES", 50 * MB)
-IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000)
+# Sized for 100,000 rows (issue 19): about 40 MB as CSV, 30 MB as XLSX and 400 MB unpacked.
+# The upload page may send this much (safeguarding.limits); the import runs on a worker.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 64 * MB)
+IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES", 512 * MB)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 100_000)
 IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 200)
+# An import uploaded on the web (analytics.import_jobs): its record, with every problem found,
+# is deleted by the retention schedule this many days after it was uploaded. The file itself
+# is deleted as soon as the import has finished (kept after a failure, to try again).
+RECORDS_IMPORT_KEEP_DAYS = env_int("RECORDS_IMPORT_KEEP_DAYS", 30)
 # --- end of request limits --------------------------------------------------------------------
 STORAGES = {
     # Files are encrypted with FIELD_ENCRYPTION_KEYS before they reach the disk.

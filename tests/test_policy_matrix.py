@@ -222,6 +222,19 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         )
         return {"pk": notification.pk, "share_pk": share.pk}, {"la_own"}
 
+    def import_job():
+        # An administrator's failed import of historic records (issue 19): any administrator
+        # may follow it and try it again; the policy refuses everyone else (403).
+        from analytics.models import RecordsImportJob
+
+        made = RecordsImportJob.objects.create(
+            filename="records.csv",
+            requested_by=users["administrator"],
+            status=RecordsImportJob.Status.FAILED,
+            error="Worker lost",
+        )
+        return {"pk": made.pk}, EVERYONE_SIGNED_IN
+
     def prepared_document():
         from django.core.files.base import ContentFile
 
@@ -398,6 +411,7 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         "partnership": lambda: ({"code": leeds.partnership.code}, LEEDS_SCOPE),
         "message": message,
         "prepared_document": prepared_document,
+        "import_job": import_job,
         # Someone whose second factor an administrator may reset.
         "person": lambda: ({"user_pk": users["la_own"].pk}, EVERYONE_SIGNED_IN),
         # A Leeds user's page on the team pages: seen by administrators (everyone), Leeds'

@@ -3,17 +3,18 @@ CSV (UTF-8, with or without a byte order mark) or XLSX file, becomes a submitted
 child in focus, the partnership's submitted rapid review and the Panel's decision, so that
 the Panel can load earlier years and other systems' data and count them with the rest.
 
-The columns (`COLUMNS`, any order, each exactly once, nothing else): the SIN's `local_authority`
+The columns (`COLUMNS`, any order, each at most once): the SIN's `local_authority`
 (ONS code or name), `incident_date`, `date_aware`, `notified_at`, `reason`, `abuse_or_neglect`,
 `children_count`, `imd_decile`; the rapid review's `rr_submitted_at`, `page_count`,
 `lcspr_decision`, every coded field of DOMAIN.md §4 under its `RapidReview` name (`sex` and
 `age_years` are also the child in focus's on the SIN, so they are always needed), `theme_<code>`
 and `good_practice_<code>` (yes/no) for each learning theme; then `panel_decision` and
-`panel_decided_at`. Optional columns (`OPTIONAL_COLUMNS`, issue 16), which a file may leave
-out: the SIN child's statutory answers `sin_ethnicity`, `sin_disability`, `sin_child_in_need`,
-`sin_child_protection_plan`, `sin_looked_after`, `sin_care_order` (codes or labels) and
-`sin_home_local_authority` (ONS code or name, not the notifying authority); and where and how
-the incident happened, `incident_time` (14:30), `incident_location`,
+`panel_decided_at`. Optional columns (`OPTIONAL_COLUMNS`, issues 16 and 19), which a file may
+leave out (read as blank): the optional cross-cutting themes' `theme_<code>` and
+`good_practice_<code>`; the SIN child's statutory answers `sin_ethnicity`, `sin_disability`,
+`sin_child_in_need`, `sin_child_protection_plan`, `sin_looked_after`, `sin_care_order` (codes
+or labels) and `sin_home_local_authority` (ONS code or name, not the notifying authority);
+and where and how the incident happened, `incident_time` (14:30), `incident_location`,
 `incident_local_authority` (ONS code or name, only for elsewhere_england),
 `incident_place_outside_england`, `incident_setting`, `incident_setting_other`,
 `agencies_involved` (codes or labels separated by commas), `police_involvement`,
@@ -29,8 +30,9 @@ a cause of death only for a death and required for one, questions asked only at 
 they apply to), with DOMAIN.md §6's relaxations: a late SIN needs no reason (stored as not
 given), and the review's LCSPR rationale, narrative and document, which no file holds, are
 left blank. Every problem is reported at once as (row, column, value, reason), rows numbered
-as a spreadsheet shows them (the header is row 1); a header with a missing, unknown or
-repeated column is reported alone, since the rows cannot be read until it is right.
+as a spreadsheet shows them (the header is row 1); a header with a missing required, unnamed or
+repeated column is reported alone, since the rows cannot be read until it is right. A column
+the import does not know is a warning (issue 19): it is ignored, and the rows are imported.
 
 All or nothing, in one transaction; a dry run goes through the same writes and rolls them
 back, so that it reports exactly what an import would do. The file is streamed: read a row at a
@@ -49,6 +51,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import IO, Any
@@ -67,6 +70,7 @@ from .check import (
     check_row,
     differences,
     header_problems,
+    header_warnings,
     import_key,
     row_problems,
 )
@@ -85,6 +89,7 @@ from .parse import (
     parse_row,
     parse_yes_no,
     read_cells,
+    rows_estimate,
     shown,
 )
 
@@ -94,6 +99,7 @@ __all__ = [
     "OPTIONAL_COLUMNS",
     "SYSTEM_USERNAME",
     "CellError",
+    "ImportProgress",
     "ImportResult",
     "RowProblem",
     "import_key",
@@ -102,6 +108,7 @@ __all__ = [
     "parse_yes_no",
     "records_import",
     "records_import_system_user",
+    "rows_estimate",
 ]
 
 
@@ -125,6 +132,25 @@ class ImportResult:
         return not self.errors
 
 
+@dataclass(frozen=True)
+class ImportProgress:
+    """How far an import has gone, told to its `progress` callback every `PROGRESS_ROWS` rows
+    and at each change of phase: `checking` while rows are read and judged (and, while none
+    has a problem, written in chunks), `importing` once every row is judged and the last
+    chunk, the references and the commit remain. `rows_imported` counts the records written so
+    far (in the import's transaction, so nobody else sees them until it commits; in a dry run,
+    those that would be)."""
+
+    phase: str
+    rows_checked: int
+    rows_imported: int
+    problems: int
+
+
+Progress = Callable[[ImportProgress], None]
+CHECKING, IMPORTING = "checking", "importing"
+
+
 class _FileRejected(Exception):
     """The file cannot be imported: its problems, reported alone."""
 
@@ -135,31 +161,45 @@ class _FileRejected(Exception):
 
 # Valid rows written at once: one bulk insert a table per chunk.
 CHUNK_ROWS = 1_000
+# Progress is told this often (rows checked): a callback's cost is nothing per row.
+PROGRESS_ROWS = 1_000
 PREFIX = "SIN"
 # References set by one UPDATE.
 REFERENCES_AT_ONCE = 5_000
 
 
-def records_import(*, file: IO, filename: str, by: User | None, dry_run: bool) -> ImportResult:
+def records_import(
+    *,
+    file: IO,
+    filename: str,
+    by: User | None,
+    dry_run: bool,
+    progress: Progress | None = None,
+) -> ImportResult:
     """Import historic records from a CSV or XLSX file (see the module's docstring for the
     columns and rules). Returns what was done; with `errors`, nothing was written. `by` is the
     person importing (None: the system account, `records_import_system_user`); one audit
     event records the import (who, the file's name, the counts). A dry run checks everything
-    and makes the same writes, then rolls them all back."""
+    and makes the same writes, then rolls them all back. `progress`, if given, is told how far
+    the import has gone (`ImportProgress`) every `PROGRESS_ROWS` rows: it runs inside the
+    import's transaction, so it must report through something else than this database
+    connection (the web's jobs use the cache, the command a progress bar)."""
     result = ImportResult(filename=filename, dry_run=dry_run)
-    run = _Run(by=by)
+    run = _Run(by=by, progress=progress)
     try:
         with transaction.atomic():
             _read_rows(file, filename, run)
             if run.problems:
                 raise _RowsRejected
+            run.tell(IMPORTING)
             references = run.finish()
+            run.tell(IMPORTING)  # every record written
             result = _with(
                 result,
                 rows=run.rows,
                 added=len(references),
                 already_imported=run.rows - len(references),
-                warnings=run.warnings,
+                warnings=[*run.header_warnings, *run.warnings],
                 references=references,
             )
             audit_log(
@@ -177,9 +217,9 @@ def records_import(*, file: IO, filename: str, by: User | None, dry_run: bool) -
             if result.dry_run:
                 transaction.set_rollback(True)
     except _FileRejected as rejected:
-        return _with(result, errors=rejected.problems)
+        return _with(result, errors=rejected.problems, warnings=run.header_warnings)
     except _RowsRejected:
-        return _with(result, rows=run.rows, errors=run.problems)
+        return _with(result, rows=run.rows, errors=run.problems, warnings=run.header_warnings)
     except IntegrityError:
         # Another import of the same rows committed first: running this again skips them.
         return _with(
@@ -213,11 +253,13 @@ def _read_rows(file: IO, filename: str, run: _Run) -> None:
         header = [shown(name).replace("\ufeff", "").strip().lower() for name in first]
         while header and not header[-1]:
             header.pop()  # empty cells after the last column, as spreadsheets save them
+        run.header_warnings = header_warnings(header)
         problems = header_problems(header)
         if problems:
             for _ in cells:
                 pass  # a file that cannot be read is reported first, and alone
             raise _FileRejected(problems)
+        run.tell(CHECKING)
         for number, cells_of_row in enumerate(cells, start=2):
             if all(blank(cell) for cell in cells_of_row):
                 continue  # blank lines, e.g. at the end of a file saved from a spreadsheet
@@ -227,6 +269,7 @@ def _read_rows(file: IO, filename: str, run: _Run) -> None:
             if extra:
                 row.add("", "The row has more cells than the header has columns")
             run.take(row)
+        run.tell(CHECKING)  # every row read
     except CellError as exc:
         raise _FileRejected([RowProblem(0, "", filename, str(exc))]) from exc
     finally:
@@ -241,8 +284,11 @@ class _Run:
     for the whole file is small: each row's import key (to find the same incident twice) and,
     for each record written, its id and when it was notified (to number it)."""
 
-    def __init__(self, *, by: User | None) -> None:
+    def __init__(self, *, by: User | None, progress: Progress | None = None) -> None:
         self.by = by
+        self.progress = progress
+        self.header_warnings: list[RowProblem] = []
+        self.imported = 0
         self._actor: User | None = None
         self.now = timezone.now()
         self.authorities = authority_lookup()
@@ -262,8 +308,21 @@ class _Run:
             self._actor = self.by or records_import_system_user()
         return self._actor
 
+    def tell(self, phase: str) -> None:
+        if self.progress is not None:
+            self.progress(
+                ImportProgress(
+                    phase=phase,
+                    rows_checked=self.rows,
+                    rows_imported=self.imported,
+                    problems=len(self.problems),
+                )
+            )
+
     def take(self, row: Row) -> None:
         self.rows += 1
+        if self.progress is not None and self.rows % PROGRESS_ROWS == 0:
+            self.tell(CHECKING)
         check_row(row, authorities=self.authorities, now=self.now)
         self._mark_repeated(row)
         if row.errors:
@@ -310,6 +369,7 @@ class _Run:
             by=self.actor(),
             calendar=self.calendar,
         )
+        self.imported += len(notification_ids)
         for row, pk in zip(new_rows, notification_ids, strict=True):
             notified_at = row.values["notified_at"]
             year = local_day(notified_at).year

@@ -343,10 +343,6 @@ def header_problems(header: list[str]) -> list[RowProblem]:
             problems.append(RowProblem(1, "", "", "A column has no name: name it or remove it"))
         elif name in seen:
             problems.append(RowProblem(1, name, name, "This column is in the file more than once"))
-        elif name not in COLUMNS:
-            problems.append(
-                RowProblem(1, name, name, "Unknown column: remove it, or correct its name")
-            )
         seen.add(name)
     problems += [
         RowProblem(1, name, "", "The file has no column with this name: add it (it may be empty)")
@@ -354,6 +350,16 @@ def header_problems(header: list[str]) -> list[RowProblem]:
         if name not in seen and name not in OPTIONAL_COLUMNS
     ]
     return problems
+
+
+def header_warnings(header: list[str]) -> list[RowProblem]:
+    """Columns the import does not know (issue 19, item 6): another system's extra fields are
+    ignored, and said so, rather than refusing the file."""
+    return [
+        RowProblem(1, name, name, f"Unknown column {name}: it was ignored")
+        for name in dict.fromkeys(header)
+        if name and name not in COLUMNS
+    ]
 
 
 def authority_lookup() -> dict[str, LocalAuthority]:

@@ -26,12 +26,12 @@ from notifications.codes import (
 )
 from notifications.models import AbuseOrNeglect, NotificationChild
 from panel.models import Outcome
-from rapidreviews.codes import LcsprDecision, LearningTheme, LookedAfter
+from rapidreviews.codes import CORE_THEMES, LcsprDecision, LearningTheme, LookedAfter
 from rapidreviews.models import RapidReview
 from rapidreviews.sections import SECTIONS
 from safeguarding.codes import Reason
 
-from .xlsx import WorkbookRefused, read_xlsx
+from .xlsx import WorkbookRefused, read_xlsx, xlsx_rows_declared
 
 MAX_CHILDREN = 999
 MAX_PAGES = 9_999
@@ -87,8 +87,16 @@ INCIDENT_PLACE_COLUMNS = (
     "media_interest",
 )
 INCIDENT_PLACE_TEXT_MAX = 200
-# Columns a file may leave out (blank for every row).
-OPTIONAL_COLUMNS = (*SIN_CHILD_COLUMNS, *INCIDENT_PLACE_COLUMNS)
+# The optional cross-cutting themes (DOMAIN.md §4, Table 7.2): a review records them only when
+# they feature, and other systems often have no such field (issue 19, item 6).
+CROSS_CUTTING_THEMES = tuple(theme for theme in THEMES if theme not in CORE_THEMES)
+CROSS_CUTTING_THEME_COLUMNS = tuple(
+    f"{prefix}_{theme}" for theme in CROSS_CUTTING_THEMES for prefix in ("theme", "good_practice")
+)
+# Columns a file may leave out, read as blank for every row: the cross-cutting themes and the
+# notification's newer statutory questions (issue 16). The others are the figures' core
+# (DOMAIN.md §5) and must be in the header, though a cell may be blank where §6 allows.
+OPTIONAL_COLUMNS = (*CROSS_CUTTING_THEME_COLUMNS, *SIN_CHILD_COLUMNS, *INCIDENT_PLACE_COLUMNS)
 COLUMNS = (
     *SIN_COLUMNS,
     "rr_submitted_at",
@@ -98,7 +106,8 @@ COLUMNS = (
     *THEME_COLUMNS,
     *GOOD_PRACTICE_COLUMNS,
     *PANEL_COLUMNS,
-    *OPTIONAL_COLUMNS,
+    *SIN_CHILD_COLUMNS,
+    *INCIDENT_PLACE_COLUMNS,
 )
 # Any of these filled in means the row has a rapid review.
 REVIEW_COLUMNS = tuple(
@@ -161,6 +170,32 @@ def read_cells(file: IO, filename: str) -> Iterator[tuple[Any, ...]]:
             raise CellError(str(exc)) from exc
     else:
         raise CellError("The file must be a CSV or Excel (.xlsx) file")
+
+
+def rows_estimate(file: IO, filename: str) -> int | None:
+    """About how many records (rows after the header) the file has, cheaply, for a progress
+    bar: a CSV's lines (csv's C reader, counting rows with any text; quoted line breaks are
+    counted right), an XLSX's declared size. None when it cannot tell (unreadable, too large:
+    the import says why). The file is left at its start."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    try:
+        file.seek(0, io.SEEK_END)
+        if file.tell() > settings.IMPORT_MAX_BYTES:
+            return None
+        file.seek(0)
+        if extension == "xlsx":
+            return xlsx_rows_declared(file)
+        if extension != "csv":
+            return None
+        rows = -1  # the header
+        for row in _csv_rows(file):
+            if any(row):
+                rows += 1
+        return max(rows, 0)
+    except (CellError, ValueError, OSError):
+        return None
+    finally:
+        file.seek(0)
 
 
 def _csv_rows(file: IO) -> Iterator[tuple[str, ...]]:

@@ -70,8 +70,9 @@ def _too_many(what: str, limit: int) -> WorkbookRefused:
 
 
 def _check_size(sheet: Any, max_rows: int, max_columns: int) -> None:
-    """The sheet's declared size (its <dimension ref="...">), where it gives one."""
-    if sheet.max_row is not None and sheet.max_row > max_rows:
+    """The sheet's declared size (its <dimension ref="...">), where it gives one: at most
+    `max_rows` records after the header row."""
+    if sheet.max_row is not None and sheet.max_row > max_rows + 1:
         raise _too_many("rows", max_rows)
     if sheet.max_column is not None and sheet.max_column > max_columns:
         raise _too_many("columns", max_columns)
@@ -90,20 +91,39 @@ def _read(file: IO[bytes], max_rows: int, max_columns: int) -> Iterator[tuple[An
         sheet = workbook.worksheets[0]
         _check_size(sheet, max_rows, max_columns)
         # One more row and column than allowed, to see whether the sheet goes past them: the
-        # declared size may be missing or wrong.
+        # declared size may be missing or wrong. `max_rows` records, after the header row.
         for number, cells in enumerate(
             sheet.iter_rows(
-                min_row=1, max_row=max_rows + 1, max_col=max_columns + 1, values_only=True
+                min_row=1, max_row=max_rows + 2, max_col=max_columns + 1, values_only=True
             ),
             start=1,
         ):
-            if number > max_rows:
+            if number > max_rows + 1:
                 raise _too_many("rows", max_rows)
             if len(cells) > max_columns and not _blank(cells[max_columns]):
                 raise _too_many("columns", max_columns)
             yield tuple(cells[:max_columns])
     finally:
         workbook.close()
+
+
+def xlsx_rows_declared(file: IO[bytes]) -> int | None:
+    """The records (rows after the header) the first sheet says it has, from its declared
+    size; None when it declares none or cannot be read (the import says why)."""
+    try:
+        _check_zip(file)
+        file.seek(0)
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except Exception:  # the import reports an unreadable file; an estimate has nothing to say
+        return None
+    try:
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+        return max(sheet.max_row - 1, 0) if sheet is not None and sheet.max_row else None
+    except Exception:
+        return None
+    finally:
+        workbook.close()
+        file.seek(0)
 
 
 def read_xlsx(file: IO[bytes]) -> Iterator[tuple[Any, ...]]:

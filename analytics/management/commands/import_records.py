@@ -1,13 +1,16 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
+from tqdm import tqdm
 
 from analytics.importer import (
     SYSTEM_USERNAME,
+    ImportProgress,
     ImportResult,
     RowProblem,
     records_import,
     records_import_system_user,
+    rows_estimate,
 )
 from safeguarding import policy
 from safeguarding.models import User
@@ -18,6 +21,45 @@ def _line(problem: RowProblem) -> str:
     column = f", column {problem.column}" if problem.column else ""
     value = f" (value “{problem.value}”)" if problem.value else ""
     return f"{where}{column}{value}: {problem.reason}"
+
+
+class _Terminal:
+    """The command's stderr as a file for tqdm: written as is (no line ending added, no error
+    colour), so the bar redraws in place on a terminal."""
+
+    def __init__(self, wrapper: OutputWrapper) -> None:
+        self.wrapper = wrapper
+
+    def write(self, text: str) -> None:
+        self.wrapper.write(text, style_func=str, ending="")
+
+    def flush(self) -> None:
+        self.wrapper.flush()
+
+    def isatty(self) -> bool:
+        return self.wrapper.isatty()
+
+
+class _ProgressBar:
+    """A tqdm bar of rows checked (to stderr), moved by the importer's progress callback every
+    chunk of rows; its postfix says the records written so far. Shown only on a terminal
+    (tqdm's `disable=None`), so logs and captured output hold the summary and problems alone."""
+
+    def __init__(self, total: int | None, stream: _Terminal, dry_run: bool) -> None:
+        self.bar = tqdm(
+            total=total, unit=" rows", file=stream, desc="Checking", leave=True, disable=None
+        )
+        self.written = "would add" if dry_run else "written"
+
+    def __call__(self, progress: ImportProgress) -> None:
+        if self.bar.disable:
+            return
+        self.bar.update(progress.rows_checked - self.bar.n)
+        self.bar.set_description("Saving" if progress.phase == "importing" else "Checking")
+        self.bar.set_postfix_str(f"{progress.rows_imported:,} {self.written}", refresh=False)
+
+    def close(self) -> None:
+        self.bar.close()
 
 
 class Command(BaseCommand):
@@ -36,6 +78,11 @@ class Command(BaseCommand):
             help="Check the file and report what would be imported, without importing",
         )
         parser.add_argument(
+            "--no-progress",
+            action="store_true",
+            help="Do not show the progress bar (shown on stderr when it is a terminal)",
+        )
+        parser.add_argument(
             "--by",
             metavar="USERNAME",
             help=(
@@ -44,11 +91,29 @@ class Command(BaseCommand):
             ),
         )
 
-    def handle(self, *args, path: Path, dry_run: bool, by: str | None, **options) -> None:
+    def handle(
+        self,
+        *args,
+        path: Path,
+        dry_run: bool,
+        by: str | None,
+        no_progress: bool = False,
+        **options,
+    ) -> None:
         user = self._user(by) if by else None
         try:
             with path.open("rb") as handle:
-                result = records_import(file=handle, filename=path.name, by=user, dry_run=dry_run)
+                bar = None
+                if not no_progress:
+                    total = rows_estimate(handle, path.name)
+                    bar = _ProgressBar(total, _Terminal(self.stderr), dry_run)
+                try:
+                    result = records_import(
+                        file=handle, filename=path.name, by=user, dry_run=dry_run, progress=bar
+                    )
+                finally:
+                    if bar is not None:
+                        bar.close()
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
         if result.errors:
