@@ -39,8 +39,6 @@ PROBLEMS_PER_PAGE = 500
 WARNINGS_SHOWN = 1_000
 # Recent imports listed on the upload page.
 RECENT_IMPORTS = 10
-# How often the page of an import that is still running reloads itself (seconds).
-REFRESH_SECONDS = 3
 
 
 def _summary(job) -> str:
@@ -122,7 +120,6 @@ def records_import_job(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "job": job,
             "progress": progress,
-            "refresh_seconds": REFRESH_SECONDS if job.is_running else None,
             "summary": _summary(job) if job.status == job.Status.SUCCEEDED else "",
             "listing": problems,
             "first_problems": import_jobs.problems_of(job.problems[:10]),

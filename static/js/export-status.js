@@ -1,12 +1,16 @@
-// The page of a statistics export being made (templates/analytics/export_status.html): every
-// few seconds it fetches itself again and copies the new progress into the page (read out by
-// the role="status" region); once the file is ready, or making it failed, it shows the page
-// again. Stops after ten minutes; the page's "Check again" link works without JavaScript.
+// A page about work going on on a worker (a statistics export being made,
+// templates/analytics/export_status.html; an import of records, import_job.html): every few
+// seconds it fetches itself again and copies the new progress into the page (read out by the
+// role="status" region); once the work is no longer pending (the element's data-pending lists
+// the pending statuses), it shows the page again. No <meta> refresh: a page that reloads by
+// itself fails WCAG 2.2.1. Stops after ten minutes; the page's "Check again" link works
+// without JavaScript.
 const EVERY_MS = 2000;
 const FOR_MS = 10 * 60 * 1000;
 
 for (const element of document.querySelectorAll('[data-module="app-export-status"]')) {
   const started = Date.now();
+  const pending = (element.dataset.pending || "queued rendering").split(" ");
   const check = async () => {
     try {
       const response = await fetch(window.location.href, {
@@ -18,7 +22,7 @@ for (const element of document.querySelectorAll('[data-module="app-export-status
         const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
         const now = fresh.querySelector('[data-module="app-export-status"]');
         if (!now || now.dataset.status !== element.dataset.status) {
-          if (!now || (now.dataset.status !== "queued" && now.dataset.status !== "rendering")) {
+          if (!now || !pending.includes(now.dataset.status)) {
             window.location.reload();
             return;
           }
