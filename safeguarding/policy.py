@@ -726,6 +726,14 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("analytics:snapshot-list", GET, can_read_statistics, case="year"),
     Endpoint("analytics:snapshot-detail", GET, can_read_statistics, case="snapshot"),
     Endpoint("analytics:snapshot-download", GET, can_read_statistics, case="snapshot_download"),
+    Endpoint("analytics:statistics-table", GET, can_read_statistics, case="year_table"),
+    Endpoint("analytics:snapshot-table", GET, can_read_statistics, case="snapshot_table"),
+    Endpoint(
+        "analytics:snapshot-table-download",
+        GET,
+        can_read_statistics,
+        case="snapshot_table_download",
+    ),
     Endpoint("analytics:records-import", FORM, can_manage_statistics),
     # Cohorts (issue 18): the Panel and administrators read; administrators save and draw
     # samples. A cohort lists cases of every authority, so nobody else sees one (403).
