@@ -232,6 +232,12 @@ def sheet_names(titles: list[str]) -> list[str]:
     return names
 
 
+def sheets_by_table(tables: list[dict[str, Any]]) -> dict[str, str]:
+    """Each table's sheet name in a workbook of these tables (in this order), by table id."""
+    names = sheet_names([t["title"] for t in tables])
+    return {t["id"]: name for t, name in zip(tables, names, strict=True)}
+
+
 def _number_format(raw: str) -> str:
     places = len(raw.partition(".")[2])
     return "0." + "0" * places if places else "0"
@@ -331,7 +337,7 @@ def tables_xlsx(
     list of sheets with each table's title and id), then one sheet per table (named by its
     title, sheet_names) formatted like the report.
     The tables are written as given: suppress them first for a public file."""
-    names = sheet_names([t["title"] for t in tables])
+    names = list(sheets_by_table(tables).values())
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = ABOUT_SHEET

@@ -188,6 +188,7 @@ def snapshot_detail(request: HttpRequest, year: int, version: int) -> HttpRespon
     context = _year_context(request, _reporting_year(year))
     snapshot = selectors.snapshot_get(year=year, version=version)
     context["is_old_version"] = snapshot != context["snapshot"]
+    context["version_links"] = True  # the contents link to this version's tables
     return _snapshot_page(request, snapshot, context)
 
 
@@ -201,13 +202,15 @@ def _table_url(snapshot: StatisticsSnapshot, table_id: str, *, latest: bool) -> 
     return reverse("analytics:snapshot-table", args=(snapshot.year, snapshot.version, table_id))
 
 
-def _table_page(request: HttpRequest, snapshot: StatisticsSnapshot, table_id: str, context):
+def _table_page(
+    request: HttpRequest, snapshot: StatisticsSnapshot, table_id: str, context, *, latest: bool
+):
     """A table's own page: its chart, data and notes (rendered once, analytics.pages), where
-    it is in the report, the tables before and after it, and downloads of it alone."""
+    it is in the report, the tables before and after it, and downloads of it alone. `latest`:
+    reached as the year's latest figures (links stay there), else as a version's."""
     table = snapshot.table(table_id) if snapshot.succeeded else None
     if table is None:
         raise Http404("No such table in these figures")
-    latest = not context.get("is_old_version")
     neighbours = contents.table_neighbours(snapshot.tables, table_id)
     downloads = []
     for fmt, label in TABLE_DOWNLOAD_FORMATS:
@@ -232,6 +235,7 @@ def _table_page(request: HttpRequest, snapshot: StatisticsSnapshot, table_id: st
         if latest
         else reverse("analytics:snapshot-detail", args=(snapshot.year, snapshot.version)),
         "table_downloads": downloads,
+        "by_version": not latest,
         "latest_has_table": context["snapshot"] is not None
         and context["snapshot"].table(table_id) is not None,
     }
@@ -245,7 +249,7 @@ def statistics_table(request: HttpRequest, year: int, table_id: str) -> HttpResp
     context = _year_context(request, _reporting_year(year))
     if context["snapshot"] is None:
         raise Http404("The year's figures have not been computed")
-    return _table_page(request, context["snapshot"], table_id, context)
+    return _table_page(request, context["snapshot"], table_id, context, latest=True)
 
 
 @login_required
@@ -255,7 +259,7 @@ def snapshot_table(request: HttpRequest, year: int, version: int, table_id: str)
     context = _year_context(request, _reporting_year(year))
     snapshot = selectors.snapshot_get(year=year, version=version)
     context["is_old_version"] = snapshot != context["snapshot"]
-    return _table_page(request, snapshot, table_id, context)
+    return _table_page(request, snapshot, table_id, context, latest=False)
 
 
 @login_required
