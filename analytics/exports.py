@@ -415,7 +415,7 @@ def snapshot_pdf(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) 
 
 
 # Bump when the document's template or charts change, so that stored copies are made again.
-PDF_VERSION = 2
+PDF_VERSION = 3
 
 
 def stored_pdf_name(snapshot: StatisticsSnapshot, *, public: bool, threshold: int) -> str:
