@@ -506,9 +506,8 @@ def test_the_public_xlsx_suppresses_and_says_so(small_cohort):
     internal = load_workbook(io.BytesIO(comparison_xlsx(small_cohort, public=False)))
     about = {row[0]: row[1] for row in internal["About"].iter_rows(min_row=3, values_only=True)}
     assert about["Rapid reviews in the cohort"] == 2
-    death = next(
-        r for r in internal["rr_incident_type"].iter_rows(values_only=True) if r[0] == "Death"
-    )
+    rows = internal["Rapid reviews by incident type"].iter_rows(values_only=True)
+    death = next(r for r in rows if r[0] == "Death")
     assert death[1] == 2 and death[3] == 8
 
 
