@@ -41,18 +41,25 @@ def chapter_of(table: dict[str, Any]) -> str:
 
 
 def _noun(table: dict[str, Any], row_label: str) -> str:
+    spec = t.TABLES_BY_ID.get(table.get("id", ""))
+    records = SOURCE_NOUNS.get(spec.source, RECORDS) if spec is not None else RECORDS
+    if row_label == "England":  # the regions' total: a place, not what is counted
+        return f"{records} in England"
     if row_label and not row_label.lower().startswith("total"):
         # "Rapid reviews" -> "rapid reviews"; "SINs" stays as it is.
         return row_label[0].lower() + row_label[1:] if row_label[1:2].islower() else row_label
-    spec = t.TABLES_BY_ID.get(table.get("id", ""))
-    return SOURCE_NOUNS.get(spec.source, RECORDS) if spec is not None else RECORDS
+    return records
 
 
 def _headline_column(table: dict[str, Any]) -> int:
-    """The column of the headline: the Total, else the last (this year, in a table that
-    compares two)."""
+    """The column of the headline: the Total, else this year's rate (the regions), else the
+    last (this year, in a table that compares two)."""
     columns = table.get("columns") or []
-    return next((j for j, c in enumerate(columns) if c.get("is_total")), len(columns) - 1)
+    total = next((j for j, c in enumerate(columns) if c.get("is_total")), None)
+    if total is not None:
+        return total
+    rates = [j for j, c in enumerate(columns) if "rate" in str(c.get("label", "")).lower()]
+    return rates[-1] if rates else len(columns) - 1
 
 
 def _figure(cell: dict[str, Any]) -> str:
@@ -74,8 +81,12 @@ def headline(table: dict[str, Any]) -> str:
         return ""
     rows = [row for group in table.get("groups") or [] for row in group.get("rows") or []]
     for row in rows:
-        if row.get("kind") == "total" and j < len(row["cells"]):
-            n = row["cells"][j].get("n")
+        if row.get("kind") != "total":
+            continue
+        # Its count under the headline column, else under the first (the learning themes'
+        # reviews, whose good-practice column has no count).
+        for k in (j, 0):
+            n = row["cells"][k].get("n") if k < len(row["cells"]) else None
             if n is not None:
                 count = f"{n:,}" if isinstance(n, int) else str(n)
                 return f"{count} {_noun(table, row['label'])}"

@@ -103,6 +103,40 @@ def test_a_headline_without_a_total_column_takes_this_year_and_without_a_total_r
     assert contents.headline({"id": "x", "columns": [], "groups": []}) == ""
 
 
+def test_the_regions_headline_counts_sins_in_england_and_the_themes_reviews():
+    regions = {
+        "id": "table_a_regions",
+        "columns": [{"label": "Population"}, {"label": "Rate 2023/24"}, {"label": "% deaths"}],
+        "groups": [
+            {
+                "label": "Region",
+                "rows": [
+                    {
+                        "label": "England",
+                        "kind": "total",
+                        "cells": [{"n": 11_000_000}, {"n": 330, "value": "2.8"}, {"n": 117}],
+                    }
+                ],
+            }
+        ],
+    }
+    assert contents.headline(regions) == "330 SINs in England"
+    themes = {
+        "id": "chart_12_learning_themes",
+        "columns": [{"label": "Featured"}, {"label": "Good practice identified"}],
+        "groups": [
+            {
+                "label": "Theme",
+                "rows": [
+                    {"label": "Risk", "kind": "cell", "cells": [{"n": 3, "pct": "1.0"}, {}]},
+                    {"label": "Rapid reviews", "kind": "total", "cells": [{"n": 330}, {"n": None}]},
+                ],
+            }
+        ],
+    }
+    assert contents.headline(themes) == "330 rapid reviews"
+
+
 def test_a_table_no_longer_declared_is_listed_under_other_tables_last():
     stored = [
         {"id": "gone", "title": "An old table", "columns": [], "groups": []},
