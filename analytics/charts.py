@@ -17,6 +17,12 @@ are missing (the previous year's column) is left out (no bar, no line, no legend
 line is broken where its figures are missing (the months of that year), and the chart says
 so in a visible note, also in its description: "No records for 2022 to 2023: not drawn."
 
+Readable at the page's width: the SVG is drawn at WIDTH user units, the GOV.UK page's widest
+content (960 px), and scales down to its container. Every text is at least MIN_TEXT_PX user
+units, so at least 14 px on a full-width page (`smallest_text_px` checks a drawn chart). A row
+label wraps onto up to LABEL_LINES lines and is cut with "…" beyond them, the full label in
+its <title>; a band is as tall as its label, so labels never overlap.
+
 Output is deterministic: the same table gives the same bytes (no random ids, fixed number
 formatting), and every label is XML-escaped.
 """
@@ -32,7 +38,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from xml.sax.saxutils import escape
 
-WIDTH = 640
+# The GOV.UK width container's widest content: the chart is drawn at this width (user units =
+# px at full width) and scales down with its container.
+PAGE_WIDTH = 960
+WIDTH = PAGE_WIDTH
+# The smallest text on screen at full width (px), and the chart's two text sizes (user units).
+MIN_TEXT_PX = 14
+TEXT_SIZE = 16  # row labels, legend, axis titles
+SMALL_TEXT_SIZE = MIN_TEXT_PX  # ticks and the figures on the bars
 FONT = "Arial, Helvetica, sans-serif"
 TEXT = "#0b0c0c"
 SECONDARY_TEXT = "#505a5f"
@@ -101,15 +114,18 @@ CHARTS: dict[str, ChartSpec] = {
 AXIS_TITLES = {PCT: "Percentage", N: "Number", VALUE: "Value"}
 
 # Horizontal bars: the label column on the left, the plot to its right.
-LABEL_WIDTH = 200
-LABEL_CHARS = 32  # wrap row labels at this many characters (12px Arial)
-PLOT_LEFT = LABEL_WIDTH + 12
-PLOT_RIGHT = WIDTH - 56  # room for the value label after the longest bar
-BAR_HEIGHT = 16
-BAR_GAP = 2
-LINE_HEIGHT = 14
-BAND_PADDING = 10
+LABEL_WIDTH = 330
+LABEL_CHARS = 36  # wrap row labels at this many characters (16px Arial)
+LABEL_LINES = 3  # and cut them with "…" beyond this many lines
+PLOT_LEFT = LABEL_WIDTH + 14
+PLOT_RIGHT = WIDTH - 80  # room for the value label after the longest bar
+BAR_HEIGHT = 24
+BAR_GAP = 4
+LINE_HEIGHT = 20
+BAND_PADDING = 14
 TOP = 12
+# About the widest a character of 16px Arial is on average (for the legend's layout).
+CHAR_WIDTH = 9
 
 
 @dataclass(frozen=True)
@@ -224,8 +240,22 @@ def _tick_text(value: float, measure: str) -> str:
     return f"{text}%" if measure == PCT else text
 
 
-def _wrap(label: str, width: int = LABEL_CHARS) -> list[str]:
-    return textwrap.wrap(label, width=width, break_long_words=True) or [""]
+def _wrap(label: str, width: int = LABEL_CHARS, lines: int = LABEL_LINES) -> list[str]:
+    """The label on at most `lines` lines of `width` characters, the last cut with "…"."""
+    wrapped = textwrap.wrap(label, width=width, break_long_words=True) or [""]
+    if len(wrapped) <= lines:
+        return wrapped
+    kept = wrapped[:lines]
+    kept[-1] = kept[-1][: width - 1].rstrip() + "\N{HORIZONTAL ELLIPSIS}"
+    return kept
+
+
+def _fit(label: str, width: float) -> str:
+    """The label cut with "…" to about `width` user units of 16px text."""
+    chars = max(int(width // CHAR_WIDTH), 4)
+    if len(label) <= chars:
+        return label
+    return label[: chars - 1].rstrip() + "\N{HORIZONTAL ELLIPSIS}"
 
 
 def _text(x: float, y: float, content: str, **attrs: Any) -> str:
@@ -241,18 +271,22 @@ def _legend(series: list[Series], y: float, *, always: bool = False) -> tuple[li
     parts = ['<g class="legend">']
     x, line = float(PLOT_LEFT), 0
     for k, s in enumerate(series):
-        width = 22 + 7 * len(s.label)
+        label = _fit(s.label, WIDTH - PLOT_LEFT - 24)
+        width = 24 + CHAR_WIDTH * len(label)
         if x + width > WIDTH and x > PLOT_LEFT:
             x, line = float(PLOT_LEFT), line + 1
-        top = y + line * 18
+        top = y + line * 24
         parts.append(
-            f'<rect x="{_fmt(x)}" y="{_fmt(top)}" width="12" height="12" '
+            f'<rect x="{_fmt(x)}" y="{_fmt(top)}" width="16" height="16" '
             f'fill="{PALETTE[k % len(PALETTE)]}"/>'
         )
-        parts.append(_text(x + 16, top + 10, s.label, font_size="12", fill=TEXT))
-        x += width + 12
+        text = _text(x + 22, top + 14, label, font_size=TEXT_SIZE, fill=TEXT)
+        if label != s.label:  # cut: the full name on hover
+            text = f"<g><title>{escape(s.label)}</title>{text}</g>"
+        parts.append(text)
+        x += width + 16
     parts.append("</g>")
-    return parts, (line + 1) * 18 + 8
+    return parts, (line + 1) * 24 + 10
 
 
 # The note under a chart that leaves out a year with no records.
@@ -317,7 +351,7 @@ def _describe(kind: str, categories: list[str], series: list[Series], spec: Char
             f"{s.label} {s.texts[i]}" if len(series) > 1 else s.texts[i] for s in series
         )
         lines.append(f"{category}: {values}")
-    return " ".join(parts) + ". ".join(lines) + ". The data table gives every figure."
+    return " ".join(parts) + ". ".join(lines) + ". The data in this chart is in the table below."
 
 
 def _value_axis(
@@ -334,9 +368,9 @@ def _value_axis(
         parts.append(
             _text(
                 x,
-                bottom + 14,
+                bottom + 20,
                 _tick_text(tick, spec.measure),
-                font_size="11",
+                font_size=SMALL_TEXT_SIZE,
                 fill=SECONDARY_TEXT,
                 text_anchor="middle",
             )
@@ -345,9 +379,9 @@ def _value_axis(
     parts.append(
         _text(
             (PLOT_LEFT + PLOT_RIGHT) / 2,
-            bottom + 30,
+            bottom + 44,
             axis_title,
-            font_size="12",
+            font_size=TEXT_SIZE,
             fill=TEXT,
             text_anchor="middle",
         )
@@ -358,13 +392,21 @@ def _value_axis(
 
 def _category_label(label: str, top: float, band: float) -> list[str]:
     lines = _wrap(label)
-    first = top + band / 2 - (len(lines) - 1) * LINE_HEIGHT / 2 + 4
-    return [
+    first = top + band / 2 - (len(lines) - 1) * LINE_HEIGHT / 2 + 5
+    texts = [
         _text(
-            LABEL_WIDTH, first + k * LINE_HEIGHT, line, font_size="12", fill=TEXT, text_anchor="end"
+            LABEL_WIDTH,
+            first + k * LINE_HEIGHT,
+            line,
+            font_size=TEXT_SIZE,
+            fill=TEXT,
+            text_anchor="end",
         )
         for k, line in enumerate(lines)
     ]
+    if " ".join(lines) != " ".join(label.split()):  # cut: the full label on hover
+        return [f'<g class="label"><title>{escape(label)}</title>', *texts, "</g>"]
+    return texts
 
 
 def _bars(table: dict[str, Any], spec: ChartSpec, categories, series) -> str:
@@ -394,10 +436,10 @@ def _bars(table: dict[str, Any], spec: ChartSpec, categories, series) -> str:
                 )
             body.append(
                 _text(
-                    PLOT_LEFT + width + 4,
-                    bar_y + BAR_HEIGHT - 4,
+                    PLOT_LEFT + width + 6,
+                    bar_y + BAR_HEIGHT / 2 + 5,
                     s.texts[i],
-                    font_size="11",
+                    font_size=SMALL_TEXT_SIZE,
                     fill=TEXT,
                 )
             )
@@ -405,7 +447,7 @@ def _bars(table: dict[str, Any], spec: ChartSpec, categories, series) -> str:
         body.append("</g>")
         y += band
     axis = _value_axis(plot_top, y, maximum, ticks, spec)
-    height = y + 40
+    height = y + 56
     description = _describe(BARS, categories, series, spec)
     # The grid goes under the bars.
     return _svg(table, height, axis + body, description, BARS, spec.note)
@@ -439,13 +481,13 @@ def _stacked(table: dict[str, Any], spec: ChartSpec, categories, series) -> str:
                 f"<title>{escape(f'{category}, {s.label}: {s.texts[i]}')}</title></rect>"
             )
             label = s.texts[i].removesuffix("%")
-            if width >= 8 * len(label) + 4:
+            if width >= CHAR_WIDTH * len(label) + 8:
                 body.append(
                     _text(
                         x + width / 2,
-                        bar_y + BAR_HEIGHT - 1,
+                        bar_y + (BAR_HEIGHT + 4) / 2 + 5,
                         label,
-                        font_size="11",
+                        font_size=SMALL_TEXT_SIZE,
                         fill=TEXT if colour in DARK_TEXT_ON else "#ffffff",
                         text_anchor="middle",
                     )
@@ -453,21 +495,27 @@ def _stacked(table: dict[str, Any], spec: ChartSpec, categories, series) -> str:
             x += width
         if hidden:
             body.append(
-                _text(x + 4, bar_y + BAR_HEIGHT - 1, ", ".join(hidden), font_size="11", fill=TEXT)
+                _text(
+                    x + 6,
+                    bar_y + (BAR_HEIGHT + 4) / 2 + 5,
+                    ", ".join(hidden),
+                    font_size=SMALL_TEXT_SIZE,
+                    fill=TEXT,
+                )
             )
         body.append("</g>")
         y += band
     axis = _value_axis(plot_top, y, 100.0, [20.0 * i for i in range(6)], spec)
     description = _describe(STACKED, categories, series, spec)
-    return _svg(table, y + 40, axis + body, description, STACKED, spec.note)
+    return _svg(table, y + 56, axis + body, description, STACKED, spec.note)
 
 
 def _line(table: dict[str, Any], spec: ChartSpec, categories, series) -> str:
     """A line per series over the categories in order (months)."""
-    left, right = 56.0, WIDTH - 16.0
+    left, right = 84.0, WIDTH - 32.0
     legend, legend_height = _legend(series, TOP, always=spec.legend)
-    plot_top = TOP + legend_height + 6
-    plot_bottom = plot_top + 220
+    plot_top = TOP + legend_height + 8
+    plot_bottom = plot_top + 300
     values = [v for s in series for v in s.values if v is not None]
     maximum, ticks = _axis(max(values, default=None))
     step = (right - left) / max(len(categories) - 1, 1)
@@ -487,10 +535,10 @@ def _line(table: dict[str, Any], spec: ChartSpec, categories, series) -> str:
         )
         body.append(
             _text(
-                left - 6,
-                y + 4,
+                left - 8,
+                y + 5,
                 _tick_text(tick, spec.measure),
-                font_size="11",
+                font_size=SMALL_TEXT_SIZE,
                 fill=SECONDARY_TEXT,
                 text_anchor="end",
             )
@@ -503,17 +551,24 @@ def _line(table: dict[str, Any], spec: ChartSpec, categories, series) -> str:
         words = category.split()
         short = f"{words[0][:3]} {words[-1]}" if len(words) > 1 else category
         body.append(
-            _text(x, plot_bottom + 16, short, font_size="11", fill=TEXT, text_anchor="middle")
+            _text(
+                x,
+                plot_bottom + 22,
+                short,
+                font_size=SMALL_TEXT_SIZE,
+                fill=TEXT,
+                text_anchor="middle",
+            )
         )
     body.append(
         _text(
-            14,
+            20,
             (plot_top + plot_bottom) / 2,
             spec.axis or AXIS_TITLES[spec.measure],
-            font_size="12",
+            font_size=TEXT_SIZE,
             fill=TEXT,
             text_anchor="middle",
-            transform=f"rotate(-90 14 {_fmt((plot_top + plot_bottom) / 2)})",
+            transform=f"rotate(-90 20 {_fmt((plot_top + plot_bottom) / 2)})",
         )
     )
     body.append("</g>")
@@ -521,7 +576,7 @@ def _line(table: dict[str, Any], spec: ChartSpec, categories, series) -> str:
     for k, s in enumerate(series):
         body.extend(_line_series(k, s, categories, x=x_of, y=y_of))
     description = _describe(LINE, categories, series, spec)
-    return _svg(table, plot_bottom + 28, body, description, LINE, spec.note)
+    return _svg(table, plot_bottom + 36, body, description, LINE, spec.note)
 
 
 def _line_series(k: int, s, categories, *, x, y) -> list[str]:
@@ -546,7 +601,7 @@ def _line_series(k: int, s, categories, *, x, y) -> list[str]:
         if value is None:
             continue
         body.append(
-            f'<circle class="point" cx="{_fmt(x(i))}" cy="{_fmt(y(value))}" r="3" fill="{colour}">'
+            f'<circle class="point" cx="{_fmt(x(i))}" cy="{_fmt(y(value))}" r="4" fill="{colour}">'
             f"<title>{escape(f'{categories[i]}, {s.label}: {s.texts[i]}')}</title></circle>"
         )
     body.append("</g>")
@@ -569,3 +624,25 @@ def chart_svg(table: dict[str, Any]) -> str | None:
         note = _missing_note(table) or "Figures not available are not drawn."
         spec = dataclasses.replace(spec, note=note, legend=True)
     return RENDERERS[spec.kind](table, spec, categories, series)
+
+
+TEXT_TAG = re.compile(r"<text\b[^>]*>")
+FONT_SIZE = re.compile(r'\bfont-size="([0-9.]+)"')
+
+
+def smallest_text_px(svg: str, *, display_width: float = PAGE_WIDTH) -> float:
+    """The smallest text of a drawn chart (chart_svg's output) in px on screen when its
+    container is `display_width` px wide: the chart scales to min(its width, the
+    container's), so a text of font-size f is f * shown width / viewBox width px. Every
+    <text> must name its size. For tests and checks."""
+    opening = svg[: svg.index(">") + 1]
+    view_width = float(re.search(r'viewBox="[^"]*?\S+ \S+ (\S+) ', opening).group(1))
+    width = re.search(r'\bwidth="([0-9.]+)"', opening)
+    shown = min(float(width.group(1)) if width else view_width, display_width)
+    sizes = []
+    for tag in TEXT_TAG.findall(svg):
+        size = FONT_SIZE.search(tag)
+        if size is None:
+            raise ValueError(f"A chart's text has no font-size: {tag}")
+        sizes.append(float(size.group(1)))
+    return min(sizes, default=float("inf")) * shown / view_width

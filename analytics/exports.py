@@ -224,21 +224,54 @@ HEADER_FILL = PatternFill("solid", fgColor="F3F2F1")
 ABOUT_SHEET = "About"
 
 
-def sheet_names(table_ids: list[str]) -> list[str]:
-    """Excel's sheet names: at most 31 characters, none of []:*?/\\, unique (case-insensitive),
-    and none called "About"."""
+# Characters Excel refuses in a sheet name.
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+# A title's report reference "(3.91-3.92)" and its closing reporting year(s), which the
+# workbook's About sheet already gives.
+TITLE_REFERENCE = re.compile(r"\s*\([^()]*\d\.\d+[^()]*\)")
+TITLE_YEARS = re.compile(
+    r"(?:,\s*|\s+)(?:for\s+)?(?:(?:April\s+)?\d{4}(?:/\d{2}| to (?:March\s+)?\d{4})?"
+    r"(?:,?\s+and\s+)?)+$"
+)
+
+
+def sheet_title(title: str) -> str:
+    """A table's title made short enough for a sheet name: without its report reference in
+    brackets and its closing years, Excel's forbidden characters replaced, cut at a word
+    boundary to 31 characters."""
+    text = TITLE_REFERENCE.sub("", title)
+    text = TITLE_YEARS.sub("", text).strip()
+    text = SHEET_NAME_FORBIDDEN.sub(" ", text)
+    text = " ".join(text.split())
+    if len(text) > SHEET_NAME_LENGTH:
+        cut = text[: SHEET_NAME_LENGTH + 1].rsplit(" ", 1)[0]
+        text = cut if len(cut) >= 10 else text[:SHEET_NAME_LENGTH]
+    # Excel refuses an apostrophe at either end (it quotes sheet names with them).
+    return text.rstrip(" ,.;-\N{EN DASH}").strip("'") or "Table"
+
+
+def sheet_names(titles: list[str]) -> list[str]:
+    """Excel's sheet names for tables with these titles (sheet_title): at most 31 characters,
+    none of []:*?/\\, unique (case-insensitive: " (2)", " (3)"... within the 31), and none
+    called "About"."""
     names: list[str] = []
     taken = {ABOUT_SHEET.lower()}
-    for table_id in table_ids:
-        base = re.sub(r"[\[\]:*?/\\]", "_", table_id)[:SHEET_NAME_LENGTH] or "table"
+    for title in titles:
+        base = sheet_title(title)
         name, n = base, 2
         while name.lower() in taken:
-            suffix = f"~{n}"
-            name = base[: SHEET_NAME_LENGTH - len(suffix)] + suffix
+            suffix = f" ({n})"
+            name = base[: SHEET_NAME_LENGTH - len(suffix)].rstrip() + suffix
             n += 1
         taken.add(name.lower())
         names.append(name)
     return names
+
+
+def sheets_by_table(tables: list[dict[str, Any]]) -> dict[str, str]:
+    """Each table's sheet name in a workbook of these tables (in this order), by table id."""
+    names = sheet_names([t["title"] for t in tables])
+    return {t["id"]: name for t, name in zip(tables, names, strict=True)}
 
 
 def _number_format(raw: str) -> str:
@@ -343,9 +376,10 @@ def tables_xlsx(
     progress: Progress = _no_progress,
 ) -> bytes:
     """A workbook: an "About" sheet (the title, then `about`'s (label, value) lines and the
-    list of sheets), then one sheet per table (named by its id) formatted like the report.
+    list of sheets with each table's title and id), then one sheet per table (named by its
+    title, sheet_names) formatted like the report.
     The tables are written as given: suppress them first for a public file."""
-    names = sheet_names([t["id"] for t in tables])
+    names = list(sheets_by_table(tables).values())
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = ABOUT_SHEET
@@ -359,12 +393,16 @@ def tables_xlsx(
     r += 1
     sheet.cell(r, 1, "Sheet").font = BOLD
     sheet.cell(r, 2, "Table").font = BOLD
+    sheet.cell(r, 3, "Table id").font = BOLD
     for name, table in zip(names, tables, strict=True):
         r += 1
-        sheet.cell(r, 1, name).hyperlink = f"#'{name}'!A1"
+        quoted = name.replace("'", "''")
+        sheet.cell(r, 1, name).hyperlink = f"#'{quoted}'!A1"
         sheet.cell(r, 2, table["title"])
+        sheet.cell(r, 3, table["id"])
     sheet.column_dimensions["A"].width = 48
     sheet.column_dimensions["B"].width = 100
+    sheet.column_dimensions["C"].width = 32
     total = len(tables) + 1
     for i, (name, table) in enumerate(zip(names, tables, strict=True), start=1):
         progress(i - 1, total, f"Writing table {i} of {len(tables)}")
@@ -384,7 +422,7 @@ def snapshot_xlsx(
     progress: Progress = _no_progress,
 ) -> bytes:
     """The snapshot as a workbook: an "About" sheet, then one sheet per table (named by its
-    id) formatted like the report; `public` applies small-number suppression."""
+    title) formatted like the report; `public` applies small-number suppression."""
     return tables_xlsx(
         document_title(snapshot),
         about_lines(snapshot, public=public, threshold=threshold),
@@ -461,9 +499,9 @@ def snapshot_pdf(
 # makes them for the pages (analytics.export_files); the command shares the same copies.
 
 # Bump when the document's template or charts change, so that stored copies are made again.
-PDF_VERSION = 3
+PDF_VERSION = 4
 # Bump when the workbook's layout (sheets, names, formats) changes, for the same reason.
-XLSX_VERSION = 2
+XLSX_VERSION = 3
 LAYOUT_VERSIONS = {"pdf": PDF_VERSION, "xlsx": XLSX_VERSION}
 STORED_FORMATS = tuple(LAYOUT_VERSIONS)
 
@@ -603,4 +641,66 @@ def snapshot_export(
         content=content,
         content_type=CONTENT_TYPES[fmt],
         filename=snapshot_filename(snapshot, fmt=fmt, public=public),
+    )
+
+
+# --- One table of a snapshot (its page's downloads) ---------------------------------------------
+
+TABLE_FORMATS = ("csv", "xlsx")
+
+
+def table_filename(snapshot: StatisticsSnapshot, table_id: str, *, fmt: str, public: bool) -> str:
+    """e.g. annual-figures-2023-24-v3-timeliness-public.csv"""
+    stem = snapshot_filename(snapshot, fmt=fmt, public=public).rsplit("-", 1)[0]
+    kind = "public" if public else "internal"
+    return f"{stem}-{table_id}-{kind}.{fmt}"
+
+
+def table_export(
+    *,
+    snapshot: StatisticsSnapshot,
+    table_id: str,
+    fmt: str,
+    public: bool,
+    by: User | None,
+    threshold: int | None = None,
+) -> ExportFile:
+    """One table of a snapshot as CSV (its lines of the tidy CSV) or XLSX (the About sheet and
+    its sheet), public (suppressed) or internal, recorded in the audit trail as an export by
+    `by`. KeyError if the snapshot has no such table."""
+    if fmt not in TABLE_FORMATS:
+        raise ValueError(f"Unknown table export format {fmt!r}: one of {', '.join(TABLE_FORMATS)}")
+    table = snapshot.table(table_id)
+    if table is None:
+        raise KeyError(table_id)
+    if threshold is None:
+        threshold = settings.STATISTICS_SUPPRESSION_THRESHOLD
+    shown = suppress_table(table, threshold) if public else table
+    if fmt == "csv":
+        content = tables_csv([shown]).encode("utf-8")
+    else:
+        content = tables_xlsx(
+            f"{document_title(snapshot)}: {table['title']}",
+            about_lines(snapshot, public=public, threshold=threshold),
+            [shown],
+            public=public,
+            threshold=threshold,
+        )
+    kind = "public" if public else "internal"
+    audit_log(
+        actor=by,
+        action=AuditAction.EXPORT,
+        obj=snapshot,
+        changes={
+            "format": fmt,
+            "public": public,
+            "threshold": threshold if public else None,
+            "table": table_id,
+        },
+        message=f"Exported {table_id} of {snapshot} as {kind} {fmt.upper()}",
+    )
+    return ExportFile(
+        content=content,
+        content_type=CONTENT_TYPES[fmt],
+        filename=table_filename(snapshot, table_id, fmt=fmt, public=public),
     )

@@ -1,18 +1,18 @@
-"""The statistics page's tables and charts, rendered once per snapshot and audience.
+"""The statistics pages' tables and charts, rendered once per snapshot, audience and table.
 
-A snapshot never changes (analytics.models), so its ~30 tables and SVG charts rendered as HTML
-never change either: the first request renders them and stores the HTML in the cache
+A snapshot never changes (analytics.models), so a table of it and its SVG chart rendered as
+HTML never change either: the first request renders them and stores the HTML in the cache
 (Redis in production, shared by every web process); later requests take it from there,
-without laying out a table or drawing a chart. The key names the snapshot (id, version and
-time of computation), the audience and, for the public one, the suppression threshold, so
-that internal and public figures never share an entry; a new version is a new key, so nothing
-is ever invalidated. Bump RENDER_VERSION when the tables' template or the charts change.
+without laying out the table or drawing the chart. The key names the snapshot (id, version and
+time of computation), the audience and, for the public one, the suppression threshold, and the
+table, so that internal and public figures never share an entry; a new version is a new key,
+so nothing is ever invalidated. Bump RENDER_VERSION when the table's template or the charts
+change.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,12 +30,6 @@ RENDER_VERSION = 3
 CACHE_SECONDS = 30 * 24 * 3600
 
 
-@dataclass(frozen=True)
-class RenderedTables:
-    contents: list[tuple[str, str]]  # (table id, title), for the page's contents list
-    html: str  # every table's section: title, chart, table, notes
-
-
 def chart_html(table: dict) -> str:
     """The table's chart as SVG (analytics.charts), or "" when there is none. The SVG is built
     on the server with its labels escaped, so the page may include it as it is."""
@@ -46,41 +40,40 @@ def chart_html(table: dict) -> str:
         return ""
 
 
-def cache_key(snapshot: StatisticsSnapshot, *, public: bool) -> str:
+def cache_key(snapshot: StatisticsSnapshot, *, public: bool, table_id: str) -> str:
     audience = f"public-{settings.STATISTICS_SUPPRESSION_THRESHOLD}" if public else "internal"
     computed = snapshot.computed_at.isoformat() if snapshot.computed_at else ""
     return (
-        f"analytics:snapshot-tables:{RENDER_VERSION}:{snapshot.pk}:{snapshot.year}:"
-        f"{snapshot.version}:{computed}:{audience}"
+        f"analytics:snapshot-table:{RENDER_VERSION}:{snapshot.pk}:{snapshot.year}:"
+        f"{snapshot.version}:{computed}:{audience}:{table_id}"
     )
 
 
-def _render(snapshot: StatisticsSnapshot, *, public: bool) -> RenderedTables:
-    threshold = settings.STATISTICS_SUPPRESSION_THRESHOLD
-    tables = []
-    for table in snapshot.tables:
-        if public and table.get("internal"):
-            continue  # internal only (analytics.exports.export_tables)
-        shown = suppress_table(table, threshold) if public else table
-        tables.append({"layout": table_layout(shown), "chart": chart_html(shown)})
-    html = render_to_string(
-        "analytics/_snapshot_tables.html",
+def _render(snapshot: StatisticsSnapshot, table: dict, *, public: bool) -> str:
+    shown = suppress_table(table, settings.STATISTICS_SUPPRESSION_THRESHOLD) if public else table
+    return render_to_string(
+        "analytics/_table_section.html",
         {
-            "tables": tables,
+            "layout": table_layout(shown),
+            "chart": chart_html(shown),
             "shown": snapshot,
             "financial_year": f"{snapshot.year} to {snapshot.year + 1}",
             "not_available_note": NOT_AVAILABLE_NOTE,
         },
     )
-    return RenderedTables([(t["layout"].id, t["layout"].title) for t in tables], html)
 
 
-def snapshot_tables(snapshot: StatisticsSnapshot, *, public: bool = False) -> RenderedTables:
-    """The succeeded snapshot's tables and charts as the page shows them, for the internal
-    audience (every figure) or the public one (small numbers suppressed); cached."""
-    key = cache_key(snapshot, public=public)
+def snapshot_table(snapshot: StatisticsSnapshot, table_id: str, *, public: bool = False) -> str:
+    """One table of the succeeded snapshot as its page shows it (chart, data table, notes),
+    for the internal audience (every figure) or the public one (small numbers suppressed);
+    cached. KeyError if the snapshot has no such table."""
+    table = snapshot.table(table_id)
+    if table is None or (public and table.get("internal")):
+        # An internal-only table has no public rendering (analytics.exports.export_tables).
+        raise KeyError(table_id)
+    key = cache_key(snapshot, public=public, table_id=table_id)
     rendered = cache.get(key)
     if rendered is None:
-        rendered = _render(snapshot, public=public)
+        rendered = _render(snapshot, table, public=public)
         cache.set(key, rendered, CACHE_SECONDS)
     return rendered

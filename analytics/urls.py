@@ -26,6 +26,17 @@ urlpatterns = [
     path("<int:year>/recompute/", views.statistics_recompute, name="statistics-recompute"),
     path("<int:year>/versions/", views.snapshot_list, name="snapshot-list"),
     path("<int:year>/versions/<int:version>/", views.snapshot_detail, name="snapshot-detail"),
+    path("<int:year>/tables/<slug:table_id>/", views.statistics_table, name="statistics-table"),
+    path(
+        "<int:year>/versions/<int:version>/tables/<slug:table_id>/",
+        views.snapshot_table,
+        name="snapshot-table",
+    ),
+    path(
+        "<int:year>/v<int:version>/tables/<slug:table_id>.<str:fmt>",
+        views.snapshot_table_download,
+        name="snapshot-table-download",
+    ),
     path(
         "<int:year>/v<int:version>/download.<str:fmt>",
         views.snapshot_download,

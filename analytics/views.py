@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from safeguarding.db_routers import replica_reads
 
 from . import (
+    contents,
     data_quality,
     display,
     export_views,
@@ -208,19 +209,20 @@ def statistics_index(request: HttpRequest) -> HttpResponse:
 
 
 def _snapshot_page(request: HttpRequest, snapshot: StatisticsSnapshot | None, context: dict):
-    # The tables and charts are rendered once per snapshot (analytics.pages); the pages show
-    # every figure (administrators and the Panel), the internal audience.
-    rendered = None
+    # The contents: the snapshot's tables by chapter, each with its headline figure and a link
+    # to its page (analytics.contents). Nothing is drawn here.
+    chapters = []
     if snapshot is not None and snapshot.succeeded:
-        rendered = pages.snapshot_tables(snapshot, public=False)
-    context |= {"shown": snapshot, "rendered": rendered, "downloads": _download_links(snapshot)}
+        chapters = contents.snapshot_contents(snapshot.tables)
+    context |= {"shown": snapshot, "chapters": chapters, "downloads": _download_links(snapshot)}
     return render(request, "analytics/statistics_year.html", context)
 
 
 @login_required
 @replica_reads()  # read-only: the replica when there is one
 def statistics_year(request: HttpRequest, year: int) -> HttpResponse:
-    """Every table of the year's latest snapshot, each with its chart."""
+    """The contents of the year's latest snapshot: its tables by chapter, with their headline
+    figures, each linking to its own page."""
     context = _year_context(request, _reporting_year(year))
     return _snapshot_page(request, context["snapshot"], context)
 
@@ -232,7 +234,78 @@ def snapshot_detail(request: HttpRequest, year: int, version: int) -> HttpRespon
     context = _year_context(request, _reporting_year(year))
     snapshot = selectors.snapshot_get(year=year, version=version)
     context["is_old_version"] = snapshot != context["snapshot"]
+    context["version_links"] = True  # the contents link to this version's tables
     return _snapshot_page(request, snapshot, context)
+
+
+# Per-table downloads: the formats that hold one table (the PDF is the whole document).
+TABLE_DOWNLOAD_FORMATS = [("csv", "CSV"), ("xlsx", "XLSX (Excel)")]
+
+
+def _table_url(snapshot: StatisticsSnapshot, table_id: str, *, latest: bool) -> str:
+    if latest:
+        return reverse("analytics:statistics-table", args=(snapshot.year, table_id))
+    return reverse("analytics:snapshot-table", args=(snapshot.year, snapshot.version, table_id))
+
+
+def _table_page(
+    request: HttpRequest, snapshot: StatisticsSnapshot, table_id: str, context, *, latest: bool
+):
+    """A table's own page: its chart, data and notes (rendered once, analytics.pages), where
+    it is in the report, the tables before and after it, and downloads of it alone. `latest`:
+    reached as the year's latest figures (links stay there), else as a version's."""
+    table = snapshot.table(table_id) if snapshot.succeeded else None
+    if table is None:
+        raise Http404("No such table in these figures")
+    neighbours = contents.table_neighbours(snapshot.tables, table_id)
+    downloads = []
+    for fmt, label in TABLE_DOWNLOAD_FORMATS:
+        url = reverse(
+            "analytics:snapshot-table-download",
+            args=(snapshot.year, snapshot.version, table_id, fmt),
+        )
+        downloads.append({"format": label, "internal": url, "public": f"{url}?public=1"})
+    context |= {
+        "shown": snapshot,
+        "table": table,
+        "chapter": contents.chapter_of(table),
+        "headline": contents.headline(table),
+        "report_reference": contents.report_reference(table, snapshot.year),
+        "rendered": pages.snapshot_table(snapshot, table_id, public=False),
+        "previous_table": neighbours.previous,
+        "next_table": neighbours.next,
+        "previous_url": neighbours.previous
+        and _table_url(snapshot, neighbours.previous.id, latest=latest),
+        "next_url": neighbours.next and _table_url(snapshot, neighbours.next.id, latest=latest),
+        "contents_url": reverse("analytics:statistics-year", args=(snapshot.year,))
+        if latest
+        else reverse("analytics:snapshot-detail", args=(snapshot.year, snapshot.version)),
+        "table_downloads": downloads,
+        "by_version": not latest,
+        "latest_has_table": context["snapshot"] is not None
+        and context["snapshot"].table(table_id) is not None,
+    }
+    return render(request, "analytics/statistics_table.html", context)
+
+
+@login_required
+@replica_reads()  # read-only: the replica when there is one
+def statistics_table(request: HttpRequest, year: int, table_id: str) -> HttpResponse:
+    """One table of the year's latest snapshot, on a page of its own (404 if none)."""
+    context = _year_context(request, _reporting_year(year))
+    if context["snapshot"] is None:
+        raise Http404("The year's figures have not been computed")
+    return _table_page(request, context["snapshot"], table_id, context, latest=True)
+
+
+@login_required
+@replica_reads()  # read-only: the replica when there is one
+def snapshot_table(request: HttpRequest, year: int, version: int, table_id: str) -> HttpResponse:
+    """One table of one version of the year's figures, on a page of its own."""
+    context = _year_context(request, _reporting_year(year))
+    snapshot = selectors.snapshot_get(year=year, version=version)
+    context["is_old_version"] = snapshot != context["snapshot"]
+    return _table_page(request, snapshot, table_id, context, latest=False)
 
 
 @login_required
@@ -335,6 +408,29 @@ def snapshot_download(request: HttpRequest, year: int, version: int, fmt: str) -
         return export_views.request_and_redirect(request, snapshot=snapshot, fmt=fmt, public=public)
     with transaction.atomic():
         export = exports.snapshot_export(snapshot=snapshot, fmt=fmt, public=public, by=request.user)
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def snapshot_table_download(
+    request: HttpRequest, year: int, version: int, table_id: str, fmt: str
+) -> HttpResponse:
+    """One table of one version as CSV or XLSX, internal or (`?public=1`) with small numbers
+    suppressed. Administrators and the Panel; every download is audited."""
+    selectors.statistics_access_for(user=request.user)
+    if fmt not in exports.TABLE_FORMATS:
+        raise Http404("No such export format")
+    snapshot = selectors.snapshot_get(year=_reporting_year(year), version=version)
+    if not snapshot.succeeded or snapshot.table(table_id) is None:
+        raise Http404("No such table in these figures")
+    public = request.GET.get("public", "").lower() in PUBLIC_VALUES
+    with transaction.atomic():
+        export = exports.table_export(
+            snapshot=snapshot, table_id=table_id, fmt=fmt, public=public, by=request.user
+        )
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     response["Cache-Control"] = "private, no-store"

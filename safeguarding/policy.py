@@ -742,6 +742,14 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("analytics:export-request", POST, can_read_statistics, case="snapshot"),
     Endpoint("analytics:export-status", GET, can_read_statistics, case="statistics_export"),
     Endpoint("analytics:export-download", GET, can_read_statistics, case="statistics_export"),
+    Endpoint("analytics:statistics-table", GET, can_read_statistics, case="year_table"),
+    Endpoint("analytics:snapshot-table", GET, can_read_statistics, case="snapshot_table"),
+    Endpoint(
+        "analytics:snapshot-table-download",
+        GET,
+        can_read_statistics,
+        case="snapshot_table_download",
+    ),
     Endpoint("analytics:records-import", FORM, can_manage_statistics),
     # Benchmarking (issue 19): an area beside its region and England. Leads and local
     # authority users their own area (another is a 404); the Panel and administrators any.

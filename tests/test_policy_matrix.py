@@ -423,6 +423,10 @@ def world(db, django_capture_on_commit_callbacks, settings, tmp_path) -> World:
         "snapshot": snapshot,
         "snapshot_download": lambda: snapshot(fmt="csv"),
         "statistics_export": statistics_export,
+        # A table's page and its download (issue 19): the year's latest figures, or a version's.
+        "year_table": lambda: ({"year": 2023, "table_id": "timeliness"}, snapshot()[1]),
+        "snapshot_table": lambda: snapshot(table_id="timeliness"),
+        "snapshot_table_download": lambda: snapshot(table_id="timeliness", fmt="csv"),
         # A saved cohort (Appendix F's first, reference data): not a case of one authority,
         # so nobody is out of its scope; the policy refuses all but the Panel and
         # administrators (403).

@@ -16,6 +16,8 @@ Appendix D), one module per chapter of the report:
 
 from __future__ import annotations
 
+import dataclasses
+
 from . import appendix_f, children, data_quality, lcsprs, needs, quality, sins
 from .common import (
     AGE_COLUMNS,
@@ -54,12 +56,28 @@ from .spec import (
     yes_row,
 )
 
+
+def _in_chapter(chapter: str, tables: tuple[TableSpec, ...]) -> tuple[TableSpec, ...]:
+    """The module's tables under the heading of their part of the report (the pages' contents
+    and the PDF group tables by it), unless a table names its own."""
+    return tuple(t if t.chapter else dataclasses.replace(t, chapter=chapter) for t in tables)
+
+
+# The parts of the report's chapter 3 and its appendices, one module each.
+CHAPTERS = {
+    "sins": "Serious Incident Notifications",
+    "children": "Rapid reviews: the child, deaths, serious harm and children's social care",
+    "needs": "Needs of the child and the parents, risk factors and learning themes",
+    "quality": "Timeliness and quality of reviews",
+    "appendix_f": "Spotlight themes (Appendix F)",
+}
+
 TABLES: tuple[TableSpec, ...] = (
-    *sins.TABLES,
-    *children.TABLES,
-    *needs.TABLES,
-    *quality.TABLES,
-    *appendix_f.TABLES,
+    *_in_chapter(CHAPTERS["sins"], sins.TABLES),
+    *_in_chapter(CHAPTERS["children"], children.TABLES),
+    *_in_chapter(CHAPTERS["needs"], needs.TABLES),
+    *_in_chapter(CHAPTERS["quality"], quality.TABLES),
+    *_in_chapter(CHAPTERS["appendix_f"], appendix_f.TABLES),
     *lcsprs.TABLES,
     *data_quality.TABLES,
 )
@@ -71,6 +89,7 @@ __all__ = [
     "AGE_GROUP_ROWS",
     "AGED_16_17",
     "ALL",
+    "CHAPTERS",
     "COUNT",
     "DECISION",
     "EDUCATION_ROWS",

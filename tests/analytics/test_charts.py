@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from analytics.charts import CHARTS, PLOT_LEFT, PLOT_RIGHT, chart_svg
+from analytics.charts import CHARTS, PAGE_WIDTH, PLOT_LEFT, PLOT_RIGHT, chart_svg
 from analytics.services import statistics_compute
 from analytics.suppression import suppress_table
 from rapidreviews.models import RapidReview
@@ -85,7 +85,7 @@ def test_a_chart_is_well_formed_accessible_svg():
     svg = chart_svg(crosstab("table_2_cause_of_death", CAUSES))
     root = parse(svg)
     assert root.get("role") == "img"
-    assert root.get("width") == "640"
+    assert root.get("width") == str(PAGE_WIDTH)
     assert "Arial" in root.get("font-family")
     title, desc = root.find(f"{SVG}title"), root.find(f"{SVG}desc")
     assert title.text == "Title of table_2_cause_of_death"

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from analytics import exports
-from analytics.exports import snapshot_pdf, snapshot_xlsx
+from analytics.exports import sheets_by_table, snapshot_pdf, snapshot_xlsx
 from analytics.models import StatisticsSnapshot
 from analytics.services import statistics_compute
 from safeguarding.codes import Role
@@ -83,8 +83,9 @@ def _n_columns(sheet) -> list[int]:
 
 def test_xlsx_has_an_about_sheet_then_one_sheet_per_table(snapshot):
     book = _workbook(snapshot_xlsx(snapshot, public=False, threshold=THRESHOLD))
-    ids = [t["id"] for t in snapshot.tables]
-    assert book.sheetnames == ["About", *ids]
+    names = sheets_by_table(snapshot.tables)
+    assert book.sheetnames == ["About", *names.values()]
+    assert names["table_2_cause_of_death"] == "Table 2. Number and proportion"
     assert all(len(name) <= 31 for name in book.sheetnames)
     about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True) if row[0]}
     assert book["About"]["A1"].value == "Annual figures 2023 to 2024"
@@ -94,12 +95,18 @@ def test_xlsx_has_an_about_sheet_then_one_sheet_per_table(snapshot):
     assert about["Input: Serious Incident Notifications"] == 3
     assert about["Input: Rapid reviews"] == 3
     assert "Computed at" in about and "Suppression" in about
-    assert "table_2_cause_of_death" in about  # the contents list, sheet by sheet
+    # The contents list, sheet by sheet, with each table's title and id.
+    listed = [row for row in book["About"].iter_rows(values_only=True) if row[0] in about]
+    assert (
+        "Table 2. Number and proportion",
+        snapshot.table("table_2_cause_of_death")["title"],
+        "table_2_cause_of_death",
+    ) in listed
 
 
 def test_xlsx_table_sheet_is_laid_out_like_the_report(snapshot):
     sheet = _workbook(snapshot_xlsx(snapshot, public=False, threshold=THRESHOLD))[
-        "table_2_cause_of_death"
+        sheets_by_table(snapshot.tables)["table_2_cause_of_death"]
     ]
     assert sheet["A1"].value == snapshot.table("table_2_cause_of_death")["title"]
     assert sheet["A1"].font.bold

@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 from analytics import tables as t
 from analytics.charts import chart_svg
 from analytics.engine import compute_year, table_get
-from analytics.exports import snapshot_csv, snapshot_pdf, snapshot_xlsx
+from analytics.exports import sheets_by_table, snapshot_csv, snapshot_pdf, snapshot_xlsx
 from analytics.models import StatisticsSnapshot
 from analytics.services import statistics_compute
 from analytics.suppression import SUPPRESSED, suppress_table, table_lines
@@ -539,9 +539,10 @@ def test_the_public_csv_suppresses_small_lcspr_cells(snapshot):
 
 def test_the_xlsx_has_a_sheet_per_lcspr_table(snapshot):
     book = load_workbook(io.BytesIO(snapshot_xlsx(snapshot, public=True, threshold=THRESHOLD)))
+    names = sheets_by_table(snapshot.tables)
     for table_id in LCSPR_TABLES:
-        assert table_id in book.sheetnames
-    sheet = book["lcspr_incident_type"]
+        assert names[table_id] in book.sheetnames
+    sheet = book[names["lcspr_incident_type"]]
     assert sheet["A1"].value == "LCSPRs considered by the Panel by incident type, 2023 to 2024"
     row = next(list(r) for r in sheet.iter_rows() if r[0].value == "Serious harm")
     assert [c.value for c in row[1:3]] == [SUPPRESSED, SUPPRESSED]
@@ -571,12 +572,15 @@ def test_the_statistics_page_shows_the_lcspr_tables(client, make_user, snapshot)
     client.force_login(make_user(Role.ADMINISTRATOR))
     page = _page(client, YEAR)
     for table_id in LCSPR_TABLES:
-        assert f'id="{table_id}"' in page
+        assert f"/tables/{table_id}/" in page
     assert "Timeliness of LCSPRs considered by the Panel, 2023 to 2024" in page
-    # A chapter of their own, headed once, before the first of them.
-    assert page.count("LCSPRs considered by the Panel</h2>") == 1
-    assert page.index('id="chapter-lcspr_region"') < page.index('id="lcspr_region"')
-    assert page.index('id="table_2_cause_of_death"') < page.index('id="chapter-lcspr_region"')
+    # A chapter of their own in the contents, headed once, after the report's tables.
+    assert page.count("LCSPRs considered by the Panel</h3>") == 1
+    heading = page.index("LCSPRs considered by the Panel</h3>")
+    assert page.index("/tables/table_2_cause_of_death/") < heading
+    assert heading < page.index("/tables/lcspr_region/")
+    table_page = client.get(reverse("analytics:statistics-table", args=[YEAR, "lcspr_region"]))
+    assert 'id="lcspr_region-table"' in table_page.content.decode()
 
 
 def test_an_older_snapshot_without_lcspr_tables_still_displays_and_exports(
@@ -594,9 +598,11 @@ def test_an_older_snapshot_without_lcspr_tables_still_displays_and_exports(
     client.force_login(make_user(Role.ADMINISTRATOR))
     page = _page(client, YEAR)
     assert f"Version {older.version} of the 2023 to 2024 figures" in page
-    assert 'id="lcspr_region"' not in page
-    assert 'id="chapter-lcspr_region"' not in page
-    assert 'id="table_2_cause_of_death"' in page
+    assert "/tables/lcspr_region/" not in page
+    assert "LCSPRs considered by the Panel</h3>" not in page
+    assert "/tables/table_2_cause_of_death/" in page
+    url = reverse("analytics:statistics-table", args=[YEAR, "lcspr_region"])
+    assert client.get(url).status_code == 404
     url = reverse("analytics:snapshot-download", args=[YEAR, older.version, "csv"])
     assert client.get(url, {"public": "1"}).status_code == 200
     # The XLSX is made on the worker (eager here), then downloaded from storage.

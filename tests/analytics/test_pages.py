@@ -187,7 +187,7 @@ def test_the_summary_shows_the_version_time_inputs_and_every_table(admin_client,
     assert "Rapid reviews 3 in 2023 to 2024" in page
     html = response.content.decode()
     for table in snapshot.tables:
-        assert f'/statistics/2023/#{table["id"]}"' in html
+        assert f'/statistics/2023/tables/{table["id"]}/"' in html
         assert table["title"] in page
     assert len(snapshot.tables) == len(TABLES)
     assert "Recompute 2023 to 2024" in page
@@ -203,15 +203,18 @@ def test_the_year_defaults_to_the_latest_with_figures(admin_client, snapshot):
     assert '<option value="2023" selected>2023 to 2024</option>' in html
 
 
-def test_every_table_is_on_the_year_page_with_its_figures_in_the_right_cells(
-    admin_client, snapshot
-):
+def test_every_table_is_on_its_page_with_its_figures_in_the_right_cells(admin_client, snapshot):
+    # The year page lists every table (analytics.contents); each has a page of its own.
     response = admin_client.get(reverse("analytics:statistics-year", args=[2023]))
     html, page = response.content.decode(), text(response)
     for table in snapshot.tables:
-        assert f'id="{table["id"]}"' in html
+        assert f'/statistics/2023/tables/{table["id"]}/"' in html
         assert table["title"] in page
-    assert "Version 1 of the 2023 to 2024 figures" in page
+    response = admin_client.get(
+        reverse("analytics:statistics-table", args=[2023, "table_2_cause_of_death"])
+    )
+    html = response.content.decode()
+    assert "Version 1, computed" in text(response)
 
     rows = table_rows(html, "table_2_cause_of_death-table")
     assert rows[0][1:] == ["Female", "Male", "Total"]
@@ -244,10 +247,8 @@ def test_a_failed_latest_run_shows_its_error_and_the_previous_figures(admin_clie
         assert f"The latest run for 2023 to 2024 failed: version 2, {shown_time(failed)}" in page
         assert "ValueError: bad declaration" in page
         assert "The figures shown are still version 1" in page
-    rows = table_rows(
-        admin_client.get(reverse("analytics:statistics-year", args=[2023])).content.decode(),
-        "table_2_cause_of_death-table",
-    )
+    table_2 = reverse("analytics:statistics-table", args=[2023, "table_2_cause_of_death"])
+    rows = table_rows(admin_client.get(table_2).content.decode(), "table_2_cause_of_death-table")
     assert next(row for row in rows if row[0] == "Suicide")[3] == "3"
 
     page = text(admin_client.get(reverse("analytics:snapshot-detail", args=[2023, 2])))

@@ -174,6 +174,7 @@ PAGES: dict[str, list[Callable[[], str]]] = {
         lambda: reverse("retention"),
         lambda: reverse("access-history"),
         lambda: reverse("analytics:statistics-year", args=[2023]),
+        lambda: reverse("analytics:statistics-table", args=[2023, "table_4_csc"]),
         lambda: reverse("analytics:statistics-compare", args=[2023]),
         lambda: reverse("analytics:statistics-index"),
     ],

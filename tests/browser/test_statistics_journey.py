@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from PIL import Image
 from playwright.sync_api import Download, Page, expect
 
-from analytics.exports import sheet_names
+from analytics.exports import sheet_names, sheets_by_table
 from analytics.importer import records_import
 from analytics.models import StatisticsSnapshot
 from analytics.services import statistics_compute
@@ -196,13 +196,14 @@ def test_administrator_recomputes_a_year_and_downloads_its_figures(
     assert download.suggested_filename == "annual-figures-2023-24-v2-internal.xlsx"
     book = load_workbook(path)
     assert book.sheetnames[0] == "About"
-    assert set(TABLE_IDS) <= set(book.sheetnames)
-    # One sheet per table, in order, named by its id (cut to Excel's 31 characters).
-    assert book.sheetnames[1:] == sheet_names([table["id"] for table in snapshot.tables])
+    sheets = sheets_by_table(snapshot.tables)
+    assert {sheets[table_id] for table_id in TABLE_IDS} <= set(book.sheetnames)
+    # One sheet per table, in order, named by its title (cut to Excel's 31 characters).
+    assert book.sheetnames[1:] == sheet_names([table["title"] for table in snapshot.tables])
     assert book["About"]["A1"].value == heading
     table_2_title = snapshot.table("table_2_cause_of_death")["title"]
     assert table_2_title.endswith(TABLE_2.title)  # "Table 2. Number and proportion ..."
-    sheet = book["table_2_cause_of_death"]
+    sheet = book[sheets["table_2_cause_of_death"]]
     assert sheet["A1"].value == table_2_title
     suicide = next(row for row in sheet.iter_rows(min_row=6) if row[0].value == "Suicide")
     assert [cell.value for cell in suicide[:3]] == ["Suicide", 14, 21.2]

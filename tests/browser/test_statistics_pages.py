@@ -1,5 +1,6 @@
 """The statistics pages in a browser: the demo administrator opens the summary, the year's
-tables and charts, and the comparison with the previous year; each passes the axe check."""
+contents, a table's own page (its chart and data, then the next table), and the comparison
+with the previous year; each passes the axe check."""
 
 import re
 
@@ -31,11 +32,30 @@ def test_administrator_reads_the_annual_figures_accessibly(page: Page):
     expect(page.get_by_role("link", name="Version 1", exact=True)).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("link", name="All tables and charts").click()
+    page.get_by_role("link", name="Tables and charts").click()
     expect(page).to_have_url(re.compile(r"/statistics/2023/$"))
-    table_2 = page.locator("#table_2_cause_of_death")
-    expect(table_2.get_by_role("row", name=re.compile(r"^Suicide"))).to_contain_text("100.0")
+    expect(page.get_by_role("heading", name="Serious Incident Notifications")).to_be_visible()
+    expect(page.locator("body")).to_contain_text("3 rapid reviews")  # a headline figure
     assert_accessible(page)
+
+    page.get_by_role("link", name=re.compile(r"^Table 2\. ")).click()
+    expect(page).to_have_url(re.compile(r"/statistics/2023/tables/table_2_cause_of_death/$"))
+    expect(page.get_by_role("heading", name=re.compile(r"^Table 2\. "), level=1)).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile(r"^Table 2\. "))).to_be_visible()
+    expect(
+        page.get_by_text("The data in this chart is in the table below.", exact=True)
+    ).to_be_visible()
+    table_2 = page.locator("#table_2_cause_of_death-table")
+    expect(table_2.get_by_role("row", name=re.compile(r"^Suicide"))).to_contain_text("100.0")
+    expect(page.get_by_role("heading", name="Download this table")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name=re.compile(r"^Next table")).click()
+    expect(page).to_have_url(re.compile(r"/statistics/2023/tables/table_3_cause_of_harm/$"))
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role(
+        "link", name="Tables and charts"
+    ).click()
+    expect(page).to_have_url(re.compile(r"/statistics/2023/$"))
 
     page.get_by_role("link", name="Compare with 2022 to 2023").click()
     expect(page.get_by_role("heading", name="Compare with 2022 to 2023", level=1)).to_be_visible()
