@@ -26,6 +26,7 @@ from safeguarding.codes import Role
 from safeguarding.models import ApiToken, LocalAuthority
 from safeguarding.services import reference_data_load
 
+from . import baseline
 from .factories import FACTORY_FOR_ROLE, TEST_PASSWORD
 from .second_factor import force_login_verified, login_verified
 
@@ -68,10 +69,13 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Reference data is there for every test that uses the database (transactional tests,
-    whose tables are emptied between tests, ask for the `reference_data` fixture)."""
+    """Reference data is there for every test that uses the database. The flush that ends a
+    transactional test puts back these rows (content types, permissions, reference data) from a
+    copy instead of making them again (tests/baseline.py); such tests still ask for the
+    `reference_data` fixture, which then finds everything there."""
     with django_db_blocker.unblock():
         reference_data_load()
+        baseline.install()
 
 
 @pytest.fixture
