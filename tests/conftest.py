@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import override_settings
 from rest_framework.test import APIClient
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 from safeguarding.celery import app as celery_app
 from safeguarding.codes import Role
@@ -94,6 +95,44 @@ TEST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 def _fast_password_hashes():
     with override_settings(PASSWORD_HASHERS=TEST_PASSWORD_HASHERS):
         yield
+
+
+# Every test client builds the middleware chain afresh, and WhiteNoise's middleware then lists
+# and stats every file the static finders know (GOV.UK Frontend's assets, about 200 files):
+# about a tenth of a second for each test that makes a request. The files do not change during
+# a run, so the first scan is kept and later middleware instances with the same static
+# settings take its result (the same StaticFile objects, so the same responses and headers).
+_static_scans: dict[tuple, dict] = {}
+_add_files_from_finders = WhiteNoiseMiddleware.add_files_from_finders
+
+
+def _add_files_from_finders_once(self) -> None:
+    key = (
+        self.static_prefix,
+        self.max_age,
+        self.allow_all_origins,
+        self.charset,
+        repr(settings.STATICFILES_DIRS),
+        tuple(settings.STATICFILES_FINDERS),
+        repr(settings.STORAGES.get("staticfiles")),
+        getattr(settings, "WHITENOISE_IMMUTABLE_FILE_TEST", None),
+        getattr(settings, "WHITENOISE_ADD_HEADERS_FUNCTION", None),
+        getattr(settings, "WHITENOISE_MIMETYPES", None),
+    )
+    if key not in _static_scans:
+        before = dict(self.files)
+        _add_files_from_finders(self)
+        _static_scans[key] = {
+            url: file for url, file in self.files.items() if before.get(url) is not file
+        }
+    self.files.update(_static_scans[key])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _static_files_scanned_once():
+    WhiteNoiseMiddleware.add_files_from_finders = _add_files_from_finders_once
+    yield
+    WhiteNoiseMiddleware.add_files_from_finders = _add_files_from_finders
 
 
 @pytest.fixture(autouse=True)
