@@ -5,6 +5,7 @@ The suite runs on a real PostgreSQL and a real Redis, which `make test` starts
 anything or falling back to SQLite.
 """
 
+import gc
 import os
 import subprocess
 import sys
@@ -49,6 +50,17 @@ def _services_problem() -> str | None:
     except redis.RedisError as exc:
         return f"Redis at {settings.REDIS_URL} does not answer ({exc})"
     return None
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Python's cyclic garbage collector otherwise runs every 700 allocations and walks the
+    hundreds of thousands of objects Django, the apps and the collected tests keep for the whole
+    run. They are moved out of its sight once collected (`gc.freeze`), and it runs less often;
+    nothing a test does depends on when unreachable cycles are freed (about 4% less CPU time in
+    tests/notifications)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 50)
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
