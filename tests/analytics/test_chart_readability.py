@@ -16,6 +16,7 @@ from analytics.charts import (
 )
 from analytics.engine import compute_year
 from analytics.suppression import suppress_table
+from safeguarding.services import reference_data_load
 
 from .test_charts import SVG, crosstab, parse, texts
 from .test_engine import make_records
@@ -27,6 +28,9 @@ YEAR = 2023
 def year_tables(django_db_setup, django_db_blocker):
     """A year's tables from 60 random records, computed once for the module (rolled back)."""
     with django_db_blocker.unblock(), transaction.atomic():
+        # The regions' child populations (Chart 3's rates) are reference data: load them here,
+        # since a transactional test run earlier in this process may have emptied the tables.
+        reference_data_load()
         make_records(60)
         tables = compute_year(YEAR)["tables"]
         transaction.set_rollback(True)
