@@ -671,7 +671,8 @@ def table_export(
     if fmt not in TABLE_FORMATS:
         raise ValueError(f"Unknown table export format {fmt!r}: one of {', '.join(TABLE_FORMATS)}")
     table = snapshot.table(table_id)
-    if table is None:
+    if table is None or (public and table.get("internal")):
+        # An internal-only table is never in a public file (export_tables).
         raise KeyError(table_id)
     if threshold is None:
         threshold = settings.STATISTICS_SUPPRESSION_THRESHOLD

@@ -264,7 +264,9 @@ def _table_page(
             "analytics:snapshot-table-download",
             args=(snapshot.year, snapshot.version, table_id, fmt),
         )
-        downloads.append({"format": label, "internal": url, "public": f"{url}?public=1"})
+        # An internal-only table (the data quality by partnership) has no public file.
+        public_url = "" if table.get("internal") else f"{url}?public=1"
+        downloads.append({"format": label, "internal": url, "public": public_url})
     context |= {
         "shown": snapshot,
         "table": table,
@@ -427,6 +429,8 @@ def snapshot_table_download(
     if not snapshot.succeeded or snapshot.table(table_id) is None:
         raise Http404("No such table in these figures")
     public = request.GET.get("public", "").lower() in PUBLIC_VALUES
+    if public and snapshot.table(table_id).get("internal"):
+        raise Http404("This table is internal only: it has no public version")
     with transaction.atomic():
         export = exports.table_export(
             snapshot=snapshot, table_id=table_id, fmt=fmt, public=public, by=request.user

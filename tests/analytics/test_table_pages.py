@@ -196,7 +196,9 @@ def test_every_table_has_a_page_with_its_chart_table_and_notes(admin_client, sna
         assert f'href="{reverse("analytics:statistics-year", args=[2023])}"' in html
         for fmt in ("csv", "xlsx"):
             assert f'href="{_download(table["id"], fmt)}"' in html
-            assert f'href="{_download(table["id"], fmt)}?public=1"' in html
+            # An internal-only table offers no public file (test_internal_tables.py).
+            public = f'href="{_download(table["id"], fmt)}?public=1"' in html
+            assert public is not table.get("internal", False)
 
 
 def test_a_table_page_shows_its_figures_report_paragraph_and_headline(admin_client, snapshot):  # noqa: F811
