@@ -243,3 +243,9 @@ def test_a_partnership_counts_every_authority_it_covers(records, lead_client, le
     # Timeliness: every SIN of the factories was sent within 5 working days (3 days).
     on_time = _row(html, "timeliness", "Submitted within 5 working days")
     assert on_time[1:3] == ["18", "100.0"]
+
+
+@pytest.mark.parametrize("year", ["²", "２０２３", "٢٠٢٣", "2023²"])
+def test_a_year_of_non_ascii_digits_is_404_not_500(records, lead_client, year):
+    for url in (PAGE, DOWNLOAD):
+        assert lead_client.get(url, {"year": year}).status_code == 404
