@@ -249,3 +249,9 @@ def test_a_partnership_counts_every_authority_it_covers(records, lead_client, le
 def test_a_year_of_non_ascii_digits_is_404_not_500(records, lead_client, year):
     for url in (PAGE, DOWNLOAD):
         assert lead_client.get(url, {"year": year}).status_code == 404
+
+
+def test_the_page_explains_x_as_the_table_prints_it(records, lead_client):
+    page = text(lead_client.get(PAGE))
+    assert "dash" not in page
+    assert "on this page and in the download: not available" in page
