@@ -51,7 +51,7 @@ from .suppression import suppress_table
 PARTNERSHIP, AUTHORITY = "partnership", "authority"
 ENGLAND = "England"
 # Bump when the tables or their layout change, so that cached figures are computed again.
-BENCHMARK_VERSION = 1
+BENCHMARK_VERSION = 2
 CACHE_SECONDS = 30 * 24 * 3600
 
 
@@ -223,14 +223,17 @@ def _one_column(table: dict[str, Any] | None, j: int) -> dict[str, Any] | None:
 def _compute_columns(year: int, authorities: Q) -> dict[str, dict[str, Any]]:
     """The benchmarked tables for the records of `authorities`, each as its year's column."""
     specs = tuple(t.TABLES_BY_ID[b.id] for b in BENCHMARK_TABLES)
+    columns = {}
     with engine.year_records(year, specs, inputs=False):
-        return {
-            spec.id: _one_column(
-                engine.compute_table(spec, year, cohort=engine.Authorities(authorities)),
-                _column_index(spec),
-            )
-            for spec in specs
-        }
+        # The years for which England holds records: a year with none is not available (x)
+        # in every place, as in England's column; a place with no matching records where
+        # England has some shows a true 0.
+        held = engine.records_held(year, specs)
+        for spec in specs:
+            table = engine.compute_table(spec, year, cohort=engine.Authorities(authorities))
+            engine.mark_missing_years(spec, year, table, held)
+            columns[spec.id] = _one_column(table, _column_index(spec))
+    return columns
 
 
 def _cache_key(snapshot: StatisticsSnapshot, place: str) -> str:

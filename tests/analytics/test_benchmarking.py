@@ -255,3 +255,19 @@ def test_the_page_explains_x_as_the_table_prints_it(records, lead_client):
     page = text(lead_client.get(PAGE))
     assert "dash" not in page
     assert "on this page and in the download: not available" in page
+
+
+def test_a_year_without_records_is_x_in_every_place_and_a_true_zero_stays_0(lead_client):
+    """SINs but no rapid review anywhere in the year: the review tables are `x` for the area
+    and the region as for England (not 0); a reason no SIN of the area had is a true 0."""
+    _sins("Leeds", Reason.DEATH, 6)
+    _sins("Bradford", Reason.DEATH, 6)
+    _snapshot()
+    html = lead_client.get(PAGE).content.decode()
+    total = _row(html, "rr_incident_type", "Total")
+    assert total[1:] == ["not available"] * 6  # x (its text for screen readers), N and %
+    serious = _row(html, "chart_1_reason", "Serious harm")
+    assert serious[1::2] == ["0", "0", "0"]
+    lines = list(csv.DictReader(io.StringIO(lead_client.get(DOWNLOAD).content.decode())))
+    reviews = [line for line in lines if line["table"] == "rr_incident_type"]
+    assert reviews and all(line["n"] == "x" for line in reviews)
