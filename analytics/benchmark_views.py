@@ -27,7 +27,10 @@ def _chosen(request: HttpRequest):
     years = benchmarking.benchmark_years()
     raw_year = request.GET.get("year", "").strip()
     if raw_year:
-        if not raw_year.isdigit() or not FIRST_YEAR <= int(raw_year) <= LAST_YEAR:
+        # ASCII digits only: "²".isdigit() is true, but int("²") raises.
+        if not (raw_year.isascii() and raw_year.isdecimal()) or not (
+            FIRST_YEAR <= int(raw_year) <= LAST_YEAR
+        ):
             raise Http404("Not a reporting year")
         year = int(raw_year)
     else:

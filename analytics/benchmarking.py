@@ -15,9 +15,14 @@ year's column of the report's table (its Total, or the year's) for the area, for
 England as published: the year's latest snapshot, the figures the statistics pages show.
 
 Small numbers are suppressed in each of the three columns (analytics.suppression, with the
-public threshold, whoever reads the page), as the public exports are: each column on its own,
-since a column is a table of its own (the area's figures are not part of the region's total
-shown beside them in a way that could be subtracted back to one cell).
+public threshold, whoever reads the page), as the public exports are. The area is part of its
+region, so the region's column minus the area's is the rest of the region, which must not
+reveal a small number either (`_region_reveals`): where the rest of the region is from 1 to
+threshold - 1, or the area's cell is suppressed and the rest is below the threshold (the
+region's figure would give the area's away), the region's cell is suppressed too, with its
+percentage, and then whatever in the region's column would let it be worked out from a total
+(secondary suppression over the region's column, `suppress_table(force=...)`). England's
+column is the published figures, suppressed on their own.
 
 Caching: an area's and a region's figures are computed once per snapshot of the year (the key
 names the snapshot's id, version and time of computation), so a new version (the nightly
@@ -46,12 +51,12 @@ from . import engine
 from . import tables as t
 from .exports import CONTENT_TYPES, ExportFile, tables_csv
 from .models import StatisticsSnapshot
-from .suppression import suppress_table
+from .suppression import SUPPRESSED, suppress_table
 
 PARTNERSHIP, AUTHORITY = "partnership", "authority"
 ENGLAND = "England"
 # Bump when the tables or their layout change, so that cached figures are computed again.
-BENCHMARK_VERSION = 1
+BENCHMARK_VERSION = 2
 CACHE_SECONDS = 30 * 24 * 3600
 
 
@@ -223,14 +228,17 @@ def _one_column(table: dict[str, Any] | None, j: int) -> dict[str, Any] | None:
 def _compute_columns(year: int, authorities: Q) -> dict[str, dict[str, Any]]:
     """The benchmarked tables for the records of `authorities`, each as its year's column."""
     specs = tuple(t.TABLES_BY_ID[b.id] for b in BENCHMARK_TABLES)
+    columns = {}
     with engine.year_records(year, specs, inputs=False):
-        return {
-            spec.id: _one_column(
-                engine.compute_table(spec, year, cohort=engine.Authorities(authorities)),
-                _column_index(spec),
-            )
-            for spec in specs
-        }
+        # The years for which England holds records: a year with none is not available (x)
+        # in every place, as in England's column; a place with no matching records where
+        # England has some shows a true 0.
+        held = engine.records_held(year, specs)
+        for spec in specs:
+            table = engine.compute_table(spec, year, cohort=engine.Authorities(authorities))
+            engine.mark_missing_years(spec, year, table, held)
+            columns[spec.id] = _one_column(table, _column_index(spec))
+    return columns
 
 
 def _cache_key(snapshot: StatisticsSnapshot, place: str) -> str:
@@ -264,6 +272,31 @@ def _cells(table: dict[str, Any] | None, group_label: str, row_label: str) -> di
     return engine.cell(None)
 
 
+def _region_reveals(
+    area: dict[str, Any],
+    area_shown: dict[str, Any],
+    region: dict[str, Any],
+    threshold: int,
+) -> set[tuple[int, int]]:
+    """The cells of the region's one-column table (by flat row index, column 0) that, shown
+    beside the area's, would reveal a small number: the rest of the region (region - area)
+    from 1 to threshold - 1, or an area's suppressed cell (the rest below the threshold)."""
+    force = set()
+    r = 0
+    for group in region["groups"]:
+        for row in group["rows"]:
+            region_n = row["cells"][0].get("n")
+            area_n = _cells(area, group["label"], row["label"]).get("n")
+            if isinstance(region_n, int) and isinstance(area_n, int):
+                rest = region_n - area_n
+                shown_n = _cells(area_shown, group["label"], row["label"]).get("n")
+                area_hidden = shown_n == SUPPRESSED
+                if 0 < rest < threshold or (area_hidden and 0 <= rest < threshold):
+                    force.add((r, 0))
+            r += 1
+    return force
+
+
 def _side_by_side(
     bench: BenchmarkTable,
     year: int,
@@ -271,11 +304,17 @@ def _side_by_side(
     threshold: int,
 ) -> dict[str, Any]:
     """One benchmarked table in the engine's shape (analytics.layout lays it out, the CSV
-    export writes it): rows the table's, a column per place, each suppressed on its own."""
+    export writes it): rows the table's, a column per place (the area, its region if any,
+    England), each suppressed, the region's also where it would reveal the rest of the
+    region or the area's suppressed figures (see the module)."""
     shown = [
         (label, suppress_table(table, threshold) if table is not None else None)
         for label, table in columns
     ]
+    if len(columns) == 3 and columns[0][1] is not None and columns[1][1] is not None:
+        area, region = columns[0][1], columns[1][1]
+        force = _region_reveals(area, shown[0][1], region, threshold)
+        shown[1] = (columns[1][0], suppress_table(region, threshold, force=force))
     spec = t.TABLES_BY_ID[bench.id]
     structure = next((table for _, table in shown if table is not None), None)
     if structure is None:  # no place has the table (a snapshot older than it, and no area)

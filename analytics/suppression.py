@@ -35,13 +35,19 @@ def is_small(n: Any, threshold: int) -> bool:
 
 
 def suppress_grid(
-    values: dict[Position, int], lines: Iterable[Iterable[Position]], threshold: int
+    values: dict[Position, int],
+    lines: Iterable[Iterable[Position]],
+    threshold: int,
+    *,
+    force: Iterable[Position] = (),
 ) -> set[Position]:
-    """The cells to suppress: primary (1 to threshold - 1) and secondary, to a fixed point.
+    """The cells to suppress: primary (1 to threshold - 1, and the cells in `force`, which
+    something outside the table would reveal) and secondary, to a fixed point.
     `values` holds every cell with a count; `lines` are the sets of cells that add up to (or
     are published alongside) a total, each including its total cell."""
     lines = [[p for p in line if p in values] for line in lines]
     suppressed = {p for p, n in values.items() if is_small(n, threshold)}
+    suppressed |= {p for p in force if p in values}
     changed = True
     while changed:
         changed = False
@@ -83,12 +89,18 @@ def table_lines(table: dict[str, Any]) -> tuple[dict[Position, int], list[list[P
 
 
 def suppress_table(
-    table: dict[str, Any], threshold: int, *, extra_lines: Iterable[Iterable[Position]] = ()
+    table: dict[str, Any],
+    threshold: int,
+    *,
+    extra_lines: Iterable[Iterable[Position]] = (),
+    force: Iterable[Position] = (),
 ) -> dict[str, Any]:
     """A copy of an engine table with small counts and what would reveal them shown as `c`.
-    `extra_lines`: further lines (cells published together with a total) to protect."""
+    `extra_lines`: further lines (cells published together with a total) to protect;
+    `force`: cells to suppress as if small (what another published table would reveal), with
+    whatever would reveal them in turn."""
     values, lines = table_lines(table)
-    hidden = suppress_grid(values, [*lines, *extra_lines], threshold)
+    hidden = suppress_grid(values, [*lines, *extra_lines], threshold, force=force)
     out = copy.deepcopy(table)
     # Per part (None when the table has one), its Total column: the first marked.
     total_columns: dict[Any, int] = {}

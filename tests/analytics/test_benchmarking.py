@@ -243,3 +243,69 @@ def test_a_partnership_counts_every_authority_it_covers(records, lead_client, le
     # Timeliness: every SIN of the factories was sent within 5 working days (3 days).
     on_time = _row(html, "timeliness", "Submitted within 5 working days")
     assert on_time[1:3] == ["18", "100.0"]
+
+
+@pytest.mark.parametrize("year", ["²", "２０２３", "٢٠٢٣", "2023²"])
+def test_a_year_of_non_ascii_digits_is_404_not_500(records, lead_client, year):
+    for url in (PAGE, DOWNLOAD):
+        assert lead_client.get(url, {"year": year}).status_code == 404
+
+
+def test_the_page_explains_x_as_the_table_prints_it(records, lead_client):
+    page = text(lead_client.get(PAGE))
+    assert "dash" not in page
+    assert "on this page and in the download: not available" in page
+
+
+def test_a_year_without_records_is_x_in_every_place_and_a_true_zero_stays_0(lead_client):
+    """SINs but no rapid review anywhere in the year: the review tables are `x` for the area
+    and the region as for England (not 0); a reason no SIN of the area had is a true 0."""
+    _sins("Leeds", Reason.DEATH, 6)
+    _sins("Bradford", Reason.DEATH, 6)
+    _snapshot()
+    html = lead_client.get(PAGE).content.decode()
+    total = _row(html, "rr_incident_type", "Total")
+    assert total[1:] == ["not available"] * 6  # x (its text for screen readers), N and %
+    serious = _row(html, "chart_1_reason", "Serious harm")
+    assert serious[1::2] == ["0", "0", "0"]
+    lines = list(csv.DictReader(io.StringIO(lead_client.get(DOWNLOAD).content.decode())))
+    reviews = [line for line in lines if line["table"] == "rr_incident_type"]
+    assert reviews and all(line["n"] == "x" for line in reviews)
+
+
+def test_the_region_does_not_reveal_the_rest_of_the_region(lead_client, leeds):
+    """Yorkshire and the Humber is Leeds plus Bradford's two deaths: the region's deaths less
+    Leeds' would be Bradford's 2. The region's Death is `c` (its percentage too), and so is a
+    further cell of the region's column, so that the region's total does not give it back."""
+    _sins("Leeds", Reason.DEATH, 6)
+    _sins("Leeds", Reason.SERIOUS_HARM, 6)
+    _sins("Bradford", Reason.DEATH, 2)
+    _sins("Bradford", Reason.SERIOUS_HARM, 6)
+    _snapshot()
+    html = lead_client.get(PAGE).content.decode()
+    death = _row(html, "chart_1_reason", "Death")
+    assert death[1] == "6" and death[3:5] == ["c", "c"]
+    serious = _row(html, "chart_1_reason", "Serious harm")
+    total = _row(html, "chart_1_reason", "Total")
+    assert total[1] == "12"
+    # Of the region's Serious harm (12) and Total (20), at least one is suppressed.
+    assert "c" in (serious[3], total[3])
+    lines = list(csv.DictReader(io.StringIO(lead_client.get(DOWNLOAD).content.decode())))
+    region = "Yorkshire and the Humber"
+    cells = {
+        (line["row"], line["column"]): line["n"]
+        for line in lines
+        if line["table"] == "chart_1_reason"
+    }
+    assert cells[("Death", region)] == "c" and cells[("Death", leeds.partnership.name)] == "6"
+    assert "c" in (cells[("Serious harm", region)], cells[("Total", region)])
+    # Nowhere does the region less the area leave a small number (Bradford's count).
+    by_place: dict[tuple[str, str, str], dict[str, str]] = {}
+    for line in lines:
+        by_place.setdefault((line["table"], line["group"], line["row"]), {})[line["column"]] = line[
+            "n"
+        ]
+    for key, places in by_place.items():
+        mine, theirs = places.get(leeds.partnership.name), places.get(region)
+        if mine and theirs and mine.isdigit() and theirs.isdigit():
+            assert not 0 < int(theirs) - int(mine) < 5, key

@@ -401,3 +401,21 @@ def test_the_table_by_partnership_would_be_suppressed_all_the_same(page_snapshot
     leeds = next(r for r in table["groups"][0]["rows"] if r["label"] == _partnership_of(LEEDS))
     assert leeds["cells"][-1]["n"] == "c"
     assert {c["pct"] for c in leeds["cells"]} <= {"c", "0.0", None}
+
+
+def test_a_line_without_figures_shows_x_not_a_dash_nor_none():
+    """Missing is `x` (with "not available" for screen readers), as on every statistics page."""
+    from types import SimpleNamespace
+
+    from django.template.loader import render_to_string
+
+    from analytics.data_quality import PartnershipLine
+
+    line = PartnershipLine(name="Leeds", reviews=None, n=None, pct=None, all_pct=None)
+    html = render_to_string(
+        "analytics/_data_quality_line.html",
+        {"line": line, "ranking": SimpleNamespace(is_all=False), "bold": False},
+    )
+    assert "None" not in html and "–" not in html
+    assert html.count('<span aria-hidden="true">x</span>') == 4
+    assert html.count("not available") == 4
