@@ -56,13 +56,21 @@ class ExportError(DomainError):
 
 
 def statistics_export_list(*, snapshot: StatisticsSnapshot) -> QuerySet[StatisticsExport]:
-    """The exports of the snapshot asked for so far, at the current layout versions."""
+    """The exports of the snapshot asked for so far that the year page may link: at the current
+    layout versions, internal ones and public ones at the current suppression threshold
+    (STATISTICS_SUPPRESSION_THRESHOLD, the one the page states), never a public file made at
+    another threshold."""
     current = Q()
     for fmt, version in exports.LAYOUT_VERSIONS.items():
         current |= Q(format=fmt, layout_version=version)
+    audiences = Q(audience=StatisticsExport.Audience.INTERNAL) | Q(
+        audience=StatisticsExport.Audience.PUBLIC,
+        threshold=settings.STATISTICS_SUPPRESSION_THRESHOLD,
+    )
     return (
         StatisticsExport.objects.filter(snapshot=snapshot)
         .filter(current)
+        .filter(audiences)
         .select_related("requested_by")
         .order_by("format", "audience", "threshold")
     )

@@ -331,3 +331,28 @@ def test_a_ready_file_lost_from_storage_is_made_again(
     export.refresh_from_db()
     assert export.status == Status.READY and default_storage.exists(export.file_name)
     assert render.call_count == 2
+
+
+def test_the_year_page_links_public_files_at_the_current_threshold_only(
+    reader, snapshot, render, settings
+):
+    """A public file made at another suppression threshold is not linked from the year page,
+    which states the current one: the analyst is offered the file at the current threshold."""
+    settings.STATISTICS_SUPPRESSION_THRESHOLD = 5
+    current = export_files.statistics_export_request(
+        snapshot=snapshot, fmt="pdf", public=True, by=None
+    )
+    export_files.statistics_export_render(export_id=current.pk)
+    other = export_files.statistics_export_request(
+        snapshot=snapshot, fmt="pdf", public=True, threshold=10, by=None
+    )
+    export_files.statistics_export_render(export_id=other.pk)
+    assert {e.pk for e in export_files.statistics_export_list(snapshot=snapshot)} == {current.pk}
+    page = reader.get(reverse("analytics:statistics-year", args=[2023])).content.decode()
+    assert f'href="{_download_url(current)}"' in page
+    assert f'href="{_download_url(other)}"' not in page
+    # The threshold changes: the old public file is no longer offered, a new one may be asked.
+    settings.STATISTICS_SUPPRESSION_THRESHOLD = 7
+    assert not export_files.statistics_export_list(snapshot=snapshot).exists()
+    page = reader.get(reverse("analytics:statistics-year", args=[2023])).content.decode()
+    assert _download_url(current) not in page and _download_url(other) not in page
