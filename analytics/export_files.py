@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import IO
 
@@ -189,12 +189,14 @@ def statistics_export_request(
     return export
 
 
-def _claim(export_id: int) -> bool:
+def _claim(export_id: int) -> datetime | None:
     """Take the export for this worker: queued, failed (a retry of a transient error) or a
-    stale render. One row changed means it is ours."""
+    stale render. One row changed means it is ours: the claim's time, which every later write
+    of this worker is conditional on (a claim taken over by another worker is not
+    overwritten)."""
     now = timezone.now()
     Status = StatisticsExport.Status
-    return bool(
+    taken = (
         StatisticsExport.objects.filter(pk=export_id)
         .filter(
             Q(status__in=[Status.QUEUED, Status.FAILED])
@@ -202,12 +204,22 @@ def _claim(export_id: int) -> bool:
         )
         .update(status=Status.RENDERING, claimed_at=now, attempts=F("attempts") + 1, error="")
     )
+    return now if taken else None
 
 
-def _record_progress(export_id: int, done: int, total: int, stage: str) -> None:
+def _ours(export_id: int, claimed_at: datetime) -> QuerySet[StatisticsExport]:
+    """The export while this worker's claim holds (not taken over since)."""
+    return StatisticsExport.objects.filter(
+        pk=export_id, status=StatisticsExport.Status.RENDERING, claimed_at=claimed_at
+    )
+
+
+def _record_progress(
+    export_id: int, claimed_at: datetime, done: int, total: int, stage: str
+) -> None:
     # Autocommit, outside any transaction: the waiting page (another connection) sees it now.
     # Only while the render is ours: a claim taken over by another worker is not overwritten.
-    StatisticsExport.objects.filter(pk=export_id, status=StatisticsExport.Status.RENDERING).update(
+    _ours(export_id, claimed_at).update(
         progress_done=done, progress_total=total, stage=stage[:STAGE_LENGTH]
     )
 
@@ -215,8 +227,11 @@ def _record_progress(export_id: int, done: int, total: int, stage: str) -> None:
 def statistics_export_render(*, export_id: int) -> bool:
     """Make the export's file and store it, unless it is ready or another worker has it.
     Returns whether this call did the work. A failure is recorded (the page shows the error's
-    first line, the log the traceback) and raised, for the task to retry transient ones."""
-    if not _claim(export_id):
+    first line, the log the traceback) and raised, for the task to retry transient ones. A
+    worker whose claim was taken over meanwhile (it was too slow: STALE_CLAIM) records
+    nothing, ready or failed: the export is the other worker's."""
+    claimed_at = _claim(export_id)
+    if claimed_at is None:
         return False
     export = StatisticsExport.objects.select_related("snapshot").get(pk=export_id)
     Status = StatisticsExport.Status
@@ -226,18 +241,21 @@ def statistics_export_render(*, export_id: int) -> bool:
             fmt=export.format,
             public=export.public,
             threshold=export.threshold,
-            progress=partial(_record_progress, export_id),
+            progress=partial(_record_progress, export_id, claimed_at),
         )
         size = default_storage.size(name)
     except Exception as exc:
         logger.exception("Making %s (export %s) failed", export, export_id)
-        StatisticsExport.objects.filter(pk=export_id).update(
+        failed = _ours(export_id, claimed_at).update(
             status=Status.FAILED,
             error=f"{exc.__class__.__name__}: {exc}"[:2000],
             finished_at=timezone.now(),
         )
+        if not failed:  # taken over by another worker: its outcome, not ours, is recorded
+            logger.warning("Export %s was taken over by another worker: failure dropped", export_id)
+            return False
         raise
-    StatisticsExport.objects.filter(pk=export_id).update(
+    ready = _ours(export_id, claimed_at).update(
         status=Status.READY,
         file_name=name,
         size=size,
@@ -245,6 +263,9 @@ def statistics_export_render(*, export_id: int) -> bool:
         stage="Ready",
         finished_at=timezone.now(),
     )
+    if not ready:
+        logger.warning("Export %s was taken over by another worker: result dropped", export_id)
+        return False
     logger.info("%s %s (%s, %s bytes)", "Made" if made else "Found", export, name, size)
     return True
 

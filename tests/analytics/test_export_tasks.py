@@ -152,7 +152,7 @@ def test_progress_is_recorded_step_by_step_while_the_pdf_is_made(snapshot, rende
         export_files, "_record_progress", wraps=export_files._record_progress
     ) as recorded:
         assert export_files.statistics_export_render(export_id=export.pk) is True
-    stages = [c.args[1:] for c in recorded.call_args_list]
+    stages = [c.args[2:] for c in recorded.call_args_list]
     assert stages[0] == (0, tables + 1, f"Drawing table 1 of {tables}")
     assert (11, tables + 1, f"Drawing table 12 of {tables}") in stages
     assert stages[-1] == (tables, tables + 1, "Laying out the PDF")
@@ -356,3 +356,29 @@ def test_the_year_page_links_public_files_at_the_current_threshold_only(
     assert not export_files.statistics_export_list(snapshot=snapshot).exists()
     page = reader.get(reverse("analytics:statistics-year", args=[2023])).content.decode()
     assert _download_url(current) not in page and _download_url(other) not in page
+
+
+@pytest.mark.parametrize("outcome", ["ready", "failed"])
+def test_a_worker_whose_claim_was_taken_over_records_nothing(snapshot, render, outcome):
+    """A render that finishes (or fails) after another worker took its stale claim over leaves
+    the other worker's export alone: neither ready nor failed, its claim and progress kept."""
+    export = export_files.statistics_export_request(
+        snapshot=snapshot, fmt="pdf", public=False, by=None
+    )
+    taken_over = timezone.now() + timedelta(minutes=11)
+
+    def slow(html):
+        # Meanwhile the claim went stale and another worker took it (and is at step 3).
+        StatisticsExport.objects.filter(pk=export.pk).update(
+            claimed_at=taken_over, progress_done=3, stage="Drawing table 4"
+        )
+        if outcome == "failed":
+            raise RuntimeError("WeasyPrint ran out of memory")
+        return FAKE_PDF
+
+    render.side_effect = slow
+    assert export_files.statistics_export_render(export_id=export.pk) is False
+    export.refresh_from_db()
+    assert export.status == Status.RENDERING and export.error == ""
+    assert export.claimed_at == taken_over and export.finished_at is None
+    assert (export.progress_done, export.stage) == (3, "Drawing table 4")
