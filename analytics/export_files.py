@@ -13,12 +13,15 @@ download audited as an export.
   analytics.exports.stored_export_name, the name the `export_statistics` command uses too: a
   copy made by either is served by both.
 - A worker that dies mid-render leaves a "rendering" row; once older than STALE_CLAIM another
-  worker may claim it (asking again queues it again).
+  worker may claim it (asking again, or opening its status page, queues it again). The task
+  delivered again at once (acks_late, reject on worker lost) finds the claim still live: it
+  is scheduled again for when the claim goes stale, not dropped.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -118,11 +121,23 @@ def _queue(export_id: int) -> None:
     transaction.on_commit(partial(statistics_export_render_task.delay, export_id))
 
 
+def _requeue_later(export_id: int, countdown: int) -> None:
+    from .tasks import statistics_export_render_task
+
+    statistics_export_render_task.apply_async(args=(export_id,), countdown=countdown)
+
+
 def _stale(export: StatisticsExport, now) -> bool:
     """Left by a worker that died while making it, or whose queued message was lost."""
     rendering = export.status == StatisticsExport.Status.RENDERING
     since = export.claimed_at if rendering else export.requested_at
     return since is not None and since < now - STALE_CLAIM
+
+
+def statistics_export_stale(export: StatisticsExport) -> bool:
+    """Whether a pending export was left by a worker that died (or its message was lost):
+    asking for it again (statistics_export_request) queues it again."""
+    return export.is_pending and _stale(export, timezone.now())
 
 
 @transaction.atomic
@@ -207,6 +222,23 @@ def _claim(export_id: int) -> datetime | None:
     return now if taken else None
 
 
+def _live_claim_wait(export_id: int) -> int | None:
+    """Seconds until another worker's live claim on the export goes stale, if it has one."""
+    now = timezone.now()
+    claimed_at = (
+        StatisticsExport.objects.filter(
+            pk=export_id,
+            status=StatisticsExport.Status.RENDERING,
+            claimed_at__gte=now - STALE_CLAIM,
+        )
+        .values_list("claimed_at", flat=True)
+        .first()
+    )
+    if claimed_at is None:
+        return None
+    return max(1, math.ceil((claimed_at + STALE_CLAIM - now).total_seconds()) + 1)
+
+
 def _ours(export_id: int, claimed_at: datetime) -> QuerySet[StatisticsExport]:
     """The export while this worker's claim holds (not taken over since)."""
     return StatisticsExport.objects.filter(
@@ -229,9 +261,15 @@ def statistics_export_render(*, export_id: int) -> bool:
     Returns whether this call did the work. A failure is recorded (the page shows the error's
     first line, the log the traceback) and raised, for the task to retry transient ones. A
     worker whose claim was taken over meanwhile (it was too slow: STALE_CLAIM) records
-    nothing, ready or failed: the export is the other worker's."""
+    nothing, ready or failed: the export is the other worker's. Another worker's live claim
+    (perhaps a worker that has just died, its task delivered again at once) schedules the task
+    again for when the claim goes stale, so the export is never left waiting."""
     claimed_at = _claim(export_id)
     if claimed_at is None:
+        wait = _live_claim_wait(export_id)
+        if wait is not None:
+            logger.info("Export %s is claimed by another worker: trying in %ss", export_id, wait)
+            _requeue_later(export_id, wait)
         return False
     export = StatisticsExport.objects.select_related("snapshot").get(pk=export_id)
     Status = StatisticsExport.Status

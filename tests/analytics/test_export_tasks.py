@@ -215,7 +215,8 @@ def test_a_stale_claim_is_taken_again_and_a_live_one_is_not(snapshot, render):
     StatisticsExport.objects.filter(pk=export.pk).update(
         status=Status.RENDERING, claimed_at=now - timedelta(minutes=1), attempts=1
     )
-    assert export_files.statistics_export_render(export_id=export.pk) is False
+    with mock.patch.object(export_files, "_requeue_later"):
+        assert export_files.statistics_export_render(export_id=export.pk) is False
     assert render.call_count == 0
     # Asking again while a worker is at it queues nothing new.
     with mock.patch.object(export_files, "_queue") as queue:
@@ -382,3 +383,55 @@ def test_a_worker_whose_claim_was_taken_over_records_nothing(snapshot, render, o
     assert export.status == Status.RENDERING and export.error == ""
     assert export.claimed_at == taken_over and export.finished_at is None
     assert (export.progress_done, export.stage) == (3, "Drawing table 4")
+
+
+def test_a_task_delivered_again_during_a_live_claim_is_scheduled_for_when_it_goes_stale(
+    snapshot, render
+):
+    """The worker died and Celery delivered the task again at once: the claim is still live,
+    so the task is scheduled again for when it goes stale (then taken over), not dropped."""
+    export = export_files.statistics_export_request(
+        snapshot=snapshot, fmt="pdf", public=False, by=None
+    )
+    StatisticsExport.objects.filter(pk=export.pk).update(
+        status=Status.RENDERING, claimed_at=timezone.now() - timedelta(minutes=4), attempts=1
+    )
+    with mock.patch("analytics.tasks.statistics_export_render_task.apply_async") as apply_async:
+        assert export_files.statistics_export_render(export_id=export.pk) is False
+    apply_async.assert_called_once()
+    assert apply_async.call_args.kwargs["args"] == (export.pk,)
+    assert 355 <= apply_async.call_args.kwargs["countdown"] <= 362  # six minutes, give or take
+    assert render.call_count == 0
+    # When it runs, the claim is stale: this worker takes it over and makes the file.
+    StatisticsExport.objects.filter(pk=export.pk).update(
+        claimed_at=timezone.now() - export_files.STALE_CLAIM - timedelta(seconds=1)
+    )
+    with mock.patch("analytics.tasks.statistics_export_render_task.apply_async") as apply_async:
+        assert export_files.statistics_export_render(export_id=export.pk) is True
+    assert apply_async.call_count == 0
+    export.refresh_from_db()
+    assert export.status == Status.READY and export.attempts == 2
+
+
+def test_the_status_page_asks_again_for_an_export_whose_worker_died(reader, snapshot):
+    export = export_files.statistics_export_request(
+        snapshot=snapshot, fmt="pdf", public=False, by=None
+    )
+    StatisticsExport.objects.filter(pk=export.pk).update(
+        status=Status.RENDERING,
+        claimed_at=timezone.now() - export_files.STALE_CLAIM - timedelta(minutes=1),
+        stage="Drawing table 4",
+    )
+    with mock.patch.object(export_files, "_queue") as queue:
+        page = reader.get(_status_url(export)).content.decode()
+    queue.assert_called_once_with(export.pk)
+    export.refresh_from_db()
+    assert export.status == Status.QUEUED and export.requested_by == reader.user
+    assert "Your file is being prepared" in page and "Waiting for a worker to start." in page
+    # A live claim is left alone.
+    StatisticsExport.objects.filter(pk=export.pk).update(
+        status=Status.RENDERING, claimed_at=timezone.now()
+    )
+    with mock.patch.object(export_files, "_queue") as queue:
+        reader.get(_status_url(export))
+    assert queue.call_count == 0
