@@ -13,14 +13,17 @@ download audited as an export.
   analytics.exports.stored_export_name, the name the `export_statistics` command uses too: a
   copy made by either is served by both.
 - A worker that dies mid-render leaves a "rendering" row; once older than STALE_CLAIM another
-  worker may claim it (asking again queues it again).
+  worker may claim it (asking again, or opening its status page, queues it again). The task
+  delivered again at once (acks_late, reject on worker lost) finds the claim still live: it
+  is scheduled again for when the claim goes stale, not dropped.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import IO
 
@@ -56,13 +59,21 @@ class ExportError(DomainError):
 
 
 def statistics_export_list(*, snapshot: StatisticsSnapshot) -> QuerySet[StatisticsExport]:
-    """The exports of the snapshot asked for so far, at the current layout versions."""
+    """The exports of the snapshot asked for so far that the year page may link: at the current
+    layout versions, internal ones and public ones at the current suppression threshold
+    (STATISTICS_SUPPRESSION_THRESHOLD, the one the page states), never a public file made at
+    another threshold."""
     current = Q()
     for fmt, version in exports.LAYOUT_VERSIONS.items():
         current |= Q(format=fmt, layout_version=version)
+    audiences = Q(audience=StatisticsExport.Audience.INTERNAL) | Q(
+        audience=StatisticsExport.Audience.PUBLIC,
+        threshold=settings.STATISTICS_SUPPRESSION_THRESHOLD,
+    )
     return (
         StatisticsExport.objects.filter(snapshot=snapshot)
         .filter(current)
+        .filter(audiences)
         .select_related("requested_by")
         .order_by("format", "audience", "threshold")
     )
@@ -110,11 +121,23 @@ def _queue(export_id: int) -> None:
     transaction.on_commit(partial(statistics_export_render_task.delay, export_id))
 
 
+def _requeue_later(export_id: int, countdown: int) -> None:
+    from .tasks import statistics_export_render_task
+
+    statistics_export_render_task.apply_async(args=(export_id,), countdown=countdown)
+
+
 def _stale(export: StatisticsExport, now) -> bool:
     """Left by a worker that died while making it, or whose queued message was lost."""
     rendering = export.status == StatisticsExport.Status.RENDERING
     since = export.claimed_at if rendering else export.requested_at
     return since is not None and since < now - STALE_CLAIM
+
+
+def statistics_export_stale(export: StatisticsExport) -> bool:
+    """Whether a pending export was left by a worker that died (or its message was lost):
+    asking for it again (statistics_export_request) queues it again."""
+    return export.is_pending and _stale(export, timezone.now())
 
 
 @transaction.atomic
@@ -181,12 +204,14 @@ def statistics_export_request(
     return export
 
 
-def _claim(export_id: int) -> bool:
+def _claim(export_id: int) -> datetime | None:
     """Take the export for this worker: queued, failed (a retry of a transient error) or a
-    stale render. One row changed means it is ours."""
+    stale render. One row changed means it is ours: the claim's time, which every later write
+    of this worker is conditional on (a claim taken over by another worker is not
+    overwritten)."""
     now = timezone.now()
     Status = StatisticsExport.Status
-    return bool(
+    taken = (
         StatisticsExport.objects.filter(pk=export_id)
         .filter(
             Q(status__in=[Status.QUEUED, Status.FAILED])
@@ -194,12 +219,39 @@ def _claim(export_id: int) -> bool:
         )
         .update(status=Status.RENDERING, claimed_at=now, attempts=F("attempts") + 1, error="")
     )
+    return now if taken else None
 
 
-def _record_progress(export_id: int, done: int, total: int, stage: str) -> None:
+def _live_claim_wait(export_id: int) -> int | None:
+    """Seconds until another worker's live claim on the export goes stale, if it has one."""
+    now = timezone.now()
+    claimed_at = (
+        StatisticsExport.objects.filter(
+            pk=export_id,
+            status=StatisticsExport.Status.RENDERING,
+            claimed_at__gte=now - STALE_CLAIM,
+        )
+        .values_list("claimed_at", flat=True)
+        .first()
+    )
+    if claimed_at is None:
+        return None
+    return max(1, math.ceil((claimed_at + STALE_CLAIM - now).total_seconds()) + 1)
+
+
+def _ours(export_id: int, claimed_at: datetime) -> QuerySet[StatisticsExport]:
+    """The export while this worker's claim holds (not taken over since)."""
+    return StatisticsExport.objects.filter(
+        pk=export_id, status=StatisticsExport.Status.RENDERING, claimed_at=claimed_at
+    )
+
+
+def _record_progress(
+    export_id: int, claimed_at: datetime, done: int, total: int, stage: str
+) -> None:
     # Autocommit, outside any transaction: the waiting page (another connection) sees it now.
     # Only while the render is ours: a claim taken over by another worker is not overwritten.
-    StatisticsExport.objects.filter(pk=export_id, status=StatisticsExport.Status.RENDERING).update(
+    _ours(export_id, claimed_at).update(
         progress_done=done, progress_total=total, stage=stage[:STAGE_LENGTH]
     )
 
@@ -207,8 +259,17 @@ def _record_progress(export_id: int, done: int, total: int, stage: str) -> None:
 def statistics_export_render(*, export_id: int) -> bool:
     """Make the export's file and store it, unless it is ready or another worker has it.
     Returns whether this call did the work. A failure is recorded (the page shows the error's
-    first line, the log the traceback) and raised, for the task to retry transient ones."""
-    if not _claim(export_id):
+    first line, the log the traceback) and raised, for the task to retry transient ones. A
+    worker whose claim was taken over meanwhile (it was too slow: STALE_CLAIM) records
+    nothing, ready or failed: the export is the other worker's. Another worker's live claim
+    (perhaps a worker that has just died, its task delivered again at once) schedules the task
+    again for when the claim goes stale, so the export is never left waiting."""
+    claimed_at = _claim(export_id)
+    if claimed_at is None:
+        wait = _live_claim_wait(export_id)
+        if wait is not None:
+            logger.info("Export %s is claimed by another worker: trying in %ss", export_id, wait)
+            _requeue_later(export_id, wait)
         return False
     export = StatisticsExport.objects.select_related("snapshot").get(pk=export_id)
     Status = StatisticsExport.Status
@@ -218,18 +279,21 @@ def statistics_export_render(*, export_id: int) -> bool:
             fmt=export.format,
             public=export.public,
             threshold=export.threshold,
-            progress=partial(_record_progress, export_id),
+            progress=partial(_record_progress, export_id, claimed_at),
         )
         size = default_storage.size(name)
     except Exception as exc:
         logger.exception("Making %s (export %s) failed", export, export_id)
-        StatisticsExport.objects.filter(pk=export_id).update(
+        failed = _ours(export_id, claimed_at).update(
             status=Status.FAILED,
             error=f"{exc.__class__.__name__}: {exc}"[:2000],
             finished_at=timezone.now(),
         )
+        if not failed:  # taken over by another worker: its outcome, not ours, is recorded
+            logger.warning("Export %s was taken over by another worker: failure dropped", export_id)
+            return False
         raise
-    StatisticsExport.objects.filter(pk=export_id).update(
+    ready = _ours(export_id, claimed_at).update(
         status=Status.READY,
         file_name=name,
         size=size,
@@ -237,6 +301,9 @@ def statistics_export_render(*, export_id: int) -> bool:
         stage="Ready",
         finished_at=timezone.now(),
     )
+    if not ready:
+        logger.warning("Export %s was taken over by another worker: result dropped", export_id)
+        return False
     logger.info("%s %s (%s, %s bytes)", "Made" if made else "Found", export, name, size)
     return True
 

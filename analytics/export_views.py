@@ -79,6 +79,17 @@ def export_status(request: HttpRequest, year: int, version: int, pk: int) -> Htt
     the error with "Try again"."""
     selectors.statistics_access_for(user=request.user)
     export = export_files.statistics_export_get(snapshot=_snapshot(year, version), pk=pk)
+    if export_files.statistics_export_stale(export):  # its worker died: ask for it again
+        again = export_files.statistics_export_request(
+            snapshot=export.snapshot,
+            fmt=export.format,
+            public=export.public,
+            threshold=export.threshold if export.public else None,
+            by=request.user,
+        )
+        if again.pk != export.pk:  # made at an older layout: the current one's page
+            return redirect(export_status_url(again))
+        export = again
     return render(
         request,
         "analytics/export_status.html",

@@ -11,6 +11,10 @@ writes in ONE transaction, so anything it wrote to the database would be invisib
 until it had finished. The claim (queued -> checking) is committed before the import starts,
 and the result is written to the job's row after its transaction has ended.
 
+A worker that dies mid-import leaves the job checking or importing: Celery delivers the task
+again at once (acks_late), finds the claim still live and schedules it again for when the claim
+goes stale (STALE_CLAIM), when it is taken over; the job's page offers "Try again" for it too.
+
 The file is deleted once the import has finished (succeeded or refused: nothing more will be
 done with it); after a failure it is kept so that the import can be tried again. The job, with
 every problem found, is deleted by the retention schedule RECORDS_IMPORT_KEEP_DAYS after it was
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import math
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -125,6 +130,17 @@ def records_import_job_progress(job: RecordsImportJob) -> JobProgress:
     )
 
 
+def records_import_job_stale(job: RecordsImportJob, now: datetime | None = None) -> bool:
+    """Whether a job checking or importing was claimed longer ago than STALE_CLAIM: its worker
+    died (or is hopelessly slow), and it may be tried again."""
+    now = now or timezone.now()
+    return (
+        job.status in (Status.CHECKING, Status.IMPORTING)
+        and job.started_at is not None
+        and job.started_at < now - STALE_CLAIM
+    )
+
+
 def problems_of(entries: list) -> list[importer.RowProblem]:
     """A job's stored problems (or warnings) as the importer reported them."""
     return [importer.RowProblem(*entry) for entry in entries]
@@ -137,6 +153,12 @@ def _queue(job_id: int) -> None:
     from .tasks import records_import_job_run_task
 
     transaction.on_commit(partial(records_import_job_run_task.delay, job_id))
+
+
+def _requeue_later(job_id: int, countdown: int) -> None:
+    from .tasks import records_import_job_run_task
+
+    records_import_job_run_task.apply_async(args=(job_id,), countdown=countdown)
 
 
 def _compressed(upload: IO[bytes]) -> ContentFile:
@@ -175,20 +197,22 @@ def records_import_job_create(
 
 @transaction.atomic
 def records_import_job_retry(*, job: RecordsImportJob, by: User) -> RecordsImportJob:
-    """Try a failed import again, from the file kept after the failure."""
+    """Try a failed import again, from the file kept after the failure; or one whose worker
+    died (checking or importing, claimed longer ago than STALE_CLAIM)."""
     policy.require(policy.can_manage_statistics(by))
     job = RecordsImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.status != Status.FAILED:
-        raise ImportJobError("Only an import that failed can be tried again")
+    if job.status != Status.FAILED and not records_import_job_stale(job):
+        raise ImportJobError("Only an import that failed or stopped can be tried again")
     if not job.file:
         raise ImportJobError("The file is no longer kept: upload it again")
+    was = job.status
     job.status, job.error = Status.QUEUED, ""
     job.save(update_fields=["status", "error"])
     audit_log(
         actor=by,
         action=AuditAction.UPDATE,
         obj=job,
-        changes={"status": [Status.FAILED, Status.QUEUED]},
+        changes={"status": [was, Status.QUEUED]},
         message=f"Asked to try the import of {job.filename} again",
     )
     _queue(job.pk)
@@ -215,6 +239,23 @@ def _claim(job_id: int, now: datetime) -> bool:
             rows_imported=0,
         )
     )
+
+
+def _live_claim_wait(job_id: int) -> int | None:
+    """Seconds until another worker's live claim on the job goes stale, if it has one."""
+    now = timezone.now()
+    started_at = (
+        RecordsImportJob.objects.filter(
+            pk=job_id,
+            status__in=[Status.CHECKING, Status.IMPORTING],
+            started_at__gte=now - STALE_CLAIM,
+        )
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    if started_at is None:
+        return None
+    return max(1, math.ceil((started_at + STALE_CLAIM - now).total_seconds()) + 1)
 
 
 def _tell(job_id: int, rows_total: int | None, progress: importer.ImportProgress) -> None:
@@ -255,9 +296,14 @@ def records_import_job_run(*, job_id: int) -> bool:
     goes to the cache while the import's transaction is open; the result (every problem and
     warning) is written to the row afterwards and the file deleted. An unexpected error marks
     the job failed, keeps the file to try again, and is raised (the task retries transient
-    ones)."""
+    ones). Another worker's live claim (perhaps a worker that has just died, its task
+    delivered again at once) schedules the task again for when the claim goes stale."""
     now = timezone.now()
     if not _claim(job_id, now):
+        wait = _live_claim_wait(job_id)
+        if wait is not None:
+            logger.info("Import %s is claimed by another worker: trying in %ss", job_id, wait)
+            _requeue_later(job_id, wait)
         return False
     job = RecordsImportJob.objects.select_related("requested_by").get(pk=job_id)
     try:

@@ -121,6 +121,7 @@ def records_import_job(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "job": job,
             "progress": progress,
+            "stale": import_jobs.records_import_job_stale(job),
             "summary": _summary(job) if job.status == job.Status.SUCCEEDED else "",
             "listing": problems,
             "first_problems": import_jobs.problems_of(job.problems[:10]),
@@ -134,7 +135,7 @@ def records_import_job(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def records_import_job_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    """Try an import that failed again (administrators only)."""
+    """Try an import that failed, or whose worker died, again (administrators only)."""
     job = import_jobs.records_import_job_get_for_user(user=request.user, pk=pk)
     try:
         import_jobs.records_import_job_retry(job=job, by=request.user)

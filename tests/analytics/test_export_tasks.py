@@ -152,7 +152,7 @@ def test_progress_is_recorded_step_by_step_while_the_pdf_is_made(snapshot, rende
         export_files, "_record_progress", wraps=export_files._record_progress
     ) as recorded:
         assert export_files.statistics_export_render(export_id=export.pk) is True
-    stages = [c.args[1:] for c in recorded.call_args_list]
+    stages = [c.args[2:] for c in recorded.call_args_list]
     assert stages[0] == (0, tables + 1, f"Drawing table 1 of {tables}")
     assert (11, tables + 1, f"Drawing table 12 of {tables}") in stages
     assert stages[-1] == (tables, tables + 1, "Laying out the PDF")
@@ -215,7 +215,8 @@ def test_a_stale_claim_is_taken_again_and_a_live_one_is_not(snapshot, render):
     StatisticsExport.objects.filter(pk=export.pk).update(
         status=Status.RENDERING, claimed_at=now - timedelta(minutes=1), attempts=1
     )
-    assert export_files.statistics_export_render(export_id=export.pk) is False
+    with mock.patch.object(export_files, "_requeue_later"):
+        assert export_files.statistics_export_render(export_id=export.pk) is False
     assert render.call_count == 0
     # Asking again while a worker is at it queues nothing new.
     with mock.patch.object(export_files, "_queue") as queue:
@@ -331,3 +332,106 @@ def test_a_ready_file_lost_from_storage_is_made_again(
     export.refresh_from_db()
     assert export.status == Status.READY and default_storage.exists(export.file_name)
     assert render.call_count == 2
+
+
+def test_the_year_page_links_public_files_at_the_current_threshold_only(
+    reader, snapshot, render, settings
+):
+    """A public file made at another suppression threshold is not linked from the year page,
+    which states the current one: the analyst is offered the file at the current threshold."""
+    settings.STATISTICS_SUPPRESSION_THRESHOLD = 5
+    current = export_files.statistics_export_request(
+        snapshot=snapshot, fmt="pdf", public=True, by=None
+    )
+    export_files.statistics_export_render(export_id=current.pk)
+    other = export_files.statistics_export_request(
+        snapshot=snapshot, fmt="pdf", public=True, threshold=10, by=None
+    )
+    export_files.statistics_export_render(export_id=other.pk)
+    assert {e.pk for e in export_files.statistics_export_list(snapshot=snapshot)} == {current.pk}
+    page = reader.get(reverse("analytics:statistics-year", args=[2023])).content.decode()
+    assert f'href="{_download_url(current)}"' in page
+    assert f'href="{_download_url(other)}"' not in page
+    # The threshold changes: the old public file is no longer offered, a new one may be asked.
+    settings.STATISTICS_SUPPRESSION_THRESHOLD = 7
+    assert not export_files.statistics_export_list(snapshot=snapshot).exists()
+    page = reader.get(reverse("analytics:statistics-year", args=[2023])).content.decode()
+    assert _download_url(current) not in page and _download_url(other) not in page
+
+
+@pytest.mark.parametrize("outcome", ["ready", "failed"])
+def test_a_worker_whose_claim_was_taken_over_records_nothing(snapshot, render, outcome):
+    """A render that finishes (or fails) after another worker took its stale claim over leaves
+    the other worker's export alone: neither ready nor failed, its claim and progress kept."""
+    export = export_files.statistics_export_request(
+        snapshot=snapshot, fmt="pdf", public=False, by=None
+    )
+    taken_over = timezone.now() + timedelta(minutes=11)
+
+    def slow(html):
+        # Meanwhile the claim went stale and another worker took it (and is at step 3).
+        StatisticsExport.objects.filter(pk=export.pk).update(
+            claimed_at=taken_over, progress_done=3, stage="Drawing table 4"
+        )
+        if outcome == "failed":
+            raise RuntimeError("WeasyPrint ran out of memory")
+        return FAKE_PDF
+
+    render.side_effect = slow
+    assert export_files.statistics_export_render(export_id=export.pk) is False
+    export.refresh_from_db()
+    assert export.status == Status.RENDERING and export.error == ""
+    assert export.claimed_at == taken_over and export.finished_at is None
+    assert (export.progress_done, export.stage) == (3, "Drawing table 4")
+
+
+def test_a_task_delivered_again_during_a_live_claim_is_scheduled_for_when_it_goes_stale(
+    snapshot, render
+):
+    """The worker died and Celery delivered the task again at once: the claim is still live,
+    so the task is scheduled again for when it goes stale (then taken over), not dropped."""
+    export = export_files.statistics_export_request(
+        snapshot=snapshot, fmt="pdf", public=False, by=None
+    )
+    StatisticsExport.objects.filter(pk=export.pk).update(
+        status=Status.RENDERING, claimed_at=timezone.now() - timedelta(minutes=4), attempts=1
+    )
+    with mock.patch("analytics.tasks.statistics_export_render_task.apply_async") as apply_async:
+        assert export_files.statistics_export_render(export_id=export.pk) is False
+    apply_async.assert_called_once()
+    assert apply_async.call_args.kwargs["args"] == (export.pk,)
+    assert 355 <= apply_async.call_args.kwargs["countdown"] <= 362  # six minutes, give or take
+    assert render.call_count == 0
+    # When it runs, the claim is stale: this worker takes it over and makes the file.
+    StatisticsExport.objects.filter(pk=export.pk).update(
+        claimed_at=timezone.now() - export_files.STALE_CLAIM - timedelta(seconds=1)
+    )
+    with mock.patch("analytics.tasks.statistics_export_render_task.apply_async") as apply_async:
+        assert export_files.statistics_export_render(export_id=export.pk) is True
+    assert apply_async.call_count == 0
+    export.refresh_from_db()
+    assert export.status == Status.READY and export.attempts == 2
+
+
+def test_the_status_page_asks_again_for_an_export_whose_worker_died(reader, snapshot):
+    export = export_files.statistics_export_request(
+        snapshot=snapshot, fmt="pdf", public=False, by=None
+    )
+    StatisticsExport.objects.filter(pk=export.pk).update(
+        status=Status.RENDERING,
+        claimed_at=timezone.now() - export_files.STALE_CLAIM - timedelta(minutes=1),
+        stage="Drawing table 4",
+    )
+    with mock.patch.object(export_files, "_queue") as queue:
+        page = reader.get(_status_url(export)).content.decode()
+    queue.assert_called_once_with(export.pk)
+    export.refresh_from_db()
+    assert export.status == Status.QUEUED and export.requested_by == reader.user
+    assert "Your file is being prepared" in page and "Waiting for a worker to start." in page
+    # A live claim is left alone.
+    StatisticsExport.objects.filter(pk=export.pk).update(
+        status=Status.RENDERING, claimed_at=timezone.now()
+    )
+    with mock.patch.object(export_files, "_queue") as queue:
+        reader.get(_status_url(export))
+    assert queue.call_count == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from contextlib import suppress
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -319,3 +320,72 @@ def test_the_upload_page_alone_may_send_a_file_up_to_the_import_limit(
         "POST", "/sign-in/", b"x" * 1_001, content_type="application/x-www-form-urlencoded"
     )
     assert elsewhere.status_code == 413
+
+
+def test_a_task_delivered_again_during_a_live_claim_is_scheduled_for_when_it_goes_stale(
+    admin, rows, monkeypatch
+):
+    """The worker died and Celery delivered the task again at once: the claim is still live,
+    so the task is scheduled again for when it goes stale, not dropped."""
+    monkeypatch.setattr(import_jobs, "_queue", lambda job_id: None)
+    job = import_jobs.records_import_job_create(
+        upload=csv_file(rows), filename="h.csv", dry_run=False, by=admin
+    )
+    RecordsImportJob.objects.filter(pk=job.pk).update(
+        status=RecordsImportJob.Status.CHECKING,
+        started_at=timezone.now() - timedelta(minutes=20),
+        attempts=1,
+    )
+    with mock.patch("analytics.tasks.records_import_job_run_task.apply_async") as apply_async:
+        assert not import_jobs.records_import_job_run(job_id=job.pk)
+    apply_async.assert_called_once()
+    assert apply_async.call_args.kwargs["args"] == (job.pk,)
+    assert 595 <= apply_async.call_args.kwargs["countdown"] <= 602  # ten minutes, give or take
+    assert Notification.objects.count() == 0
+    # When it runs, the claim is stale: it is taken over and the file imported.
+    RecordsImportJob.objects.filter(pk=job.pk).update(
+        started_at=timezone.now() - import_jobs.STALE_CLAIM - timedelta(seconds=1)
+    )
+    with mock.patch("analytics.tasks.records_import_job_run_task.apply_async") as apply_async:
+        assert import_jobs.records_import_job_run(job_id=job.pk)
+    assert apply_async.call_count == 0
+    job.refresh_from_db()
+    assert job.status == RecordsImportJob.Status.SUCCEEDED and job.attempts == 2
+    assert Notification.objects.count() == 2
+
+
+def test_an_import_whose_worker_died_can_be_tried_again_from_its_page(
+    client, admin, rows, django_capture_on_commit_callbacks
+):
+    with mock.patch.object(import_jobs, "_queue"):  # its worker died: run by "Try again"
+        job = import_jobs.records_import_job_create(
+            upload=csv_file(rows), filename="h.csv", dry_run=False, by=admin
+        )
+    page_url = reverse("analytics:records-import-job", args=[job.pk])
+    retry = reverse("analytics:records-import-job-retry", args=[job.pk])
+    client.force_login(admin)
+    # A live claim: no "Try again", and asking anyway is refused.
+    RecordsImportJob.objects.filter(pk=job.pk).update(
+        status=RecordsImportJob.Status.IMPORTING, started_at=timezone.now()
+    )
+    assert "Try again" not in client.get(page_url).content.decode()
+    client.post(retry)
+    job.refresh_from_db()
+    assert job.status == RecordsImportJob.Status.IMPORTING
+    # The claim is older than its stale limit: the page offers "Try again", which imports it.
+    RecordsImportJob.objects.filter(pk=job.pk).update(
+        started_at=timezone.now() - import_jobs.STALE_CLAIM - timedelta(minutes=1)
+    )
+    response = client.get(page_url)
+    text = response.content.decode()
+    assert response.status_code == 200, (response.status_code, response.headers)
+    assert "the worker running it may have stopped" in text and "Try again" in text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(retry)
+    assert response.status_code == 302 and response["Location"] == page_url
+    job.refresh_from_db()
+    assert job.status == RecordsImportJob.Status.SUCCEEDED and job.attempts == 1
+    assert Notification.objects.count() == 2
+    assert AuditEvent.objects.filter(
+        message="Asked to try the import of h.csv again", changes__status=["importing", "queued"]
+    ).exists()
